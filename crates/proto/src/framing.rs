@@ -371,7 +371,9 @@ impl FrameDecoder {
                             self.state = State::ChunkData { remaining: value };
                         }
                         _ => {
-                            return Err(self.err(0, FramingErrorKind::InvalidChunkSize { found: b }));
+                            return Err(
+                                self.err(0, FramingErrorKind::InvalidChunkSize { found: b })
+                            );
                         }
                     }
                 }

@@ -11,7 +11,10 @@ pub mod message;
 pub mod xml;
 
 pub use error::{ErrorInfo, ErrorSeverity, ErrorStyle, ErrorTag, ErrorType, RpcError};
-pub use framing::{Chunking, Frame, FrameDecoder, FrameStyle, Framing, FramingError, NetconfCodec};
+pub use framing::{
+    Chunking, Frame, FrameDecoder, FrameStyle, Framing, FramingError, FramingErrorKind,
+    NetconfCodec,
+};
 pub use message::{
     FramedMessage, Hello, HelloStyle, Message, MessageError, OkStyle, ReplyBuilder, ReplyNamespace,
     ReplyStyle, Rpc, RpcReply, parse_message,

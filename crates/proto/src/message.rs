@@ -685,7 +685,7 @@ mod tests {
                 value: "7".into(),
             }],
         )
-        .errors(&[e.clone()]);
+        .errors(std::slice::from_ref(&e));
         let text = join(framed);
         let body = text.trim_end_matches("]]>]]>");
         match parse(body) {
