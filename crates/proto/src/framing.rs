@@ -263,9 +263,10 @@ impl FrameDecoder {
                         self.consume(buf, EOM_MARKER.len());
                         return Ok(Some(Frame::Message(msg)));
                     }
-                    // The last bytes may be the start of a split marker.
+                    // The last bytes may be the start of a split marker, so
+                    // only the bytes before them surely belong to the message.
                     let keep = buf.len().min(EOM_MARKER.len() - 1);
-                    if self.over_limit(buf.len() as u64) {
+                    if self.over_limit((buf.len() - keep) as u64) {
                         let drop = buf.len() - keep;
                         self.size = drop as u64;
                         self.consume(buf, drop);
