@@ -242,6 +242,12 @@ pub enum XmlErrorKind {
     /// A character reference to a character XML does not allow.
     #[error("invalid character reference '&{0};'")]
     InvalidCharacterReference(String),
+    /// An element or attribute name that is not an XML name.
+    #[error("'{0}' is not a valid XML name")]
+    InvalidName(String),
+    /// `]]>` in character data (XML 1.0 section 2.4).
+    #[error("']]>' is not allowed in character data")]
+    CdataEndInText,
     /// A prefix with no namespace declaration in scope.
     #[error("namespace prefix '{0}' is not bound")]
     UnboundPrefix(String),
@@ -282,10 +288,9 @@ pub fn parse(input: &[u8], limits: &Limits) -> Result<Element, XmlError> {
     let text = std::str::from_utf8(input)
         .map_err(|e| XmlError::new(e.valid_up_to() as u64, XmlErrorKind::InvalidUtf8))?;
     check_chars(text)?;
-    let start = text.len()
-        - text
-            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
-            .len();
+    let trimmed = text.trim_start_matches([' ', '\t', '\r', '\n']);
+    // quick-xml itself skips one byte-order mark at the start.
+    let start = text.len() - trimmed.len();
     Parser::new(&text[start..], start as u64, limits).run()
 }
 
@@ -316,6 +321,23 @@ fn check_chars(text: &str) -> Result<(), XmlError> {
     Ok(())
 }
 
+/// A qualified name: `NCName` or `NCName:NCName` (non-ASCII name
+/// characters are accepted without the full XML table).
+fn is_qname(name: &str) -> bool {
+    fn ncname(s: &str) -> bool {
+        let mut chars = s.chars();
+        match chars.next() {
+            Some(c) if c.is_ascii_alphabetic() || c == '_' || !c.is_ascii() => {}
+            _ => return false,
+        }
+        chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') || !c.is_ascii())
+    }
+    match name.split_once(':') {
+        Some((prefix, local)) => ncname(prefix) && ncname(local),
+        None => ncname(name),
+    }
+}
+
 fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
@@ -328,11 +350,16 @@ struct Parser<'i> {
     root: Option<Element>,
     seen_anything: bool,
     ns_cache: Option<Arc<str>>,
+    /// True while consecutive text, references and CDATA form one run.
+    run_open: bool,
+    /// A run that is whitespace so far, not yet stored: whitespace between
+    /// child elements is formatting, and most of it is never materialised.
+    pending_ws: Option<Cow<'i, str>>,
 }
 
 impl<'i> Parser<'i> {
     fn new(text: &'i str, base: u64, limits: &Limits) -> Self {
-        let mut reader = NsReader::from_reader(text.as_bytes());
+        let mut reader = NsReader::from_str(text);
         let cfg = reader.config_mut();
         cfg.check_end_names = true;
         cfg.check_comments = true;
@@ -345,6 +372,8 @@ impl<'i> Parser<'i> {
             root: None,
             seen_anything: false,
             ns_cache: None,
+            run_open: false,
+            pending_ws: None,
         }
     }
 
@@ -357,10 +386,8 @@ impl<'i> Parser<'i> {
     }
 
     fn run(mut self) -> Result<Element, XmlError> {
-        let mut buf = Vec::new();
         loop {
-            buf.clear();
-            let event = match self.reader.read_event_into(&mut buf) {
+            let event = match self.reader.read_event() {
                 Ok(e) => e,
                 Err(e) => {
                     let offset = self.base + self.reader.error_position();
@@ -379,19 +406,25 @@ impl<'i> Parser<'i> {
                     );
                 }
                 Event::DocType(_) => return Err(self.err(XmlErrorKind::Dtd)),
-                Event::Comment(_) => {}
+                Event::Comment(_) => self.end_run(),
                 Event::Start(e) => {
+                    self.drop_run();
                     let el = self.open(&e)?;
                     self.stack.push(el);
                 }
                 Event::Empty(e) => {
+                    self.drop_run();
                     let el = self.open(&e)?;
                     self.close(el);
                 }
                 Event::End(_) => {
+                    self.end_run();
                     // quick-xml has already checked the name matches.
                     match self.stack.pop() {
-                        Some(el) => self.close(el),
+                        Some(mut el) => {
+                            strip_formatting(&mut el);
+                            self.close(el)
+                        }
                         None => {
                             return Err(self.err(XmlErrorKind::Syntax("unexpected end tag".into())));
                         }
@@ -399,20 +432,30 @@ impl<'i> Parser<'i> {
                 }
                 Event::Text(t) => {
                     let content = t.xml10_content();
-                    self.text(&content)?;
+                    if content.contains("]]>") {
+                        return Err(self.err(XmlErrorKind::CdataEndInText));
+                    }
+                    if self.stack.is_empty() {
+                        if !is_whitespace(&content) {
+                            return Err(self.err(XmlErrorKind::TextOutsideRoot));
+                        }
+                    } else {
+                        self.push_run(content);
+                    }
                 }
                 Event::CData(c) => {
                     let content = c.xml10_content();
                     if self.stack.is_empty() {
                         return Err(self.err(XmlErrorKind::TextOutsideRoot));
                     }
-                    self.push_text(&content);
+                    self.push_run(content);
                 }
                 Event::GeneralRef(r) => {
                     let name = r.xml10_content();
-                    let resolved: String = if r.is_char_ref() {
+                    let mut utf8 = [0u8; 4];
+                    let resolved: &str = if r.is_char_ref() {
                         match r.resolve_char_ref() {
-                            Ok(Some(c)) if is_xml_char(c) => c.to_string(),
+                            Ok(Some(c)) if is_xml_char(c) => c.encode_utf8(&mut utf8),
                             _ => {
                                 return Err(self.err(XmlErrorKind::InvalidCharacterReference(
                                     name.into_owned(),
@@ -421,7 +464,7 @@ impl<'i> Parser<'i> {
                         }
                     } else {
                         match resolve_predefined_entity(&name) {
-                            Some(s) => s.to_owned(),
+                            Some(s) => s,
                             None => {
                                 return Err(
                                     self.err(XmlErrorKind::UndeclaredEntity(name.into_owned()))
@@ -432,7 +475,7 @@ impl<'i> Parser<'i> {
                     if self.stack.is_empty() {
                         return Err(self.err(XmlErrorKind::TextOutsideRoot));
                     }
-                    self.push_text(&resolved);
+                    self.push_run(Cow::Owned(resolved.to_owned()));
                 }
                 Event::Eof => break,
             }
@@ -445,17 +488,6 @@ impl<'i> Parser<'i> {
             .ok_or_else(|| XmlError::new(self.base, XmlErrorKind::NoRoot))
     }
 
-    fn intern(&mut self, ns: &str) -> Arc<str> {
-        match &self.ns_cache {
-            Some(c) if &**c == ns => c.clone(),
-            _ => {
-                let a: Arc<str> = Arc::from(ns);
-                self.ns_cache = Some(a.clone());
-                a
-            }
-        }
-    }
-
     fn open(&mut self, e: &BytesStart<'_>) -> Result<Element, XmlError> {
         if self.root.is_some() {
             return Err(self.err(XmlErrorKind::MultipleRoots));
@@ -464,13 +496,15 @@ impl<'i> Parser<'i> {
             return Err(self.err(XmlErrorKind::TooDeep(self.limits.max_depth)));
         }
         let qname = e.name();
+        if !is_qname(qname.0) {
+            return Err(self.err(XmlErrorKind::InvalidName(qname.0.to_owned())));
+        }
         let (local, prefix) = qname.decompose();
         let namespace = match self.reader.resolver().resolve_element(qname).0 {
-            ResolveResult::Bound(ns) => Some(ns.0.to_owned()),
+            ResolveResult::Bound(ns) => Some(intern(&mut self.ns_cache, ns.0)),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(p) => return Err(self.err(XmlErrorKind::UnboundPrefix(p))),
         };
-        let namespace = namespace.map(|ns| self.intern(&ns));
         let mut attributes = Vec::new();
         for attr in e.attributes() {
             let attr = attr.map_err(|err| self.err(XmlErrorKind::Syntax(err.to_string())))?;
@@ -478,12 +512,15 @@ impl<'i> Parser<'i> {
                 return Err(self.err(XmlErrorKind::TooManyAttributes(self.limits.max_attributes)));
             }
             let key = attr.key.0;
+            if !is_qname(key) {
+                return Err(self.err(XmlErrorKind::InvalidName(key.to_owned())));
+            }
             let is_decl = key == "xmlns" || key.starts_with("xmlns:");
             let attr_ns = if is_decl || !key.contains(':') {
                 None
             } else {
                 match self.reader.resolver().resolve_attribute(attr.key).0 {
-                    ResolveResult::Bound(ns) => Some(ns.0.to_owned()),
+                    ResolveResult::Bound(ns) => Some(intern(&mut self.ns_cache, ns.0)),
                     ResolveResult::Unbound => None,
                     ResolveResult::Unknown(p) => {
                         return Err(self.err(XmlErrorKind::UnboundPrefix(p)));
@@ -500,7 +537,7 @@ impl<'i> Parser<'i> {
             }
             attributes.push(Attribute {
                 qname: key.to_owned(),
-                namespace: attr_ns.map(|ns| self.intern(&ns)),
+                namespace: attr_ns,
                 value: value.into_owned(),
             });
         }
@@ -534,27 +571,84 @@ impl<'i> Parser<'i> {
         }
     }
 
-    fn text(&mut self, content: &str) -> Result<(), XmlError> {
-        if self.stack.is_empty() {
-            if content.trim_matches([' ', '\t', '\r', '\n']).is_empty() {
-                return Ok(());
-            }
-            return Err(self.err(XmlErrorKind::TextOutsideRoot));
-        }
-        self.push_text(content);
-        Ok(())
-    }
-
-    fn push_text(&mut self, content: &str) {
+    /// Adds text to the current run.
+    fn push_run(&mut self, content: Cow<'i, str>) {
         if content.is_empty() {
             return;
         }
-        if let Some(parent) = self.stack.last_mut() {
-            if let Some(Node::Text(t)) = parent.children.last_mut() {
-                t.push_str(content);
+        let Some(parent) = self.stack.last_mut() else {
+            return;
+        };
+        if !self.run_open {
+            self.run_open = true;
+            if is_whitespace(&content) {
+                self.pending_ws = Some(content);
             } else {
-                parent.children.push(Node::Text(content.to_owned()));
+                parent.children.push(Node::Text(content.into_owned()));
             }
+            return;
+        }
+        if let Some(ws) = self.pending_ws.take() {
+            if is_whitespace(&content) {
+                self.pending_ws = Some(Cow::Owned(ws.into_owned() + &content));
+                return;
+            }
+            let mut t = ws.into_owned();
+            t.push_str(&content);
+            parent.children.push(Node::Text(t));
+        } else if let Some(Node::Text(t)) = parent.children.last_mut() {
+            t.push_str(&content);
+        }
+    }
+
+    /// A run ends at a comment or an end tag: whitespace is kept unless the
+    /// element has child elements.
+    fn end_run(&mut self) {
+        self.run_open = false;
+        if let Some(ws) = self.pending_ws.take()
+            && let Some(parent) = self.stack.last_mut()
+            && parent.child_elements().next().is_none()
+        {
+            parent.children.push(Node::Text(ws.into_owned()));
+        }
+    }
+
+    /// A run ends at a child's start tag: whitespace-only runs are formatting.
+    fn drop_run(&mut self) {
+        self.run_open = false;
+        self.pending_ws = None;
+    }
+}
+
+fn is_whitespace(s: &str) -> bool {
+    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// Removes whitespace-only text from an element that has child elements
+/// (whitespace a run kept before the first child element arrived).
+fn strip_formatting(el: &mut Element) {
+    let mut has_element = false;
+    let mut has_ws_text = false;
+    for c in &el.children {
+        match c {
+            Node::Element(_) => has_element = true,
+            Node::Text(t) => has_ws_text |= is_whitespace(t),
+        }
+    }
+    if has_element && has_ws_text {
+        el.children
+            .retain(|c| !matches!(c, Node::Text(t) if is_whitespace(t)));
+    }
+}
+
+/// Shares one allocation among the (usually identical) namespaces of a message.
+fn intern(cache: &mut Option<Arc<str>>, ns: &str) -> Arc<str> {
+    match cache {
+        Some(c) if &**c == ns => c.clone(),
+        _ => {
+            let a: Arc<str> = Arc::from(ns);
+            *cache = Some(a.clone());
+            a
         }
     }
 }
@@ -654,6 +748,18 @@ mod tests {
             Err(XmlErrorKind::UndeclaredEntity("foo".into()))
         );
         assert_eq!(p("<nc:r/>"), Err(XmlErrorKind::UnboundPrefix("nc".into())));
+        // Found by the message fuzz target: quick-xml reads `< />` as an element with no name.
+        assert_eq!(
+            p("     < />"),
+            Err(XmlErrorKind::InvalidName(String::new()))
+        );
+        assert_eq!(p("<a:/>"), Err(XmlErrorKind::InvalidName("a:".into())));
+        assert_eq!(p("<1a/>"), Err(XmlErrorKind::InvalidName("1a".into())));
+        assert_eq!(p("<a>x]]>y</a>"), Err(XmlErrorKind::CdataEndInText));
+        assert_eq!(
+            p("<a b:c:d='1'/>"),
+            Err(XmlErrorKind::InvalidName("b:c:d".into()))
+        );
         assert_eq!(p("<r/><s/>"), Err(XmlErrorKind::MultipleRoots));
         assert_eq!(p("<r/>x"), Err(XmlErrorKind::TextOutsideRoot));
         assert_eq!(p(""), Err(XmlErrorKind::NoRoot));
@@ -693,6 +799,7 @@ mod tests {
     #[test]
     fn leading_whitespace_bom_and_comments_are_tolerated() {
         let e = p("\n  \u{feff}<?xml version=\"1.0\"?><!-- junos --><hello/>\n");
+        assert!(p("\u{feff}\u{feff}<a/>").is_err());
         assert_eq!(e.map(|e| e.name), Ok("hello".to_owned()));
     }
 

@@ -217,10 +217,13 @@ fn same_tree(ours: &Element, theirs: roxmltree::Node<'_, '_>) -> Result<(), Stri
     if a != b {
         return Err(format!("attributes {a:?} vs {b:?}"));
     }
+    // Whitespace-only text beside child elements is formatting, not data.
+    let has_elements = theirs.children().any(|c| c.is_element());
     let their_text: String = theirs
         .children()
         .filter(|c| c.is_text())
         .filter_map(|c| c.text())
+        .filter(|t| !(has_elements && t.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))))
         .collect();
     if ours.text() != their_text {
         return Err(format!("text {:?} vs {:?}", ours.text(), their_text));
@@ -242,7 +245,8 @@ fn same_tree(ours: &Element, theirs: roxmltree::Node<'_, '_>) -> Result<(), Stri
 
 fn check_against_oracle(input: &str) -> Result<(), TestCaseError> {
     let ours = xml::parse(input.as_bytes(), &Limits::default());
-    let theirs = roxmltree::Document::parse(input);
+    // Leading whitespace is a documented leniency (scrapli sends it).
+    let theirs = roxmltree::Document::parse(input.trim_start_matches([' ', '\t', '\r', '\n']));
     if let Ok(ours) = &ours {
         let doc = theirs.map_err(|e| {
             TestCaseError::fail(format!("we accepted, roxmltree refused ({e}): {input}"))
