@@ -248,6 +248,9 @@ pub enum XmlErrorKind {
     /// `]]>` in character data (XML 1.0 section 2.4).
     #[error("']]>' is not allowed in character data")]
     CdataEndInText,
+    /// A namespace URI written with references or TAB/CR/LF.
+    #[error("namespace URI '{0}' must be written without references or line breaks")]
+    UnsupportedNamespaceUri(String),
     /// A prefix with no namespace declaration in scope.
     #[error("namespace prefix '{0}' is not bound")]
     UnboundPrefix(String),
@@ -535,6 +538,12 @@ impl<'i> Parser<'i> {
             if let Some(bad) = value.chars().find(|c| !is_xml_char(*c)) {
                 return Err(self.err(XmlErrorKind::IllegalCharacter(u32::from(bad))));
             }
+            // quick-xml resolves namespaces from the raw value; a URI that
+            // needs references or normalisation would resolve differently
+            // from its real value, so it is refused.
+            if is_decl && value != attr.value {
+                return Err(self.err(XmlErrorKind::UnsupportedNamespaceUri(value.into_owned())));
+            }
             attributes.push(Attribute {
                 qname: key.to_owned(),
                 namespace: attr_ns,
@@ -756,6 +765,9 @@ mod tests {
         assert_eq!(p("<a:/>"), Err(XmlErrorKind::InvalidName("a:".into())));
         assert_eq!(p("<1a/>"), Err(XmlErrorKind::InvalidName("1a".into())));
         assert_eq!(p("<a>x]]>y</a>"), Err(XmlErrorKind::CdataEndInText));
+        // Found by the message fuzz target: the resolver reads the raw value.
+        assert_eq!(p("<a xmlns='u\tv'/>"), Err(XmlErrorKind::UnsupportedNamespaceUri("u v".into())));
+        assert_eq!(p("<a xmlns:x='u&amp;v'/>"), Err(XmlErrorKind::UnsupportedNamespaceUri("u&v".into())));
         assert_eq!(
             p("<a b:c:d='1'/>"),
             Err(XmlErrorKind::InvalidName("b:c:d".into()))
