@@ -593,7 +593,7 @@ impl<'i> Parser<'i> {
             if is_whitespace(&content) {
                 self.pending_ws = Some(content);
             } else {
-                parent.children.push(Node::Text(content.into_owned()));
+                append_text(parent, content);
             }
             return;
         }
@@ -604,7 +604,7 @@ impl<'i> Parser<'i> {
             }
             let mut t = ws.into_owned();
             t.push_str(&content);
-            parent.children.push(Node::Text(t));
+            append_text(parent, Cow::Owned(t));
         } else if let Some(Node::Text(t)) = parent.children.last_mut() {
             t.push_str(&content);
         }
@@ -618,7 +618,7 @@ impl<'i> Parser<'i> {
             && let Some(parent) = self.stack.last_mut()
             && parent.child_elements().next().is_none()
         {
-            parent.children.push(Node::Text(ws.into_owned()));
+            append_text(parent, ws);
         }
     }
 
@@ -626,6 +626,15 @@ impl<'i> Parser<'i> {
     fn drop_run(&mut self) {
         self.run_open = false;
         self.pending_ws = None;
+    }
+}
+
+/// Text separated only by a comment joins the text before it.
+fn append_text(parent: &mut Element, text: Cow<'_, str>) {
+    if let Some(Node::Text(t)) = parent.children.last_mut() {
+        t.push_str(&text);
+    } else {
+        parent.children.push(Node::Text(text.into_owned()));
     }
 }
 
@@ -765,9 +774,20 @@ mod tests {
         assert_eq!(p("<a:/>"), Err(XmlErrorKind::InvalidName("a:".into())));
         assert_eq!(p("<1a/>"), Err(XmlErrorKind::InvalidName("1a".into())));
         assert_eq!(p("<a>x]]>y</a>"), Err(XmlErrorKind::CdataEndInText));
+        // Found by the message fuzz target: text around a comment is one node.
+        assert_eq!(
+            p("<a>x<!--c-->y</a>").map(|e| e.children),
+            Ok(vec![Node::Text("xy".into())])
+        );
         // Found by the message fuzz target: the resolver reads the raw value.
-        assert_eq!(p("<a xmlns='u\tv'/>"), Err(XmlErrorKind::UnsupportedNamespaceUri("u v".into())));
-        assert_eq!(p("<a xmlns:x='u&amp;v'/>"), Err(XmlErrorKind::UnsupportedNamespaceUri("u&v".into())));
+        assert_eq!(
+            p("<a xmlns='u\tv'/>"),
+            Err(XmlErrorKind::UnsupportedNamespaceUri("u v".into()))
+        );
+        assert_eq!(
+            p("<a xmlns:x='u&amp;v'/>"),
+            Err(XmlErrorKind::UnsupportedNamespaceUri("u&v".into()))
+        );
         assert_eq!(
             p("<a b:c:d='1'/>"),
             Err(XmlErrorKind::InvalidName("b:c:d".into()))
