@@ -764,6 +764,25 @@ mod tests {
     }
 
     #[test]
+    fn codec_switches_framing_between_messages() {
+        use tokio_util::codec::{Decoder, Encoder};
+        let mut codec = NetconfCodec::new();
+        let mut buf = BytesMut::from(&b"<hello/>]]>]]>\n#6\n<rpc/>\n##\n"[..]);
+        assert_eq!(codec.decode(&mut buf).ok().flatten(), Some(msg("<hello/>")));
+        codec.set_framing(Framing::Chunked);
+        assert_eq!(codec.decode(&mut buf).ok().flatten(), Some(msg("<rpc/>")));
+        assert!(codec.decode_eof(&mut buf).is_ok_and(|f| f.is_none()));
+        let mut out = BytesMut::new();
+        assert!(codec.encode(b"<ok/>", &mut out).is_ok());
+        assert_eq!(&out[..], b"\n#5\n<ok/>\n##\n");
+        let mut bad = BytesMut::from(&b"\n#0\n"[..]);
+        assert!(matches!(
+            codec.decode(&mut bad),
+            Err(CodecError::Framing(_))
+        ));
+    }
+
+    #[test]
     fn encode_styles() {
         let mut out = BytesMut::new();
         encode(

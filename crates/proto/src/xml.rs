@@ -248,8 +248,11 @@ pub enum XmlErrorKind {
     /// `]]>` in character data (XML 1.0 section 2.4).
     #[error("']]>' is not allowed in character data")]
     CdataEndInText,
-    /// A namespace URI written with references or TAB/CR/LF.
-    #[error("namespace URI '{0}' must be written without references or line breaks")]
+    /// `<` in an attribute value (XML 1.0 production AttValue).
+    #[error("'<' is not allowed in an attribute value")]
+    LtInAttributeValue,
+    /// A namespace URI written with references, quotes or TAB/CR/LF.
+    #[error("namespace URI '{0}' must be written without references, quotes or line breaks")]
     UnsupportedNamespaceUri(String),
     /// A prefix with no namespace declaration in scope.
     #[error("namespace prefix '{0}' is not bound")]
@@ -541,7 +544,10 @@ impl<'i> Parser<'i> {
             // quick-xml resolves namespaces from the raw value; a URI that
             // needs references or normalisation would resolve differently
             // from its real value, so it is refused.
-            if is_decl && value != attr.value {
+            if attr.value.contains('<') {
+                return Err(self.err(XmlErrorKind::LtInAttributeValue));
+            }
+            if is_decl && (value != attr.value || value.contains(['"', '\''])) {
                 return Err(self.err(XmlErrorKind::UnsupportedNamespaceUri(value.into_owned())));
             }
             attributes.push(Attribute {
@@ -690,7 +696,7 @@ fn escape_into(text: &str, out: &mut Vec<u8>, attr: bool) {
         let rep: &[u8] = match b {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
-            b'>' => b"&gt;",
+            b'>' if !attr => b"&gt;",
             b'"' => b"&quot;",
             b'\t' if attr => b"&#9;",
             b'\n' if attr => b"&#10;",
@@ -788,6 +794,12 @@ mod tests {
             p("<a xmlns:x='u&amp;v'/>"),
             Err(XmlErrorKind::UnsupportedNamespaceUri("u&v".into()))
         );
+        // Found by the message fuzz target: '<' in a value, quotes in a URI.
+        assert_eq!(
+            p("<a xmlns:x='u\"v'/>"),
+            Err(XmlErrorKind::UnsupportedNamespaceUri("u\"v".into()))
+        );
+        assert_eq!(p("<a b=\"x<y\"/>"), Err(XmlErrorKind::LtInAttributeValue));
         assert_eq!(
             p("<a b:c:d='1'/>"),
             Err(XmlErrorKind::InvalidName("b:c:d".into()))
