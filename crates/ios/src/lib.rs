@@ -1,0 +1,7 @@
+//! The IOS configuration engine: the running-config as IOS CLI text, with
+//! a command catalogue kept as data, configuration modes, `no` and
+//! `default` forms, canonical rendering and `show running-config` filters.
+//! Independent of NETCONF and SSH.
+
+pub mod catalogue;
+pub mod param;

@@ -1,0 +1,285 @@
+//! Typed command parameters: what a token must look like, and its
+//! canonical spelling (IOS expands `lo113` to `Loopback113`).
+
+use std::fmt;
+
+/// The kinds of parameter a pattern can hold.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ParamKind {
+    /// `WORD`: any single token.
+    Word,
+    /// `LINE`: the rest of the line, spaces included.
+    Line,
+    /// `<lo-hi>`: a decimal number in an inclusive range.
+    Range(u64, u64),
+    /// `A.B.C.D`: an IPv4 address or mask.
+    Ipv4,
+    /// `IFNAME`: an interface name (type, possibly abbreviated, and number).
+    Interface,
+}
+
+impl ParamKind {
+    /// Parses the catalogue spelling of a parameter.
+    pub fn from_pattern(tok: &str) -> Option<Self> {
+        Some(match tok {
+            "WORD" => ParamKind::Word,
+            "LINE" => ParamKind::Line,
+            "A.B.C.D" => ParamKind::Ipv4,
+            "IFNAME" => ParamKind::Interface,
+            _ => {
+                let inner = tok.strip_prefix('<')?.strip_suffix('>')?;
+                let (lo, hi) = inner.split_once('-')?;
+                let (lo, hi) = (lo.parse().ok()?, hi.parse().ok()?);
+                if lo > hi {
+                    return None;
+                }
+                ParamKind::Range(lo, hi)
+            }
+        })
+    }
+
+    /// True for kinds that accept only some tokens (they win over keywords
+    /// that are mere prefixes, and over `WORD`).
+    pub fn is_typed(&self) -> bool {
+        matches!(
+            self,
+            ParamKind::Range(..) | ParamKind::Ipv4 | ParamKind::Interface
+        )
+    }
+
+    /// Help text shown by `?` for this parameter.
+    pub fn help(&self) -> String {
+        match self {
+            ParamKind::Word => "WORD".into(),
+            ParamKind::Line => "LINE".into(),
+            ParamKind::Range(lo, hi) => format!("<{lo}-{hi}>"),
+            ParamKind::Ipv4 => "A.B.C.D".into(),
+            ParamKind::Interface => "IFNAME".into(),
+        }
+    }
+}
+
+impl fmt::Display for ParamKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.help())
+    }
+}
+
+/// A number token in a range: `Some(value)`.
+pub fn parse_range(tok: &str, lo: u64, hi: u64) -> Option<u64> {
+    if tok.is_empty() || tok.len() > 20 || !tok.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v: u64 = tok.parse().ok()?;
+    (lo..=hi).contains(&v).then_some(v)
+}
+
+/// A dotted-quad IPv4 address, canonicalised.
+pub fn parse_ipv4(tok: &str) -> Option<String> {
+    let mut parts = [0u8; 4];
+    let mut n = 0;
+    for p in tok.split('.') {
+        if n == 4 || p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        parts[n] = p.parse().ok()?;
+        n += 1;
+    }
+    (n == 4).then(|| format!("{}.{}.{}.{}", parts[0], parts[1], parts[2], parts[3]))
+}
+
+/// Interface types in the order IOS lists interfaces in a configuration.
+pub const INTERFACE_TYPES: &[&str] = &[
+    "Loopback",
+    "Tunnel",
+    "Port-channel",
+    "Ethernet",
+    "FastEthernet",
+    "GigabitEthernet",
+    "TenGigabitEthernet",
+    "TwentyFiveGigE",
+    "FortyGigabitEthernet",
+    "HundredGigE",
+    "Serial",
+    "Multilink",
+    "Dialer",
+    "Virtual-Template",
+    "BDI",
+    "Vlan",
+    "Null",
+];
+
+/// Abbreviations IOS accepts although they prefix several types.
+const INTERFACE_SHORT: &[(&str, &str)] = &[("te", "TenGigabitEthernet"), ("t", "Tunnel")];
+
+/// A parsed interface name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterfaceName {
+    /// Index of the type in [`INTERFACE_TYPES`].
+    pub type_index: usize,
+    /// The number part (`1`, `0/0/1`, `1.100`).
+    pub number: String,
+}
+
+impl InterfaceName {
+    /// The canonical name (`GigabitEthernet0/0/1`).
+    pub fn canonical(&self) -> String {
+        format!(
+            "{}{}",
+            INTERFACE_TYPES[self.type_index.min(INTERFACE_TYPES.len() - 1)],
+            self.number
+        )
+    }
+
+    /// A byte key that sorts interfaces the way IOS lists them: by type,
+    /// then numerically by each number component.
+    pub fn sort_key(&self) -> Vec<u8> {
+        let mut key = vec![self.type_index as u8];
+        for part in self.number.split(['/', '.', ':']) {
+            let v: u32 = part.parse().unwrap_or(u32::MAX);
+            key.extend_from_slice(&v.to_be_bytes());
+        }
+        key
+    }
+}
+
+fn is_interface_number(s: &str) -> bool {
+    // digits, then (/digits)*, then optional .digits and :digits
+    let b = s.as_bytes();
+    if b.first().is_none_or(|c| !c.is_ascii_digit()) {
+        return false;
+    }
+    let mut prev_sep = false;
+    let mut seen_dot = false;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => prev_sep = false,
+            b'/' if !prev_sep && !seen_dot => prev_sep = true,
+            b'.' | b':' if !prev_sep => {
+                seen_dot = true;
+                prev_sep = true;
+            }
+            _ => return false,
+        }
+    }
+    !prev_sep
+}
+
+/// Resolves an interface type abbreviation (case-insensitive).
+pub fn interface_type(abbrev: &str) -> Option<usize> {
+    if abbrev.is_empty() {
+        return None;
+    }
+    let lower = abbrev.to_ascii_lowercase();
+    if let Some(i) = INTERFACE_TYPES
+        .iter()
+        .position(|t| t.to_ascii_lowercase() == lower)
+    {
+        return Some(i);
+    }
+    if let Some((_, full)) = INTERFACE_SHORT.iter().find(|(s, _)| *s == lower) {
+        return INTERFACE_TYPES.iter().position(|t| t == full);
+    }
+    let mut found = INTERFACE_TYPES
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.to_ascii_lowercase().starts_with(&lower));
+    match (found.next(), found.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
+}
+
+/// Parses an interface name written as one token (`gi0/1`) or, when `next`
+/// is given, as a type and a number in two tokens (`GigabitEthernet 0/1`).
+/// Returns the name and how many tokens it used.
+pub fn parse_interface(tok: &str, next: Option<&str>) -> Option<(InterfaceName, usize)> {
+    let split = tok.find(|c: char| c.is_ascii_digit()).unwrap_or(tok.len());
+    let (ty, num) = tok.split_at(split);
+    let type_index = interface_type(ty)?;
+    if !num.is_empty() {
+        return is_interface_number(num).then(|| {
+            (
+                InterfaceName {
+                    type_index,
+                    number: num.to_owned(),
+                },
+                1,
+            )
+        });
+    }
+    let num = next?;
+    is_interface_number(num).then(|| {
+        (
+            InterfaceName {
+                type_index,
+                number: num.to_owned(),
+            },
+            2,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_and_addresses() {
+        assert_eq!(
+            ParamKind::from_pattern("<1-300>"),
+            Some(ParamKind::Range(1, 300))
+        );
+        assert_eq!(ParamKind::from_pattern("<3-1>"), None);
+        assert_eq!(parse_range("060", 1, 300), Some(60));
+        assert_eq!(parse_range("0", 1, 300), None);
+        assert_eq!(parse_range("301", 1, 300), None);
+        assert_eq!(parse_range("-1", 1, 300), None);
+        assert_eq!(parse_range("99999999999999999999999", 1, 300), None);
+        assert_eq!(parse_ipv4("10.0.0.1"), Some("10.0.0.1".into()));
+        assert_eq!(parse_ipv4("010.0.0.1"), Some("10.0.0.1".into()));
+        assert_eq!(parse_ipv4("10.0.0.256"), None);
+        assert_eq!(parse_ipv4("10.0.0"), None);
+        assert_eq!(parse_ipv4("10.0.0.1.1"), None);
+    }
+
+    #[test]
+    fn interface_names_normalise() {
+        let canon =
+            |t: &str, n: Option<&str>| parse_interface(t, n).map(|(i, used)| (i.canonical(), used));
+        assert_eq!(canon("lo113", None), Some(("Loopback113".into(), 1)));
+        assert_eq!(canon("gi1", None), Some(("GigabitEthernet1".into(), 1)));
+        assert_eq!(
+            canon("Gi0/0/1.100", None),
+            Some(("GigabitEthernet0/0/1.100".into(), 1))
+        );
+        assert_eq!(
+            canon("GigabitEthernet", Some("2")),
+            Some(("GigabitEthernet2".into(), 2))
+        );
+        assert_eq!(
+            canon("te1/1", None),
+            Some(("TenGigabitEthernet1/1".into(), 1))
+        );
+        assert_eq!(canon("po10", None), Some(("Port-channel10".into(), 1)));
+        assert_eq!(canon("vlan100", None), Some(("Vlan100".into(), 1)));
+        assert_eq!(canon("fa0/1", None), Some(("FastEthernet0/1".into(), 1)));
+        assert_eq!(canon("x1", None), None);
+        assert_eq!(canon("gi1//2", None), None);
+        assert_eq!(canon("gi1/", None), None);
+        assert_eq!(canon("gi", None), None);
+    }
+
+    #[test]
+    fn interfaces_sort_like_ios() {
+        let key = |t: &str| {
+            parse_interface(t, None)
+                .map(|(i, _)| i.sort_key())
+                .unwrap_or_default()
+        };
+        assert!(key("Loopback0") < key("GigabitEthernet1"));
+        assert!(key("GigabitEthernet2") < key("GigabitEthernet10"));
+        assert!(key("GigabitEthernet0/1") < key("GigabitEthernet0/1.10"));
+        assert!(key("GigabitEthernet10") < key("Vlan1"));
+    }
+}
