@@ -5,3 +5,4 @@
 
 pub mod catalogue;
 pub mod param;
+pub mod parse;
