@@ -3,6 +3,8 @@
 //! `default` forms, canonical rendering and `show running-config` filters.
 //! Independent of NETCONF and SSH.
 
+pub mod apply;
 pub mod catalogue;
+pub mod config;
 pub mod param;
 pub mod parse;

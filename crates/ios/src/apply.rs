@@ -1,0 +1,437 @@
+//! Applying configuration commands as if typed after `configure terminal`:
+//! the mode persists from line to line, `exit`/`end` leave modes, a command
+//! of an enclosing mode leaves the sub-mode, `no` and `default` remove,
+//! `do` hands an EXEC command back to the caller, banners span lines.
+
+use crate::catalogue::{Behaviour, Catalogue, ModeId, RuleId};
+use crate::config::{Config, Ident, ItemChange, first_tokens, identity};
+use crate::parse::{ParseError, Parsed, parse_line, tokenize};
+
+/// What a line did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The configuration (or the mode) changed, or nothing needed changing.
+    Applied,
+    /// A blank line or a `!` comment.
+    Comment,
+    /// `do CMD`: the caller runs CMD in EXEC mode.
+    Exec(String),
+    /// `end` (or `exit` at the top): configuration mode is over.
+    End,
+}
+
+#[derive(Debug, Clone)]
+struct PendingBanner {
+    rule: RuleId,
+    header: String,
+    delimiter: String,
+    text: String,
+    path: Vec<Ident>,
+}
+
+/// A configuration-mode session: the mode stack and any banner being read.
+#[derive(Debug, Clone)]
+pub struct Applier<'c> {
+    cat: &'c Catalogue,
+    stack: Vec<(ModeId, Ident)>,
+    banner: Option<PendingBanner>,
+    /// Keep lines no rule knows, verbatim, instead of refusing them.
+    pub permissive: bool,
+}
+
+impl<'c> Applier<'c> {
+    /// A session in global configuration mode.
+    pub fn new(cat: &'c Catalogue) -> Self {
+        Applier {
+            cat,
+            stack: Vec::new(),
+            banner: None,
+            permissive: false,
+        }
+    }
+
+    /// The current mode.
+    pub fn mode(&self) -> ModeId {
+        self.stack
+            .last()
+            .map_or(self.cat.config_mode(), |(m, _)| *m)
+    }
+
+    /// The prompt suffix of the current mode (`config-if`).
+    pub fn prompt(&self) -> &str {
+        &self.cat.mode(self.mode()).prompt
+    }
+
+    /// True while a banner's text is being read.
+    pub fn in_banner(&self) -> bool {
+        self.banner.is_some()
+    }
+
+    fn path(&self) -> Vec<Ident> {
+        self.stack.iter().map(|(_, id)| id.clone()).collect()
+    }
+
+    /// The modes to try, innermost first, with the stack depth of each.
+    fn chain(&self) -> Vec<(usize, ModeId)> {
+        let mut v: Vec<(usize, ModeId)> = self
+            .stack
+            .iter()
+            .enumerate()
+            .map(|(i, (m, _))| (i + 1, *m))
+            .rev()
+            .collect();
+        v.push((0, self.cat.config_mode()));
+        v
+    }
+
+    /// Applies one line.
+    pub fn apply_line(&mut self, cfg: &mut Config, line: &str) -> Result<Outcome, ParseError> {
+        if self.banner.is_some() {
+            self.banner_line(cfg, line);
+            return Ok(Outcome::Applied);
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('!') {
+            return Ok(Outcome::Comment);
+        }
+        let mode = self.cat.mode(self.mode());
+        let words = tokenize(trimmed);
+        let first = words
+            .first()
+            .map(|w| w.text.to_ascii_lowercase())
+            .unwrap_or_default();
+        if mode.raw {
+            if first == "exit" && words.len() == 1 {
+                self.stack.pop();
+            } else {
+                cfg.put_verbatim(self.cat, &self.path(), trimmed);
+            }
+            return Ok(Outcome::Applied);
+        }
+        match first.as_str() {
+            "end" if words.len() == 1 => {
+                self.stack.clear();
+                return Ok(Outcome::End);
+            }
+            "exit" if words.len() == 1 => {
+                if self.stack.pop().is_none() {
+                    return Ok(Outcome::End);
+                }
+                return Ok(Outcome::Applied);
+            }
+            "do" if words.len() > 1 => {
+                let rest = trimmed[words[1].start..].to_owned();
+                return Ok(Outcome::Exec(rest));
+            }
+            _ => {}
+        }
+        if mode.trailer.as_deref() == Some(first.as_str()) && words.len() == 1 {
+            self.stack.pop();
+            return Ok(Outcome::Applied);
+        }
+        let result = match first.as_str() {
+            "no" if words.len() > 1 => self.negate(cfg, trimmed, words[1].start, false),
+            "default" if words.len() > 1 => self.negate(cfg, trimmed, words[1].start, true),
+            _ => self.positive(cfg, trimmed),
+        };
+        match result {
+            Err(ParseError::Invalid { column }) if self.permissive => {
+                tracing::debug!(line = trimmed, column, "unknown command kept verbatim");
+                cfg.put_verbatim(self.cat, &self.path(), trimmed);
+                Err(ParseError::Invalid { column })
+            }
+            other => other,
+        }
+    }
+
+    /// Parses `line` in the innermost mode that accepts it; on failure,
+    /// reports the error that got furthest into the line.
+    fn parse_in_chain(&self, line: &str, partial: bool) -> Result<(usize, Parsed), ParseError> {
+        let mut best: Option<ParseError> = None;
+        for (depth, mode) in self.chain() {
+            match parse_line(self.cat, mode, line, partial) {
+                Ok(p) => return Ok((depth, p)),
+                Err(e) => {
+                    let better = match (&best, &e) {
+                        (None, _) => true,
+                        (
+                            Some(ParseError::Invalid { column: a }),
+                            ParseError::Invalid { column: b },
+                        ) => b > a,
+                        (Some(ParseError::Invalid { .. }), _) => true,
+                        _ => false,
+                    };
+                    if better {
+                        best = Some(e);
+                    }
+                }
+            }
+        }
+        Err(best.unwrap_or(ParseError::Invalid { column: 0 }))
+    }
+
+    fn positive(&mut self, cfg: &mut Config, line: &str) -> Result<Outcome, ParseError> {
+        let (depth, parsed) = self.parse_in_chain(line, false)?;
+        self.stack.truncate(depth);
+        let Some(rule) = parsed.rule else {
+            return Err(ParseError::Incomplete);
+        };
+        self.store(cfg, rule, parsed.canonical());
+        Ok(Outcome::Applied)
+    }
+
+    fn store(&mut self, cfg: &mut Config, rule: RuleId, text: String) {
+        let cat = self.cat;
+        let r = cat.rule(rule);
+        let path = self.path();
+        match r.behaviour {
+            Behaviour::Section { enter, .. } => {
+                let id = cfg.open_section(cat, &path, rule, text);
+                self.stack.push((enter, id));
+            }
+            Behaviour::List { .. } => cfg.put_list_line(cat, &path, rule, text),
+            Behaviour::Replace { key } => {
+                if r.banner {
+                    return self.start_banner(cfg, rule, text, path);
+                }
+                let last = text.rsplit(' ').next().unwrap_or("");
+                let is_default = r.is_default || r.default.as_deref() == Some(last);
+                if is_default {
+                    cfg.remove_identity(cat, &path, &identity(cat, rule, &text));
+                    return;
+                }
+                if r.negated {
+                    // `no ip address` also clears secondaries: everything
+                    // under the positive prefix goes before it is stored.
+                    let positive = text.strip_prefix("no ").unwrap_or(&text);
+                    let prefix = first_tokens(positive, key);
+                    if let Ok(p) = parse_line(cat, self.mode(), prefix, true) {
+                        let rules = cat.rules_below(p.node);
+                        cfg.remove_matching(cat, &path, &rules, prefix);
+                    }
+                }
+                cfg.put_line(cat, &path, rule, text);
+            }
+        }
+    }
+
+    fn negate(
+        &mut self,
+        cfg: &mut Config,
+        line: &str,
+        rest_at: usize,
+        default: bool,
+    ) -> Result<Outcome, ParseError> {
+        // A stored negation (`no ip domain lookup`) is a command of its own.
+        if !default
+            && let Ok((depth, parsed)) = self.parse_in_chain(line, false)
+            && let Some(rule) = parsed.rule
+            && self.cat.rule(rule).negated
+        {
+            self.stack.truncate(depth);
+            self.store(cfg, rule, parsed.canonical());
+            return Ok(Outcome::Applied);
+        }
+        let rest = &line[rest_at..];
+        let (depth, parsed) = self.parse_in_chain(rest, true).map_err(|e| match e {
+            ParseError::Invalid { column } => ParseError::Invalid {
+                column: column + rest_at,
+            },
+            other => other,
+        })?;
+        let cat = self.cat;
+        let typed = parsed.tokens.len();
+        let eligible: Vec<RuleId> = cat
+            .rules_below(parsed.node)
+            .into_iter()
+            .filter(|r| !cat.rule(*r).negated && cat.rule(*r).nomin <= typed)
+            .collect();
+        if eligible.is_empty() {
+            return Err(ParseError::Incomplete);
+        }
+        self.stack.truncate(depth);
+        let path = self.path();
+        let typed_text = parsed.canonical();
+        for rule in eligible {
+            let r = cat.rule(rule);
+            let prefix = match r.behaviour {
+                Behaviour::Replace { key } | Behaviour::Section { key, .. }
+                    if key != usize::MAX && typed >= key =>
+                {
+                    // For `ip domain-name`, the typed words differ from the
+                    // canonical ones: the identity comes from the rule.
+                    if let Some(t) = parsed.rule.filter(|x| *x == rule) {
+                        identity(cat, t, &typed_text).key
+                    } else if r.canon.is_some() {
+                        first_tokens(r.canon.as_deref().unwrap_or(""), key).to_owned()
+                    } else {
+                        first_tokens(&typed_text, key).to_owned()
+                    }
+                }
+                _ => typed_text.clone(),
+            };
+            cfg.remove_matching(cat, &path, &[rule], &prefix);
+        }
+        Ok(Outcome::Applied)
+    }
+
+    fn start_banner(&mut self, cfg: &mut Config, rule: RuleId, text: String, path: Vec<Ident>) {
+        // `banner motd ^C…^C` or `banner motd #…#`: the delimiter is `^C`
+        // or the first character after the banner keyword.
+        let header = first_tokens(&text, 2).to_owned();
+        let body = text[header.len()..].trim_start();
+        let delimiter = if body.starts_with("^C") {
+            "^C".to_owned()
+        } else {
+            body.chars().next().map(String::from).unwrap_or_default()
+        };
+        let after = &body[delimiter.len()..];
+        let mut pending = PendingBanner {
+            rule,
+            header,
+            delimiter,
+            text: String::new(),
+            path,
+        };
+        match after.find(&pending.delimiter) {
+            Some(pos) => {
+                pending.text.push_str(&after[..pos]);
+                cfg.put_banner(self.cat, &pending.path, rule, pending.header, pending.text);
+            }
+            None => {
+                pending.text.push_str(after);
+                pending.text.push('\n');
+                self.banner = Some(pending);
+            }
+        }
+    }
+
+    fn banner_line(&mut self, cfg: &mut Config, line: &str) {
+        let Some(mut b) = self.banner.take() else {
+            return;
+        };
+        match line.find(&b.delimiter) {
+            Some(pos) => {
+                b.text.push_str(&line[..pos]);
+                cfg.put_banner(self.cat, &b.path, b.rule, b.header, b.text);
+            }
+            None => {
+                b.text.push_str(line);
+                b.text.push('\n');
+                self.banner = Some(b);
+            }
+        }
+    }
+
+    /// Stores a banner whose closing delimiter never came (end of input).
+    pub fn finish(&mut self, cfg: &mut Config) {
+        if let Some(b) = self.banner.take() {
+            cfg.put_banner(self.cat, &b.path, b.rule, b.header, b.text);
+        }
+    }
+}
+
+/// What to do when a line of a batch fails (NETCONF `error-option`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorOption {
+    /// Stop at the failing line; earlier lines stay applied.
+    #[default]
+    StopOnError,
+    /// Skip failing lines.
+    ContinueOnError,
+    /// Undo the whole batch if any line fails.
+    RollbackOnError,
+}
+
+/// A line of a batch that failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineFailure {
+    /// 0-based index in the batch.
+    pub index: usize,
+    /// The line as given.
+    pub line: String,
+    /// Why.
+    pub error: ParseError,
+}
+
+impl LineFailure {
+    /// The IOS message.
+    pub fn message(&self) -> String {
+        self.error.message(&self.line)
+    }
+}
+
+/// The result of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BatchResult {
+    /// Lines that failed.
+    pub failures: Vec<LineFailure>,
+    /// `do` commands, with their line index, for the caller to run.
+    pub execs: Vec<(usize, String)>,
+    /// True if the batch was undone.
+    pub rolled_back: bool,
+    /// What changed (empty when rolled back).
+    pub changes: Vec<ItemChange>,
+}
+
+impl BatchResult {
+    /// True when every line applied.
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Applies lines as one batch starting in global configuration mode. `end`
+/// returns to global configuration mode (a replayed configuration ends
+/// with it).
+pub fn apply_batch<'a>(
+    cat: &Catalogue,
+    cfg: &mut Config,
+    lines: impl IntoIterator<Item = &'a str>,
+    option: ErrorOption,
+    permissive: bool,
+) -> BatchResult {
+    let mut applier = Applier::new(cat);
+    applier.permissive = permissive;
+    let mut result = BatchResult::default();
+    cfg.begin();
+    for (index, line) in lines.into_iter().enumerate() {
+        match applier.apply_line(cfg, line) {
+            Ok(Outcome::Exec(cmd)) => result.execs.push((index, cmd)),
+            Ok(_) => {}
+            Err(error) => {
+                result.failures.push(LineFailure {
+                    index,
+                    line: line.to_owned(),
+                    error,
+                });
+                match option {
+                    ErrorOption::StopOnError => break,
+                    ErrorOption::ContinueOnError => {}
+                    ErrorOption::RollbackOnError => {
+                        cfg.rollback(cat);
+                        result.rolled_back = true;
+                        return result;
+                    }
+                }
+            }
+        }
+    }
+    applier.finish(cfg);
+    result.changes = cfg.commit(cat);
+    result
+}
+
+/// Loads a startup-config as IOS does at boot: every line is tried, lines
+/// no rule knows are kept verbatim and reported, and loading carries on.
+pub fn load(cat: &Catalogue, text: &str) -> (Config, Vec<LineFailure>) {
+    let mut cfg = Config::new();
+    let r = apply_batch(
+        cat,
+        &mut cfg,
+        text.lines(),
+        ErrorOption::ContinueOnError,
+        true,
+    );
+    (cfg, r.failures)
+}

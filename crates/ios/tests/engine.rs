@@ -1,0 +1,330 @@
+//! The configuration engine end to end: commands in, IOS text out.
+
+use ironconf_ios::apply::{ErrorOption, apply_batch, load};
+use ironconf_ios::catalogue::Catalogue;
+use ironconf_ios::config::Config;
+use ironconf_ios::parse::ParseError;
+
+fn body(cat: &Catalogue, cfg: &Config) -> String {
+    cfg.render(cat, &[])
+}
+
+fn run(cat: &Catalogue, cfg: &mut Config, lines: &str) -> Vec<String> {
+    let r = apply_batch(cat, cfg, lines.lines(), ErrorOption::StopOnError, false);
+    r.failures
+        .iter()
+        .map(|f| format!("{}: {}", f.line.trim(), f.message()))
+        .collect()
+}
+
+fn fresh(lines: &str) -> (Catalogue, Config) {
+    let cat = Catalogue::builtin();
+    let mut cfg = Config::new();
+    let errors = run(&cat, &mut cfg, lines);
+    assert!(errors.is_empty(), "{errors:?}");
+    (cat, cfg)
+}
+
+#[test]
+fn seed_loopback_example_renders_like_ios() {
+    let (cat, cfg) =
+        fresh("interface Loopback113\n description test\n ip address 10.113.0.1 255.255.255.255\n");
+    assert_eq!(
+        body(&cat, &cfg),
+        "!\ninterface Loopback113\n description test\n ip address 10.113.0.1 255.255.255.255\n!\nend\n"
+    );
+}
+
+#[test]
+fn same_setting_replaces_and_lists_accumulate() {
+    let (cat, mut cfg) = fresh(
+        "hostname A\nhostname B\ninterface gi1\ndescription one\ndescription two\nexit\n\
+         access-list 1 permit 10.0.0.0 0.0.0.255\naccess-list 1 deny any\naccess-list 1 permit 10.0.0.0 0.0.0.255\n\
+         ip route 0.0.0.0 0.0.0.0 10.0.0.1\nip route 10.1.0.0 255.255.0.0 Null0",
+    );
+    let text = body(&cat, &cfg);
+    assert!(
+        text.contains("hostname B\n") && !text.contains("hostname A"),
+        "{text}"
+    );
+    assert!(
+        text.contains(" description two\n") && !text.contains("description one"),
+        "{text}"
+    );
+    assert!(
+        text.contains("access-list 1 permit 10.0.0.0 0.0.0.255\naccess-list 1 deny any\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("access-list 1 permit").count(), 1);
+    assert!(
+        text.contains("ip route 0.0.0.0 0.0.0.0 10.0.0.1\nip route 10.1.0.0 255.255.0.0 Null0\n"),
+        "{text}"
+    );
+    run(
+        &cat,
+        &mut cfg,
+        "no ip route 10.1.0.0 255.255.0.0\nno access-list 1\nno hostname",
+    );
+    let text = body(&cat, &cfg);
+    assert!(
+        !text.contains("access-list") && !text.contains("Null0") && !text.contains("hostname"),
+        "{text}"
+    );
+    assert!(text.contains("ip route 0.0.0.0 0.0.0.0 10.0.0.1"), "{text}");
+}
+
+#[test]
+fn no_forms_and_defaults() {
+    let (cat, mut cfg) = fresh(
+        "netconf max-sessions 8\nnetconf lock-time 60\nnetconf max-message 37283\nnetconf ssh acl 1\n\
+         interface GigabitEthernet1\n ip address 10.0.0.1 255.255.255.0\n ip address 10.0.1.1 255.255.255.0 secondary\n shutdown\n",
+    );
+    run(
+        &cat,
+        &mut cfg,
+        "netconf max-sessions 4\nno netconf max-message\nnetconf lock-time 10\ninterface gi1\nno shutdown\nno ip address",
+    );
+    let text = body(&cat, &cfg);
+    assert!(
+        !text.contains("max-sessions")
+            && !text.contains("max-message")
+            && !text.contains("lock-time"),
+        "{text}"
+    );
+    assert!(text.contains("netconf ssh acl 1"), "{text}");
+    assert!(
+        text.contains("interface GigabitEthernet1\n no ip address\n!"),
+        "{text}"
+    );
+    run(
+        &cat,
+        &mut cfg,
+        "interface gi1\nip address 192.0.2.1 255.255.255.0",
+    );
+    let text = body(&cat, &cfg);
+    assert!(
+        text.contains(" ip address 192.0.2.1 255.255.255.0\n") && !text.contains("no ip address"),
+        "{text}"
+    );
+    run(
+        &cat,
+        &mut cfg,
+        "no interface GigabitEthernet1\nno netconf ssh",
+    );
+    let text = body(&cat, &cfg);
+    assert_eq!(text, "!\nend\n");
+    // `no` of something absent is accepted silently, as IOS does.
+    assert!(run(&cat, &mut cfg, "no hostname\nno interface Loopback9").is_empty());
+}
+
+#[test]
+fn stored_negations_and_canonical_spellings() {
+    let (cat, mut cfg) = fresh(
+        "no ip domain-lookup\nip domain-name example.com\nip domain name example.net\nno service pad\n",
+    );
+    let text = body(&cat, &cfg);
+    assert!(text.contains("no service pad\n"), "{text}");
+    assert!(
+        text.contains("ip domain name example.net\nno ip domain lookup\n"),
+        "{text}"
+    );
+    assert!(!text.contains("example.com"), "{text}");
+    run(
+        &cat,
+        &mut cfg,
+        "ip domain lookup\nno ip domain-name\nservice pad",
+    );
+    let text = body(&cat, &cfg);
+    assert!(!text.contains("domain") && !text.contains("pad"), "{text}");
+}
+
+#[test]
+fn parent_mode_commands_leave_the_sub_mode() {
+    let (cat, cfg) = fresh("interface Loopback1\n description a\nhostname R9\n");
+    // `description b` after `hostname` is not an interface line any more.
+    let errs = {
+        let mut c = cfg.clone();
+        run(
+            &cat,
+            &mut c,
+            "interface Loopback1\nhostname R9\ndescription b",
+        )
+    };
+    assert_eq!(
+        errs,
+        vec!["description b: % Invalid input detected at '^' marker.".to_owned()]
+    );
+    assert!(body(&cat, &cfg).contains("hostname R9\n!\ninterface Loopback1\n description a\n!"));
+}
+
+#[test]
+fn error_options_have_ios_semantics() {
+    let cat = Catalogue::builtin();
+    let base = "hostname R1\ninterface Loopback1\n description keep\n";
+    let mut start = Config::new();
+    run(&cat, &mut start, base);
+    let before = body(&cat, &start);
+    let batch = ["hostname R2", "netconf max-sessions 17", "hostname R3"];
+
+    let mut stop = start.clone();
+    let r = apply_batch(&cat, &mut stop, batch, ErrorOption::StopOnError, false);
+    assert_eq!(r.failures.len(), 1);
+    assert_eq!(r.failures[0].index, 1);
+    assert_eq!(r.failures[0].error, ParseError::Invalid { column: 21 });
+    assert!(body(&cat, &stop).contains("hostname R2"));
+
+    let mut cont = start.clone();
+    let r = apply_batch(&cat, &mut cont, batch, ErrorOption::ContinueOnError, false);
+    assert_eq!(r.failures.len(), 1);
+    assert!(body(&cat, &cont).contains("hostname R3"));
+
+    let mut rb = start.clone();
+    let r = apply_batch(&cat, &mut rb, batch, ErrorOption::RollbackOnError, false);
+    assert!(r.rolled_back);
+    assert_eq!(body(&cat, &rb), before);
+    let r = apply_batch(
+        &cat,
+        &mut rb,
+        ["interface lo1", "no description", "interface lo2", "bogus"],
+        ErrorOption::RollbackOnError,
+        false,
+    );
+    assert!(r.rolled_back);
+    assert_eq!(body(&cat, &rb), before);
+}
+
+#[test]
+fn changes_are_reported_per_item() {
+    let (cat, mut cfg) = fresh("interface Loopback1\n description old\n");
+    let r = apply_batch(
+        &cat,
+        &mut cfg,
+        ["interface Loopback1", "description new", "hostname X"],
+        ErrorOption::StopOnError,
+        false,
+    );
+    let mut added: Vec<String> = r.changes.iter().flat_map(|c| c.added()).collect();
+    let mut removed: Vec<String> = r.changes.iter().flat_map(|c| c.removed()).collect();
+    added.sort();
+    removed.sort();
+    assert_eq!(
+        added,
+        vec![" description new", "hostname X", "interface Loopback1"]
+    );
+    assert_eq!(removed, vec![" description old", "interface Loopback1"]);
+}
+
+#[test]
+fn do_and_end_and_comments() {
+    let cat = Catalogue::builtin();
+    let mut cfg = Config::new();
+    let r = apply_batch(
+        &cat,
+        &mut cfg,
+        [
+            "! comment",
+            "",
+            "do show running-config",
+            "interface lo1",
+            "end",
+            "hostname Z",
+        ],
+        ErrorOption::StopOnError,
+        false,
+    );
+    assert!(r.ok(), "{:?}", r.failures);
+    assert_eq!(r.execs, vec![(2, "show running-config".to_owned())]);
+    assert!(body(&cat, &cfg).contains("hostname Z\n!\ninterface Loopback1\n!"));
+}
+
+#[test]
+fn banners_span_lines_and_round_trip() {
+    let (cat, cfg) = fresh(
+        "banner motd ^C\nAuthorized access only\n  second line\n^C\nbanner login #one line#\nhostname R1",
+    );
+    let text = body(&cat, &cfg);
+    assert!(
+        text.contains("banner motd ^C\nAuthorized access only\n  second line\n^C\n"),
+        "{text}"
+    );
+    assert!(text.contains("banner login ^Cone line^C\n"), "{text}");
+    let (again, errors) = load(&cat, &text);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(body(&cat, &again), text);
+}
+
+#[test]
+fn rendering_follows_ios_order() {
+    let (cat, cfg) = fresh(
+        "netconf ssh\nline vty 0 4\n login local\n transport input ssh\nline con 0\ninterface Vlan1\ninterface GigabitEthernet10\n\
+         interface GigabitEthernet2\ninterface Loopback0\nip ssh version 2\nusername admin privilege 15 secret 9 $9$abc\nhostname R1\nversion 16.12\n\
+         netconf lock-time 60\nntp server 10.0.0.1\n",
+    );
+    let text = body(&cat, &cfg);
+    let order: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with(' ') && *l != "!")
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            "version 16.12",
+            "hostname R1",
+            "username admin privilege 15 secret 9 $9$abc",
+            "interface Loopback0",
+            "interface GigabitEthernet2",
+            "interface GigabitEthernet10",
+            "interface Vlan1",
+            "ip ssh version 2",
+            "line con 0",
+            "line vty 0 4",
+            "ntp server 10.0.0.1",
+            "netconf lock-time 60",
+            "netconf ssh",
+            "end",
+        ]
+    );
+}
+
+#[test]
+fn pubkey_chain_nests_three_levels() {
+    let (cat, cfg) = fresh(
+        "ip ssh pubkey-chain\n username admin\n  key-string\n   AAAAB3NzaC1yc2EAAAADAQABAAABAQ\n   C5bGx\n  exit\n  key-hash ssh-rsa 0123ABCD\n",
+    );
+    let text = body(&cat, &cfg);
+    assert!(
+        text.contains("ip ssh pubkey-chain\n username admin\n  key-string\n   AAAAB3NzaC1yc2EAAAADAQABAAABAQ\n   C5bGx\n   exit\n  key-hash ssh-rsa 0123ABCD\n"),
+        "{text}"
+    );
+    let (again, errors) = load(&cat, &text);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(body(&cat, &again), text);
+}
+
+#[test]
+fn permissive_load_keeps_and_reports_unknown_lines() {
+    let cat = Catalogue::builtin();
+    let text = "hostname R1\ncrypto pki trustpoint TP-self-signed\n enrollment selfsigned\ninterface Loopback0\n frobnicate on\n ip address 10.0.0.1 255.255.255.255\n";
+    let (cfg, errors) = load(&cat, text);
+    let lines: Vec<&str> = errors.iter().map(|e| e.line.trim()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "crypto pki trustpoint TP-self-signed",
+            "enrollment selfsigned",
+            "frobnicate on"
+        ]
+    );
+    let out = body(&cat, &cfg);
+    assert!(
+        out.contains("hostname R1\ncrypto pki trustpoint TP-self-signed\nenrollment selfsigned\n"),
+        "{out}"
+    );
+    // Verbatim lines keep their place before the lines the catalogue orders.
+    assert!(
+        out.contains("interface Loopback0\n frobnicate on\n ip address 10.0.0.1 255.255.255.255\n"),
+        "{out}"
+    );
+    let (again, _) = load(&cat, &out);
+    assert_eq!(body(&cat, &again), out);
+}
