@@ -183,6 +183,7 @@ impl<'c> Applier<'c> {
     fn store(&mut self, cfg: &mut Config, rule: RuleId, text: String) {
         let cat = self.cat;
         let r = cat.rule(rule);
+        let text = if r.hash { hash_secret(text) } else { text };
         let path = self.path();
         match r.behaviour {
             Behaviour::Section { enter, .. } => {
@@ -329,6 +330,32 @@ impl<'c> Applier<'c> {
             cfg.put_banner(self.cat, &b.path, b.rule, b.header, b.text);
         }
     }
+}
+
+/// Replaces a clear-text `secret TEXT` / `secret 0 TEXT` with `secret 9
+/// HASH`, as IOS stores it.
+fn hash_secret(text: String) -> String {
+    let tokens: Vec<&str> = text.split(' ').collect();
+    let Some(i) = tokens.iter().position(|t| *t == "secret") else {
+        return text;
+    };
+    let (plain, used) = match tokens.get(i + 1) {
+        Some(&"5" | &"8" | &"9") => return text,
+        Some(&"0") => match tokens.get(i + 2) {
+            Some(p) => (*p, 2),
+            None => return text,
+        },
+        Some(p) => (*p, 1),
+        None => return text,
+    };
+    let Some(hashed) = crate::secret::Secret::hash(plain) else {
+        return text;
+    };
+    let mut out: Vec<&str> = tokens[..=i].to_vec();
+    out.push("9");
+    out.push(hashed.text());
+    out.extend(&tokens[i + 1 + used..]);
+    out.join(" ")
 }
 
 /// What to do when a line of a batch fails (NETCONF `error-option`).

@@ -26,6 +26,7 @@
 //! - `nomin=N`: the `no` form needs at least N tokens (default: the key).
 //! - `sort=natural`: siblings ordered by name (interfaces), not by arrival.
 //! - `banner`: the last token opens a delimited multi-line text.
+//! - `hash`: a clear-text `secret` (type 0 or no type) is stored as type 9.
 //!
 //! The order of rules is the order IOS renders a configuration in.
 
@@ -114,6 +115,8 @@ pub struct Rule {
     /// Canonical spelling of the leading keywords (`ip domain-name` is
     /// stored as `ip domain name`).
     pub canon: Option<String>,
+    /// A clear-text `secret` in the line is stored as a type 9 hash.
+    pub hash: bool,
 }
 
 /// A token of an expanded pattern.
@@ -344,6 +347,7 @@ impl Catalogue {
         let mut sort_natural = false;
         let mut banner = false;
         let mut canon = None;
+        let mut hash = false;
         for a in attrs.split_whitespace() {
             let (k, v) = a.split_once('=').unwrap_or((a, ""));
             let num = || {
@@ -360,6 +364,7 @@ impl Catalogue {
                 "isdefault" => is_default = true,
                 "sort" if v == "natural" => sort_natural = true,
                 "banner" => banner = true,
+                "hash" => hash = true,
                 "canon" => canon = Some(v.replace('_', " ")),
                 _ => return Err(format!("unknown attribute '{a}'")),
             }
@@ -425,6 +430,7 @@ impl Catalogue {
             sort_natural,
             banner,
             canon,
+            hash,
         };
         for alt in &alternatives {
             self.insert_path(mode, alt, id)?;

@@ -6,5 +6,7 @@
 pub mod apply;
 pub mod catalogue;
 pub mod config;
+pub mod filter;
 pub mod param;
 pub mod parse;
+pub mod secret;

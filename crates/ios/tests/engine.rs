@@ -328,3 +328,103 @@ fn permissive_load_keeps_and_reports_unknown_lines() {
     let (again, _) = load(&cat, &out);
     assert_eq!(body(&cat, &again), out);
 }
+
+#[test]
+fn clear_secrets_are_stored_as_type_9() {
+    use ironconf_ios::secret::Secret;
+    let (cat, cfg) = fresh(
+        "username admin privilege 15 secret 0 cisco123\nusername op secret hunter2\nenable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n",
+    );
+    let text = body(&cat, &cfg);
+    assert!(
+        !text.contains("cisco123") && !text.contains("hunter2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n"),
+        "{text}"
+    );
+    let hash_of = |user: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("username {user} ")))
+            .and_then(|l| l.split(" secret 9 ").nth(1))
+            .map(|h| Secret::Scrypt(h.to_owned()))
+    };
+    assert!(
+        hash_of("admin").is_some_and(|s| s.verify("cisco123")),
+        "{text}"
+    );
+    assert!(hash_of("op").is_some_and(|s| s.verify("hunter2")), "{text}");
+    assert!(
+        text.contains("username admin privilege 15 secret 9 $9$"),
+        "{text}"
+    );
+}
+
+#[test]
+fn show_running_config_filters_match_the_spec_examples() {
+    use ironconf_ios::filter::{show_running_config, strip_show_header};
+    let (cat, cfg) = fresh(
+        "interface Loopback113\n description test\n ip address 10.113.0.1 255.255.255.255\n\
+         interface GigabitEthernet1\n ip address 10.0.0.15 255.255.255.0\n negotiation auto\n no mop enabled\n no mop sysid\n\
+         interface GigabitEthernet2\n description scrapli was here!\nrouter bgp 65000\n bgp log-neighbor-changes\n neighbor 10.0.0.2 remote-as 65001\n",
+    );
+    let run = |args: &str| show_running_config(&cat, &cfg, &[], args);
+    let seed = run("interface Loopback113").map(|t| strip_show_header(&t).to_owned());
+    assert_eq!(
+        seed,
+        Ok("!\ninterface Loopback113\n description test\n ip address 10.113.0.1 255.255.255.255\nend\n".to_owned())
+    );
+    let gi1 = run(" int gi1 ").map(|t| strip_show_header(&t).to_owned());
+    assert_eq!(
+        gi1,
+        Ok("!\ninterface GigabitEthernet1\n ip address 10.0.0.15 255.255.255.0\n negotiation auto\n no mop enabled\n no mop sysid\nend\n".to_owned())
+    );
+    let inc = run("| include interface").map(|t| strip_show_header(&t).to_owned());
+    assert_eq!(
+        inc,
+        Ok(
+            "interface Loopback113\ninterface GigabitEthernet1\ninterface GigabitEthernet2\n"
+                .to_owned()
+        )
+    );
+    let sec = run("| section router bgp").map(|t| strip_show_header(&t).to_owned());
+    assert_eq!(
+        sec,
+        Ok(
+            "router bgp 65000\n bgp log-neighbor-changes\n neighbor 10.0.0.2 remote-as 65001\n"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        run("| begin ^end").map(|t| strip_show_header(&t).to_owned()),
+        Ok("end\n".to_owned())
+    );
+    assert_eq!(
+        run("| include exp_to_match_run_conf").map(|t| strip_show_header(&t).to_owned()),
+        Ok(String::new())
+    );
+    assert_eq!(run("| exclude ^ |!").map(|t| t.lines().count()), Ok(9));
+    assert_eq!(
+        run("| count interface"),
+        Ok("Number of lines which match regexp = 3\n".to_owned())
+    );
+    let full = run("").unwrap_or_default();
+    assert!(
+        full.starts_with("Building configuration...\n\nCurrent configuration : "),
+        "{full}"
+    );
+    let body = strip_show_header(&full);
+    assert!(
+        full.contains(&format!("Current configuration : {} bytes\n", body.len())),
+        "{full}"
+    );
+    // Errors as IOS prints them.
+    assert_eq!(
+        run("interface Loopback999").map_err(|e| e.column),
+        Err(Some(10))
+    );
+    assert_eq!(run("bogus").map_err(|e| e.column), Err(Some(0)));
+    assert_eq!(run("| frob x").map_err(|e| e.column), Err(Some(2)));
+    assert!(run("| include (").is_err());
+}
