@@ -144,7 +144,7 @@ pub fn type5(password: &str, salt: &str) -> String {
 
 /// Decodes a type 7 string; `None` if it is not one.
 pub fn type7_decode(enc: &str) -> Option<String> {
-    if enc.len() < 4 || enc.len() % 2 != 0 || !enc.is_ascii() {
+    if enc.len() < 4 || !enc.len().is_multiple_of(2) || !enc.is_ascii() {
         return None;
     }
     let offset: usize = enc.get(..2)?.parse().ok()?;
