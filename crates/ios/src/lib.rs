@@ -10,3 +10,4 @@ pub mod filter;
 pub mod param;
 pub mod parse;
 pub mod secret;
+pub mod settings;

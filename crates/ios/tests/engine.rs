@@ -428,3 +428,79 @@ fn show_running_config_filters_match_the_spec_examples() {
     assert_eq!(run("| frob x").map_err(|e| e.column), Err(Some(2)));
     assert!(run("| include (").is_err());
 }
+
+#[test]
+fn typed_settings_follow_the_configuration() {
+    use ironconf_ios::settings::{Settings, SettingsTracker};
+    use std::net::IpAddr;
+    let (cat, mut cfg) = fresh(
+        "hostname R1\nip domain name example.com\nusername admin privilege 15 secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\nusername guest password 0 pw\n\
+         access-list 1 permit host 127.0.0.1\naccess-list 1 deny 127.0.0.0 0.255.255.255\naccess-list 1 permit any\n\
+         ip access-list standard MGMT\n 10 permit 10.0.0.0 0.0.0.255\n\
+         netconf ssh acl 1\nnetconf max-sessions 5\nnetconf lock-time 60\nnetconf max-message 2345\n\
+         ip ssh time-out 60\nip ssh authentication-retries 2\nip ssh version 2\nip ssh server algorithm encryption aes128-cbc 3des-cbc\n\
+         line vty 0 4\n login local\n transport input ssh\nline vty 5 15\n login local\n\
+         ip ssh pubkey-chain\n username admin\n  key-hash ssh-rsa ABCDEF0123\n",
+    );
+    let s = Settings::from_config(&cat, &cfg);
+    assert_eq!(s.hostname, "R1");
+    assert_eq!(s.rsa_key_label().as_deref(), Some("R1.example.com"));
+    assert_eq!(s.users.get("admin").map(|u| u.privilege), Some(15));
+    assert!(
+        s.users
+            .get("admin")
+            .and_then(|u| u.secret.as_ref())
+            .is_some_and(|p| p.verify("cisco"))
+    );
+    assert!(
+        s.users
+            .get("guest")
+            .and_then(|u| u.secret.as_ref())
+            .is_some_and(|p| p.verify("pw"))
+    );
+    assert_eq!(s.users.get("guest").map(|u| u.privilege), Some(1));
+    let acl = s.access_lists.get("1").cloned().unwrap_or_default();
+    let ip = |a: &str| a.parse::<IpAddr>().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    assert!(acl.permits(ip("127.0.0.1")));
+    assert!(!acl.permits(ip("127.0.0.2")));
+    assert!(acl.permits(ip("10.9.9.9")));
+    assert!(acl.permits(ip("::ffff:127.0.0.1")));
+    assert!(!acl.permits(ip("::1")));
+    assert!(
+        s.access_lists
+            .get("MGMT")
+            .is_some_and(|a| a.permits(ip("10.0.0.7")) && !a.permits(ip("10.0.1.7")))
+    );
+    assert_eq!(
+        (
+            s.netconf.ssh,
+            s.netconf.acl,
+            s.netconf.max_sessions,
+            s.netconf.lock_time,
+            s.netconf.max_message_kb
+        ),
+        (true, Some(1), 5, 60, Some(2345))
+    );
+    assert_eq!(
+        (s.ssh.timeout, s.ssh.retries, s.ssh.version),
+        (60, 2, Some(2))
+    );
+    assert_eq!(
+        s.ssh.encryption,
+        Some(vec!["aes128-cbc".to_owned(), "3des-cbc".to_owned()])
+    );
+    assert_eq!(s.vty_count(), 16);
+    assert!(s.vty[0].login_local && s.vty[0].transport_input == vec!["ssh".to_owned()]);
+    assert_eq!(
+        s.pubkeys.get("admin").map(|k| k.key_hashes.clone()),
+        Some(vec![("ssh-rsa".to_owned(), "ABCDEF0123".to_owned())])
+    );
+
+    let mut t = SettingsTracker::default();
+    assert!(t.update(&cat, &cfg));
+    assert!(!t.update(&cat, &cfg));
+    run(&cat, &mut cfg, "no netconf max-message\ndescription x");
+    assert!(t.update(&cat, &cfg));
+    assert_eq!(t.current().netconf.max_message_kb, None);
+    assert_eq!(t.version(), 2);
+}

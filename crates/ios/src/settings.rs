@@ -1,0 +1,451 @@
+//! Typed settings derived from the running-config, for the device: users,
+//! public keys, access lists, `netconf …`, `ip ssh …`, hostname and domain,
+//! vty lines. Recomputed after each change; [`SettingsTracker`] says when
+//! they changed.
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::catalogue::Catalogue;
+use crate::config::{Config, Item, StoredLine};
+use crate::secret::Secret;
+
+/// A local user (`username …`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Name.
+    pub name: String,
+    /// Privilege level (1 unless configured).
+    pub privilege: u8,
+    /// `secret` or `password`, if any (`nopassword`: none).
+    pub secret: Option<Secret>,
+}
+
+/// Public keys of a user (`ip ssh pubkey-chain`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserKeys {
+    /// `key-string` blocks, base64 joined (`ssh-rsa AAAA…` or the bare blob).
+    pub key_strings: Vec<String>,
+    /// `key-hash TYPE HASH`.
+    pub key_hashes: Vec<(String, String)>,
+}
+
+/// One entry of a standard (or the source part of an extended) access list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AclEntry {
+    /// permit or deny.
+    pub permit: bool,
+    /// Source address.
+    pub address: Ipv4Addr,
+    /// Wildcard bits (0.0.0.0 = host, 255.255.255.255 = any).
+    pub wildcard: Ipv4Addr,
+}
+
+/// An access list: entries in order, implicit deny at the end.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccessList {
+    /// The entries.
+    pub entries: Vec<AclEntry>,
+}
+
+impl AccessList {
+    /// Whether a source address is permitted (IPv4-mapped IPv6 addresses
+    /// are matched as IPv4; other IPv6 sources never match an IPv4 entry).
+    pub fn permits(&self, source: IpAddr) -> bool {
+        let v4 = match source {
+            IpAddr::V4(a) => a,
+            IpAddr::V6(a) => match a.to_ipv4_mapped() {
+                Some(a) => a,
+                None => return false,
+            },
+        };
+        let ip = u32::from(v4);
+        for e in &self.entries {
+            let wild = u32::from(e.wildcard);
+            if (ip & !wild) == (u32::from(e.address) & !wild) {
+                return e.permit;
+            }
+        }
+        false
+    }
+}
+
+/// `netconf …` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetconfSettings {
+    /// `netconf ssh` is configured.
+    pub ssh: bool,
+    /// `netconf ssh acl N`.
+    pub acl: Option<u32>,
+    /// `netconf lock-time` in seconds (default 10).
+    pub lock_time: u32,
+    /// `netconf max-sessions` (default 4).
+    pub max_sessions: u32,
+    /// `netconf max-message` in KB (default unlimited).
+    pub max_message_kb: Option<u32>,
+    /// `netconf format`.
+    pub format: Option<String>,
+}
+
+/// `ip ssh …` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshSettings {
+    /// `ip ssh version` (None: compatibility 1.99).
+    pub version: Option<u8>,
+    /// `ip ssh time-out` (default 120).
+    pub timeout: u32,
+    /// `ip ssh authentication-retries` (default 3).
+    pub retries: u32,
+    /// `ip ssh rsa keypair-name`.
+    pub rsa_keypair: Option<String>,
+    /// `ip ssh server algorithm encryption`.
+    pub encryption: Option<Vec<String>>,
+    /// `ip ssh server algorithm mac`.
+    pub mac: Option<Vec<String>>,
+    /// `ip ssh server algorithm kex`.
+    pub kex: Option<Vec<String>>,
+    /// `ip ssh server algorithm hostkey`.
+    pub hostkey: Option<Vec<String>>,
+}
+
+/// A `line vty A B` block.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VtyBlock {
+    /// First line number.
+    pub first: u32,
+    /// Last line number.
+    pub last: u32,
+    /// `login local`.
+    pub login_local: bool,
+    /// `transport input …` (empty: not configured).
+    pub transport_input: Vec<String>,
+    /// `exec-timeout MIN [SEC]`.
+    pub exec_timeout: Option<(u32, u32)>,
+    /// `access-class N in`.
+    pub access_class: Option<String>,
+}
+
+/// Everything the device needs from its configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `hostname` (default `Router`).
+    pub hostname: String,
+    /// `ip domain name`.
+    pub domain: Option<String>,
+    /// Local users by name.
+    pub users: BTreeMap<String, User>,
+    /// `enable secret` / `enable password`.
+    pub enable_secret: Option<Secret>,
+    /// Public keys by user.
+    pub pubkeys: BTreeMap<String, UserKeys>,
+    /// Numbered and named access lists.
+    pub access_lists: BTreeMap<String, AccessList>,
+    /// NETCONF agent.
+    pub netconf: NetconfSettings,
+    /// SSH server.
+    pub ssh: SshSettings,
+    /// vty blocks.
+    pub vty: Vec<VtyBlock>,
+    /// `banner motd` text.
+    pub motd: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            hostname: "Router".into(),
+            domain: None,
+            users: BTreeMap::new(),
+            enable_secret: None,
+            pubkeys: BTreeMap::new(),
+            access_lists: BTreeMap::new(),
+            netconf: NetconfSettings {
+                ssh: false,
+                acl: None,
+                lock_time: 10,
+                max_sessions: 4,
+                max_message_kb: None,
+                format: None,
+            },
+            ssh: SshSettings {
+                version: None,
+                timeout: 120,
+                retries: 3,
+                rsa_keypair: None,
+                encryption: None,
+                mac: None,
+                kex: None,
+                hostkey: None,
+            },
+            vty: Vec::new(),
+            motd: None,
+        }
+    }
+}
+
+fn words(l: &StoredLine) -> Vec<&str> {
+    l.text.split(' ').collect()
+}
+
+fn parse_secret(tokens: &[&str]) -> Option<Secret> {
+    match tokens {
+        [kind, text, ..] if kind.len() == 1 && kind.chars().all(|c| c.is_ascii_digit()) => {
+            Secret::from_type(kind.parse().ok()?, text)
+        }
+        [text, ..] => Some(Secret::Plain((*text).to_owned())),
+        [] => None,
+    }
+}
+
+fn acl_entry(tokens: &[&str], extended: bool) -> Option<AclEntry> {
+    let (permit, rest) = match tokens.split_first()? {
+        (&"permit", r) => (true, r),
+        (&"deny", r) => (false, r),
+        _ => return None,
+    };
+    // Extended entries: the protocol comes first, then the source.
+    let rest = if extended { rest.get(1..)? } else { rest };
+    let any = Ipv4Addr::new(255, 255, 255, 255);
+    let host = Ipv4Addr::new(0, 0, 0, 0);
+    let (address, wildcard) = match rest {
+        ["any", ..] => (host, any),
+        ["host", a, ..] => (a.parse().ok()?, host),
+        [a, w, ..] if w.parse::<Ipv4Addr>().is_ok() => (a.parse().ok()?, w.parse().ok()?),
+        [a, ..] => (a.parse().ok()?, host),
+        [] => return None,
+    };
+    Some(AclEntry {
+        permit,
+        address,
+        wildcard,
+    })
+}
+
+impl Settings {
+    /// Derives the settings from a configuration.
+    pub fn from_config(_cat: &Catalogue, cfg: &Config) -> Settings {
+        let mut s = Settings::default();
+        for item in cfg.items() {
+            match item {
+                Item::Line(l) => s.global_line(&words(l)),
+                Item::List { lines, .. } => {
+                    for l in lines {
+                        let w = words(l);
+                        if let ["access-list", n, rest @ ..] = &w[..] {
+                            let extended = n.parse::<u32>().is_ok_and(|n| {
+                                (100..200).contains(&n) || (2000..2700).contains(&n)
+                            });
+                            if let Some(e) = acl_entry(rest, extended) {
+                                s.access_lists
+                                    .entry((*n).to_owned())
+                                    .or_default()
+                                    .entries
+                                    .push(e);
+                            }
+                        }
+                    }
+                }
+                Item::Section { header, body } => s.section(&words(header), body),
+                Item::Banner { header, text } => {
+                    if &*header.text == "banner motd" {
+                        s.motd = Some(text.clone());
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    fn global_line(&mut self, w: &[&str]) {
+        let num = |t: Option<&&str>| t.and_then(|t| t.parse::<u32>().ok());
+        let list = |t: &[&str]| {
+            Some(
+                t.iter()
+                    .flat_map(|a| a.split(','))
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        };
+        match w {
+            ["hostname", h] => self.hostname = (*h).to_owned(),
+            ["ip", "domain", "name", d] => self.domain = Some((*d).to_owned()),
+            ["username", name, rest @ ..] => {
+                let mut user = User {
+                    name: (*name).to_owned(),
+                    privilege: 1,
+                    secret: None,
+                };
+                let mut i = 0;
+                while i < rest.len() {
+                    match rest[i] {
+                        "privilege" => {
+                            user.privilege =
+                                rest.get(i + 1).and_then(|p| p.parse().ok()).unwrap_or(1);
+                            i += 2;
+                        }
+                        "secret" | "password" => {
+                            user.secret = parse_secret(&rest[i + 1..]);
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                self.users.insert(user.name.clone(), user);
+            }
+            ["enable", "secret" | "password", rest @ ..] => self.enable_secret = parse_secret(rest),
+            ["netconf", "ssh"] => self.netconf.ssh = true,
+            ["netconf", "ssh", "acl", n] => {
+                self.netconf.ssh = true;
+                self.netconf.acl = n.parse().ok();
+            }
+            ["netconf", "lock-time", n] => self.netconf.lock_time = num(Some(n)).unwrap_or(10),
+            ["netconf", "max-sessions", n] => self.netconf.max_sessions = num(Some(n)).unwrap_or(4),
+            ["netconf", "max-message", n] => self.netconf.max_message_kb = num(Some(n)),
+            ["netconf", "format", f] => self.netconf.format = Some((*f).to_owned()),
+            ["ip", "ssh", "version", v] => self.ssh.version = v.parse().ok(),
+            ["ip", "ssh", "time-out", n] => self.ssh.timeout = num(Some(n)).unwrap_or(120),
+            ["ip", "ssh", "authentication-retries", n] => {
+                self.ssh.retries = num(Some(n)).unwrap_or(3)
+            }
+            ["ip", "ssh", "rsa", "keypair-name", k] => self.ssh.rsa_keypair = Some((*k).to_owned()),
+            ["ip", "ssh", "server", "algorithm", kind, algs @ ..] => match *kind {
+                "encryption" => self.ssh.encryption = list(algs),
+                "mac" => self.ssh.mac = list(algs),
+                "kex" => self.ssh.kex = list(algs),
+                "hostkey" => self.ssh.hostkey = list(algs),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+
+    fn section(&mut self, header: &[&str], body: &[Item]) {
+        let lines = || {
+            body.iter().filter_map(|i| match i {
+                Item::Line(l) => Some(words(l)),
+                _ => None,
+            })
+        };
+        match header {
+            ["line", "vty", first, rest @ ..] => {
+                let first: u32 = first.parse().unwrap_or(0);
+                let last: u32 = rest.first().and_then(|l| l.parse().ok()).unwrap_or(first);
+                let mut b = VtyBlock {
+                    first,
+                    last: last.max(first),
+                    ..VtyBlock::default()
+                };
+                for w in lines() {
+                    match &w[..] {
+                        ["login", "local"] => b.login_local = true,
+                        ["transport", "input", t @ ..] => {
+                            b.transport_input = t.iter().map(|s| (*s).to_owned()).collect()
+                        }
+                        ["exec-timeout", m, rest @ ..] => {
+                            b.exec_timeout = Some((
+                                m.parse().unwrap_or(10),
+                                rest.first().and_then(|s| s.parse().ok()).unwrap_or(0),
+                            ));
+                        }
+                        ["access-class", n, "in"] => b.access_class = Some((*n).to_owned()),
+                        _ => {}
+                    }
+                }
+                self.vty.push(b);
+            }
+            ["ip", "access-list", kind, name] => {
+                let extended = *kind == "extended";
+                let acl = self.access_lists.entry((*name).to_owned()).or_default();
+                for w in lines() {
+                    // An optional sequence number comes first.
+                    let w: &[&str] = if w.first().is_some_and(|t| t.parse::<u64>().is_ok()) {
+                        &w[1..]
+                    } else {
+                        &w
+                    };
+                    if let Some(e) = acl_entry(w, extended) {
+                        acl.entries.push(e);
+                    }
+                }
+            }
+            ["ip", "ssh", "pubkey-chain"] => {
+                for item in body {
+                    if let Item::Section { header, body } = item
+                        && let ["username", user] = &words(header)[..]
+                    {
+                        let keys = self.pubkeys.entry((*user).to_owned()).or_default();
+                        for sub in body {
+                            match sub {
+                                Item::Section { header, body } if &*header.text == "key-string" => {
+                                    let blob: String = body
+                                        .iter()
+                                        .filter_map(|i| match i {
+                                            Item::Line(l) => Some(l.text.trim().to_owned()),
+                                            _ => None,
+                                        })
+                                        .collect();
+                                    keys.key_strings.push(blob);
+                                }
+                                Item::Line(l) => {
+                                    if let ["key-hash", kind, hash, ..] = &words(l)[..] {
+                                        keys.key_hashes
+                                            .push(((*kind).to_owned(), (*hash).to_owned()));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Number of vty lines configured.
+    pub fn vty_count(&self) -> u32 {
+        self.vty.iter().map(|b| b.last - b.first + 1).sum()
+    }
+
+    /// The RSA key label IOS uses: `ip ssh rsa keypair-name`, or
+    /// `hostname.domain`.
+    pub fn rsa_key_label(&self) -> Option<String> {
+        if let Some(k) = &self.ssh.rsa_keypair {
+            return Some(k.clone());
+        }
+        self.domain
+            .as_ref()
+            .map(|d| format!("{}.{d}", self.hostname))
+    }
+}
+
+/// Keeps the current settings and a version that moves when they change.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsTracker {
+    current: Settings,
+    version: u64,
+}
+
+impl SettingsTracker {
+    /// The settings in force.
+    pub fn current(&self) -> &Settings {
+        &self.current
+    }
+
+    /// Bumped on every change.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Recomputes from `cfg`; returns true if anything changed.
+    pub fn update(&mut self, cat: &Catalogue, cfg: &Config) -> bool {
+        let new = Settings::from_config(cat, cfg);
+        if new == self.current {
+            return false;
+        }
+        self.current = new;
+        self.version += 1;
+        true
+    }
+}
