@@ -208,7 +208,8 @@ impl<'c> Applier<'c> {
                     let prefix = first_tokens(positive, key);
                     if let Ok(p) = parse_line(cat, self.mode(), prefix, true) {
                         let rules = cat.rules_below(p.node);
-                        cfg.remove_matching(cat, &path, &rules, prefix);
+                        let own = identity(cat, rule, &text);
+                        cfg.remove_matching(cat, &path, &rules, prefix, Some(&own));
                     }
                 }
                 cfg.put_line(cat, &path, rule, text);
@@ -271,7 +272,7 @@ impl<'c> Applier<'c> {
                 }
                 _ => typed_text.clone(),
             };
-            cfg.remove_matching(cat, &path, &[rule], &prefix);
+            cfg.remove_matching(cat, &path, &[rule], &prefix, None);
         }
         Ok(Outcome::Applied)
     }

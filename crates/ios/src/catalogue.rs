@@ -27,6 +27,10 @@
 //! - `sort=natural`: siblings ordered by name (interfaces), not by arrival.
 //! - `banner`: the last token opens a delimited multi-line text.
 //! - `hash`: a clear-text `secret` (type 0 or no type) is stored as type 9.
+//! - `cluster=N`: lines sharing their first N tokens are rendered together
+//!   (per-neighbor BGP lines).
+//! - `samerank`: shares the previous rule's place in rendering order, so
+//!   lines of both keep arrival order (access-list entries and remarks).
 //!
 //! The order of rules is the order IOS renders a configuration in.
 
@@ -117,6 +121,13 @@ pub struct Rule {
     pub canon: Option<String>,
     /// A clear-text `secret` in the line is stored as a type 9 hash.
     pub hash: bool,
+    /// Position in rendering order (rules marked `samerank` share the
+    /// previous rule's, so their lines keep arrival order among each other).
+    pub rank: u32,
+    /// Lines sharing their first N tokens stay together, in rank order
+    /// (`neighbor X remote-as`, `neighbor X description`, then the next
+    /// neighbor).
+    pub cluster: Option<usize>,
 }
 
 /// A token of an expanded pattern.
@@ -348,6 +359,8 @@ impl Catalogue {
         let mut banner = false;
         let mut canon = None;
         let mut hash = false;
+        let mut cluster = None;
+        let mut same_rank = false;
         for a in attrs.split_whitespace() {
             let (k, v) = a.split_once('=').unwrap_or((a, ""));
             let num = || {
@@ -365,6 +378,8 @@ impl Catalogue {
                 "sort" if v == "natural" => sort_natural = true,
                 "banner" => banner = true,
                 "hash" => hash = true,
+                "cluster" => cluster = Some(num()?),
+                "samerank" => same_rank = true,
                 "canon" => canon = Some(v.replace('_', " ")),
                 _ => return Err(format!("unknown attribute '{a}'")),
             }
@@ -431,6 +446,11 @@ impl Catalogue {
             banner,
             canon,
             hash,
+            rank: match self.rules.last() {
+                Some(prev) if same_rank => prev.rank,
+                _ => id.0,
+            },
+            cluster,
         };
         for alt in &alternatives {
             self.insert_path(mode, alt, id)?;

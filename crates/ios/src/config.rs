@@ -288,8 +288,8 @@ impl Config {
         self.next_seq += 1;
         let rank = match rule {
             Some(r) => {
-                self.last_rank = r.0;
-                r.0
+                self.last_rank = cat.rule(r).rank;
+                self.last_rank
             }
             None => self.last_rank,
         };
@@ -511,11 +511,15 @@ impl Config {
         path: &[Ident],
         rules: &[RuleId],
         prefix: &str,
+        keep: Option<&Ident>,
     ) -> usize {
         let matches = |rule: Option<RuleId>, text: &str| -> bool {
             let Some(rule) = rule else {
                 return false;
             };
+            if keep.is_some_and(|k| *k == identity(cat, rule, text)) {
+                return false;
+            }
             let r = cat.rule(rule);
             let body = if r.negated {
                 text.strip_prefix("no ").unwrap_or(text)
@@ -634,13 +638,17 @@ fn put_sub(cat: &Catalogue, body: &mut Vec<Item>, item: Item) {
         body[pos] = item;
         return;
     }
-    let rank = item_rule(&item).map_or(u32::MAX, |r| r.0);
+    let rank = item_rule(&item).map_or(u32::MAX, |r| cat.rule(r).rank);
+    if let Some(pos) = cluster_position(cat, body, &item, rank) {
+        body.insert(pos, item);
+        return;
+    }
     let natural = item_rule(&item).is_some_and(|r| cat.rule(r).sort_natural);
     let key = natural.then(|| natural_key(item_text(&item)));
     let pos = body
         .iter()
         .rposition(|i| {
-            let r = item_rule(i).map_or(0, |r| r.0);
+            let r = item_rule(i).map_or(0, |r| cat.rule(r).rank);
             r < rank
                 || (r == rank
                     && match &key {
@@ -650,6 +658,33 @@ fn put_sub(cat: &Catalogue, body: &mut Vec<Item>, item: Item) {
         })
         .map_or(0, |p| p + 1);
     body.insert(pos, item);
+}
+
+/// Where a clustered line goes: among the lines of its cluster by rank,
+/// or after the last cluster of its family (same first keyword).
+fn cluster_position(cat: &Catalogue, body: &[Item], item: &Item, rank: u32) -> Option<usize> {
+    let n = item_rule(item).and_then(|r| cat.rule(r).cluster)?;
+    let text = item_text(item);
+    let prefix = first_tokens(text, n);
+    let family = first_tokens(text, 1);
+    let clustered = |i: &Item| item_rule(i).is_some_and(|r| cat.rule(r).cluster.is_some());
+    let members: Vec<usize> = body
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| clustered(i) && first_tokens(item_text(i), n) == prefix)
+        .map(|(p, _)| p)
+        .collect();
+    if let (Some(first), Some(last)) = (members.first(), members.last()) {
+        let after = members
+            .iter()
+            .rev()
+            .find(|p| item_rule(&body[**p]).is_some_and(|r| cat.rule(r).rank <= rank))
+            .map(|p| p + 1);
+        return Some(after.unwrap_or(*first).min(last + 1));
+    }
+    body.iter()
+        .rposition(|i| clustered(i) && first_tokens(item_text(i), 1) == family)
+        .map(|p| p + 1)
 }
 
 /// The rendered lines of one top-level item (no separators).

@@ -134,7 +134,10 @@ impl InterfaceName {
     /// A byte key that sorts interfaces the way IOS lists them: by type,
     /// then numerically by each number component.
     pub fn sort_key(&self) -> Vec<u8> {
-        let mut key = vec![self.type_index as u8];
+        // A bare number (`GigabitEthernet0`, an ISR's management port) is
+        // listed after the slotted ports of its type.
+        let flat = !self.number.contains('/');
+        let mut key = vec![self.type_index as u8, u8::from(flat)];
         for part in self.number.split(['/', '.', ':']) {
             let v: u32 = part.parse().unwrap_or(u32::MAX);
             key.extend_from_slice(&v.to_be_bytes());
@@ -281,5 +284,7 @@ mod tests {
         assert!(key("GigabitEthernet2") < key("GigabitEthernet10"));
         assert!(key("GigabitEthernet0/1") < key("GigabitEthernet0/1.10"));
         assert!(key("GigabitEthernet10") < key("Vlan1"));
+        assert!(key("GigabitEthernet0/0/1") < key("GigabitEthernet0"));
+        assert!(key("GigabitEthernet0/0") < key("GigabitEthernet1/0/1"));
     }
 }
