@@ -8,7 +8,7 @@
 //! every top-level item it touches: rollback restores them, commit turns
 //! them into a diff.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::catalogue::{Behaviour, Catalogue, RuleId};
 use crate::param::{INTERFACE_TYPES, parse_interface};
@@ -201,6 +201,8 @@ pub struct Config {
     next_seq: u64,
     /// Top-level items touched by the open transaction, as they were.
     saved: Option<Vec<(Order, Option<Item>)>>,
+    /// The orders in `saved`, for a constant-time membership test.
+    touched: HashSet<Order>,
     /// Rank used for verbatim lines (the rank of the last known line).
     last_rank: u32,
 }
@@ -241,6 +243,7 @@ impl Config {
     /// Ends the transaction; returns what changed, per top-level item.
     pub fn commit(&mut self, cat: &Catalogue) -> Vec<ItemChange> {
         let saved = self.saved.take().unwrap_or_default();
+        self.touched.clear();
         let mut changes = Vec::new();
         for (order, before) in saved {
             let before = before
@@ -261,6 +264,7 @@ impl Config {
     /// Undoes everything since [`Config::begin`].
     pub fn rollback(&mut self, cat: &Catalogue) {
         let saved = self.saved.take().unwrap_or_default();
+        self.touched.clear();
         for (order, before) in saved.into_iter().rev() {
             if let Some(current) = self.top.remove(&order)
                 && let Some(id) = item_identity(cat, &current)
@@ -278,7 +282,7 @@ impl Config {
 
     fn touch(&mut self, order: &Order) {
         if let Some(saved) = &mut self.saved
-            && !saved.iter().any(|(o, _)| o == order)
+            && self.touched.insert(order.clone())
         {
             saved.push((order.clone(), self.top.get(order).cloned()));
         }

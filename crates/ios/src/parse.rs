@@ -162,11 +162,10 @@ pub fn parse_line(
             continue;
         }
         // 3. a keyword abbreviation
-        let lower = w.text.to_ascii_lowercase();
-        let mut prefixed = n
-            .keywords
-            .iter()
-            .filter(|(k, _)| k.to_ascii_lowercase().starts_with(&lower));
+        let typed = w.text.as_bytes();
+        let mut prefixed = n.keywords.iter().filter(|(k, _)| {
+            k.len() >= typed.len() && k.as_bytes()[..typed.len()].eq_ignore_ascii_case(typed)
+        });
         match (prefixed.next(), prefixed.next()) {
             (Some((k, c)), None) => {
                 tokens.push(k.clone());

@@ -12,42 +12,97 @@ const BASE: &str = include_str!("corpus/access-switch.cfg");
 /// settings the base configuration does not have.
 fn command() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
     prop_oneof![
-        (5u32..=16).prop_map(|n| (vec![format!("netconf max-sessions {n}")], vec!["no netconf max-sessions".into()])),
-        (11u32..=300).prop_map(|n| (vec![format!("netconf lock-time {n}")], vec!["no netconf lock-time".into()])),
-        (1u32..=2_147_483).prop_map(|n| (vec![format!("netconf max-message {n}")], vec!["no netconf max-message".into()])),
-        (0u32..=5).prop_filter("not default", |n| *n != 3).prop_map(|n| (vec![format!("ip ssh authentication-retries {n}")], vec!["no ip ssh auth".into()])),
+        (5u32..=16).prop_map(|n| (
+            vec![format!("netconf max-sessions {n}")],
+            vec!["no netconf max-sessions".into()]
+        )),
+        (11u32..=300).prop_map(|n| (
+            vec![format!("netconf lock-time {n}")],
+            vec!["no netconf lock-time".into()]
+        )),
+        (1u32..=2_147_483).prop_map(|n| (
+            vec![format!("netconf max-message {n}")],
+            vec!["no netconf max-message".into()]
+        )),
+        (0u32..=5)
+            .prop_filter("not default", |n| *n != 3)
+            .prop_map(|n| (
+                vec![format!("ip ssh authentication-retries {n}")],
+                vec!["no ip ssh auth".into()]
+            )),
         (1000u32..2000, "[a-z]{1,12}").prop_map(|(n, d)| (
-            vec![format!("interface Loopback{n}"), format!(" description {d}"), format!(" ip address 10.{}.{}.1 255.255.255.255", n / 250, n % 250)],
+            vec![
+                format!("interface Loopback{n}"),
+                format!(" description {d}"),
+                format!(" ip address 10.{}.{}.1 255.255.255.255", n / 250, n % 250)
+            ],
             vec![format!("no interface lo{n}")]
         )),
         (50u32..99, 0u8..255).prop_map(|(n, o)| (
-            vec![format!("access-list {n} permit host 192.0.2.{o}"), format!("access-list {n} deny any")],
+            vec![
+                format!("access-list {n} permit host 192.0.2.{o}"),
+                format!("access-list {n} deny any")
+            ],
             vec![format!("no access-list {n}")]
         )),
         (0u8..255, 1u8..255).prop_map(|(a, b)| (
             vec![format!("ip route 198.18.{a}.0 255.255.255.0 10.99.3.{b}")],
-            vec![format!("no ip route 198.18.{a}.0 255.255.255.0 10.99.3.{b}")]
+            vec![format!(
+                "no ip route 198.18.{a}.0 255.255.255.0 10.99.3.{b}"
+            )]
         )),
-        "[a-z]{3,10}".prop_map(|c| (vec![format!("snmp-server community {c} RW")], vec![format!("no snmp-server community {c}")])),
-        (0u8..255).prop_map(|o| (vec![format!("logging host 198.51.100.{o}")], vec![format!("no logging host 198.51.100.{o}")])),
-        (0u8..255).prop_map(|o| (vec![format!("ntp server 198.51.100.{o}")], vec![format!("no ntp server 198.51.100.{o}")])),
+        "[a-z]{3,10}".prop_map(|c| (
+            vec![format!("snmp-server community {c} RW")],
+            vec![format!("no snmp-server community {c}")]
+        )),
+        (0u8..255).prop_map(|o| (
+            vec![format!("logging host 198.51.100.{o}")],
+            vec![format!("no logging host 198.51.100.{o}")]
+        )),
+        (0u8..255).prop_map(|o| (
+            vec![format!("ntp server 198.51.100.{o}")],
+            vec![format!("no ntp server 198.51.100.{o}")]
+        )),
         "[a-z]{3,10}".prop_map(|u| (
-            vec![format!("username x{u} privilege 15 secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0")],
+            vec![format!(
+                "username x{u} privilege 15 secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0"
+            )],
             vec![format!("no username x{u}")]
         )),
         (2u32..40).prop_map(|p| (
-            vec![format!("interface GigabitEthernet1/0/{p}"), " shutdown".into()],
-            vec![format!("interface GigabitEthernet1/0/{p}"), " no shutdown".into()]
+            vec![
+                format!("interface GigabitEthernet1/0/{p}"),
+                " shutdown".into()
+            ],
+            vec![
+                format!("interface GigabitEthernet1/0/{p}"),
+                " no shutdown".into()
+            ]
         )),
         (1u32..40).prop_map(|p| (
-            vec![format!("interface gi1/0/{p}"), " speed 100".into(), " duplex full".into()],
-            vec![format!("interface gi1/0/{p}"), "no speed".into(), "no duplex".into()]
+            vec![
+                format!("interface gi1/0/{p}"),
+                " speed 100".into(),
+                " duplex full".into()
+            ],
+            vec![
+                format!("interface gi1/0/{p}"),
+                "no speed".into(),
+                "no duplex".into()
+            ]
         )),
     ]
 }
 
 fn apply(cat: &Catalogue, cfg: &mut Config, lines: &[String]) -> bool {
-    apply_batch(cat, cfg, lines.iter().map(String::as_str), ErrorOption::StopOnError, false).ok()
+    apply_batch(
+        cat,
+        cfg,
+        lines.iter().map(String::as_str),
+        ErrorOption::StopOnError,
+        false,
+    )
+    .ok()
 }
 
 proptest! {
