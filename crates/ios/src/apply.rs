@@ -419,10 +419,25 @@ pub fn apply_batch<'a>(
     option: ErrorOption,
     permissive: bool,
 ) -> BatchResult {
-    let mut applier = Applier::new(cat);
-    applier.permissive = permissive;
     let mut result = BatchResult::default();
     cfg.begin();
+    run_batch(cat, cfg, lines, option, permissive, &mut result);
+    if !result.rolled_back {
+        result.changes = cfg.commit(cat);
+    }
+    result
+}
+
+fn run_batch<'a>(
+    cat: &Catalogue,
+    cfg: &mut Config,
+    lines: impl IntoIterator<Item = &'a str>,
+    option: ErrorOption,
+    permissive: bool,
+    result: &mut BatchResult,
+) {
+    let mut applier = Applier::new(cat);
+    applier.permissive = permissive;
     for (index, line) in lines.into_iter().enumerate() {
         match applier.apply_line(cfg, line) {
             Ok(Outcome::Exec(cmd)) => result.execs.push((index, cmd)),
@@ -439,27 +454,29 @@ pub fn apply_batch<'a>(
                     ErrorOption::RollbackOnError => {
                         cfg.rollback(cat);
                         result.rolled_back = true;
-                        return result;
+                        return;
                     }
                 }
             }
         }
     }
     applier.finish(cfg);
-    result.changes = cfg.commit(cat);
-    result
 }
 
 /// Loads a startup-config as IOS does at boot: every line is tried, lines
 /// no rule knows are kept verbatim and reported, and loading carries on.
 pub fn load(cat: &Catalogue, text: &str) -> (Config, Vec<LineFailure>) {
     let mut cfg = Config::new();
-    let r = apply_batch(
+    let mut r = BatchResult::default();
+    // No transaction: nothing to undo or to report on a fresh configuration.
+    run_batch(
         cat,
         &mut cfg,
         text.lines(),
         ErrorOption::ContinueOnError,
         true,
+        &mut r,
     );
+    cfg.shrink();
     (cfg, r.failures)
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::catalogue::Catalogue;
-use crate::config::{Config, Item, StoredLine};
+use crate::config::{Body, Config, Item, StoredLine};
 use crate::secret::Secret;
 
 /// A local user (`username …`).
@@ -228,9 +228,9 @@ impl Settings {
         for item in cfg.items() {
             match item {
                 Item::Line(l) => s.global_line(&words(l)),
-                Item::List { lines, .. } => {
-                    for l in lines {
-                        let w = words(l);
+                Item::List { body, .. } => {
+                    for l in body.lines() {
+                        let w: Vec<&str> = l.text.split(' ').collect();
                         if let ["access-list", n, rest @ ..] = &w[..] {
                             let extended = n.parse::<u32>().is_ok_and(|n| {
                                 (100..200).contains(&n) || (2000..2700).contains(&n)
@@ -320,12 +320,12 @@ impl Settings {
         }
     }
 
-    fn section(&mut self, header: &[&str], body: &[Item]) {
+    fn section(&mut self, header: &[&str], body: &Body) {
+        // The section's own lines (nested sub-sections have depth > 0).
         let lines = || {
-            body.iter().filter_map(|i| match i {
-                Item::Line(l) => Some(words(l)),
-                _ => None,
-            })
+            body.lines()
+                .filter(|l| l.depth == 0)
+                .map(|l| l.text.split(' ').collect::<Vec<&str>>())
         };
         match header {
             ["line", "vty", first, rest @ ..] => {
@@ -370,33 +370,48 @@ impl Settings {
                 }
             }
             ["ip", "ssh", "pubkey-chain"] => {
-                for item in body {
-                    if let Item::Section { header, body } = item
-                        && let ["username", user] = &words(header)[..]
+                // username (depth 0) > key-string (depth 1) > data (depth 2)
+                let mut user: Option<String> = None;
+                let mut in_key = false;
+                let mut blob = String::new();
+                let flush = |s: &mut Self, user: &Option<String>, blob: &mut String| {
+                    if let Some(u) = user
+                        && !blob.is_empty()
                     {
-                        let keys = self.pubkeys.entry((*user).to_owned()).or_default();
-                        for sub in body {
-                            match sub {
-                                Item::Section { header, body } if &*header.text == "key-string" => {
-                                    let blob: String = body
-                                        .iter()
-                                        .filter_map(|i| match i {
-                                            Item::Line(l) => Some(l.text.trim().to_owned()),
-                                            _ => None,
-                                        })
-                                        .collect();
-                                    keys.key_strings.push(blob);
-                                }
-                                Item::Line(l) => {
-                                    if let ["key-hash", kind, hash, ..] = &words(l)[..] {
-                                        keys.key_hashes
-                                            .push(((*kind).to_owned(), (*hash).to_owned()));
-                                    }
-                                }
-                                _ => {}
+                        s.pubkeys
+                            .entry(u.clone())
+                            .or_default()
+                            .key_strings
+                            .push(std::mem::take(blob));
+                    }
+                };
+                for l in body.lines() {
+                    if in_key && l.depth <= 1 {
+                        flush(self, &user, &mut blob);
+                        in_key = false;
+                    }
+                    let w: Vec<&str> = l.text.split(' ').collect();
+                    match (l.depth, &w[..]) {
+                        (0, ["username", u]) => {
+                            user = Some((*u).to_owned());
+                            self.pubkeys.entry((*u).to_owned()).or_default();
+                        }
+                        (1, ["key-string"]) => in_key = true,
+                        (1, ["key-hash", kind, hash, ..]) => {
+                            if let Some(u) = &user {
+                                self.pubkeys
+                                    .entry(u.clone())
+                                    .or_default()
+                                    .key_hashes
+                                    .push(((*kind).to_owned(), (*hash).to_owned()));
                             }
                         }
+                        (d, _) if d >= 2 && in_key => blob.push_str(l.text.trim()),
+                        _ => {}
                     }
+                }
+                if in_key {
+                    flush(self, &user, &mut blob);
                 }
             }
             _ => {}
