@@ -168,6 +168,8 @@ pub struct Catalogue {
     rules: Vec<Rule>,
     classes: HashMap<String, u32>,
     help: HashMap<(ModeId, String), String>,
+    /// Classes found by position (see [`Catalogue::natural_rank`]).
+    natural: HashMap<u32, u32>,
 }
 
 /// The built-in catalogue text.
@@ -182,6 +184,7 @@ impl Catalogue {
             rules: Vec::new(),
             classes: HashMap::new(),
             help: HashMap::new(),
+            natural: HashMap::new(),
         };
         c.add_mode("config", "config", None, false);
         c
@@ -249,6 +252,31 @@ impl Catalogue {
         &self.nodes[(id.0 as usize).min(self.nodes.len() - 1)]
     }
 
+    /// The shared rank of a class whose rules are all naturally sorted
+    /// top-level rules of one rank (their items are found by position).
+    pub fn natural_rank(&self, class: u32) -> Option<u32> {
+        self.natural.get(&class).copied()
+    }
+
+    fn compute_natural(&mut self) {
+        let config = self.config_mode();
+        let mut map: HashMap<u32, Option<u32>> = HashMap::new();
+        for r in &self.rules {
+            let ok = r.sort_natural && r.mode == config;
+            map.entry(r.class)
+                .and_modify(|v| {
+                    if !ok || *v != Some(r.rank) {
+                        *v = None;
+                    }
+                })
+                .or_insert(ok.then_some(r.rank));
+        }
+        self.natural = map
+            .into_iter()
+            .filter_map(|(c, r)| r.map(|r| (c, r)))
+            .collect();
+    }
+
     /// Help text for a keyword path in a mode (`netconf max-sessions`).
     pub fn help(&self, mode: ModeId, path: &str) -> Option<&str> {
         self.help.get(&(mode, path.to_owned())).map(String::as_str)
@@ -271,6 +299,12 @@ impl Catalogue {
 
     /// Adds the definitions in `text` (same format as the built-in file).
     pub fn load(&mut self, text: &str) -> Result<(), CatalogueError> {
+        let result = self.load_lines(text);
+        self.compute_natural();
+        result
+    }
+
+    fn load_lines(&mut self, text: &str) -> Result<(), CatalogueError> {
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
             let err = |message: String| CatalogueError { line, message };

@@ -385,6 +385,10 @@ fn diff_lines(a: &[String], b: &[String]) -> Vec<String> {
     out
 }
 
+fn split_key(k: u128) -> [u64; 2] {
+    [(k >> 64) as u64, k as u64]
+}
+
 fn hash_key(key: &str) -> u64 {
     let mut h = DefaultHasher::new();
     key.hash(&mut h);
@@ -430,6 +434,22 @@ impl Config {
     }
 
     fn lookup(&self, cat: &Catalogue, id: &Ident) -> Option<Order> {
+        // Naturally sorted classes (interfaces, vlans, access lists) are
+        // found by their position: no index entry needed.
+        if let Some(rank) = cat.natural_rank(id.class) {
+            let sort = split_key(natural_key(&id.key));
+            let lo = Order { rank, sort, seq: 0 };
+            let hi = Order {
+                rank,
+                sort,
+                seq: u64::MAX,
+            };
+            return self
+                .top
+                .range(lo..=hi)
+                .find(|(_, i)| item_identity(cat, i).as_ref() == Some(id))
+                .map(|(o, _)| *o);
+        }
         if let Some(o) = self.index.get(&(id.class, hash_key(&id.key)))
             && self.top.get(o).and_then(|i| item_identity(cat, i)).as_ref() == Some(id)
         {
@@ -439,6 +459,9 @@ impl Config {
     }
 
     fn index_insert(&mut self, cat: &Catalogue, id: Ident, order: Order) {
+        if cat.natural_rank(id.class).is_some() {
+            return;
+        }
         let k = (id.class, hash_key(&id.key));
         match self.index.get(&k) {
             Some(o)
@@ -531,10 +554,11 @@ impl Config {
             }
             None => self.last_rank,
         };
+        // Natural order comes from the identity, so that lookups by
+        // identity can find the position.
         let sort = match rule {
             Some(r) if cat.rule(r).sort_natural => {
-                let k = natural_key(text);
-                [(k >> 64) as u64, k as u64]
+                split_key(natural_key(&identity(cat, r, text).key))
             }
             _ => [0, 0],
         };

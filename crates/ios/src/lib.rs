@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod catalogue;
+pub mod change;
 pub mod config;
 pub mod filter;
 pub mod param;

@@ -504,3 +504,46 @@ fn typed_settings_follow_the_configuration() {
     assert_eq!(t.current().netconf.max_message_kb, None);
     assert_eq!(t.version(), 2);
 }
+
+#[test]
+fn the_catalogue_is_extensible_at_run_time_and_from_a_file() {
+    let mut cat = Catalogue::builtin();
+    let mut cfg = Config::new();
+    // Unknown until loaded.
+    assert_eq!(
+        run(&cat, &mut cfg, "crypto pki trustpoint TP1\n"),
+        vec!["crypto pki trustpoint TP1: % Invalid input detected at '^' marker.".to_owned()]
+    );
+    // What an embedding application or a user's data file adds.
+    let extra = "mode trustpoint prompt=ca-trustpoint parent=config\n\
+                 config: crypto pki trustpoint WORD ; key=4 enter=trustpoint\n\
+                 trustpoint: enrollment (selfsigned|terminal) ; key=1\n\
+                 trustpoint: revocation-check (none|crl) ; key=1\n";
+    assert_eq!(cat.load(extra), Ok(()));
+    let errors = run(
+        &cat,
+        &mut cfg,
+        "crypto pki trustpoint TP1\n enrollment selfsigned\n revocation-check none\n enrollment terminal\n",
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        body(&cat, &cfg)
+            .contains("crypto pki trustpoint TP1\n enrollment terminal\n revocation-check none\n!")
+    );
+    // A broken file is refused with its line number.
+    let e = cat.load("config: frob <9-1> ;\n");
+    assert_eq!(e.map_err(|e| e.line), Err(1));
+}
+
+#[test]
+fn default_forms_restore_defaults() {
+    let (cat, mut cfg) = fresh(
+        "netconf lock-time 60\nno ip domain lookup\ninterface lo1\n description x\n shutdown\n",
+    );
+    run(
+        &cat,
+        &mut cfg,
+        "default netconf lock-time\ndefault ip domain lookup\ninterface lo1\ndefault description\ndefault shutdown",
+    );
+    assert_eq!(body(&cat, &cfg), "!\ninterface Loopback1\n!\nend\n");
+}
