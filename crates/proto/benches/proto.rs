@@ -106,3 +106,21 @@ fn baseline_roxmltree(bencher: divan::Bencher) {
         divan::black_box(roxmltree::Document::parse(&msg).map(|d| d.descendants().count()))
     });
 }
+
+/// quick-xml's namespace-resolving reader alone, doing nothing with the
+/// events: the ceiling for any parser built on it.
+#[divan::bench]
+fn baseline_quick_xml_ns_events(bencher: divan::Bencher) {
+    let msg = edit_config(LINES);
+    bencher.counter(BytesCount::new(msg.len())).bench(|| {
+        let mut r = quick_xml::reader::NsReader::from_str(&msg);
+        let mut n = 0usize;
+        loop {
+            match r.read_resolved_event() {
+                Ok((_, quick_xml::events::Event::Eof)) | Err(_) => break,
+                Ok(_) => n += 1,
+            }
+        }
+        divan::black_box(n)
+    });
+}

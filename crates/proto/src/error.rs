@@ -492,7 +492,7 @@ impl RpcError {
         if let Some(info) = e.child("error-info") {
             for c in info.child_elements() {
                 let text = || c.text().trim().to_owned();
-                match c.name.as_str() {
+                match &*c.name {
                     "session-id" => error_info.session_id = text().parse().ok(),
                     "bad-attribute" => error_info.bad_attribute = Some(text()),
                     "bad-element" => error_info.bad_element = Some(text()),

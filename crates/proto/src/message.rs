@@ -72,23 +72,23 @@ pub enum MessageError {
 pub fn parse_message(input: &[u8], limits: &Limits) -> Result<Message, MessageError> {
     let root = xml::parse(input, limits)?;
     let ns = root.namespace.as_deref();
-    let expected_ns_ok = match root.name.as_str() {
+    let expected_ns_ok = match &*root.name {
         "hello" | "rpc" | "rpc-reply" => is_base_namespace(ns),
         "notification" => ns == Some(NOTIFICATION_NS) || is_base_namespace(ns),
         _ => {
             return Err(MessageError::UnknownRoot {
-                name: root.name,
+                name: root.name.to_string(),
                 namespace: root.namespace.map(|n| n.to_string()),
             });
         }
     };
     if !expected_ns_ok {
         return Err(MessageError::UnknownNamespace {
-            name: root.name,
+            name: root.name.to_string(),
             namespace: ns.unwrap_or_default().to_owned(),
         });
     }
-    Ok(match root.name.as_str() {
+    Ok(match &*root.name {
         "hello" => Message::Hello(Hello::from_element(&root)?),
         "rpc" => Message::Rpc(root),
         "rpc-reply" => Message::RpcReply(RpcReply::from_element(root)?),
@@ -113,7 +113,7 @@ impl Hello {
             .ok_or_else(|| MessageError::BadHello("no <capabilities>".into()))?;
         let capabilities: Vec<String> = caps
             .child_elements()
-            .filter(|c| c.name == "capability")
+            .filter(|c| &*c.name == "capability")
             .map(|c| c.text().trim().to_owned())
             .filter(|c| !c.is_empty())
             .collect();
@@ -238,7 +238,7 @@ impl Rpc {
                 Node::Element(e) => {
                     if operation.is_some() {
                         let error = RpcError::new(crate::error::ErrorTag::UnknownElement)
-                            .bad_element(e.name.clone())
+                            .bad_element(e.name.to_string())
                             .message("more than one operation in <rpc>");
                         return Err(RpcEnvelopeError { attributes, error });
                     }
@@ -285,7 +285,7 @@ impl RpcReply {
         let mut data = None;
         let mut errors = Vec::new();
         for c in element.child_elements() {
-            match c.name.as_str() {
+            match &*c.name {
                 "ok" => ok = true,
                 "data" => data = Some(c.clone()),
                 "rpc-error" => errors.push(
@@ -319,7 +319,7 @@ impl Notification {
         let mut content = Vec::new();
         for c in e.children {
             if let Node::Element(c) = c {
-                if c.name == "eventTime" {
+                if &*c.name == "eventTime" {
                     event_time = Some(c.text().trim().to_owned());
                 } else {
                     content.push(c);
@@ -596,7 +596,7 @@ mod tests {
             r#"<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"> <get/> </rpc>"#,
         );
         assert_eq!(
-            ok.map(|r| (r.message_id, r.operation.name)),
+            ok.map(|r| (r.message_id, r.operation.name.to_string())),
             Ok((Some("1".into()), "get".into()))
         );
         assert_eq!(

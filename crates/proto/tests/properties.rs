@@ -181,7 +181,7 @@ proptest! {
 /// (declarations aside), child elements in order, and direct text.
 fn same_tree(ours: &Element, theirs: roxmltree::Node<'_, '_>) -> Result<(), String> {
     let tn = theirs.tag_name();
-    if ours.name != tn.name() || ours.namespace.as_deref() != tn.namespace() {
+    if &*ours.name != tn.name() || ours.namespace.as_deref() != tn.namespace() {
         return Err(format!(
             "name {:?}/{:?} vs {:?}/{:?}",
             ours.name,

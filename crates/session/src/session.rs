@@ -620,7 +620,7 @@ impl Session {
             framing: self.framing,
             style: self.config.reply_style,
         };
-        if request.operation.name == "close-session"
+        if &*request.operation.name == "close-session"
             && ironconf_proto::message::is_base_namespace(request.operation.namespace.as_deref())
         {
             // Reply in order, then close; nothing after it is read.
