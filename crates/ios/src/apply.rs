@@ -407,6 +407,20 @@ impl BatchResult {
     pub fn ok(&self) -> bool {
         self.failures.is_empty()
     }
+
+    /// The change record of this batch, made by `user` at `time` (`None`
+    /// when nothing changed).
+    pub fn record(
+        &self,
+        user: &str,
+        time: std::time::SystemTime,
+    ) -> Option<crate::change::ChangeRecord> {
+        (!self.changes.is_empty()).then(|| crate::change::ChangeRecord {
+            user: user.to_owned(),
+            time,
+            changes: self.changes.clone(),
+        })
+    }
 }
 
 /// Applies lines as one batch starting in global configuration mode. `end`

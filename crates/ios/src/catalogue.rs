@@ -297,6 +297,15 @@ impl Catalogue {
         out
     }
 
+    /// Adds the definitions in a catalogue file (a user's extension).
+    pub fn load_file(&mut self, path: &std::path::Path) -> Result<(), CatalogueError> {
+        let text = std::fs::read_to_string(path).map_err(|e| CatalogueError {
+            line: 0,
+            message: format!("{}: {e}", path.display()),
+        })?;
+        self.load(&text)
+    }
+
     /// Adds the definitions in `text` (same format as the built-in file).
     pub fn load(&mut self, text: &str) -> Result<(), CatalogueError> {
         let result = self.load_lines(text);

@@ -212,6 +212,21 @@ fn changes_are_reported_per_item() {
         vec![" description new", "hostname X", "interface Loopback1"]
     );
     assert_eq!(removed, vec![" description old", "interface Loopback1"]);
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_437_865_947);
+    let record = r.record("kahou", t);
+    assert_eq!(
+        record.as_ref().map(|c| c.header_line()),
+        Some("! Last configuration change at 23:12:27 UTC Sat Jul 25 2015 by kahou".to_owned())
+    );
+    assert_eq!(record.map(|c| c.added().len()), Some(3));
+    let none = apply_batch(
+        &cat,
+        &mut cfg,
+        ["hostname X"],
+        ErrorOption::StopOnError,
+        false,
+    );
+    assert_eq!(none.record("kahou", t), None);
 }
 
 #[test]
@@ -530,6 +545,15 @@ fn the_catalogue_is_extensible_at_run_time_and_from_a_file() {
         body(&cat, &cfg)
             .contains("crypto pki trustpoint TP1\n enrollment terminal\n revocation-check none\n!")
     );
+    // From a user's file.
+    let dir = std::env::temp_dir().join(format!("ironconf-cat-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join("extra.cat");
+    let _ = std::fs::write(&file, "config: ip sla responder ; key=3\n");
+    assert_eq!(cat.load_file(&file), Ok(()));
+    assert!(run(&cat, &mut cfg, "ip sla responder").is_empty());
+    assert!(cat.load_file(&dir.join("missing.cat")).is_err());
+    let _ = std::fs::remove_dir_all(&dir);
     // A broken file is refused with its line number.
     let e = cat.load("config: frob <9-1> ;\n");
     assert_eq!(e.map_err(|e| e.line), Err(1));
