@@ -137,7 +137,19 @@ impl<'c> Applier<'c> {
         match result {
             Err(ParseError::Invalid { column }) if self.permissive => {
                 tracing::debug!(line = trimmed, column, "unknown command kept verbatim");
-                cfg.put_verbatim(self.cat, &self.path(), trimmed);
+                // Nothing tells where an unknown line belongs but its
+                // indentation: an unindented one is a global line (and ends
+                // the sub-mode); at the top its indentation is kept, so the
+                // rendered text loads back the same way.
+                if !line.starts_with([' ', '\t']) {
+                    self.stack.clear();
+                }
+                let stored = if self.stack.is_empty() {
+                    line.trim_end()
+                } else {
+                    trimmed
+                };
+                cfg.put_verbatim(self.cat, &self.path(), stored);
                 Err(ParseError::Invalid { column })
             }
             other => other,

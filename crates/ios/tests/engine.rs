@@ -332,9 +332,15 @@ fn permissive_load_keeps_and_reports_unknown_lines() {
     );
     let out = body(&cat, &cfg);
     assert!(
-        out.contains("hostname R1\ncrypto pki trustpoint TP-self-signed\nenrollment selfsigned\n"),
+        out.contains("hostname R1\ncrypto pki trustpoint TP-self-signed\n enrollment selfsigned\n"),
         "{out}"
     );
+    // Found by the ios fuzz target: an unindented unknown line after a
+    // section is a global line, and stays one when the text is loaded again.
+    let (other, _) = load(&cat, "control-plane\n zz1\nexit\nzz2\n");
+    let text = body(&cat, &other);
+    assert_eq!(text, "!\ncontrol-plane\n zz1\n!\nzz2\n!\nend\n");
+    assert_eq!(body(&cat, &load(&cat, &text).0), text);
     // Verbatim lines keep their place before the lines the catalogue orders.
     assert!(
         out.contains("interface Loopback0\n frobnicate on\n ip address 10.0.0.1 255.255.255.255\n"),
