@@ -139,17 +139,12 @@ impl<'c> Applier<'c> {
                 tracing::debug!(line = trimmed, column, "unknown command kept verbatim");
                 // Nothing tells where an unknown line belongs but its
                 // indentation: an unindented one is a global line (and ends
-                // the sub-mode); at the top its indentation is kept, so the
+                // the sub-mode). Global ones are stored unindented, so the
                 // rendered text loads back the same way.
                 if !line.starts_with([' ', '\t']) {
                     self.stack.clear();
                 }
-                let stored = if self.stack.is_empty() {
-                    line.trim_end()
-                } else {
-                    trimmed
-                };
-                cfg.put_verbatim(self.cat, &self.path(), stored);
+                cfg.put_verbatim(self.cat, &self.path(), trimmed);
                 Err(ParseError::Invalid { column })
             }
             other => other,

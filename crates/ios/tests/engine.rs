@@ -332,7 +332,7 @@ fn permissive_load_keeps_and_reports_unknown_lines() {
     );
     let out = body(&cat, &cfg);
     assert!(
-        out.contains("hostname R1\ncrypto pki trustpoint TP-self-signed\n enrollment selfsigned\n"),
+        out.contains("hostname R1\ncrypto pki trustpoint TP-self-signed\nenrollment selfsigned\n"),
         "{out}"
     );
     // Found by the ios fuzz target: an unindented unknown line after a
@@ -340,6 +340,11 @@ fn permissive_load_keeps_and_reports_unknown_lines() {
     let (other, _) = load(&cat, "control-plane\n zz1\nexit\nzz2\n");
     let text = body(&cat, &other);
     assert_eq!(text, "!\ncontrol-plane\n zz1\n!\nzz2\n!\nend\n");
+    assert_eq!(body(&cat, &load(&cat, &text).0), text);
+    // An indented unknown line after a `no` that left the sub-mode.
+    let (other, _) = load(&cat, "control-plane\nno hostname\n   zz3\n");
+    let text = body(&cat, &other);
+    assert_eq!(text, "!\ncontrol-plane\n!\nzz3\n!\nend\n");
     assert_eq!(body(&cat, &load(&cat, &text).0), text);
     // Verbatim lines keep their place before the lines the catalogue orders.
     assert!(
