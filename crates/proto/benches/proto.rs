@@ -89,11 +89,9 @@ fn frame_encode_chunked_64k(bencher: divan::Bencher) {
 #[divan::bench]
 fn parse_rpc(bencher: divan::Bencher) {
     let msg = edit_config(LINES);
+    // The tree is dropped inside the timed closure, as roxmltree's is.
     bencher.counter(BytesCount::new(msg.len())).bench(|| {
-        divan::black_box(ironconf_proto::parse_message(
-            msg.as_bytes(),
-            &Limits::default(),
-        ))
+        divan::black_box(ironconf_proto::parse_message(msg.as_bytes(), &Limits::default()).is_ok())
     });
 }
 

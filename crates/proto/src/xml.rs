@@ -32,13 +32,74 @@ impl Default for Limits {
     }
 }
 
+/// A namespace URI. The ones NETCONF uses are static strings; others are
+/// shared by every element of a message that uses them. Either way a copy
+/// costs no allocation and no atomic operation for the common ones.
+#[derive(Debug, Clone)]
+pub enum Namespace {
+    /// A URI known in advance.
+    Known(&'static str),
+    /// Any other URI.
+    Other(Arc<str>),
+}
+
+/// URIs stored without allocation.
+const KNOWN_NAMESPACES: &[&str] = &[
+    "urn:ietf:params:xml:ns:netconf:base:1.0",
+    "urn:ietf:params:xml:ns:netconf:notification:1.0",
+    "http://www.cisco.com/cpi_10/schema",
+    "urn:ietf:params:netconf:base:1.0",
+    "urn:ietf:params:xml:rs:netconf:base:1.0",
+    "urn:cisco:xml-pi",
+    XML_NS,
+];
+
+impl Namespace {
+    fn new(uri: &str, cache: &mut Option<Arc<str>>) -> Self {
+        match KNOWN_NAMESPACES.iter().find(|k| **k == uri) {
+            Some(k) => Namespace::Known(k),
+            None => Namespace::Other(intern(cache, uri)),
+        }
+    }
+}
+
+impl std::ops::Deref for Namespace {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Namespace::Known(s) => s,
+            Namespace::Other(s) => s,
+        }
+    }
+}
+
+impl PartialEq for Namespace {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Namespace {}
+
+impl From<&'static str> for Namespace {
+    fn from(s: &'static str) -> Self {
+        Namespace::Known(s)
+    }
+}
+
+impl fmt::Display for Namespace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
 /// An attribute as read: its name as written, and resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// The qualified name as written (`message-id`, `nc:operation`, `xmlns:nc`).
     pub qname: String,
     /// Namespace URI of a prefixed attribute (unprefixed attributes have none).
-    pub namespace: Option<Arc<str>>,
+    pub namespace: Option<Namespace>,
     /// The value, with entities and character references expanded.
     pub value: String,
 }
@@ -72,7 +133,7 @@ pub struct Element {
     /// The local name (shared: a message repeats few names).
     pub name: Arc<str>,
     /// The resolved namespace URI.
-    pub namespace: Option<Arc<str>>,
+    pub namespace: Option<Namespace>,
     /// Attributes in document order, namespace declarations included.
     pub attributes: Vec<Attribute>,
     /// Children in document order.
@@ -365,7 +426,7 @@ const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// namespace (`xmlns=""`).
 struct Binding<'i> {
     prefix: &'i str,
-    uri: Option<Arc<str>>,
+    uri: Option<Namespace>,
 }
 
 /// A single-pass reader for the XML NETCONF needs: elements, attributes,
@@ -762,7 +823,7 @@ impl<'i> Parser<'i> {
             if !prefix.is_empty() && value.is_empty() {
                 return Err(self.syntax(at, format!("prefix '{prefix}' cannot be undeclared")));
             }
-            let uri = (!value.is_empty()).then(|| intern(&mut self.ns_cache, value));
+            let uri = (!value.is_empty()).then(|| Namespace::new(value, &mut self.ns_cache));
             self.bindings.push(Binding { prefix, uri });
         }
         let (prefix, local) = match qname.split_once(':') {
@@ -816,9 +877,9 @@ impl<'i> Parser<'i> {
     }
 
     /// The namespace of a prefix (`""`: the default namespace).
-    fn resolve(&mut self, prefix: &str, at: usize) -> Result<Option<Arc<str>>, XmlError> {
+    fn resolve(&mut self, prefix: &str, at: usize) -> Result<Option<Namespace>, XmlError> {
         if prefix == "xml" {
-            return Ok(Some(intern(&mut self.ns_cache, XML_NS)));
+            return Ok(Some(Namespace::Known(XML_NS)));
         }
         let found = if prefix.is_empty() {
             self.bindings.iter().rev().find(|b| b.prefix.is_empty())
