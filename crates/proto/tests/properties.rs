@@ -27,6 +27,21 @@ fn decode_stream(framing: Framing, pieces: &[&[u8]]) -> Vec<Vec<u8>> {
     out
 }
 
+/// Cuts `stream` into pieces of the given sizes, cycling through them.
+fn split_at_sizes<'a>(stream: &'a [u8], sizes: &[usize]) -> Vec<&'a [u8]> {
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    for n in sizes.iter().cycle() {
+        if at >= stream.len() {
+            break;
+        }
+        let n = (*n).max(1).min(stream.len() - at);
+        pieces.push(&stream[at..at + n]);
+        at += n;
+    }
+    pieces
+}
+
 fn messages() -> Vec<Vec<u8>> {
     vec![
         b"<rpc message-id=\"1\"><get/></rpc>".to_vec(),
@@ -101,15 +116,7 @@ proptest! {
         for m in &msgs {
             encode(m, Framing::Chunked, style, &mut stream);
         }
-        let mut pieces = Vec::new();
-        let mut at = 0;
-        let mut k = 0;
-        while at < stream.len() {
-            let n = splits[k % splits.len()].min(stream.len() - at);
-            pieces.push(&stream[at..at + n]);
-            at += n;
-            k += 1;
-        }
+        let pieces = split_at_sizes(&stream, &splits);
         prop_assert_eq!(decode_stream(Framing::Chunked, &pieces), msgs);
     }
 
@@ -124,15 +131,7 @@ proptest! {
         for m in &msgs {
             encode(m, Framing::EndOfMessage, style, &mut stream);
         }
-        let mut pieces = Vec::new();
-        let mut at = 0;
-        let mut k = 0;
-        while at < stream.len() {
-            let n = splits[k % splits.len()].min(stream.len() - at);
-            pieces.push(&stream[at..at + n]);
-            at += n;
-            k += 1;
-        }
+        let pieces = split_at_sizes(&stream, &splits);
         let expected: Vec<Vec<u8>> = msgs.iter().map(|m| {
             let mut m = m.clone();
             if newline { m.push(b'\n'); }
