@@ -1,0 +1,450 @@
+//! The device as a value: configuration, settings, locks, sessions and
+//! counters behind one lock, with its state directory (NVRAM and flash).
+//! One process may hold many devices.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write as _;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use ironconf_ios::apply::{LineFailure, load};
+use ironconf_ios::catalogue::Catalogue;
+use ironconf_ios::change::ChangeRecord;
+use ironconf_ios::config::Config;
+use ironconf_ios::settings::{Settings, SettingsTracker};
+use ironconf_proto::ErrorTag;
+use ironconf_session::{LockTable, SessionConfig};
+use rand::Rng;
+
+use crate::profile::{Profile, SessionIds};
+
+/// Counters behind `show netconf counters` and `show netconf session`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// NETCONF connection attempts.
+    pub connection_attempts: u64,
+    /// Refused (limit, ACL, agent disabled).
+    pub rejected: u64,
+    /// Closed without a valid hello.
+    pub no_hello: u64,
+    /// Completed the hello exchange.
+    pub success: u64,
+    /// Rpcs processed.
+    pub transactions_total: u64,
+    /// Rpcs answered without error.
+    pub transactions_success: u64,
+    /// Rpcs answered with an error.
+    pub transactions_errors: u64,
+    /// Errors by tag (indexed by `ErrorTag::index`).
+    pub error_tags: [u64; 20],
+    /// SSH authentication failures.
+    pub auth_errors: u64,
+    /// Sessions refused for the session limit.
+    pub connection_failures: u64,
+    /// Connections refused by `netconf ssh acl`.
+    pub acl_dropped: u64,
+    /// Notifications sent.
+    pub notifications_sent: u64,
+}
+
+impl Counters {
+    /// Counts one reply.
+    pub fn count_reply(&mut self, errors: &[ErrorTag]) {
+        self.transactions_total += 1;
+        if errors.is_empty() {
+            self.transactions_success += 1;
+        } else {
+            self.transactions_errors += 1;
+            for t in errors {
+                self.error_tags[t.index()] += 1;
+            }
+        }
+    }
+}
+
+/// Ends a session from outside (kill-session, clear netconf sessions).
+pub type KillSwitch = Arc<dyn Fn() + Send + Sync>;
+
+/// A NETCONF session known to the device.
+#[derive(Clone)]
+pub struct SessionEntry {
+    /// The SSH user.
+    pub user: String,
+    /// Its privilege level.
+    pub privilege: u8,
+    /// Where it came from.
+    pub source: Option<IpAddr>,
+    /// When it started.
+    pub started: SystemTime,
+    kill: Option<KillSwitch>,
+}
+
+impl std::fmt::Debug for SessionEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionEntry")
+            .field("user", &self.user)
+            .field("privilege", &self.privilege)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The mutable state of a device.
+#[derive(Debug)]
+pub struct State {
+    /// The running configuration.
+    pub running: Config,
+    /// Settings derived from it.
+    pub settings: SettingsTracker,
+    /// Configuration locks.
+    pub locks: LockTable,
+    /// Counters.
+    pub counters: Counters,
+    /// Live NETCONF sessions by id.
+    pub sessions: BTreeMap<u32, SessionEntry>,
+    /// The last change to the running configuration.
+    pub last_change: Option<ChangeRecord>,
+    next_sequential: u32,
+}
+
+impl State {
+    /// The `!` lines that head the configuration.
+    pub fn config_header(&self) -> Vec<String> {
+        match &self.last_change {
+            Some(c) => vec!["!".into(), c.header_line(), "!".into()],
+            None => vec!["!".into()],
+        }
+    }
+
+    /// Recomputes settings after a change; applies what affects live state.
+    pub fn settings_changed(&mut self, cat: &Catalogue) {
+        if self.settings.update(cat, &self.running) {
+            let lock_time = self.settings.current().netconf.lock_time;
+            self.locks
+                .set_lock_time(Some(Duration::from_secs(u64::from(lock_time))));
+        }
+    }
+}
+
+/// Errors opening or saving a device.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    /// The state directory cannot be used.
+    #[error("state directory {path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+struct Shared {
+    catalogue: Catalogue,
+    profile: Profile,
+    state_dir: Option<PathBuf>,
+    state: Mutex<State>,
+}
+
+/// An emulated device. Cloning shares it.
+#[derive(Clone)]
+pub struct Device {
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device")
+            .field("profile", &self.shared.profile.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a device reported when it started.
+#[derive(Debug, Default)]
+pub struct BootReport {
+    /// The password of the `admin` user written into a new default
+    /// startup-config (printed once; stored only as a hash).
+    pub generated_password: Option<String>,
+    /// Startup-config lines the catalogue does not know (kept verbatim).
+    pub unknown_lines: Vec<LineFailure>,
+}
+
+/// The startup-config file in a state directory.
+pub const STARTUP_CONFIG: &str = "startup-config";
+
+/// The configuration a new device starts with; `{secret}` is replaced by a
+/// type 9 hash of the generated password.
+const DEFAULT_STARTUP: &str = "\
+hostname ironconf
+ip domain name example.net
+username admin privilege 15 secret 9 {secret}
+ip ssh version 2
+line vty 0 15
+ login local
+ transport input ssh
+netconf ssh
+";
+
+impl Device {
+    /// A device with no state directory, configured from `startup` text.
+    pub fn in_memory(profile: Profile, startup: &str) -> (Device, BootReport) {
+        let catalogue = Catalogue::builtin();
+        let (running, unknown) = load(&catalogue, startup);
+        let device = Device::from_parts(catalogue, profile, None, running);
+        (
+            device,
+            BootReport {
+                generated_password: None,
+                unknown_lines: unknown,
+            },
+        )
+    }
+
+    /// Opens the device kept in `dir`, creating a default startup-config
+    /// (with a random `admin` password) on first start.
+    pub fn open(profile: Profile, dir: &Path) -> Result<(Device, BootReport), DeviceError> {
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| DeviceError::Io { path, source }
+        };
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        let file = dir.join(STARTUP_CONFIG);
+        let mut report = BootReport::default();
+        let text = match fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let password = random_password();
+                let hash = ironconf_ios::secret::Secret::hash(&password)
+                    .map(|s| s.text().to_owned())
+                    .unwrap_or_default();
+                let text = DEFAULT_STARTUP.replace("{secret}", &hash);
+                let catalogue = Catalogue::builtin();
+                let (cfg, _) = load(&catalogue, &text);
+                let rendered = cfg.render(&catalogue, &["!".to_owned()]);
+                write_atomically(&file, rendered.as_bytes()).map_err(io(&file))?;
+                report.generated_password = Some(password);
+                rendered
+            }
+            Err(e) => {
+                return Err(DeviceError::Io {
+                    path: file,
+                    source: e,
+                });
+            }
+        };
+        let catalogue = Catalogue::builtin();
+        let (running, unknown) = load(&catalogue, &text);
+        for u in &unknown {
+            tracing::warn!(line = u.index + 1, text = %u.line.trim(), "startup-config: {}", u.message());
+        }
+        report.unknown_lines = unknown;
+        Ok((
+            Device::from_parts(catalogue, profile, Some(dir.to_owned()), running),
+            report,
+        ))
+    }
+
+    fn from_parts(
+        catalogue: Catalogue,
+        profile: Profile,
+        state_dir: Option<PathBuf>,
+        running: Config,
+    ) -> Device {
+        let mut state = State {
+            running,
+            settings: SettingsTracker::default(),
+            locks: LockTable::new(Some(Duration::from_secs(10))),
+            counters: Counters::default(),
+            sessions: BTreeMap::new(),
+            last_change: None,
+            next_sequential: 0,
+        };
+        state.settings_changed(&catalogue);
+        Device {
+            shared: Arc::new(Shared {
+                catalogue,
+                profile,
+                state_dir,
+                state: Mutex::new(state),
+            }),
+        }
+    }
+
+    /// The command catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.shared.catalogue
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &Profile {
+        &self.shared.profile
+    }
+
+    /// The state directory, if any.
+    pub fn state_dir(&self) -> Option<&Path> {
+        self.shared.state_dir.as_deref()
+    }
+
+    /// Locks the state. A poisoned lock (a panic while holding it) is
+    /// recovered: the state is plain data and stays usable.
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.shared.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Current settings.
+    pub fn settings(&self) -> Settings {
+        self.state().settings.current().clone()
+    }
+
+    /// Registers a NETCONF session and returns its id.
+    pub fn register_session(
+        &self,
+        user: &str,
+        privilege: u8,
+        source: Option<IpAddr>,
+        kill: Option<KillSwitch>,
+    ) -> u32 {
+        let mut st = self.state();
+        let id = loop {
+            let id = match self.shared.profile.session_ids {
+                SessionIds::Sequential => {
+                    st.next_sequential = st.next_sequential.wrapping_add(1).max(1);
+                    st.next_sequential
+                }
+                SessionIds::PointerLike => {
+                    rand::rng().random_range(0x0100_0000u32..0xFFFF_FFF8) & !7
+                }
+            };
+            if id != 0 && !st.sessions.contains_key(&id) {
+                break id;
+            }
+        };
+        st.sessions.insert(
+            id,
+            SessionEntry {
+                user: user.to_owned(),
+                privilege,
+                source,
+                started: SystemTime::now(),
+                kill,
+            },
+        );
+        id
+    }
+
+    /// Forgets a session that ended and releases its locks.
+    pub fn unregister_session(&self, id: u32) {
+        let mut st = self.state();
+        st.sessions.remove(&id);
+        st.locks.release_session(id);
+    }
+
+    /// Ends a session from outside; false if there is no such session.
+    pub fn kill_session(&self, id: u32) -> bool {
+        let kill = {
+            let mut st = self.state();
+            st.locks.release_session(id);
+            st.sessions.get(&id).and_then(|s| s.kill.clone())
+        };
+        match kill {
+            Some(k) => {
+                k();
+                true
+            }
+            None => self.state().sessions.contains_key(&id),
+        }
+    }
+
+    /// The session parameters for a new session with this id.
+    pub fn session_config(&self, id: u32) -> SessionConfig {
+        let p = &self.shared.profile;
+        let mut c = SessionConfig::new(id, p.capabilities.clone());
+        c.hello_style = p.hello;
+        c.reply_style = p.reply;
+        c.missing_message_id = p.missing_message_id;
+        c.malformed_tag = p.malformed_tag;
+        c.reject_client_session_id = p.reject_client_session_id;
+        c.max_message_size = self
+            .settings()
+            .netconf
+            .max_message_kb
+            .map(|kb| u64::from(kb) * 1024);
+        c
+    }
+
+    /// Saves the running configuration as the startup-config (crash-safe:
+    /// temporary file, fsync, rename, fsync of the directory).
+    pub fn save_startup(&self) -> Result<(), DeviceError> {
+        let text = {
+            let st = self.state();
+            st.running
+                .render(&self.shared.catalogue, &st.config_header())
+        };
+        match &self.shared.state_dir {
+            Some(dir) => {
+                let file = dir.join(STARTUP_CONFIG);
+                write_atomically(&file, text.as_bytes())
+                    .map_err(|source| DeviceError::Io { path: file, source })
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// The startup-config text (`None`: erased or never saved).
+    pub fn startup_text(&self) -> Option<String> {
+        let dir = self.shared.state_dir.as_ref()?;
+        fs::read_to_string(dir.join(STARTUP_CONFIG)).ok()
+    }
+
+    /// Erases the startup-config.
+    pub fn erase_startup(&self) -> Result<(), DeviceError> {
+        let Some(dir) = &self.shared.state_dir else {
+            return Ok(());
+        };
+        let file = dir.join(STARTUP_CONFIG);
+        match fs::remove_file(&file) {
+            Ok(()) => sync_dir(dir).map_err(|source| DeviceError::Io {
+                path: dir.clone(),
+                source,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(DeviceError::Io { path: file, source }),
+        }
+    }
+}
+
+fn random_password() -> String {
+    const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old or the
+/// new file: temporary file in the same directory, fsync, rename, fsync of
+/// the directory.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
+    {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, path)?;
+    sync_dir(dir)
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}

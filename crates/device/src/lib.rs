@@ -1,0 +1,13 @@
+//! The emulated IOS device: running and startup configuration, settings
+//! derived from them, NETCONF operations (one module each), locks,
+//! sessions, counters and crash-safe persistence. A device is a value; a
+//! process may run many.
+
+pub mod device;
+pub mod netconf;
+pub mod ops;
+pub mod profile;
+
+pub use device::{BootReport, Counters, Device, DeviceError, KillSwitch, STARTUP_CONFIG};
+pub use netconf::NetconfHandler;
+pub use profile::{Profile, TextEol};

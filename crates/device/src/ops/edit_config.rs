@@ -1,0 +1,93 @@
+//! `<edit-config>` of running with CLI commands (`cli-config-data` or
+//! `cli-config-data-block`), as if typed after `configure terminal`.
+
+use std::time::SystemTime;
+
+use ironconf_ios::apply::{ErrorOption, apply_batch};
+use ironconf_proto::{ErrorTag, RpcError};
+use ironconf_session::{Datastore, Reply, Request};
+
+use super::{Ctx, datastore};
+
+pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
+    ctx.require_privilege_15()?;
+    let op = &req.operation;
+    let target = datastore(op, "target")?;
+    if target != Datastore::Running {
+        return Err(RpcError::operation_not_supported(target.as_str()));
+    }
+    let option = match op
+        .child("error-option")
+        .map(|e| e.text().trim().to_owned())
+        .as_deref()
+    {
+        None | Some("stop-on-error") => ErrorOption::StopOnError,
+        Some("continue-on-error") => ErrorOption::ContinueOnError,
+        Some("rollback-on-error") if ctx.device.profile().rollback_on_error => {
+            ErrorOption::RollbackOnError
+        }
+        Some("rollback-on-error") => {
+            return Err(RpcError::operation_not_supported("rollback-on-error"));
+        }
+        Some(other) => {
+            return Err(RpcError::new(ErrorTag::InvalidValue)
+                .bad_element("error-option")
+                .message(format!("'{other}' is not an error-option")));
+        }
+    };
+    if let Some(t) = op.child("test-option").map(|t| t.text().trim().to_owned())
+        && t == "test-only"
+    {
+        return Err(RpcError::operation_not_supported("test-only"));
+    }
+    let config = op
+        .child("config")
+        .ok_or_else(|| RpcError::missing_element("config"))?;
+    let lines: Vec<String> = if let Some(data) = config.child("cli-config-data") {
+        data.child_elements()
+            .filter(|c| &*c.name == "cmd")
+            .map(|c| c.text().into_owned())
+            .collect()
+    } else if let Some(block) = config.child("cli-config-data-block") {
+        block.text().lines().map(str::to_owned).collect()
+    } else if let Some(other) = config.child_elements().next() {
+        return Err(RpcError::operation_not_supported(&other.name));
+    } else {
+        return Err(RpcError::missing_element("cli-config-data"));
+    };
+
+    let device = ctx.device;
+    let cat = device.catalogue();
+    let mut st = device.state();
+    st.locks
+        .check_write(Datastore::Running, ctx.caller.session, ctx.now)?;
+    let result = apply_batch(
+        cat,
+        &mut st.running,
+        lines.iter().map(String::as_str),
+        option,
+        false,
+    );
+    if let Some(record) = result.record(&ctx.caller.user, SystemTime::now()) {
+        st.last_change = Some(record);
+        st.settings_changed(cat);
+    }
+    if let Some((index, cmd)) = result.execs.first() {
+        // EXEC commands come with the device's EXEC CLI.
+        return Err(RpcError::new(ErrorTag::OperationFailed).message(format!(
+            "line {}: 'do {cmd}': EXEC commands are not available",
+            index + 1
+        )));
+    }
+    match result.failures.first() {
+        None => Ok(req.ok()),
+        Some(f) => Err(RpcError::new(ErrorTag::OperationFailed)
+            .bad_element("cmd")
+            .message(format!(
+                "line {}: '{}': {}",
+                f.index + 1,
+                f.line.trim(),
+                f.message()
+            ))),
+    }
+}

@@ -1,0 +1,182 @@
+//! One module per NETCONF operation, each parsing its request and applying
+//! it to the device. Operations the device does not have are answered
+//! `operation-not-supported`, never dropped.
+
+mod copy_config;
+mod delete_config;
+mod edit_config;
+mod get;
+mod get_config;
+mod kill_session;
+mod lock;
+
+use std::time::Instant;
+
+use ironconf_ios::filter::{show_running_config, strip_show_header};
+use ironconf_proto::xml::Element;
+use ironconf_proto::{ErrorTag, RpcError};
+use ironconf_session::{Datastore, Reply, Request};
+
+use crate::device::Device;
+
+/// Who is asking.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Session id.
+    pub session: u32,
+    /// SSH user.
+    pub user: String,
+    /// Privilege level.
+    pub privilege: u8,
+}
+
+/// What an operation module needs.
+pub(crate) struct Ctx<'a> {
+    pub(crate) device: &'a Device,
+    pub(crate) caller: &'a Caller,
+    pub(crate) now: Instant,
+}
+
+impl Ctx<'_> {
+    /// Configuration operations need privilege 15; IOS answers a lower
+    /// level with a bare `operation-failed`.
+    pub(crate) fn require_privilege_15(&self) -> Result<(), RpcError> {
+        if self.caller.privilege >= 15 {
+            return Ok(());
+        }
+        Err(RpcError::new(ErrorTag::OperationFailed).message(format!(
+            "privilege level 15 is required, session has {}",
+            self.caller.privilege
+        )))
+    }
+}
+
+/// Answers one rpc.
+pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
+    let ctx = Ctx {
+        device,
+        caller,
+        now: Instant::now(),
+    };
+    device.state().locks.touch(caller.session, ctx.now);
+    let result = match req.operation_name() {
+        "get" => get::run(&ctx, req),
+        "get-config" => get_config::run(&ctx, req),
+        "edit-config" => edit_config::run(&ctx, req),
+        "copy-config" => copy_config::run(&ctx, req),
+        "delete-config" => delete_config::run(&ctx, req),
+        "lock" => lock::lock(&ctx, req),
+        "unlock" => lock::unlock(&ctx, req),
+        "kill-session" => kill_session::run(&ctx, req),
+        other => Err(RpcError::operation_not_supported(other)),
+    };
+    match result {
+        Ok(reply) => reply,
+        Err(e) => req.errors(&[e]),
+    }
+}
+
+/// The datastore named inside `<source>` / `<target>`.
+pub(crate) fn datastore(op: &Element, which: &str) -> Result<Datastore, RpcError> {
+    let holder = op
+        .child(which)
+        .ok_or_else(|| RpcError::missing_element(which))?;
+    let Some(ds) = holder.child_elements().next() else {
+        return Err(RpcError::missing_element(&format!("{which}/running")));
+    };
+    match Datastore::from_name(&ds.name) {
+        Some(Datastore::Candidate) => Err(RpcError::operation_not_supported("candidate")),
+        Some(d) => Ok(d),
+        None if &*ds.name == "url" || &*ds.name == "config" => {
+            Err(RpcError::operation_not_supported(&ds.name))
+        }
+        None => Err(RpcError::new(ErrorTag::BadElement)
+            .bad_element(ds.name.to_string())
+            .message(format!("'{}' is not a datastore", ds.name))),
+    }
+}
+
+/// How configuration text is returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextFormat {
+    /// `<cli-config-data-block>`
+    Block,
+    /// `<cli-config-data>` with `<cmd>` lines
+    Cmd,
+}
+
+/// The configuration part of a filter: its format and `text-filter-spec`.
+/// `Ok(None)` when the filter asks for no configuration.
+pub(crate) fn config_filter(
+    filter: Option<&Element>,
+) -> Result<Option<(TextFormat, String)>, RpcError> {
+    let Some(filter) = filter else {
+        return Ok(Some((TextFormat::Block, String::new())));
+    };
+    let mut config = None;
+    let mut any = false;
+    for c in filter.child_elements() {
+        any = true;
+        let spec = || {
+            c.child("text-filter-spec")
+                .map(|s| s.text().trim().to_owned())
+                .unwrap_or_default()
+        };
+        match &*c.name {
+            "config-format-text-cmd" => config = Some((TextFormat::Cmd, spec())),
+            "config-format-text-block" => config = Some((TextFormat::Block, spec())),
+            "oper-data-format-text-block" => {}
+            other => return Err(RpcError::operation_not_supported(other)),
+        }
+    }
+    // An empty filter (`<filter type="subtree"/>`) selects everything.
+    if !any {
+        return Ok(Some((TextFormat::Block, String::new())));
+    }
+    Ok(config)
+}
+
+/// Writes configuration text in the requested format into a data reply.
+pub(crate) fn write_config(
+    data: &mut ironconf_proto::message::DataWriter,
+    device: &Device,
+    text: &str,
+    format: TextFormat,
+) {
+    let eol = device.profile().text_eol.as_str();
+    let lines = text.strip_suffix('\n').unwrap_or(text);
+    match format {
+        TextFormat::Block => {
+            data.start("cli-config-data-block");
+            // Line ends go out raw: IOS sends a literal CR LF, not `&#13;`.
+            for (i, l) in lines.split('\n').enumerate() {
+                if i > 0 {
+                    data.raw(eol);
+                }
+                data.text(l);
+            }
+            data.end("cli-config-data-block");
+        }
+        TextFormat::Cmd => {
+            data.start("cli-config-data");
+            for (i, l) in lines.lines().enumerate() {
+                if i > 0 {
+                    data.raw("\n");
+                }
+                data.text_element("cmd", l);
+            }
+            data.end("cli-config-data");
+        }
+    }
+}
+
+/// The running configuration as `show running-config SPEC` shows it,
+/// without its header; an IOS error text when the spec is refused.
+pub(crate) fn running_text(device: &Device, spec: &str) -> String {
+    let st = device.state();
+    let header = st.config_header();
+    match show_running_config(device.catalogue(), &st.running, &header, spec) {
+        Ok(t) => strip_show_header(&t).to_owned(),
+        Err(e) => format!("{}\n", e.message),
+    }
+}

@@ -1,0 +1,209 @@
+//! Device profiles: what a given IOS release's NETCONF agent looks like on
+//! the wire. Profiles are data; [`Profile::by_name`] lists them.
+
+use ironconf_proto::capability::{
+    BASE_1_0, BASE_1_1, CISCO_NOTIFICATION, CISCO_PI_DATA_MODEL, ROLLBACK_ON_ERROR, STARTUP, URL,
+    WRITABLE_RUNNING, WRITEABLE_RUNNING,
+};
+use ironconf_proto::message::{HelloStyle, OkStyle, ReplyNamespace, ReplyStyle};
+use ironconf_proto::{ErrorStyle, ErrorTag};
+use ironconf_session::MissingMessageId;
+
+/// Line ends inside text payloads (`cli-config-data-block`, responses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEol {
+    /// `\r\n`, as real IOS devices send.
+    Crlf,
+    /// `\n`.
+    Lf,
+}
+
+impl TextEol {
+    /// The line end.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextEol::Crlf => "\r\n",
+            TextEol::Lf => "\n",
+        }
+    }
+}
+
+/// How session ids are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionIds {
+    /// 32-bit values that are multiples of 8, like the low bits of the
+    /// session's address on IOS.
+    PointerLike,
+    /// 1, 2, 3, …
+    Sequential,
+}
+
+/// Everything that differs between emulated releases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Its name (`ios-xe-16`, `ios-15`, `ios-12-switch`, `standard`).
+    pub name: &'static str,
+    /// Capabilities in the hello, in order.
+    pub capabilities: Vec<String>,
+    /// How the hello is written.
+    pub hello: HelloStyle,
+    /// How replies are written.
+    pub reply: ReplyStyle,
+    /// `rpc` without `message-id`.
+    pub missing_message_id: MissingMessageId,
+    /// Tag for unparseable messages.
+    pub malformed_tag: ErrorTag,
+    /// Close on a client hello with `<session-id>`.
+    pub reject_client_session_id: bool,
+    /// Line ends in text payloads.
+    pub text_eol: TextEol,
+    /// Session id style.
+    pub session_ids: SessionIds,
+    /// `rollback-on-error` is offered.
+    pub rollback_on_error: bool,
+    /// The SSH server identification string.
+    pub ssh_banner: &'static str,
+}
+
+fn caps(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn cisco_reply(namespace: ReplyNamespace) -> ReplyStyle {
+    ReplyStyle {
+        xml_declaration: true,
+        namespace,
+        namespace_first: true,
+        ok: OkStyle::Spaced,
+        errors: ErrorStyle::CiscoMinimal,
+        frame: Default::default(),
+    }
+}
+
+impl Profile {
+    /// Names of every profile.
+    pub const NAMES: [&'static str; 4] = ["ios-xe-16", "ios-15", "ios-12-switch", "standard"];
+
+    /// A profile by name.
+    pub fn by_name(name: &str) -> Option<Profile> {
+        let ios = |name, capabilities, hello_ns, reply_ns, rollback| Profile {
+            name,
+            capabilities,
+            hello: HelloStyle {
+                xml_declaration: true,
+                namespace: hello_ns,
+            },
+            reply: cisco_reply(reply_ns),
+            missing_message_id: MissingMessageId::Accept,
+            malformed_tag: ErrorTag::OperationFailed,
+            reject_client_session_id: false,
+            text_eol: TextEol::Crlf,
+            session_ids: SessionIds::PointerLike,
+            rollback_on_error: rollback,
+            ssh_banner: "SSH-2.0-Cisco-1.25",
+        };
+        Some(match name {
+            "ios-xe-16" => ios(
+                "ios-xe-16",
+                caps(&[
+                    BASE_1_0,
+                    WRITEABLE_RUNNING,
+                    ROLLBACK_ON_ERROR,
+                    STARTUP,
+                    URL,
+                    CISCO_PI_DATA_MODEL,
+                    CISCO_NOTIFICATION,
+                ]),
+                true,
+                ReplyNamespace::Base,
+                true,
+            ),
+            "ios-15" => ios(
+                "ios-15",
+                caps(&[
+                    BASE_1_0,
+                    WRITEABLE_RUNNING,
+                    STARTUP,
+                    URL,
+                    CISCO_PI_DATA_MODEL,
+                    CISCO_NOTIFICATION,
+                ]),
+                true,
+                ReplyNamespace::Base,
+                false,
+            ),
+            "ios-12-switch" => ios(
+                "ios-12-switch",
+                caps(&[
+                    BASE_1_0,
+                    WRITEABLE_RUNNING,
+                    STARTUP,
+                    URL,
+                    CISCO_PI_DATA_MODEL,
+                    CISCO_NOTIFICATION,
+                ]),
+                false,
+                ReplyNamespace::LegacyCapabilityUrn,
+                false,
+            ),
+            "standard" => Profile {
+                name: "standard",
+                capabilities: caps(&[
+                    BASE_1_0,
+                    BASE_1_1,
+                    WRITABLE_RUNNING,
+                    ROLLBACK_ON_ERROR,
+                    STARTUP,
+                ]),
+                hello: HelloStyle::default(),
+                reply: ReplyStyle::default(),
+                missing_message_id: MissingMessageId::Reject,
+                malformed_tag: ErrorTag::MalformedMessage,
+                reject_client_session_id: true,
+                text_eol: TextEol::Lf,
+                session_ids: SessionIds::Sequential,
+                rollback_on_error: true,
+                ssh_banner: "SSH-2.0-ironconf",
+            },
+            _ => return None,
+        })
+    }
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        // ios-xe-16 is always defined.
+        Profile::by_name("ios-xe-16").unwrap_or_else(|| Profile {
+            name: "ios-xe-16",
+            capabilities: caps(&[BASE_1_0]),
+            hello: HelloStyle::default(),
+            reply: cisco_reply(ReplyNamespace::Base),
+            missing_message_id: MissingMessageId::Accept,
+            malformed_tag: ErrorTag::OperationFailed,
+            reject_client_session_id: false,
+            text_eol: TextEol::Crlf,
+            session_ids: SessionIds::PointerLike,
+            rollback_on_error: true,
+            ssh_banner: "SSH-2.0-Cisco-1.25",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_profile_exists_and_speaks_base_1_0() {
+        for n in Profile::NAMES {
+            let p = Profile::by_name(n);
+            assert!(
+                p.as_ref()
+                    .is_some_and(|p| p.capabilities.first().map(String::as_str) == Some(BASE_1_0)),
+                "{n}"
+            );
+        }
+        assert!(Profile::by_name("nope").is_none());
+        assert_eq!(Profile::default().name, "ios-xe-16");
+    }
+}

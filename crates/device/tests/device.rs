@@ -1,0 +1,372 @@
+//! The device's NETCONF operations through a real session state machine
+//! (scripted peer, exact bytes), with the state directory on disk.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ironconf_device::{Device, NetconfHandler, Profile, STARTUP_CONFIG};
+use ironconf_session::testing::ScriptedPeer;
+
+const NS: &str = "urn:ietf:params:xml:ns:netconf:base:1.0";
+const DECL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
+const HELLO: &str = r#"<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>"#;
+
+const STARTUP: &str = "hostname R1\nusername admin privilege 15 secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n\
+username viewer privilege 1 secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\n\
+interface Loopback113\n description test\n ip address 10.113.0.1 255.255.255.255\nnetconf ssh\n";
+
+fn session(device: &Device, user: &str, privilege: u8) -> ScriptedPeer<NetconfHandler> {
+    let id = device.register_session(user, privilege, None, None);
+    let mut p = ScriptedPeer::new(
+        device.session_config(id),
+        NetconfHandler::new(device.clone(), id, user, privilege),
+    );
+    p.send(HELLO);
+    p.take_output();
+    p
+}
+
+fn rpc(id: u32, body: &str) -> String {
+    format!(r#"<rpc message-id="{id}" xmlns="{NS}">{body}</rpc>]]>]]>"#)
+}
+
+fn reply(id: u32, body: &str) -> String {
+    format!(r#"{DECL}<rpc-reply xmlns="{NS}" message-id="{id}">{body}</rpc-reply>]]>]]>"#)
+}
+
+const MINIMAL_FAILED: &str = "<rpc-error><error-type>protocol</error-type><error-tag>operation-failed</error-tag><error-severity>error</error-severity></rpc-error>";
+
+#[test]
+fn seed_text_filter_example_is_byte_exact() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(
+        101,
+        "<get-config><source><running/></source><filter><config-format-text-cmd><text-filter-spec>interface Loopback113</text-filter-spec></config-format-text-cmd></filter></get-config>",
+    ));
+    p.expect(reply(
+        101,
+        "<data><cli-config-data><cmd>!</cmd>\n<cmd>interface Loopback113</cmd>\n<cmd> description test</cmd>\n<cmd> ip address 10.113.0.1 255.255.255.255</cmd>\n<cmd>end</cmd></cli-config-data></data>",
+    ));
+    // A spec that matches nothing gives an empty element.
+    p.send(rpc(102, "<get-config><source><running/></source><filter type=\"subtree\"><config-format-text-cmd><text-filter-spec> | include exp_to_match_run_conf </text-filter-spec></config-format-text-cmd></filter></get-config>"));
+    p.expect(reply(
+        102,
+        "<data><cli-config-data></cli-config-data></data>",
+    ));
+}
+
+#[test]
+fn whole_config_block_uses_crlf_and_no_trailing_newline() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(
+        1,
+        "<get-config><source><running/></source></get-config>",
+    ));
+    let out = p.take_text();
+    assert!(
+        out.contains("<data><cli-config-data-block>!\r\nhostname R1\r\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\r\nnetconf ssh\r\n!\r\nend</cli-config-data-block></data>"),
+        "{out}"
+    );
+    // <get> with no filter returns the same.
+    p.send(rpc(2, "<get/>"));
+    assert!(
+        p.take_text()
+            .contains("<cli-config-data-block>!\r\nhostname R1")
+    );
+}
+
+#[test]
+fn edit_config_with_every_error_option() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(1, "<edit-config><target><running/></target><config><cli-config-data><cmd>interface GigabitEthernet2</cmd><cmd>description scrapli was here!</cmd></cli-config-data></config></edit-config>"));
+    p.expect(reply(1, "<ok />"));
+    let text = |d: &Device| {
+        let st = d.state();
+        st.running.render(d.catalogue(), &[])
+    };
+    assert!(text(&device).contains("interface GigabitEthernet2\n description scrapli was here!\n"));
+    assert!(
+        device
+            .state()
+            .last_change
+            .as_ref()
+            .is_some_and(|c| c.user == "admin")
+    );
+
+    let before = text(&device);
+    p.send(rpc(2, "<edit-config><target><running/></target><error-option>rollback-on-error</error-option><config><cli-config-data-block>hostname R2\nnetconf max-sessions 17\n</cli-config-data-block></config></edit-config>"));
+    p.expect(reply(2, MINIMAL_FAILED));
+    assert_eq!(text(&device), before);
+
+    p.send(rpc(3, "<edit-config><target><running/></target><config><cli-config-data-block>hostname R2\nnetconf max-sessions 17\nhostname R3</cli-config-data-block></config></edit-config>"));
+    p.expect(reply(3, MINIMAL_FAILED));
+    assert!(
+        text(&device).contains("hostname R2\n"),
+        "stop-on-error keeps earlier lines"
+    );
+
+    p.send(rpc(4, "<edit-config><target><running/></target><error-option>continue-on-error</error-option><config><cli-config-data-block>bogus\nhostname R4</cli-config-data-block></config></edit-config>"));
+    p.expect(reply(4, MINIMAL_FAILED));
+    assert!(text(&device).contains("hostname R4\n"));
+
+    p.send(rpc(
+        5,
+        "<edit-config><target><candidate/></target><config/></edit-config>",
+    ));
+    assert!(
+        p.take_text()
+            .contains("<error-tag>operation-not-supported</error-tag>")
+    );
+    p.send(rpc(
+        6,
+        "<edit-config><target><running/></target></edit-config>",
+    ));
+    assert!(
+        p.take_text()
+            .contains("<error-tag>missing-element</error-tag>")
+    );
+    assert_eq!(device.state().counters.transactions_total, 6);
+    assert_eq!(device.state().counters.transactions_errors, 5);
+
+    // ios-15 has no rollback-on-error.
+    let (old, _) = Device::in_memory(Profile::by_name("ios-15").unwrap_or_default(), STARTUP);
+    let mut p = session(&old, "admin", 15);
+    p.send(rpc(1, "<edit-config><target><running/></target><error-option>rollback-on-error</error-option><config><cli-config-data><cmd>hostname X</cmd></cli-config-data></config></edit-config>"));
+    assert!(
+        p.take_text()
+            .contains("<error-tag>operation-not-supported</error-tag>")
+    );
+}
+
+#[test]
+fn locks_across_two_sessions() {
+    let (device, _) = Device::in_memory(Profile::by_name("standard").unwrap_or_default(), STARTUP);
+    let mut a = session(&device, "admin", 15);
+    let mut b = session(&device, "admin", 15);
+    a.send(rpc(1, "<lock><target><running/></target></lock>"));
+    assert!(a.take_text().contains("<ok/>"));
+    b.send(rpc(1, "<lock><target><running/></target></lock>"));
+    let denied = b.take_text();
+    assert!(
+        denied.contains("<error-tag>lock-denied</error-tag>"),
+        "{denied}"
+    );
+    assert!(
+        denied.contains(&format!("<session-id>{}</session-id>", a.session.id())),
+        "{denied}"
+    );
+    b.send(rpc(2, "<edit-config><target><running/></target><config><cli-config-data><cmd>hostname B</cmd></cli-config-data></config></edit-config>"));
+    assert!(b.take_text().contains("<error-tag>in-use</error-tag>"));
+    b.send(rpc(3, "<unlock><target><running/></target></unlock>"));
+    assert!(
+        b.take_text()
+            .contains("<error-tag>operation-failed</error-tag>")
+    );
+    a.send(rpc(2, "<unlock><target><running/></target></unlock>"));
+    assert!(a.take_text().contains("<ok/>"));
+    b.send(rpc(4, "<lock><target><running/></target></lock>"));
+    assert!(b.take_text().contains("<ok/>"));
+    // A session that ends releases its locks.
+    b.send(rpc(5, "<close-session/>"));
+    assert!(
+        device
+            .state()
+            .locks
+            .holder(ironconf_session::Datastore::Running)
+            .is_none()
+    );
+}
+
+#[test]
+fn kill_session_ends_the_target_and_frees_its_lock() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let killed = Arc::new(AtomicBool::new(false));
+    let flag = killed.clone();
+    let victim = device.register_session(
+        "admin",
+        15,
+        None,
+        Some(Arc::new(move || flag.store(true, Ordering::SeqCst))),
+    );
+    device
+        .state()
+        .locks
+        .lock(
+            ironconf_session::Datastore::Running,
+            victim,
+            std::time::Instant::now(),
+        )
+        .ok();
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(
+        1,
+        &format!("<kill-session><session-id>{victim}</session-id></kill-session>"),
+    ));
+    p.expect(reply(1, "<ok />"));
+    assert!(killed.load(Ordering::SeqCst));
+    assert!(
+        device
+            .state()
+            .locks
+            .holder(ironconf_session::Datastore::Running)
+            .is_none()
+    );
+    p.send(rpc(
+        2,
+        &format!(
+            "<kill-session><session-id>{}</session-id></kill-session>",
+            p.session.id()
+        ),
+    ));
+    // Killing oneself is invalid-value (close-session is the way).
+    assert!(
+        p.take_text()
+            .contains("<error-tag>invalid-value</error-tag>")
+    );
+    p.send(rpc(
+        3,
+        "<kill-session><session-id>12345</session-id></kill-session>",
+    ));
+    p.expect(reply(3, "<rpc-error><error-type>protocol</error-type><error-tag>invalid-value</error-tag><error-severity>error</error-severity></rpc-error>"));
+    p.send(rpc(4, "<kill-session/>"));
+    assert!(
+        p.take_text()
+            .contains("<error-tag>missing-element</error-tag>")
+    );
+}
+
+#[test]
+fn privilege_below_15_gets_the_bare_ios_error() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let mut p = session(&device, "viewer", 1);
+    p.send(rpc(
+        1,
+        "<get-config><source><running/></source></get-config>",
+    ));
+    // The exact reply IOS XE 16.4 and IOL 15.2 send.
+    p.expect(reply(1, MINIMAL_FAILED));
+}
+
+#[test]
+fn unknown_operations_are_answered() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let mut p = session(&device, "admin", 15);
+    for op in [
+        "<commit/>",
+        "<validate><source><candidate/></source></validate>",
+        "<discard-changes/>",
+        "<frobnicate/>",
+    ] {
+        p.send(rpc(1, op));
+        assert!(
+            p.take_text()
+                .contains("<error-tag>operation-not-supported</error-tag>"),
+            "{op}"
+        );
+    }
+}
+
+#[test]
+fn startup_lives_on_disk_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (device, boot) =
+        Device::open(Profile::default(), dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    // First start: a default configuration with a generated admin password.
+    let password = boot.generated_password.clone().unwrap_or_default();
+    assert_eq!(password.len(), 16);
+    let startup = std::fs::read_to_string(dir.path().join(STARTUP_CONFIG)).unwrap_or_default();
+    assert!(
+        startup.contains("username admin privilege 15 secret 9 $9$"),
+        "{startup}"
+    );
+    assert!(!startup.contains(&password));
+    assert!(
+        device
+            .settings()
+            .users
+            .get("admin")
+            .and_then(|u| u.secret.as_ref())
+            .is_some_and(|s| s.verify(&password))
+    );
+    assert!(
+        startup.contains("netconf ssh\n")
+            && startup.contains("line vty 0 15\n login local\n transport input ssh\n")
+    );
+
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(1, "<edit-config><target><running/></target><config><cli-config-data><cmd>hostname saved-one</cmd></cli-config-data></config></edit-config>"));
+    p.send(rpc(
+        2,
+        "<copy-config><target><startup/></target><source><running/></source></copy-config>",
+    ));
+    let out = p.take_text();
+    assert_eq!(out.matches("<ok />").count(), 2, "{out}");
+    let startup = std::fs::read_to_string(dir.path().join(STARTUP_CONFIG)).unwrap_or_default();
+    assert!(startup.contains("hostname saved-one\n"), "{startup}");
+    assert!(
+        startup.contains("! Last configuration change at "),
+        "{startup}"
+    );
+
+    // Reopen: the saved configuration is running, no new password.
+    drop(p);
+    let (again, boot) =
+        Device::open(Profile::default(), dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(boot.generated_password.is_none());
+    assert_eq!(again.settings().hostname, "saved-one");
+
+    // startup -> running, and erase.
+    let mut p = session(&again, "admin", 15);
+    p.send(rpc(3, "<edit-config><target><running/></target><config><cli-config-data><cmd>hostname changed</cmd></cli-config-data></config></edit-config>"));
+    p.send(rpc(
+        4,
+        "<copy-config><target><running/></target><source><startup/></source></copy-config>",
+    ));
+    assert_eq!(again.settings().hostname, "saved-one");
+    p.send(rpc(
+        5,
+        "<delete-config><target><startup/></target></delete-config>",
+    ));
+    assert!(!dir.path().join(STARTUP_CONFIG).exists());
+    p.send(rpc(
+        6,
+        "<delete-config><target><running/></target></delete-config>",
+    ));
+    assert!(
+        p.take_text()
+            .contains("<error-tag>operation-not-supported</error-tag>")
+    );
+}
+
+#[test]
+fn hand_written_startup_with_clear_secret_is_hashed() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join(STARTUP_CONFIG),
+        "hostname hand\nusername ops privilege 15 secret 0 s3cret\nfrobnicate on\n",
+    )
+    .ok();
+    let (device, boot) =
+        Device::open(Profile::default(), dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(boot.unknown_lines.len(), 1);
+    assert!(
+        device
+            .settings()
+            .users
+            .get("ops")
+            .and_then(|u| u.secret.as_ref())
+            .is_some_and(|s| s.kind() == 9 && s.verify("s3cret"))
+    );
+    let text = device.state().running.render(device.catalogue(), &[]);
+    assert!(
+        !text.contains("s3cret") && text.contains("frobnicate on"),
+        "{text}"
+    );
+}
