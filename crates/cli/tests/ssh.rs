@@ -1,0 +1,351 @@
+//! The real `ironconf` binary over real SSH on loopback, driven by the
+//! OpenSSH client (`ssh -s … netconf`) fed raw framed XML.
+
+// Test harness code: failing loudly is the point.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const HELLO: &str = r#"<?xml version="1.0"?><hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>"#;
+
+struct Device {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the binary on an ephemeral port with `startup` (which may use
+/// `{KEY}` for the test key's base64 blob).
+fn start(startup: &str) -> Device {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let key = dir.path().join("id");
+    let st = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap_or_else(|e| panic!("ssh-keygen: {e}"));
+    assert!(st.success());
+    let pubkey = std::fs::read_to_string(key.with_extension("pub")).unwrap_or_default();
+    let blob = pubkey
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).ok();
+    std::fs::write(
+        state.join("startup-config"),
+        startup.replace("{KEY}", &blob),
+    )
+    .ok();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("ironconf: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut lines = BufReader::new(stdout).lines();
+    let port = loop {
+        let line = lines
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("ironconf exited"));
+        if let Some(addr) = line.strip_prefix("listening on ") {
+            break addr
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+        }
+    };
+    Device { child, port, dir }
+}
+
+fn ssh_args(dev: &Device, user: &str) -> Vec<String> {
+    let key: PathBuf = dev.dir.path().join("id");
+    [
+        "-s",
+        "-p",
+        &dev.port.to_string(),
+        "-i",
+        &key.to_string_lossy(),
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "LogLevel=ERROR",
+        "-o",
+        "ConnectTimeout=10",
+        &format!("{user}@127.0.0.1"),
+        "netconf",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// Runs one `ssh -s` session with `input` on stdin; returns stdout and the
+/// exit status.
+fn ssh(dev: &Device, user: &str, extra: &[&str], input: &str) -> (String, Option<i32>) {
+    let mut cmd = Command::new("ssh");
+    cmd.args(extra)
+        .args(ssh_args(dev, user))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("ssh: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+        // Keep stdin open until the device closes the session.
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(20));
+            drop(stdin);
+        });
+    }
+    wait_output(child, Duration::from_secs(30))
+}
+
+fn wait_output(mut child: Child, limit: Duration) -> (String, Option<i32>) {
+    let start = Instant::now();
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(o) = stdout.as_mut() {
+            let _ = o.read_to_string(&mut s);
+        }
+        s
+    });
+    let status = loop {
+        if let Ok(Some(st)) = child.try_wait() {
+            break st.code();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (reader.join().unwrap_or_default(), status)
+}
+
+fn rpc(id: u32, body: &str) -> String {
+    format!(
+        r#"<rpc message-id="{id}" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">{body}</rpc>]]>]]>"#
+    )
+}
+
+const BASE: &str = "hostname ssh-test\nip domain name example.net\n\
+username admin privilege 15 secret 0 cisco\nusername low privilege 1 secret 0 cisco\n\
+ip ssh pubkey-chain\n username admin\n  key-string\n   {KEY}\n  exit\n username low\n  key-string\n   {KEY}\n  exit\n\
+interface Loopback113\n description test\n ip address 10.113.0.1 255.255.255.255\n\
+line vty 0 15\n login local\n transport input ssh\nnetconf ssh\n";
+
+#[test]
+fn openssh_subsystem_with_a_key_answers_the_seed_example() {
+    let dev = start(BASE);
+    let input = format!(
+        "{HELLO}{}{}",
+        rpc(
+            101,
+            "<get-config><source><running/></source><filter><config-format-text-cmd><text-filter-spec>interface Loopback113</text-filter-spec></config-format-text-cmd></filter></get-config>"
+        ),
+        rpc(102, "<close-session/>")
+    );
+    let (out, status) = ssh(&dev, "admin", &[], &input);
+    assert!(out.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?><hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability><capability>urn:ietf:params:netconf:capability:writeable-running:1.0</capability>"#), "{out}");
+    assert!(out.contains(r#"<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="101"><data><cli-config-data><cmd>!</cmd>
+<cmd>interface Loopback113</cmd>
+<cmd> description test</cmd>
+<cmd> ip address 10.113.0.1 255.255.255.255</cmd>
+<cmd>end</cmd></cli-config-data></data></rpc-reply>]]>]]>"#), "{out}");
+    assert!(
+        out.ends_with(r#"message-id="102"><ok /></rpc-reply>]]>]]>"#),
+        "{out}"
+    );
+    assert_eq!(status, Some(0));
+}
+
+#[test]
+fn edit_config_over_ssh_changes_running_and_copy_config_saves_it() {
+    let dev = start(BASE);
+    let input = format!(
+        "{HELLO}{}{}{}",
+        rpc(
+            1,
+            "<edit-config><target><running/></target><config><cli-config-data><cmd>hostname edited</cmd></cli-config-data></config></edit-config>"
+        ),
+        rpc(
+            2,
+            "<copy-config><target><startup/></target><source><running/></source></copy-config>"
+        ),
+        rpc(3, "<close-session/>")
+    );
+    let (out, _) = ssh(&dev, "admin", &[], &input);
+    assert_eq!(out.matches("<ok />").count(), 3, "{out}");
+    let saved =
+        std::fs::read_to_string(dev.dir.path().join("state/startup-config")).unwrap_or_default();
+    assert!(saved.contains("hostname edited\n"), "{saved}");
+}
+
+#[test]
+fn privilege_1_user_gets_the_ios_error() {
+    let dev = start(BASE);
+    let input = format!(
+        "{HELLO}{}{}",
+        rpc(1, "<get-config><source><running/></source></get-config>"),
+        rpc(2, "<close-session/>")
+    );
+    let (out, _) = ssh(&dev, "low", &[], &input);
+    assert!(out.contains(r#"message-id="1"><rpc-error><error-type>protocol</error-type><error-tag>operation-failed</error-tag><error-severity>error</error-severity></rpc-error></rpc-reply>"#), "{out}");
+}
+
+/// An askpass program answering `password` and counting its prompts.
+fn askpass(dir: &Path, password: &str) -> PathBuf {
+    let script = dir.join("askpass.sh");
+    let count = dir.join("prompts");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho x >> {}\necho '{password}'\n",
+            count.display()
+        ),
+    )
+    .ok();
+    let _ = Command::new("chmod").arg("+x").arg(&script).status();
+    script
+}
+
+fn ssh_with_password(dev: &Device, password: &str, input: &str) -> (String, Option<i32>, usize) {
+    let script = askpass(dev.dir.path(), password);
+    let _ = std::fs::remove_file(dev.dir.path().join("prompts"));
+    let mut cmd = Command::new("setsid");
+    cmd.arg("-w")
+        .arg("ssh")
+        .args([
+            "-o",
+            "PubkeyAuthentication=no",
+            "-o",
+            "PreferredAuthentications=password",
+            "-o",
+            "NumberOfPasswordPrompts=5",
+        ])
+        .args(ssh_args(dev, "admin"))
+        .env("SSH_ASKPASS", &script)
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .env("DISPLAY", ":0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("ssh: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(20));
+            drop(stdin);
+        });
+    }
+    let (out, status) = wait_output(child, Duration::from_secs(30));
+    let prompts = std::fs::read_to_string(dev.dir.path().join("prompts"))
+        .unwrap_or_default()
+        .lines()
+        .count();
+    (out, status, prompts)
+}
+
+#[test]
+fn password_login_and_third_wrong_password_disconnects() {
+    let dev = start(&format!("{BASE}ip ssh authentication-retries 3\n"));
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    let (out, status, prompts) = ssh_with_password(&dev, "cisco", &input);
+    assert!(out.contains("<ok />"), "{out}");
+    assert_eq!((status, prompts), (Some(0), 1));
+    let (out, status, prompts) = ssh_with_password(&dev, "wrong", &input);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(status, Some(255));
+    assert_eq!(
+        prompts, 3,
+        "the device allows exactly ip ssh authentication-retries attempts"
+    );
+}
+
+#[test]
+fn session_limit_and_acl_refuse_cleanly() {
+    let dev = start(&format!(
+        "{BASE}access-list 1 permit host 127.0.0.2\nnetconf max-sessions 4\n"
+    ));
+    // Four sessions held open.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut cmd = Command::new("ssh");
+        cmd.args(ssh_args(&dev, "admin"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("ssh: {e}"));
+        if let Some(stdin) = child.stdin.as_mut() {
+            let _ = stdin.write_all(HELLO.as_bytes());
+        }
+        held.push(child);
+    }
+    // Wait until all four have their hello from the device.
+    for child in &mut held {
+        let mut buf = [0u8; 64];
+        if let Some(out) = child.stdout.as_mut() {
+            let _ = out.read(&mut buf);
+        }
+    }
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    let (out, status) = ssh(&dev, "admin", &[], &input);
+    assert!(out.is_empty(), "the fifth session got output: {out}");
+    assert_ne!(status, Some(0));
+    for mut c in held {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    // Once they are gone, sessions are admitted again.
+    std::thread::sleep(Duration::from_millis(500));
+    let (out, _) = ssh(&dev, "admin", &[], &input);
+    assert!(out.contains("<ok />"), "{out}");
+
+    // netconf ssh acl 1 admits 127.0.0.2 only.
+    let dev = start(&format!(
+        "{BASE}access-list 1 permit host 127.0.0.2\nnetconf ssh acl 1\n"
+    ));
+    let (out, _) = ssh(&dev, "admin", &[], &input);
+    assert!(out.is_empty(), "127.0.0.1 is denied: {out}");
+    let (out, _) = ssh(&dev, "admin", &["-b", "127.0.0.2"], &input);
+    assert!(out.contains("<ok />"), "127.0.0.2 is permitted: {out}");
+}
+
+#[test]
+fn idle_unauthenticated_connection_is_dropped_after_ip_ssh_time_out() {
+    let dev = start(&format!("{BASE}ip ssh time-out 1\n"));
+    let mut tcp = TcpStream::connect(("127.0.0.1", dev.port)).unwrap_or_else(|e| panic!("{e}"));
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let start = Instant::now();
+    let mut banner = [0u8; 64];
+    let n = tcp.read(&mut banner).unwrap_or(0);
+    assert!(String::from_utf8_lossy(&banner[..n]).starts_with("SSH-2.0-Cisco-1.25"));
+    let _ = tcp.write_all(b"SSH-2.0-OpenSSH_9.2\r\n");
+    let mut rest = Vec::new();
+    let _ = tcp.read_to_end(&mut rest);
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(8),
+        "closed after {waited:?}"
+    );
+}

@@ -1,0 +1,326 @@
+//! One SSH connection: authentication against the device's users, the
+//! pre-authentication deadline, and the channels it opens.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ironconf_device::Device;
+use russh::keys::PrivateKey;
+use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
+use russh::{Channel, ChannelId, MethodKind, MethodSet, SshId};
+use tokio::net::TcpStream;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio_util::sync::CancellationToken;
+
+use crate::killable::Killable;
+
+pub(crate) struct Connection {
+    device: Device,
+    keys: Arc<Vec<PrivateKey>>,
+    peer: SocketAddr,
+    shutdown: CancellationToken,
+}
+
+impl Connection {
+    pub(crate) fn new(
+        device: Device,
+        keys: Arc<Vec<PrivateKey>>,
+        peer: SocketAddr,
+        shutdown: CancellationToken,
+    ) -> Self {
+        Connection {
+            device,
+            keys,
+            peer,
+            shutdown,
+        }
+    }
+
+    pub(crate) async fn run(self, tcp: TcpStream, permit: OwnedSemaphorePermit) {
+        let settings = self.device.settings();
+        let kill = self.shutdown.child_token();
+        let authed = Arc::new(AtomicBool::new(false));
+        // `ip ssh time-out`: a connection not authenticated in time is dropped.
+        let guard = {
+            let kill = kill.clone();
+            let authed = authed.clone();
+            let timeout = Duration::from_secs(u64::from(settings.ssh.timeout));
+            let peer = self.peer;
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = tokio::time::sleep(timeout) => {
+                        if !authed.load(Ordering::SeqCst) {
+                            tracing::info!(%peer, "authentication timed out");
+                            kill.cancel();
+                        }
+                    }
+                    _ = kill.cancelled() => {}
+                }
+            })
+        };
+        let retries = settings.ssh.retries;
+        let config = russh::server::Config {
+            server_id: SshId::Standard(self.device.profile().ssh_banner.into()),
+            methods: MethodSet::from(&[MethodKind::Password, MethodKind::PublicKey][..]),
+            auth_rejection_time: Duration::from_millis(300),
+            auth_rejection_time_initial: Some(Duration::ZERO),
+            keys: self.keys.as_ref().clone(),
+            // The handler counts failures and ends the connection; this is
+            // the backstop (russh counts OpenSSH's first `none` probe too).
+            max_auth_attempts: (retries as usize).max(1) + 1,
+            inactivity_timeout: None,
+            nodelay: true,
+            ..Default::default()
+        };
+        let handler = Handler {
+            device: self.device.clone(),
+            peer: self.peer,
+            user: None,
+            privilege: 1,
+            failures: 0,
+            retries,
+            authed: authed.clone(),
+            permit: Some(permit),
+            channels: HashMap::new(),
+            kill: kill.clone(),
+        };
+        let stream = Killable::new(tcp, kill.clone());
+        match russh::server::run_stream(Arc::new(config), stream, handler).await {
+            Ok(session) => {
+                if let Err(e) = session.await {
+                    tracing::debug!(peer = %self.peer, %e, "connection ended");
+                }
+            }
+            Err(e) => tracing::debug!(peer = %self.peer, %e, "SSH negotiation failed"),
+        }
+        kill.cancel();
+        guard.abort();
+    }
+}
+
+pub(crate) struct Handler {
+    device: Device,
+    peer: SocketAddr,
+    user: Option<String>,
+    privilege: u8,
+    failures: u32,
+    retries: u32,
+    authed: Arc<AtomicBool>,
+    permit: Option<OwnedSemaphorePermit>,
+    channels: HashMap<ChannelId, Channel<Msg>>,
+    kill: CancellationToken,
+}
+
+impl Handler {
+    fn reject(&mut self) -> Auth {
+        self.failures += 1;
+        self.device.state().counters.auth_errors += 1;
+        // `ip ssh authentication-retries N`: after N failures, no more tries.
+        if self.failures >= self.retries.max(1) {
+            tracing::info!(peer = %self.peer, failures = self.failures, "authentication retries exhausted");
+            // Drop the connection once the failure has gone out.
+            let kill = self.kill.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                kill.cancel();
+            });
+            return Auth::Reject {
+                proceed_with_methods: Some(MethodSet::empty()),
+                partial_success: false,
+            };
+        }
+        // Offering the methods again lets an OpenSSH client retry.
+        Auth::Reject {
+            proceed_with_methods: Some(MethodSet::from(
+                &[MethodKind::Password, MethodKind::PublicKey][..],
+            )),
+            partial_success: false,
+        }
+    }
+
+    fn accept(&mut self, user: &str, privilege: u8) -> Auth {
+        self.user = Some(user.to_owned());
+        self.privilege = privilege;
+        Auth::Accept
+    }
+
+    /// Whether a public key is configured for the user (`ip ssh
+    /// pubkey-chain` `key-string`).
+    fn key_allowed(&self, user: &str, key: &russh::keys::PublicKey) -> Option<u8> {
+        let settings = self.device.settings();
+        let account = settings.users.get(user)?;
+        let blob = key.to_openssh().ok()?;
+        let blob = blob.split_whitespace().nth(1)?.to_owned();
+        let keys = settings.pubkeys.get(user)?;
+        keys.key_strings
+            .iter()
+            .any(|k| {
+                let k = k.trim();
+                k == blob || k.split_whitespace().nth(1) == Some(blob.as_str())
+            })
+            .then_some(account.privilege)
+    }
+}
+
+impl russh::server::Handler for Handler {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+        Ok(Auth::Reject {
+            proceed_with_methods: Some(MethodSet::from(
+                &[MethodKind::Password, MethodKind::PublicKey][..],
+            )),
+            partial_success: false,
+        })
+    }
+
+    async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
+        let settings = self.device.settings();
+        let account = settings.users.get(user);
+        let ok = account
+            .and_then(|u| u.secret.as_ref())
+            .is_some_and(|s| s.verify(password));
+        match account {
+            Some(u) if ok => Ok(self.accept(user, u.privilege)),
+            _ => {
+                tracing::info!(peer = %self.peer, user, "password rejected");
+                Ok(self.reject())
+            }
+        }
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: russh::server::PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        if self.key_allowed(user, offer.public_key).is_some() {
+            Ok(Auth::Accept)
+        } else {
+            Ok(Auth::Reject {
+                proceed_with_methods: None,
+                partial_success: false,
+            })
+        }
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: russh::server::VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        match self.key_allowed(user, key.public_key) {
+            Some(privilege) => Ok(self.accept(user, privilege)),
+            None => Ok(self.reject()),
+        }
+    }
+
+    async fn auth_succeeded(&mut self, _session: &mut Session) -> Result<(), Self::Error> {
+        self.authed.store(true, Ordering::SeqCst);
+        // No longer counts against the half-open bound.
+        self.permit = None;
+        tracing::info!(peer = %self.peer, user = self.user.as_deref().unwrap_or(""), "login");
+        Ok(())
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let id = channel.id();
+        reply.accept().await;
+        self.channels.insert(id, channel);
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        id: ChannelId,
+        name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if name != "netconf" {
+            session.channel_failure(id)?;
+            return Ok(());
+        }
+        let settings = self.device.settings();
+        let refused = {
+            let mut st = self.device.state();
+            st.counters.connection_attempts += 1;
+            let live = st.sessions.len() as u32;
+            let vty = settings.vty_count();
+            let limit = if vty > 0 {
+                settings.netconf.max_sessions.min(vty)
+            } else {
+                settings.netconf.max_sessions
+            };
+            let acl_denied = settings.netconf.acl.is_some_and(|n| {
+                !settings
+                    .access_lists
+                    .get(&n.to_string())
+                    .is_some_and(|a| a.permits(self.peer.ip()))
+            });
+            let reason = if !settings.netconf.ssh {
+                Some("netconf ssh is not configured")
+            } else if acl_denied {
+                st.counters.acl_dropped += 1;
+                Some("denied by netconf ssh acl")
+            } else if live >= limit {
+                st.counters.connection_failures += 1;
+                Some("netconf max-sessions reached")
+            } else {
+                None
+            };
+            if reason.is_some() {
+                st.counters.rejected += 1;
+            }
+            reason
+        };
+        let channel = self.channels.remove(&id);
+        match (refused, channel) {
+            (None, Some(channel)) => {
+                session.channel_success(id)?;
+                let user = self.user.clone().unwrap_or_default();
+                tokio::spawn(crate::netconf::run(
+                    self.device.clone(),
+                    channel,
+                    user,
+                    self.privilege,
+                    self.peer,
+                    self.kill.clone(),
+                ));
+            }
+            (reason, _) => {
+                tracing::info!(peer = %self.peer, reason = reason.unwrap_or("no such channel"), "netconf session refused");
+                session.channel_failure(id)?;
+                session.close(id)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        id: ChannelId,
+        _data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        // The EXEC CLI is not part of this device yet.
+        session.channel_failure(id)?;
+        Ok(())
+    }
+
+    async fn shell_request(
+        &mut self,
+        id: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(id)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,108 @@
+//! The SSH side of the device, kept thin: an accept loop (TCP_NODELAY, a
+//! bound on connections not yet authenticated, a pre-authentication
+//! deadline), password and public-key authentication against the running
+//! configuration's users, and the `netconf` subsystem driving a sans-I/O
+//! session per channel. russh is used behind this crate only.
+
+mod conn;
+mod hostkeys;
+mod killable;
+mod netconf;
+
+use std::sync::Arc;
+
+use ironconf_device::Device;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::task::TaskTracker;
+
+pub use hostkeys::{HostKeyError, load_or_create_host_keys};
+pub use tokio_util::sync::CancellationToken;
+
+/// Server limits not set by the device's configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Connections allowed to be in SSH negotiation or authentication at
+    /// once; further ones are closed at once, so a flood of half-open
+    /// connections cannot starve real users.
+    pub max_unauthenticated: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_unauthenticated: 64,
+        }
+    }
+}
+
+/// Errors from [`serve`].
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Host keys could not be loaded or created.
+    #[error(transparent)]
+    HostKeys(#[from] HostKeyError),
+}
+
+/// Serves `device` on the listeners until `shutdown` is cancelled, then
+/// waits for open connections to end.
+pub async fn serve(
+    device: Device,
+    listeners: Vec<TcpListener>,
+    limits: Limits,
+    shutdown: CancellationToken,
+) -> Result<(), ServeError> {
+    let keys = match device.state_dir() {
+        Some(dir) => load_or_create_host_keys(dir)?,
+        None => hostkeys::ephemeral()?,
+    };
+    let keys = Arc::new(keys);
+    let unauthenticated = Arc::new(Semaphore::new(limits.max_unauthenticated.max(1)));
+    let tracker = TaskTracker::new();
+    let mut accepts = Vec::new();
+    for listener in listeners {
+        let device = device.clone();
+        let keys = keys.clone();
+        let unauthenticated = unauthenticated.clone();
+        let shutdown = shutdown.clone();
+        let tracker2 = tracker.clone();
+        accepts.push(tokio::spawn(async move {
+            let addr = listener
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            loop {
+                let (tcp, peer) = tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    r = listener.accept() => match r {
+                        Ok(x) => x,
+                        Err(source) => {
+                            // Out of file descriptors and the like: log, pause, go on.
+                            tracing::warn!(%addr, %source, "accept failed");
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                            continue;
+                        }
+                    },
+                };
+                let Ok(permit) = unauthenticated.clone().try_acquire_owned() else {
+                    tracing::warn!(%peer, "too many connections in authentication; closed");
+                    drop(tcp);
+                    continue;
+                };
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(%peer, %e, "TCP_NODELAY");
+                }
+                let conn =
+                    conn::Connection::new(device.clone(), keys.clone(), peer, shutdown.clone());
+                tracker2.spawn(conn.run(tcp, permit));
+            }
+        }));
+    }
+    for a in accepts {
+        // An accept task ends only at shutdown.
+        let _ = a.await;
+    }
+    tracker.close();
+    tracker.wait().await;
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! The `netconf` subsystem on one channel: a reader task that always drains
+//! the channel (so russh's connection loop never blocks on us), the
+//! sans-I/O session, and the device's handler.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+use ironconf_device::{Device, NetconfHandler};
+use ironconf_session::{Session, dispatch};
+use russh::ChannelMsg;
+use russh::server::Msg;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
+
+/// Bytes a client may have sent and the session not yet taken; past this
+/// the session is ended (the session's own buffer bound applies after).
+const MAX_QUEUED: usize = 64 * 1024 * 1024;
+
+enum Input {
+    Data(Bytes),
+    Eof,
+}
+
+pub(crate) async fn run(
+    device: Device,
+    channel: russh::Channel<Msg>,
+    user: String,
+    privilege: u8,
+    peer: SocketAddr,
+    conn_kill: CancellationToken,
+) {
+    let kill = CancellationToken::new();
+    let kill_switch = {
+        let kill = kill.clone();
+        Arc::new(move || kill.cancel())
+    };
+    let id = device.register_session(&user, privilege, Some(peer.ip()), Some(kill_switch));
+    let span = tracing::info_span!("netconf", session = id, %peer, user = %user);
+    drive(device, channel, user, privilege, id, kill, conn_kill)
+        .instrument(span)
+        .await;
+}
+
+async fn drive(
+    device: Device,
+    channel: russh::Channel<Msg>,
+    user: String,
+    privilege: u8,
+    id: u32,
+    kill: CancellationToken,
+    conn_kill: CancellationToken,
+) {
+    tracing::info!("session started");
+    let mut session = Session::new(device.session_config(id), Instant::now().into_std());
+    let mut handler = NetconfHandler::new(device.clone(), id, &user, privilege);
+    let (mut read, write) = channel.split();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let queued = Arc::new(AtomicUsize::new(0));
+    let reader = {
+        let queued = queued.clone();
+        let kill = kill.clone();
+        tokio::spawn(async move {
+            while let Some(msg) = read.wait().await {
+                match msg {
+                    ChannelMsg::Data { data } => {
+                        if queued.fetch_add(data.len(), Ordering::SeqCst) + data.len() > MAX_QUEUED
+                        {
+                            kill.cancel();
+                        }
+                        if tx.send(Input::Data(data)).is_err() {
+                            break;
+                        }
+                    }
+                    ChannelMsg::Eof => {
+                        let _ = tx.send(Input::Eof);
+                    }
+                    ChannelMsg::Close => break,
+                    _ => {}
+                }
+            }
+            let _ = tx.send(Input::Eof);
+        })
+    };
+    loop {
+        dispatch(&mut session, &mut handler);
+        let mut write_failed = false;
+        while let Some(bytes) = session.poll_transmit() {
+            if write.data_bytes(bytes).await.is_err() {
+                write_failed = true;
+                break;
+            }
+        }
+        if write_failed {
+            session.kill();
+        }
+        if session.is_closed() {
+            break;
+        }
+        let deadline = session.poll_timeout();
+        tokio::select! {
+            _ = kill.cancelled() => session.kill(),
+            _ = conn_kill.cancelled() => session.kill(),
+            input = rx.recv() => match input {
+                Some(Input::Data(data)) => {
+                    queued.fetch_sub(data.len(), Ordering::SeqCst);
+                    session.handle_input(&data, Instant::now().into_std());
+                }
+                Some(Input::Eof) | None => session.handle_eof(Instant::now().into_std()),
+            },
+            _ = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(Instant::from_std(d)).await,
+                    None => std::future::pending().await,
+                }
+            } => session.handle_timeout(Instant::now().into_std()),
+        }
+    }
+    // Deliver the close to the device (locks, registry) and flush.
+    dispatch(&mut session, &mut handler);
+    while let Some(bytes) = session.poll_transmit() {
+        if write.data_bytes(bytes).await.is_err() {
+            break;
+        }
+    }
+    // An exit status lets `ssh -s` end with 0 after close-session.
+    let _ = write.exit_status(0).await;
+    let _ = write.eof().await;
+    let _ = write.close().await;
+    reader.abort();
+    device.unregister_session(id);
+    tracing::info!("session ended");
+}
