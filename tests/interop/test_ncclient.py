@@ -1,0 +1,131 @@
+"""ncclient against the real binary, in the ios-xe-16 (base:1.0) and
+standard (base:1.1, chunked framing) profiles."""
+import time
+
+import pytest
+from ncclient import manager
+from ncclient.operations.rpc import RPCError
+
+SEED_FILTER = (
+    "subtree",
+    "<config-format-text-cmd><text-filter-spec>interface Loopback113</text-filter-spec></config-format-text-cmd>",
+)
+
+
+def connect(dev, user="admin", password="cisco", key=None):
+    return manager.connect(
+        host="127.0.0.1",
+        port=dev.port,
+        username=user,
+        password=None if key else password,
+        key_filename=str(key) if key else None,
+        hostkey_verify=False,
+        look_for_keys=False,
+        allow_agent=False,
+        timeout=30,
+    )
+
+
+def local(el):
+    return el.tag.split("}")[-1]
+
+
+def cmds(reply):
+    return [e.text or "" for e in reply.data_ele.iter() if local(e) == "cmd"]
+
+
+def block(reply):
+    return "".join(e.text or "" for e in reply.data_ele.iter() if local(e) == "cli-config-data-block")
+
+
+def test_capabilities_and_framing(device):
+    with connect(device) as m:
+        caps = list(m.server_capabilities)
+        assert "urn:ietf:params:netconf:base:1.0" in caps
+        if device.profile == "standard":
+            assert "urn:ietf:params:netconf:base:1.1" in caps
+            assert "urn:ietf:params:netconf:capability:writable-running:1.0" in caps
+        else:
+            assert "urn:ietf:params:netconf:base:1.1" not in caps
+            assert "urn:ietf:params:netconf:capability:writeable-running:1.0" in caps
+            assert "urn:cisco:params:netconf:capability:pi-data-model:1.0" in caps
+        assert int(m.session_id) > 0
+
+
+def test_get_config_whole_and_filtered(device):
+    with connect(device) as m:
+        text = block(m.get_config("running"))
+        assert text.startswith("!") and text.rstrip().endswith("end")
+        assert "hostname interop" in text
+        assert cmds(m.get_config("running", filter=SEED_FILTER)) == [
+            "!",
+            "interface Loopback113",
+            " description test",
+            " ip address 10.113.0.1 255.255.255.255",
+            "end",
+        ]
+        assert "hostname interop" in block(m.get(filter=("subtree", "<config-format-text-block/>")))
+
+
+def test_edit_config_and_rollback_on_error(device):
+    with connect(device) as m:
+        r = m.edit_config(
+            target="running",
+            config="<config><cli-config-data><cmd>interface Loopback7</cmd><cmd>description from ncclient</cmd></cli-config-data></config>",
+        )
+        assert r.ok
+        spec = ("subtree", "<config-format-text-cmd><text-filter-spec>interface Loopback7</text-filter-spec></config-format-text-cmd>")
+        assert " description from ncclient" in cmds(m.get_config("running", filter=spec))
+        before = block(m.get_config("running"))
+        with pytest.raises(RPCError) as err:
+            m.edit_config(
+                target="running",
+                error_option="rollback-on-error",
+                config="<config><cli-config-data><cmd>hostname changed</cmd><cmd>netconf max-sessions 17</cmd></cli-config-data></config>",
+            )
+        assert err.value.tag == "operation-failed"
+        assert block(m.get_config("running")) == before
+
+
+def test_copy_config_saves_to_disk(device):
+    with connect(device) as m:
+        m.edit_config(target="running", config="<config><cli-config-data><cmd>hostname saved-by-ncclient</cmd></cli-config-data></config>")
+        assert "saved-by-ncclient" not in device.startup()
+        assert m.copy_config(source="running", target="startup").ok
+        assert "hostname saved-by-ncclient\n" in device.startup()
+
+
+def test_locks_across_two_sessions_and_kill_session(device):
+    with connect(device) as a:
+        b = connect(device)
+        assert a.lock("running").ok
+        with pytest.raises(RPCError) as err:
+            b.lock("running")
+        assert err.value.tag == "lock-denied"
+        with pytest.raises(RPCError) as err:
+            b.edit_config(target="running", config="<config><cli-config-data><cmd>hostname b</cmd></cli-config-data></config>")
+        assert err.value.tag == "in-use"
+        assert a.unlock("running").ok
+        assert b.lock("running").ok
+        assert a.kill_session(b.session_id).ok
+        # The killed session's lock is gone, and so is the session.
+        assert a.lock("running").ok
+        for _ in range(100):
+            if not b.connected:
+                break
+            time.sleep(0.05)
+        assert not b.connected
+
+
+def test_key_login_and_close_session(device):
+    m = connect(device, key=device.key)
+    assert "hostname interop" in block(m.get_config("running"))
+    m.close_session()
+    assert not m.connected
+
+
+def test_privilege_1_user_is_refused(device):
+    with connect(device, user="viewer") as m:
+        with pytest.raises(RPCError) as err:
+            m.get_config("running")
+        assert err.value.tag == "operation-failed"
