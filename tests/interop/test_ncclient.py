@@ -129,3 +129,30 @@ def test_privilege_1_user_is_refused(device):
         with pytest.raises(RPCError) as err:
             m.get_config("running")
         assert err.value.tag == "operation-failed"
+
+
+def test_lock_time_releases_an_idle_lock(device):
+    with connect(device) as a, connect(device) as b:
+        # A live change: new lock-time applies to held locks at once.
+        assert a.edit_config(target="running", config="<config><cli-config-data><cmd>netconf lock-time 1</cmd></cli-config-data></config>").ok
+        assert a.lock("running").ok
+        with pytest.raises(RPCError):
+            b.lock("running")
+        time.sleep(1.3)
+        assert b.lock("running").ok
+        # The holder's late unlock fails, as on IOS.
+        with pytest.raises(RPCError) as err:
+            a.unlock("running")
+        assert err.value.tag == "operation-failed"
+
+
+def test_sixteen_sessions_and_not_seventeen(device):
+    sessions = [connect(device) for _ in range(16)]
+    try:
+        for m in sessions:
+            assert m.connected
+        with pytest.raises(Exception):
+            connect(device)
+    finally:
+        for m in sessions:
+            m.close_session()

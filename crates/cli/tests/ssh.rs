@@ -349,3 +349,102 @@ fn idle_unauthenticated_connection_is_dropped_after_ip_ssh_time_out() {
         "closed after {waited:?}"
     );
 }
+
+#[test]
+fn message_over_max_message_is_answered_too_big_and_the_session_goes_on() {
+    let dev = start(&format!("{BASE}netconf max-message 1\n"));
+    let big = format!(
+        "<get-config><source><running/></source><filter><config-format-text-cmd><text-filter-spec>{}</text-filter-spec></config-format-text-cmd></filter></get-config>",
+        " ".repeat(4000)
+    );
+    let input = format!(
+        "{HELLO}{}{}{}",
+        rpc(1, &big),
+        rpc(
+            2,
+            "<get-config><source><running/></source><filter><config-format-text-cmd><text-filter-spec>| include hostname</text-filter-spec></config-format-text-cmd></filter></get-config>"
+        ),
+        rpc(3, "<close-session/>")
+    );
+    let (out, status) = ssh(&dev, "admin", &[], &input);
+    assert!(out.contains(r#"<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><rpc-error><error-type>rpc</error-type><error-tag>too-big</error-tag><error-severity>error</error-severity></rpc-error></rpc-reply>]]>]]>"#), "{out}");
+    assert!(out.contains("<cmd>hostname ssh-test</cmd>"), "{out}");
+    assert_eq!(status, Some(0));
+}
+
+/// SIGKILL at random moments while the device saves: the startup-config is
+/// always a whole file, the old one or the new one.
+#[test]
+fn killing_the_device_during_save_never_tears_the_startup_config() {
+    let mut dev = start(BASE);
+    let startup = dev.dir.path().join("state/startup-config");
+    let mut previous = std::fs::read_to_string(&startup).unwrap_or_default();
+    for i in 0..12u64 {
+        let input = format!(
+            "{HELLO}{}{}{}",
+            rpc(
+                1,
+                &format!(
+                    "<edit-config><target><running/></target><config><cli-config-data><cmd>hostname crash-{i}</cmd></cli-config-data></config></edit-config>"
+                )
+            ),
+            rpc(
+                2,
+                "<copy-config><target><startup/></target><source><running/></source></copy-config>"
+            ),
+            rpc(3, "<close-session/>")
+        );
+        let mut cmd = Command::new("ssh");
+        cmd.args(ssh_args(&dev, "admin"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut client = cmd.spawn().unwrap();
+        if let Some(stdin) = client.stdin.as_mut() {
+            let _ = stdin.write_all(input.as_bytes());
+        }
+        // Somewhere between before the login and after the save.
+        std::thread::sleep(Duration::from_millis(40 + (i * 37) % 160));
+        let _ = dev.child.kill();
+        let _ = dev.child.wait();
+        let _ = client.kill();
+        let _ = client.wait();
+        let now = std::fs::read_to_string(&startup).unwrap_or_default();
+        let new_one = now.contains(&format!("hostname crash-{i}\n"));
+        assert!(
+            now == previous || (new_one && now.ends_with("\nend\n")),
+            "torn startup-config after kill {i}:\n{now}"
+        );
+        previous = now;
+        // Restart on the same state directory.
+        let state = dev.dir.path().join("state");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+            .arg(&state)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        dev.port = loop {
+            let line = lines.next().and_then(Result::ok).unwrap();
+            if let Some(addr) = line.strip_prefix("listening on ") {
+                break addr
+                    .rsplit(':')
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
+            }
+        };
+        dev.child = child;
+    }
+    // Temporary files of interrupted saves are cleaned at start.
+    let leftovers: Vec<_> = std::fs::read_dir(dev.dir.path().join("state"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -213,6 +213,7 @@ impl Device {
             move |source| DeviceError::Io { path, source }
         };
         fs::create_dir_all(dir).map_err(io(dir))?;
+        remove_stale_temporaries(dir);
         let file = dir.join(STARTUP_CONFIG);
         let mut report = BootReport::default();
         let text = match fs::read_to_string(&file) {
@@ -443,6 +444,21 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     fs::rename(&tmp, path)?;
     sync_dir(dir)
+}
+
+/// Removes temporary files a crash during a save left behind (the file they
+/// were replacing is intact).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".tmp.") {
+            tracing::info!(file = %name, "removing a temporary file left by an interrupted save");
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
