@@ -448,3 +448,28 @@ fn killing_the_device_during_save_never_tears_the_startup_config() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn legacy_algorithms_only_when_configured() {
+    let legacy = [
+        "-o",
+        "Ciphers=aes128-cbc",
+        "-o",
+        "MACs=hmac-sha1",
+        "-o",
+        "KexAlgorithms=diffie-hellman-group14-sha1",
+    ];
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    // Modern defaults: a client that insists on the old algorithms fails.
+    let dev = start(BASE);
+    let (out, status) = ssh(&dev, "admin", &legacy, &input);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(status, Some(255));
+    // Configured as IOS XE does it: the same client gets in.
+    let dev = start(&format!(
+        "{BASE}ip ssh server algorithm encryption aes128-cbc aes256-ctr\nip ssh server algorithm mac hmac-sha1 hmac-md5\nip ssh server algorithm kex diffie-hellman-group14-sha1 curve25519-sha256\n"
+    ));
+    let (out, status) = ssh(&dev, "admin", &legacy, &input);
+    assert!(out.contains("<ok />"), "{out}");
+    assert_eq!(status, Some(0));
+}

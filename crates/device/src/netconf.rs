@@ -11,6 +11,7 @@ use crate::ops::{Caller, dispatch};
 pub struct NetconfHandler {
     device: Device,
     caller: Caller,
+    counted: ironconf_session::SessionStats,
 }
 
 impl NetconfHandler {
@@ -23,15 +24,35 @@ impl NetconfHandler {
                 user: user.to_owned(),
                 privilege,
             },
+            counted: ironconf_session::SessionStats::default(),
         }
+    }
+}
+
+impl NetconfHandler {
+    /// Adds what the session answered since the last call (its own
+    /// replies to malformed or oversized messages included) to the device's
+    /// counters. The driver calls it after each round of work.
+    pub fn account(&mut self, stats: &ironconf_session::SessionStats) {
+        let mut st = self.device.state();
+        let c = &mut st.counters;
+        let ok = stats.replies_ok.saturating_sub(self.counted.replies_ok);
+        let err = stats
+            .replies_error
+            .saturating_sub(self.counted.replies_error);
+        c.transactions_total += ok + err;
+        c.transactions_success += ok;
+        c.transactions_errors += err;
+        for (i, n) in stats.error_tags.iter().enumerate() {
+            c.error_tags[i] += n.saturating_sub(self.counted.error_tags[i]);
+        }
+        self.counted = stats.clone();
     }
 }
 
 impl RpcHandler for NetconfHandler {
     fn handle_rpc(&mut self, request: &Request) -> Option<Reply> {
-        let reply = dispatch(&self.device, &self.caller, request);
-        self.device.state().counters.count_reply(reply.error_tags());
-        Some(reply)
+        Some(dispatch(&self.device, &self.caller, request))
     }
 
     fn hello_received(&mut self, _capabilities: &[String], _framing: Framing) {

@@ -132,8 +132,20 @@ fn edit_config_with_every_error_option() {
         p.take_text()
             .contains("<error-tag>missing-element</error-tag>")
     );
-    assert_eq!(device.state().counters.transactions_total, 6);
-    assert_eq!(device.state().counters.transactions_errors, 5);
+    p.handler.account(p.session.stats());
+    // Malformed input is answered by the session and counted too.
+    p.send("<rpc message-id=\"7\"><get></rpc>]]>]]>");
+    p.handler.account(p.session.stats());
+    let c = device.state().counters.clone();
+    assert_eq!((c.transactions_total, c.transactions_errors), (7, 6));
+    assert_eq!(
+        c.error_tags[ironconf_proto::ErrorTag::OperationFailed.index()],
+        4
+    );
+    assert_eq!(
+        c.error_tags[ironconf_proto::ErrorTag::OperationNotSupported.index()],
+        1
+    );
 
     // ios-15 has no rollback-on-error.
     let (old, _) = Device::in_memory(Profile::by_name("ios-15").unwrap_or_default(), STARTUP);

@@ -1,6 +1,7 @@
 //! One SSH connection: authentication against the device's users, the
 //! pre-authentication deadline, and the channels it opens.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -62,7 +63,9 @@ impl Connection {
             })
         };
         let retries = settings.ssh.retries;
+        let preferred = preferred_algorithms(&settings.ssh);
         let config = russh::server::Config {
+            preferred,
             server_id: SshId::Standard(self.device.profile().ssh_banner.into()),
             methods: MethodSet::from(&[MethodKind::Password, MethodKind::PublicKey][..]),
             auth_rejection_time: Duration::from_millis(300),
@@ -99,6 +102,48 @@ impl Connection {
         kill.cancel();
         guard.abort();
     }
+}
+
+/// The algorithms offered: russh's modern defaults, or exactly what
+/// `ip ssh server algorithm encryption|mac|kex|hostkey …` lists (names
+/// russh does not implement, such as hmac-md5 or hmac-sha1-96, are
+/// skipped with a warning).
+fn preferred_algorithms(ssh: &ironconf_ios::settings::SshSettings) -> russh::Preferred {
+    fn pick<N: for<'a> TryFrom<&'a str>>(kind: &str, list: &Option<Vec<String>>) -> Option<Vec<N>> {
+        let list = list.as_ref()?;
+        let names: Vec<N> = list
+            .iter()
+            .filter_map(|n| {
+                let name = N::try_from(n.as_str()).ok();
+                if name.is_none() {
+                    tracing::warn!(kind, algorithm = %n, "algorithm not available; skipped");
+                }
+                name
+            })
+            .collect();
+        (!names.is_empty()).then_some(names)
+    }
+    let mut p = russh::Preferred::default();
+    if let Some(c) = pick::<russh::cipher::Name>("encryption", &ssh.encryption) {
+        p.cipher = Cow::Owned(c);
+    }
+    if let Some(m) = pick::<russh::mac::Name>("mac", &ssh.mac) {
+        p.mac = Cow::Owned(m);
+    }
+    if let Some(mut k) = pick::<russh::kex::Name>("kex", &ssh.kex) {
+        // The extension markers keep strict key exchange (Terrapin) on.
+        k.push(russh::kex::EXTENSION_SUPPORT_AS_SERVER);
+        k.push(russh::kex::EXTENSION_OPENSSH_STRICT_KEX_AS_SERVER);
+        p.kex = Cow::Owned(k);
+    }
+    if let Some(list) = &ssh.hostkey {
+        let algs: Vec<russh::keys::Algorithm> =
+            list.iter().filter_map(|n| n.parse().ok()).collect();
+        if !algs.is_empty() {
+            p.key = Cow::Owned(algs);
+        }
+    }
+    p
 }
 
 pub(crate) struct Handler {

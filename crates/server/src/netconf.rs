@@ -87,6 +87,7 @@ async fn drive(
     };
     loop {
         dispatch(&mut session, &mut handler);
+        handler.account(session.stats());
         let mut write_failed = false;
         while let Some(bytes) = session.poll_transmit() {
             if write.data_bytes(bytes).await.is_err() {
@@ -121,6 +122,7 @@ async fn drive(
     }
     // Deliver the close to the device (locks, registry) and flush.
     dispatch(&mut session, &mut handler);
+    handler.account(session.stats());
     while let Some(bytes) = session.poll_transmit() {
         if write.data_bytes(bytes).await.is_err() {
             break;
