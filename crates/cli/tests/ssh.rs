@@ -28,6 +28,10 @@ impl Drop for Device {
 /// Starts the binary on an ephemeral port with `startup` (which may use
 /// `{KEY}` for the test key's base64 blob).
 fn start(startup: &str) -> Device {
+    start_with(startup, &[])
+}
+
+fn start_with(startup: &str, extra: &[&str]) -> Device {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let key = dir.path().join("id");
     let st = Command::new("ssh-keygen")
@@ -52,6 +56,7 @@ fn start(startup: &str) -> Device {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
         .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
         .arg(&state)
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -472,4 +477,72 @@ fn legacy_algorithms_only_when_configured() {
     let (out, status) = ssh(&dev, "admin", &legacy, &input);
     assert!(out.contains("<ok />"), "{out}");
     assert_eq!(status, Some(0));
+}
+
+#[test]
+fn ios_12_switch_profile_speaks_like_the_old_switches() {
+    let dev = start_with(BASE, &["--profile", "ios-12-switch"]);
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    let (out, _) = ssh(&dev, "admin", &[], &input);
+    assert!(
+        out.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?><hello><capabilities>"#),
+        "{out}"
+    );
+    assert!(!out.contains("rollback-on-error"), "{out}");
+    assert!(out.contains(r#"<rpc-reply xmlns="urn:ietf:params:netconf:base:1.0" message-id="1"><ok /></rpc-reply>"#), "{out}");
+}
+
+#[test]
+fn sigterm_ends_the_device_and_its_sessions_cleanly() {
+    let mut dev = start(BASE);
+    let mut cmd = Command::new("ssh");
+    cmd.args(ssh_args(&dev, "admin"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut client = cmd.spawn().unwrap();
+    if let Some(stdin) = client.stdin.as_mut() {
+        let _ = stdin.write_all(HELLO.as_bytes());
+    }
+    let mut buf = [0u8; 64];
+    if let Some(out) = client.stdout.as_mut() {
+        let _ = out.read(&mut buf);
+    }
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(dev.child.id().to_string())
+        .status();
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(Some(st)) = dev.child.try_wait() {
+            break Some(st);
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    // The open session was ended too.
+    let (_, client_status) = wait_output(client, Duration::from_secs(10));
+    assert!(client_status.is_some(), "the client was left hanging");
+}
+
+/// A flood of half-open connections past the bound does not keep a real
+/// user out: the oldest pending connections are dropped.
+#[test]
+fn half_open_flood_does_not_lock_out_a_real_user() {
+    let dev = start(BASE);
+    let flood: Vec<TcpStream> = (0..150)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", dev.port)).ok())
+        .collect();
+    assert!(flood.len() >= 100);
+    std::thread::sleep(Duration::from_millis(300));
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    let t = Instant::now();
+    let (out, status) = ssh(&dev, "admin", &[], &input);
+    assert!(out.contains("<ok />"), "{out}");
+    assert_eq!(status, Some(0));
+    assert!(t.elapsed() < Duration::from_secs(10));
+    drop(flood);
 }

@@ -13,16 +13,18 @@ use russh::keys::PrivateKey;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
 use russh::{Channel, ChannelId, MethodKind, MethodSet, SshId};
 use tokio::net::TcpStream;
-use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
 use crate::killable::Killable;
+use crate::pending::Ticket;
 
 pub(crate) struct Connection {
     device: Device,
     keys: Arc<Vec<PrivateKey>>,
     peer: SocketAddr,
-    shutdown: CancellationToken,
+    /// Ends the connection (pre-authentication deadline, eviction,
+    /// shutdown, clear line).
+    kill: CancellationToken,
 }
 
 impl Connection {
@@ -30,19 +32,19 @@ impl Connection {
         device: Device,
         keys: Arc<Vec<PrivateKey>>,
         peer: SocketAddr,
-        shutdown: CancellationToken,
+        kill: CancellationToken,
     ) -> Self {
         Connection {
             device,
             keys,
             peer,
-            shutdown,
+            kill,
         }
     }
 
-    pub(crate) async fn run(self, tcp: TcpStream, permit: OwnedSemaphorePermit) {
+    pub(crate) async fn run(self, tcp: TcpStream, ticket: Ticket) {
         let settings = self.device.settings();
-        let kill = self.shutdown.child_token();
+        let kill = self.kill.clone();
         let authed = Arc::new(AtomicBool::new(false));
         // `ip ssh time-out`: a connection not authenticated in time is dropped.
         let guard = {
@@ -86,7 +88,7 @@ impl Connection {
             failures: 0,
             retries,
             authed: authed.clone(),
-            permit: Some(permit),
+            ticket: Some(ticket),
             channels: HashMap::new(),
             kill: kill.clone(),
         };
@@ -154,7 +156,7 @@ pub(crate) struct Handler {
     failures: u32,
     retries: u32,
     authed: Arc<AtomicBool>,
-    permit: Option<OwnedSemaphorePermit>,
+    ticket: Option<Ticket>,
     channels: HashMap<ChannelId, Channel<Msg>>,
     kill: CancellationToken,
 }
@@ -266,7 +268,7 @@ impl russh::server::Handler for Handler {
     async fn auth_succeeded(&mut self, _session: &mut Session) -> Result<(), Self::Error> {
         self.authed.store(true, Ordering::SeqCst);
         // No longer counts against the half-open bound.
-        self.permit = None;
+        self.ticket = None;
         tracing::info!(peer = %self.peer, user = self.user.as_deref().unwrap_or(""), "login");
         Ok(())
     }

@@ -8,12 +8,12 @@ mod conn;
 mod hostkeys;
 mod killable;
 mod netconf;
+mod pending;
 
 use std::sync::Arc;
 
 use ironconf_device::Device;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 
 pub use hostkeys::{HostKeyError, load_or_create_host_keys};
@@ -23,8 +23,8 @@ pub use tokio_util::sync::CancellationToken;
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Connections allowed to be in SSH negotiation or authentication at
-    /// once; further ones are closed at once, so a flood of half-open
-    /// connections cannot starve real users.
+    /// once; past it the oldest is dropped, so a flood of half-open
+    /// connections holds bounded resources and cannot starve real users.
     pub max_unauthenticated: usize,
 }
 
@@ -57,7 +57,7 @@ pub async fn serve(
         None => hostkeys::ephemeral()?,
     };
     let keys = Arc::new(keys);
-    let unauthenticated = Arc::new(Semaphore::new(limits.max_unauthenticated.max(1)));
+    let unauthenticated = pending::Pending::new(limits.max_unauthenticated);
     let tracker = TaskTracker::new();
     let mut accepts = Vec::new();
     for listener in listeners {
@@ -84,17 +84,13 @@ pub async fn serve(
                         }
                     },
                 };
-                let Ok(permit) = unauthenticated.clone().try_acquire_owned() else {
-                    tracing::warn!(%peer, "too many connections in authentication; closed");
-                    drop(tcp);
-                    continue;
-                };
                 if let Err(e) = tcp.set_nodelay(true) {
                     tracing::debug!(%peer, %e, "TCP_NODELAY");
                 }
-                let conn =
-                    conn::Connection::new(device.clone(), keys.clone(), peer, shutdown.clone());
-                tracker2.spawn(conn.run(tcp, permit));
+                let kill = shutdown.child_token();
+                let ticket = unauthenticated.admit(kill.clone());
+                let conn = conn::Connection::new(device.clone(), keys.clone(), peer, kill);
+                tracker2.spawn(conn.run(tcp, ticket));
             }
         }));
     }
