@@ -62,21 +62,44 @@ fn start_with(startup: &str, extra: &[&str]) -> Device {
         .spawn()
         .unwrap_or_else(|e| panic!("ironconf: {e}"));
     let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let port = listening_port(stdout);
+    Device { child, port, dir }
+}
+
+/// Restarts the device on its state directory (after a kill or a change
+/// to the startup-config).
+fn restart(dev: &mut Device) {
+    let _ = dev.child.kill();
+    let _ = dev.child.wait();
+    let state = dev.dir.path().join("state");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("ironconf: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    dev.port = listening_port(stdout);
+    dev.child = child;
+}
+
+/// Reads the device's stdout until it says where it listens.
+fn listening_port(stdout: std::process::ChildStdout) -> u16 {
     let mut lines = BufReader::new(stdout).lines();
-    let port = loop {
+    loop {
         let line = lines
             .next()
             .and_then(Result::ok)
             .unwrap_or_else(|| panic!("ironconf exited"));
         if let Some(addr) = line.strip_prefix("listening on ") {
-            break addr
+            return addr
                 .rsplit(':')
                 .next()
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(0);
         }
-    };
-    Device { child, port, dir }
+    }
 }
 
 fn ssh_args(dev: &Device, user: &str) -> Vec<String> {
@@ -421,28 +444,7 @@ fn killing_the_device_during_save_never_tears_the_startup_config() {
             "torn startup-config after kill {i}:\n{now}"
         );
         previous = now;
-        // Restart on the same state directory.
-        let state = dev.dir.path().join("state");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
-            .arg(&state)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(stdout).lines();
-        dev.port = loop {
-            let line = lines.next().and_then(Result::ok).unwrap();
-            if let Some(addr) = line.strip_prefix("listening on ") {
-                break addr
-                    .rsplit(':')
-                    .next()
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(0);
-            }
-        };
-        dev.child = child;
+        restart(&mut dev);
     }
     // Temporary files of interrupted saves are cleaned at start.
     let leftovers: Vec<_> = std::fs::read_dir(dev.dir.path().join("state"))
@@ -545,4 +547,35 @@ fn half_open_flood_does_not_lock_out_a_real_user() {
     assert_eq!(status, Some(0));
     assert!(t.elapsed() < Duration::from_secs(10));
     drop(flood);
+}
+
+#[test]
+fn key_hash_in_the_pubkey_chain_admits_the_key() {
+    // Start once to get the key, then restart with its IOS key-hash.
+    let dev = start("hostname h\n");
+    let out = Command::new("ssh-keygen")
+        .args(["-l", "-E", "md5", "-f"])
+        .arg(dev.dir.path().join("id.pub"))
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&out.stdout).into_owned();
+    let md5 = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_start_matches("MD5:")
+        .replace(':', "")
+        .to_uppercase();
+    let state = dev.dir.path().join("state");
+    std::fs::write(
+        state.join("startup-config"),
+        format!("username admin privilege 15 secret 0 cisco\nip ssh pubkey-chain\n username admin\n  key-hash ssh-ed25519 {md5}\nline vty 0 4\n login local\nnetconf ssh\n"),
+    )
+    .unwrap();
+    let mut dev = dev;
+    restart(&mut dev);
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    let (out, status) = ssh(&dev, "admin", &["-o", "PasswordAuthentication=no"], &input);
+    assert!(out.contains("<ok />"), "{out}");
+    assert_eq!(status, Some(0));
 }

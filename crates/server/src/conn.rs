@@ -195,20 +195,28 @@ impl Handler {
     }
 
     /// Whether a public key is configured for the user (`ip ssh
-    /// pubkey-chain` `key-string`).
+    /// pubkey-chain`: a `key-string`, or a `key-hash` — the MD5 of the key
+    /// blob in hex, as IOS keeps it).
     fn key_allowed(&self, user: &str, key: &russh::keys::PublicKey) -> Option<u8> {
         let settings = self.device.settings();
         let account = settings.users.get(user)?;
-        let blob = key.to_openssh().ok()?;
-        let blob = blob.split_whitespace().nth(1)?.to_owned();
+        let text = key.to_openssh().ok()?;
+        let blob = text.split_whitespace().nth(1)?.to_owned();
         let keys = settings.pubkeys.get(user)?;
-        keys.key_strings
-            .iter()
-            .any(|k| {
-                let k = k.trim();
-                k == blob || k.split_whitespace().nth(1) == Some(blob.as_str())
-            })
-            .then_some(account.privilege)
+        let by_string = keys.key_strings.iter().any(|k| {
+            let k = k.trim();
+            k == blob || k.split_whitespace().nth(1) == Some(blob.as_str())
+        });
+        let by_hash = !keys.key_hashes.is_empty() && {
+            let hash = key
+                .to_bytes()
+                .map(|b| format!("{:X}", md5::compute(b)))
+                .unwrap_or_default();
+            keys.key_hashes
+                .iter()
+                .any(|(_, h)| h.eq_ignore_ascii_case(&hash))
+        };
+        (by_string || by_hash).then_some(account.privilege)
     }
 }
 
