@@ -77,6 +77,9 @@ fn serve(state_dir: PathBuf, listen: Vec<SocketAddr>, profile: &str) -> anyhow::
             u.message()
         );
     }
+    // Host keys are ready (an RSA key generated on first start) before the
+    // device says it listens.
+    let keys = ironconf_server::host_keys(&device)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -98,6 +101,7 @@ fn serve(state_dir: PathBuf, listen: Vec<SocketAddr>, profile: &str) -> anyhow::
         });
         ironconf_server::serve(
             device,
+            keys,
             listeners,
             ironconf_server::Limits::default(),
             shutdown,

@@ -579,3 +579,33 @@ fn key_hash_in_the_pubkey_chain_admits_the_key() {
     assert!(out.contains("<ok />"), "{out}");
     assert_eq!(status, Some(0));
 }
+
+#[test]
+fn rsa_host_key_is_named_after_hostname_and_domain() {
+    let mut dev = start(BASE);
+    let state = dev.dir.path().join("state");
+    assert!(state.join("keys/rsa/ssh-test.example.net").exists());
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    let rsa = ["-o", "HostKeyAlgorithms=rsa-sha2-256"];
+    let (out, status) = ssh(&dev, "admin", &rsa, &input);
+    assert!(out.contains("<ok />"), "{out}");
+    assert_eq!(status, Some(0));
+    // A new hostname has no key pair yet: only the Ed25519 key is offered.
+    let startup = std::fs::read_to_string(state.join("startup-config")).unwrap();
+    std::fs::write(
+        state.join("startup-config"),
+        startup.replace("hostname ssh-test", "hostname renamed"),
+    )
+    .unwrap();
+    restart(&mut dev);
+    let (out, status) = ssh(&dev, "admin", &rsa, &input);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(status, Some(255));
+    let (out, _) = ssh(
+        &dev,
+        "admin",
+        &["-o", "HostKeyAlgorithms=ssh-ed25519"],
+        &input,
+    );
+    assert!(out.contains("<ok />"), "{out}");
+}

@@ -9,18 +9,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use ironconf_device::Device;
-use russh::keys::PrivateKey;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
 use russh::{Channel, ChannelId, MethodKind, MethodSet, SshId};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
+use crate::hostkeys::HostKeys;
 use crate::killable::Killable;
 use crate::pending::Ticket;
 
 pub(crate) struct Connection {
     device: Device,
-    keys: Arc<Vec<PrivateKey>>,
+    keys: Arc<HostKeys>,
     peer: SocketAddr,
     /// Ends the connection (pre-authentication deadline, eviction,
     /// shutdown, clear line).
@@ -30,7 +30,7 @@ pub(crate) struct Connection {
 impl Connection {
     pub(crate) fn new(
         device: Device,
-        keys: Arc<Vec<PrivateKey>>,
+        keys: Arc<HostKeys>,
         peer: SocketAddr,
         kill: CancellationToken,
     ) -> Self {
@@ -72,7 +72,7 @@ impl Connection {
             methods: MethodSet::from(&[MethodKind::Password, MethodKind::PublicKey][..]),
             auth_rejection_time: Duration::from_millis(300),
             auth_rejection_time_initial: Some(Duration::ZERO),
-            keys: self.keys.as_ref().clone(),
+            keys: self.keys.current(settings.rsa_key_label().as_deref()),
             // The handler counts failures and ends the connection; this is
             // the backstop (russh counts OpenSSH's first `none` probe too).
             max_auth_attempts: (retries as usize).max(1) + 1,

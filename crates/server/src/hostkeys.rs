@@ -1,10 +1,15 @@
-//! Host keys kept in the state directory: an Ed25519 key and a 2048-bit RSA
-//! key, generated on first start and written crash-safely with mode 0600.
+//! Host keys kept in the state directory, named the IOS way: an RSA key
+//! pair per label (`hostname.domain`, or `ip ssh rsa keypair-name`) under
+//! `keys/rsa/LABEL`, plus an Ed25519 key under `keys/ssh_host_ed25519_key`.
+//! Keys are written crash-safely with mode 0600. On first start an RSA key
+//! of 2048 bits is made for the configured label.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use russh::keys::ssh_key::LineEnding;
 use russh::keys::ssh_key::private::{KeypairData, RsaKeypair};
@@ -30,55 +35,116 @@ pub enum HostKeyError {
         /// Why.
         message: String,
     },
+    /// A modulus SSH version 2 cannot use.
+    #[error("% Key modulus {0} is not supported: use 1024 to 4096 bits for SSH version 2")]
+    Modulus(usize),
 }
 
 const ED25519: &str = "ssh_host_ed25519_key";
-const RSA: &str = "ssh_host_rsa_key";
 
-fn key_err(path: &Path) -> impl Fn(String) -> HostKeyError + '_ {
-    move |message| HostKeyError::Key {
-        path: path.to_owned(),
-        message,
-    }
+/// The device's host keys, loaded from its state directory on demand.
+#[derive(Debug)]
+pub struct HostKeys {
+    dir: Option<PathBuf>,
+    ed25519: PrivateKey,
+    rsa: Mutex<HashMap<String, Option<PrivateKey>>>,
 }
 
-/// Loads the host keys in `dir`, generating missing ones.
-pub fn load_or_create_host_keys(dir: &Path) -> Result<Vec<PrivateKey>, HostKeyError> {
-    let mut keys = Vec::new();
-    for (name, generate) in [(ED25519, true), (RSA, false)] {
-        let path = dir.join(name);
-        let key = match fs::read_to_string(&path) {
+impl HostKeys {
+    /// Opens the keys in `dir/keys` (creating the Ed25519 key, and an RSA
+    /// key for `rsa_label` when the directory is new).
+    pub fn open(dir: &Path, rsa_label: Option<&str>) -> Result<HostKeys, HostKeyError> {
+        let keys = dir.join("keys");
+        let fresh = !keys.exists();
+        fs::create_dir_all(keys.join("rsa")).map_err(|source| HostKeyError::Io {
+            path: keys.clone(),
+            source,
+        })?;
+        let path = keys.join(ED25519);
+        let ed25519 = match fs::read_to_string(&path) {
             Ok(text) => {
-                PrivateKey::from_openssh(&text).map_err(|e| key_err(&path)(e.to_string()))?
+                PrivateKey::from_openssh(&text).map_err(|e| key_err(&path, e.to_string()))?
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = if generate {
-                    new_ed25519()
-                } else {
-                    new_rsa(2048)
-                }
-                .map_err(key_err(&path))?;
-                let text = key
-                    .to_openssh(LineEnding::LF)
-                    .map_err(|e| key_err(&path)(e.to_string()))?;
-                write_private(&path, text.as_bytes()).map_err(|source| HostKeyError::Io {
-                    path: path.clone(),
-                    source,
-                })?;
+                let key = new_ed25519().map_err(|m| key_err(&path, m))?;
+                save(&path, &key)?;
                 key
             }
             Err(source) => return Err(HostKeyError::Io { path, source }),
         };
-        keys.push(key);
+        let host_keys = HostKeys {
+            dir: Some(dir.to_owned()),
+            ed25519,
+            rsa: Mutex::new(HashMap::new()),
+        };
+        if fresh && let Some(label) = rsa_label {
+            host_keys.generate_rsa(label, 2048)?;
+        }
+        Ok(host_keys)
     }
-    Ok(keys)
+
+    /// Keys for a device without a state directory (Ed25519 only).
+    pub fn ephemeral() -> Result<HostKeys, HostKeyError> {
+        Ok(HostKeys {
+            dir: None,
+            ed25519: new_ed25519().map_err(|m| key_err(Path::new("(memory)"), m))?,
+            rsa: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn rsa_path(&self, label: &str) -> Option<PathBuf> {
+        // A label is a file name: no separators, no leading dot.
+        if label.is_empty() || label.contains(['/', '\\']) || label.starts_with('.') {
+            return None;
+        }
+        Some(self.dir.as_ref()?.join("keys").join("rsa").join(label))
+    }
+
+    /// The RSA key named `label`, if one was generated.
+    pub fn rsa(&self, label: &str) -> Option<PrivateKey> {
+        let mut cache = self.rsa.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = cache.get(label) {
+            return k.clone();
+        }
+        let key = self
+            .rsa_path(label)
+            .and_then(|p| fs::read_to_string(p).ok())
+            .and_then(|t| PrivateKey::from_openssh(&t).ok());
+        cache.insert(label.to_owned(), key.clone());
+        key
+    }
+
+    /// Generates (or replaces) the RSA key named `label` with `bits`.
+    pub fn generate_rsa(&self, label: &str, bits: usize) -> Result<PrivateKey, HostKeyError> {
+        if !(1024..=4096).contains(&bits) {
+            return Err(HostKeyError::Modulus(bits));
+        }
+        let path = self
+            .rsa_path(label)
+            .ok_or_else(|| key_err(Path::new(label), "not a valid key label".into()))?;
+        let key = new_rsa(bits).map_err(|m| key_err(&path, m))?;
+        save(&path, &key)?;
+        self.rsa
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(label.to_owned(), Some(key.clone()));
+        Ok(key)
+    }
+
+    /// The keys to offer now: Ed25519, and the RSA key of `rsa_label` if
+    /// it exists.
+    pub fn current(&self, rsa_label: Option<&str>) -> Vec<PrivateKey> {
+        let mut keys = vec![self.ed25519.clone()];
+        keys.extend(rsa_label.and_then(|l| self.rsa(l)));
+        keys
+    }
 }
 
-/// Keys for a device without a state directory.
-pub(crate) fn ephemeral() -> Result<Vec<PrivateKey>, HostKeyError> {
-    new_ed25519()
-        .map(|k| vec![k])
-        .map_err(key_err(Path::new("(memory)")))
+fn key_err(path: &Path, message: String) -> HostKeyError {
+    HostKeyError::Key {
+        path: path.to_owned(),
+        message,
+    }
 }
 
 fn new_ed25519() -> Result<PrivateKey, String> {
@@ -86,11 +152,20 @@ fn new_ed25519() -> Result<PrivateKey, String> {
     PrivateKey::random(&mut rng, Algorithm::Ed25519).map_err(|e| e.to_string())
 }
 
-/// An RSA key of `bits` (1024-4096, as IOS allows for SSH version 2).
-pub(crate) fn new_rsa(bits: usize) -> Result<PrivateKey, String> {
+fn new_rsa(bits: usize) -> Result<PrivateKey, String> {
     let mut rng = russh::keys::key::safe_rng();
     let pair = RsaKeypair::random(&mut rng, bits).map_err(|e| e.to_string())?;
     PrivateKey::new(KeypairData::from(pair), "ironconf").map_err(|e| e.to_string())
+}
+
+fn save(path: &Path, key: &PrivateKey) -> Result<(), HostKeyError> {
+    let text = key
+        .to_openssh(LineEnding::LF)
+        .map_err(|e| key_err(path, e.to_string()))?;
+    write_private(path, text.as_bytes()).map_err(|source| HostKeyError::Io {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -114,4 +189,36 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     fs::rename(&tmp, path)?;
     fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_named_by_label_and_moduli_are_checked() {
+        let dir = std::env::temp_dir().join(format!("ironconf-keys-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let keys = HostKeys::open(&dir, Some("r1.example.net"));
+        let keys = match keys {
+            Ok(k) => k,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(dir.join("keys/rsa/r1.example.net").exists());
+        assert_eq!(keys.current(Some("r1.example.net")).len(), 2);
+        assert_eq!(keys.current(Some("other.example.net")).len(), 1);
+        assert!(matches!(
+            keys.generate_rsa("x", 768),
+            Err(HostKeyError::Modulus(768))
+        ));
+        assert!(keys.generate_rsa("../evil", 1024).is_err());
+        // Reopening keeps the same keys and makes no new RSA key.
+        let again = HostKeys::open(&dir, Some("another.label"));
+        assert!(
+            again.is_ok_and(
+                |k| k.rsa("another.label").is_none() && k.rsa("r1.example.net").is_some()
+            )
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
 }

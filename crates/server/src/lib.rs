@@ -16,7 +16,7 @@ use ironconf_device::Device;
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 
-pub use hostkeys::{HostKeyError, load_or_create_host_keys};
+pub use hostkeys::{HostKeyError, HostKeys};
 pub use tokio_util::sync::CancellationToken;
 
 /// Server limits not set by the device's configuration.
@@ -44,18 +44,24 @@ pub enum ServeError {
     HostKeys(#[from] HostKeyError),
 }
 
+/// The device's host keys: from its state directory (generated on first
+/// start), or ephemeral for a device without one.
+pub fn host_keys(device: &Device) -> Result<HostKeys, HostKeyError> {
+    match device.state_dir() {
+        Some(dir) => HostKeys::open(dir, device.settings().rsa_key_label().as_deref()),
+        None => HostKeys::ephemeral(),
+    }
+}
+
 /// Serves `device` on the listeners until `shutdown` is cancelled, then
 /// waits for open connections to end.
 pub async fn serve(
     device: Device,
+    keys: HostKeys,
     listeners: Vec<TcpListener>,
     limits: Limits,
     shutdown: CancellationToken,
 ) -> Result<(), ServeError> {
-    let keys = match device.state_dir() {
-        Some(dir) => load_or_create_host_keys(dir)?,
-        None => hostkeys::ephemeral()?,
-    };
     let keys = Arc::new(keys);
     let unauthenticated = pending::Pending::new(limits.max_unauthenticated);
     let tracker = TaskTracker::new();
