@@ -135,10 +135,15 @@ fn ssh(dev: &Device, user: &str, extra: &[&str], input: &str) -> (String, Option
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    run_ssh(cmd, input)
+}
+
+/// Spawns an `ssh` command, writes `input`, keeps stdin open until the
+/// device closes the session, and waits for the output.
+fn run_ssh(mut cmd: Command, input: &str) -> (String, Option<i32>) {
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("ssh: {e}"));
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(input.as_bytes());
-        // Keep stdin open until the device closes the session.
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(20));
             drop(stdin);
@@ -278,15 +283,7 @@ fn ssh_with_password(dev: &Device, password: &str, input: &str) -> (String, Opti
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("ssh: {e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
-        std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_secs(20));
-            drop(stdin);
-        });
-    }
-    let (out, status) = wait_output(child, Duration::from_secs(30));
+    let (out, status) = run_ssh(cmd, input);
     let prompts = std::fs::read_to_string(dev.dir.path().join("prompts"))
         .unwrap_or_default()
         .lines()

@@ -80,20 +80,40 @@ fn cisco_reply(namespace: ReplyNamespace) -> ReplyStyle {
     }
 }
 
+/// The capabilities of the IOS agents without rollback-on-error, in the
+/// order they send them.
+const IOS_CAPABILITIES: [&str; 6] = [
+    BASE_1_0,
+    WRITEABLE_RUNNING,
+    STARTUP,
+    URL,
+    CISCO_PI_DATA_MODEL,
+    CISCO_NOTIFICATION,
+];
+
 impl Profile {
     /// Names of every profile.
     pub const NAMES: [&'static str; 4] = ["ios-xe-16", "ios-15", "ios-12-switch", "standard"];
 
-    /// A profile by name.
-    pub fn by_name(name: &str) -> Option<Profile> {
-        let ios = |name, capabilities, hello_ns, reply_ns, rollback| Profile {
+    /// An IOS agent: CRLF text, minimal errors, `<ok />`, pointer-like ids.
+    fn ios(name: &'static str, old_namespaces: bool, rollback: bool) -> Profile {
+        let mut capabilities = caps(&IOS_CAPABILITIES);
+        if rollback {
+            // IOS XE 16 lists it after writeable-running.
+            capabilities.insert(2, ROLLBACK_ON_ERROR.to_owned());
+        }
+        Profile {
             name,
             capabilities,
             hello: HelloStyle {
                 xml_declaration: true,
-                namespace: hello_ns,
+                namespace: !old_namespaces,
             },
-            reply: cisco_reply(reply_ns),
+            reply: cisco_reply(if old_namespaces {
+                ReplyNamespace::LegacyCapabilityUrn
+            } else {
+                ReplyNamespace::Base
+            }),
             missing_message_id: MissingMessageId::Accept,
             malformed_tag: ErrorTag::OperationFailed,
             reject_client_session_id: false,
@@ -101,51 +121,15 @@ impl Profile {
             session_ids: SessionIds::PointerLike,
             rollback_on_error: rollback,
             ssh_banner: "SSH-2.0-Cisco-1.25",
-        };
+        }
+    }
+
+    /// A profile by name.
+    pub fn by_name(name: &str) -> Option<Profile> {
         Some(match name {
-            "ios-xe-16" => ios(
-                "ios-xe-16",
-                caps(&[
-                    BASE_1_0,
-                    WRITEABLE_RUNNING,
-                    ROLLBACK_ON_ERROR,
-                    STARTUP,
-                    URL,
-                    CISCO_PI_DATA_MODEL,
-                    CISCO_NOTIFICATION,
-                ]),
-                true,
-                ReplyNamespace::Base,
-                true,
-            ),
-            "ios-15" => ios(
-                "ios-15",
-                caps(&[
-                    BASE_1_0,
-                    WRITEABLE_RUNNING,
-                    STARTUP,
-                    URL,
-                    CISCO_PI_DATA_MODEL,
-                    CISCO_NOTIFICATION,
-                ]),
-                true,
-                ReplyNamespace::Base,
-                false,
-            ),
-            "ios-12-switch" => ios(
-                "ios-12-switch",
-                caps(&[
-                    BASE_1_0,
-                    WRITEABLE_RUNNING,
-                    STARTUP,
-                    URL,
-                    CISCO_PI_DATA_MODEL,
-                    CISCO_NOTIFICATION,
-                ]),
-                false,
-                ReplyNamespace::LegacyCapabilityUrn,
-                false,
-            ),
+            "ios-xe-16" => Profile::ios("ios-xe-16", false, true),
+            "ios-15" => Profile::ios("ios-15", false, false),
+            "ios-12-switch" => Profile::ios("ios-12-switch", true, false),
             "standard" => Profile {
                 name: "standard",
                 capabilities: caps(&[
@@ -172,20 +156,7 @@ impl Profile {
 
 impl Default for Profile {
     fn default() -> Self {
-        // ios-xe-16 is always defined.
-        Profile::by_name("ios-xe-16").unwrap_or_else(|| Profile {
-            name: "ios-xe-16",
-            capabilities: caps(&[BASE_1_0]),
-            hello: HelloStyle::default(),
-            reply: cisco_reply(ReplyNamespace::Base),
-            missing_message_id: MissingMessageId::Accept,
-            malformed_tag: ErrorTag::OperationFailed,
-            reject_client_session_id: false,
-            text_eol: TextEol::Crlf,
-            session_ids: SessionIds::PointerLike,
-            rollback_on_error: true,
-            ssh_banner: "SSH-2.0-Cisco-1.25",
-        })
+        Profile::ios("ios-xe-16", false, true)
     }
 }
 
