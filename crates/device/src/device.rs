@@ -310,7 +310,25 @@ impl Device {
         source: Option<IpAddr>,
         kill: Option<KillSwitch>,
     ) -> u32 {
+        self.register_session_within(u32::MAX, user, privilege, source, kill)
+            .unwrap_or_default()
+    }
+
+    /// Registers a session unless `limit` sessions are live, checking and
+    /// registering under one lock (two clients racing for the last place
+    /// cannot both get it). `None` when the limit is reached.
+    pub fn register_session_within(
+        &self,
+        limit: u32,
+        user: &str,
+        privilege: u8,
+        source: Option<IpAddr>,
+        kill: Option<KillSwitch>,
+    ) -> Option<u32> {
         let mut st = self.state();
+        if st.sessions.len() as u64 >= u64::from(limit) {
+            return None;
+        }
         let id = loop {
             let id = match self.shared.profile.session_ids {
                 SessionIds::Sequential => {
@@ -335,7 +353,7 @@ impl Device {
                 kill,
             },
         );
-        id
+        Some(id)
     }
 
     /// Forgets a session that ended and releases its locks.

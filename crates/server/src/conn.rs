@@ -304,28 +304,45 @@ impl russh::server::Handler for Handler {
             return Ok(());
         }
         let settings = self.device.settings();
+        let vty = settings.vty_count();
+        let limit = if vty > 0 {
+            settings.netconf.max_sessions.min(vty)
+        } else {
+            settings.netconf.max_sessions
+        };
+        let acl_denied = settings.netconf.acl.is_some_and(|n| {
+            !settings
+                .access_lists
+                .get(&n.to_string())
+                .is_some_and(|a| a.permits(self.peer.ip()))
+        });
+        let kill = CancellationToken::new();
+        let kill_switch: ironconf_device::KillSwitch = {
+            let kill = kill.clone();
+            Arc::new(move || kill.cancel())
+        };
+        let user = self.user.clone().unwrap_or_default();
+        // The limit check and the registration happen under one lock.
+        let registered = if !settings.netconf.ssh || acl_denied {
+            None
+        } else {
+            self.device.register_session_within(
+                limit,
+                &user,
+                self.privilege,
+                Some(self.peer.ip()),
+                Some(kill_switch),
+            )
+        };
         let refused = {
             let mut st = self.device.state();
             st.counters.connection_attempts += 1;
-            let live = st.sessions.len() as u32;
-            let vty = settings.vty_count();
-            let limit = if vty > 0 {
-                settings.netconf.max_sessions.min(vty)
-            } else {
-                settings.netconf.max_sessions
-            };
-            let acl_denied = settings.netconf.acl.is_some_and(|n| {
-                !settings
-                    .access_lists
-                    .get(&n.to_string())
-                    .is_some_and(|a| a.permits(self.peer.ip()))
-            });
             let reason = if !settings.netconf.ssh {
                 Some("netconf ssh is not configured")
             } else if acl_denied {
                 st.counters.acl_dropped += 1;
                 Some("denied by netconf ssh acl")
-            } else if live >= limit {
+            } else if registered.is_none() {
                 st.counters.connection_failures += 1;
                 Some("netconf max-sessions reached")
             } else {
@@ -337,20 +354,24 @@ impl russh::server::Handler for Handler {
             reason
         };
         let channel = self.channels.remove(&id);
-        match (refused, channel) {
-            (None, Some(channel)) => {
+        match (refused, registered, channel) {
+            (None, Some(session_id), Some(channel)) => {
                 session.channel_success(id)?;
-                let user = self.user.clone().unwrap_or_default();
                 tokio::spawn(crate::netconf::run(
                     self.device.clone(),
                     channel,
                     user,
                     self.privilege,
+                    session_id,
                     self.peer,
+                    kill,
                     self.kill.clone(),
                 ));
             }
-            (reason, _) => {
+            (reason, registered, _) => {
+                if let Some(session_id) = registered {
+                    self.device.unregister_session(session_id);
+                }
                 tracing::info!(peer = %self.peer, reason = reason.unwrap_or("no such channel"), "netconf session refused");
                 session.channel_failure(id)?;
                 session.close(id)?;

@@ -25,20 +25,19 @@ enum Input {
     Eof,
 }
 
+/// Drives a registered session (`id`) on its channel. `kill` ends it
+/// (kill-session, clear); `conn_kill` ends the whole connection.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn run(
     device: Device,
     channel: russh::Channel<Msg>,
     user: String,
     privilege: u8,
+    id: u32,
     peer: SocketAddr,
+    kill: CancellationToken,
     conn_kill: CancellationToken,
 ) {
-    let kill = CancellationToken::new();
-    let kill_switch = {
-        let kill = kill.clone();
-        Arc::new(move || kill.cancel())
-    };
-    let id = device.register_session(&user, privilege, Some(peer.ip()), Some(kill_switch));
     let span = tracing::info_span!("netconf", session = id, %peer, user = %user);
     drive(device, channel, user, privilege, id, kill, conn_kill)
         .instrument(span)
