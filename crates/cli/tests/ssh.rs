@@ -606,3 +606,12 @@ fn rsa_host_key_is_named_after_hostname_and_domain() {
     );
     assert!(out.contains("<ok />"), "{out}");
 }
+
+#[test]
+fn no_subsystem_without_netconf_ssh() {
+    let dev = start(&BASE.replace("netconf ssh\n", ""));
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    let (out, status) = ssh(&dev, "admin", &[], &input);
+    assert!(out.is_empty(), "{out}");
+    assert_ne!(status, Some(0));
+}

@@ -363,6 +363,31 @@ impl Device {
         st.locks.release_session(id);
     }
 
+    /// Tears down every NETCONF session but `except` when `netconf ssh` is
+    /// no longer configured (called after a configuration change).
+    pub fn enforce_agent_enabled(&self, except: u32) {
+        let kills: Vec<KillSwitch> = {
+            let st = self.state();
+            if st.settings.current().netconf.ssh {
+                return;
+            }
+            st.sessions
+                .iter()
+                .filter(|(id, _)| **id != except)
+                .filter_map(|(_, s)| s.kill.clone())
+                .collect()
+        };
+        if !kills.is_empty() {
+            tracing::info!(
+                sessions = kills.len(),
+                "no netconf ssh: ending NETCONF sessions"
+            );
+        }
+        for k in kills {
+            k();
+        }
+    }
+
     /// Ends a session from outside; false if there is no such session.
     pub fn kill_session(&self, id: u32) -> bool {
         let kill = {

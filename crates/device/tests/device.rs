@@ -382,3 +382,23 @@ fn hand_written_startup_with_clear_secret_is_hashed() {
         "{text}"
     );
 }
+
+#[test]
+fn no_netconf_ssh_ends_the_other_sessions() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let killed = Arc::new(AtomicBool::new(false));
+    let flag = killed.clone();
+    device.register_session(
+        "admin",
+        15,
+        None,
+        Some(Arc::new(move || flag.store(true, Ordering::SeqCst))),
+    );
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(1, "<edit-config><target><running/></target><config><cli-config-data><cmd>hostname still-on</cmd></cli-config-data></config></edit-config>"));
+    assert!(!killed.load(Ordering::SeqCst));
+    p.send(rpc(2, "<edit-config><target><running/></target><config><cli-config-data><cmd>no netconf ssh</cmd></cli-config-data></config></edit-config>"));
+    assert!(p.take_text().contains("<ok />"));
+    assert!(killed.load(Ordering::SeqCst));
+    assert!(!device.settings().netconf.ssh);
+}
