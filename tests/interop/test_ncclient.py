@@ -156,3 +156,20 @@ def test_sixteen_sessions_and_not_seventeen(device):
     finally:
         for m in sessions:
             m.close_session()
+
+
+def test_get_with_exec_commands(device):
+    # Two children in one <filter>, as ONOS and E-DI style clients send it.
+    oper = (
+        '<filter type="subtree">'
+        "<config-format-text-block><text-filter-spec> | begin ^end </text-filter-spec></config-format-text-block>"
+        "<oper-data-format-text-block><show>version</show><exec>show running-config | include hostname</exec></oper-data-format-text-block>"
+        "</filter>"
+    )
+    with connect(device) as m:
+        r = m.get(filter=oper)
+        items = [e for e in r.data_ele.iter() if local(e) == "item"]
+        assert len(items) == 2
+        responses = ["".join(e.text or "" for e in item.iter() if local(e) == "response") for item in items]
+        assert "Cisco IOS XE Software, Version" in responses[0]
+        assert responses[1].strip() == "hostname interop"

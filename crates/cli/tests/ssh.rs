@@ -615,3 +615,63 @@ fn no_subsystem_without_netconf_ssh() {
     assert!(out.is_empty(), "{out}");
     assert_ne!(status, Some(0));
 }
+
+/// `ssh host 'COMMAND'`: output and exit status.
+fn exec(dev: &Device, command: &str) -> (String, Option<i32>) {
+    let key: PathBuf = dev.dir.path().join("id");
+    let mut cmd = Command::new("ssh");
+    cmd.args(["-p", &dev.port.to_string(), "-i"])
+        .arg(&key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "admin@127.0.0.1",
+            command,
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let child = cmd.spawn().unwrap();
+    wait_output(child, Duration::from_secs(30))
+}
+
+#[test]
+fn exec_channel_runs_one_command() {
+    let dev = start(&format!(
+        "{BASE}ip ssh version 2\nip ssh time-out 60\nip ssh authentication-retries 2\n"
+    ));
+    let (out, status) = exec(&dev, "show ip ssh");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.starts_with("SSH Enabled - version 2.0\r\n"), "{out}");
+    assert!(
+        out.contains("Authentication timeout: 60 secs; Authentication retries: 2\r\n"),
+        "{out}"
+    );
+    assert!(out.contains("IOS Keys in SECSH format(ssh-rsa, base64 encoded): ssh-test.example.net\r\nssh-rsa AAAA"), "{out}");
+    // The key is wrapped at 80 columns.
+    let key: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("ssh-rsa"))
+        .collect();
+    assert!(
+        key.len() > 1 && key.iter().all(|l| l.trim_end_matches('\r').len() <= 80),
+        "{out}"
+    );
+    let (out, status) = exec(&dev, "wr mem");
+    assert_eq!(
+        (out.as_str(), status),
+        ("Building configuration...\r\n[OK]\r\n", Some(0))
+    );
+    let (out, status) = exec(&dev, "show startup-config | include hostname");
+    assert_eq!((out.as_str(), status), ("hostname ssh-test\r\n", Some(0)));
+    let (out, status) = exec(&dev, "show bogus");
+    assert_eq!(status, Some(1));
+    assert!(
+        out.contains("% Invalid input detected at '^' marker."),
+        "{out}"
+    );
+}

@@ -144,6 +144,7 @@ pub enum DeviceError {
 }
 
 struct Shared {
+    started: std::time::Instant,
     catalogue: Catalogue,
     profile: Profile,
     state_dir: Option<PathBuf>,
@@ -268,6 +269,7 @@ impl Device {
         state.settings_changed(&catalogue);
         Device {
             shared: Arc::new(Shared {
+                started: std::time::Instant::now(),
                 catalogue,
                 profile,
                 state_dir,
@@ -284,6 +286,29 @@ impl Device {
     /// The profile.
     pub fn profile(&self) -> &Profile {
         &self.shared.profile
+    }
+
+    /// How long the device has been up.
+    pub fn uptime(&self) -> Duration {
+        self.shared.started.elapsed()
+    }
+
+    /// The public half of the RSA key named `label` in SECSH form
+    /// (`ssh-rsa AAAA…`), if the key exists (`keys/rsa/LABEL.pub`).
+    pub fn rsa_public_key(&self, label: &str) -> Option<String> {
+        if label.is_empty() || label.contains(['/', '\\']) || label.starts_with('.') {
+            return None;
+        }
+        let path = self
+            .shared
+            .state_dir
+            .as_ref()?
+            .join("keys")
+            .join("rsa")
+            .join(format!("{label}.pub"));
+        let text = fs::read_to_string(path).ok()?;
+        let mut words = text.split_whitespace();
+        Some(format!("{} {}", words.next()?, words.next()?))
     }
 
     /// The state directory, if any.

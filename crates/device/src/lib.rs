@@ -4,6 +4,7 @@
 //! process may run many.
 
 pub mod device;
+pub mod exec;
 pub mod netconf;
 pub mod ops;
 pub mod profile;

@@ -402,3 +402,75 @@ fn no_netconf_ssh_ends_the_other_sessions() {
     assert!(killed.load(Ordering::SeqCst));
     assert!(!device.settings().netconf.ssh);
 }
+
+#[test]
+fn get_runs_exec_commands_in_oper_data_items() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(
+        7,
+        "<get><filter><config-format-text-block><text-filter-spec> | include exp_to_match_run_conf </text-filter-spec></config-format-text-block><oper-data-format-text-block><show>version</show><exec>show running-config | include hostname</exec><exec>show bogus</exec></oper-data-format-text-block></filter></get>",
+    ));
+    let out = p.take_text();
+    assert!(out.contains("<data><cli-config-data-block></cli-config-data-block><cli-oper-data-block><item><show>version</show><response>\r\nCisco IOS XE Software, Version 16.12.04\r\n"), "{out}");
+    assert!(out.contains("<item><exec>show running-config | include hostname</exec><response>\r\nhostname R1</response></item>"), "{out}");
+    assert!(
+        out.contains("% Invalid input detected at &apos;^&apos; marker.")
+            || out.contains("% Invalid input detected at '^' marker."),
+        "{out}"
+    );
+    // The same EXEC implementations, with their privilege levels.
+    let mut low = session(&device, "viewer", 1);
+    low.send(rpc(8, "<get><filter><oper-data-format-text-block><show>privilege</show><exec>show running-config</exec></oper-data-format-text-block></filter></get>"));
+    let out = low.take_text();
+    assert!(
+        out.contains("<response>\r\nCurrent privilege level is 1</response>"),
+        "{out}"
+    );
+    assert!(!out.contains("hostname R1"), "{out}");
+    // `write memory` through NETCONF answers [OK].
+    p.send(rpc(9, "<get><filter><oper-data-format-text-block><exec>write memory</exec></oper-data-format-text-block></filter></get>"));
+    assert!(p.take_text().contains("[OK]"));
+}
+
+#[test]
+fn show_netconf_counters_has_the_ios_layout() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(1, "<lock><target><running/></target></lock>"));
+    p.send(rpc(2, "<frob/>"));
+    p.handler.account(p.session.stats());
+    let caller = ironconf_device::exec::ExecCaller {
+        session: None,
+        user: "admin".into(),
+        privilege: 15,
+    };
+    let out = ironconf_device::exec::run(&device, &caller, "sh netconf counters");
+    assert!(out.ok);
+    assert!(out.text.starts_with("NETCONF Counters\nConnection Attempts:0: rejected:0 no-hello:0 success:1\nTransactions\ntotal:2, success:1, errors:1\ndetailed errors:\nin-use 0\tinvalid-value 0\ttoo-big 0\n"), "{}", out.text);
+    assert!(
+        out.text
+            .contains("data-missing 0\toperation-not-supported 1\toperation-failed 0\n"),
+        "{}",
+        out.text
+    );
+    let out = ironconf_device::exec::run(&device, &caller, "show netconf session");
+    assert!(
+        out.text.starts_with(
+            "(Current | max) sessions: 1 | 4\nOperations received: 2 Operation errors: 1\n"
+        ),
+        "{}",
+        out.text
+    );
+    let low = ironconf_device::exec::ExecCaller {
+        session: None,
+        user: "v".into(),
+        privilege: 1,
+    };
+    let out = ironconf_device::exec::run(&device, &low, "show netconf counters");
+    assert!(
+        !out.ok && out.text.contains("% Invalid input detected at '^' marker."),
+        "{}",
+        out.text
+    );
+}

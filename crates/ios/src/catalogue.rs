@@ -27,6 +27,7 @@
 //! - `sort=natural`: siblings ordered by name (interfaces), not by arrival.
 //! - `banner`: the last token opens a delimited multi-line text.
 //! - `hash`: a clear-text `secret` (type 0 or no type) is stored as type 9.
+//! - `priv=N`: the privilege level an EXEC command needs (default 15).
 //! - `cluster=N`: lines sharing their first N tokens are rendered together
 //!   (per-neighbor BGP lines).
 //! - `samerank`: shares the previous rule's place in rendering order, so
@@ -121,6 +122,9 @@ pub struct Rule {
     pub canon: Option<String>,
     /// A clear-text `secret` in the line is stored as a type 9 hash.
     pub hash: bool,
+    /// The privilege level the command needs (EXEC commands; 15 unless
+    /// the catalogue says otherwise).
+    pub privilege: u8,
     /// Position in rendering order (rules marked `samerank` share the
     /// previous rule's, so their lines keep arrival order among each other).
     pub rank: u32,
@@ -175,6 +179,9 @@ pub struct Catalogue {
 /// The built-in catalogue text.
 pub const BUILTIN: &str = include_str!("../catalogue/ios.cat");
 
+/// The built-in EXEC command catalogue (mode `exec`).
+pub const BUILTIN_EXEC: &str = include_str!("../catalogue/exec.cat");
+
 impl Catalogue {
     /// An empty catalogue with the `config` mode only.
     pub fn empty() -> Self {
@@ -195,7 +202,7 @@ impl Catalogue {
         let mut c = Catalogue::empty();
         // The built-in text is tested; an error here is a build defect that
         // the test suite reports, so fall back to what loaded.
-        if let Err(e) = c.load(BUILTIN) {
+        if let Err(e) = c.load(BUILTIN).and_then(|()| c.load(BUILTIN_EXEC)) {
             tracing::error!(%e, "built-in catalogue");
         }
         c
@@ -402,6 +409,7 @@ impl Catalogue {
         let mut banner = false;
         let mut canon = None;
         let mut hash = false;
+        let mut privilege = 15u8;
         let mut cluster = None;
         let mut same_rank = false;
         for a in attrs.split_whitespace() {
@@ -421,6 +429,7 @@ impl Catalogue {
                 "sort" if v == "natural" => sort_natural = true,
                 "banner" => banner = true,
                 "hash" => hash = true,
+                "priv" => privilege = v.parse().map_err(|_| format!("'{a}' needs a level 0-15"))?,
                 "cluster" => cluster = Some(num()?),
                 "samerank" => same_rank = true,
                 "canon" => canon = Some(v.replace('_', " ")),
@@ -489,6 +498,7 @@ impl Catalogue {
             banner,
             canon,
             hash,
+            privilege,
             rank: match self.rules.last() {
                 Some(prev) if same_rank => prev.rank,
                 _ => id.0,
@@ -685,6 +695,7 @@ mod tests {
     fn builtin_catalogue_loads() {
         let mut c = Catalogue::empty();
         assert_eq!(c.load(BUILTIN), Ok(()));
+        assert_eq!(c.load(BUILTIN_EXEC), Ok(()));
         assert!(c.rules().len() > 100, "{} rules", c.rules().len());
     }
 

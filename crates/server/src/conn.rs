@@ -383,11 +383,39 @@ impl russh::server::Handler for Handler {
     async fn exec_request(
         &mut self,
         id: ChannelId,
-        _data: &[u8],
+        data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // The EXEC CLI is not part of this device yet.
-        session.channel_failure(id)?;
+        // `ssh host 'show ip ssh'`: one EXEC command, its output, its status.
+        let Some(channel) = self.channels.remove(&id) else {
+            session.channel_failure(id)?;
+            return Ok(());
+        };
+        session.channel_success(id)?;
+        let command = String::from_utf8_lossy(data).into_owned();
+        let caller = ironconf_device::exec::ExecCaller {
+            session: None,
+            user: self.user.clone().unwrap_or_default(),
+            privilege: self.privilege,
+        };
+        let device = self.device.clone();
+        tokio::spawn(async move {
+            let out = tokio::task::spawn_blocking(move || {
+                ironconf_device::exec::run(&device, &caller, &command)
+            })
+            .await;
+            let (text, status) = match out {
+                Ok(o) => (o.text, u32::from(!o.ok)),
+                Err(_) => ("% internal error\n".to_owned(), 1),
+            };
+            // A terminal line ends in CR LF.
+            let _ = channel
+                .data_bytes(bytes::Bytes::from(text.replace('\n', "\r\n")))
+                .await;
+            let _ = channel.exit_status(status).await;
+            let _ = channel.eof().await;
+            let _ = channel.close().await;
+        });
         Ok(())
     }
 

@@ -124,6 +124,18 @@ impl HostKeys {
             .ok_or_else(|| key_err(Path::new(label), "not a valid key label".into()))?;
         let key = new_rsa(bits).map_err(|m| key_err(&path, m))?;
         save(&path, &key)?;
+        // The public half, for `show ip ssh` and `show crypto key`.
+        let public = key
+            .public_key()
+            .to_openssh()
+            .map_err(|e| key_err(&path, e.to_string()))?;
+        let pub_path = path.with_file_name(format!("{label}.pub"));
+        write_private(&pub_path, format!("{public}\n").as_bytes()).map_err(|source| {
+            HostKeyError::Io {
+                path: pub_path.clone(),
+                source,
+            }
+        })?;
         self.rsa
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -1,0 +1,305 @@
+//! EXEC commands: the same implementations serve the SSH exec channel and
+//! NETCONF's `oper-data-format-text-block`. Interactive prompts are
+//! answered with their defaults, as IOS does for NETCONF.
+
+use std::fmt::Write as _;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ironconf_ios::change::ios_time;
+use ironconf_ios::filter::{apply_pipes, show_running_config};
+use ironconf_ios::parse::{ParseError, parse_line};
+use ironconf_proto::ErrorTag;
+
+use crate::device::Device;
+
+/// Who runs a command.
+#[derive(Debug, Clone)]
+pub struct ExecCaller {
+    /// The NETCONF session, if the command came through NETCONF.
+    pub session: Option<u32>,
+    /// The user.
+    pub user: String,
+    /// Privilege level.
+    pub privilege: u8,
+}
+
+/// A command's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOutput {
+    /// The text, lines ending in `\n`.
+    pub text: String,
+    /// False when the command was refused or failed (IOS `%` message).
+    pub ok: bool,
+}
+
+impl ExecOutput {
+    fn ok(text: String) -> Self {
+        ExecOutput { text, ok: true }
+    }
+
+    fn error(text: String) -> Self {
+        ExecOutput { text, ok: false }
+    }
+}
+
+/// Runs one EXEC command line (with an optional `| include …` filter).
+pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
+    let line = line.trim();
+    let (command, pipes) = match line.find('|') {
+        Some(p) => (line[..p].trim_end(), &line[p..]),
+        None => (line, ""),
+    };
+    let cat = device.catalogue();
+    let Some(mode) = cat.mode_by_name("exec") else {
+        return ExecOutput::error("% EXEC commands are not available\n".into());
+    };
+    let parsed = match parse_line(cat, mode, command, false) {
+        Ok(p) => p,
+        Err(e) => return parse_error(command, &e),
+    };
+    let Some(rule) = parsed.rule else {
+        return parse_error(command, &ParseError::Incomplete);
+    };
+    // Commands above the caller's level are invisible, as on IOS.
+    if cat.rule(rule).privilege > caller.privilege {
+        return parse_error(command, &ParseError::Invalid { column: 0 });
+    }
+    let words: Vec<&str> = parsed.tokens.iter().map(String::as_str).collect();
+    let output = match words.as_slice() {
+        ["show", "running-config", rest @ ..] => {
+            let args = format!("{} {pipes}", rest.join(" "));
+            let st = device.state();
+            return match show_running_config(cat, &st.running, &st.config_header(), args.trim()) {
+                Ok(t) => ExecOutput::ok(t),
+                Err(e) => ExecOutput::error(format!("{}\n", e.message)),
+            };
+        }
+        ["show", "startup-config"] => match device.startup_text() {
+            Some(t) => ExecOutput::ok(format!("Using {} out of 33554432 bytes\n{t}", t.len())),
+            None => ExecOutput::error("startup-config is not present\n".into()),
+        },
+        ["show", "version"] => ExecOutput::ok(show_version(device)),
+        ["show", "clock"] => ExecOutput::ok(format!("*{}\n", clock(SystemTime::now()))),
+        ["show", "privilege"] => ExecOutput::ok(format!("Current privilege level is {}\n", caller.privilege)),
+        ["show", "netconf", "counters"] => ExecOutput::ok(show_netconf_counters(device)),
+        ["show", "netconf", "session"] => ExecOutput::ok(show_netconf_session(device)),
+        ["show", "ip", "ssh"] => ExecOutput::ok(show_ip_ssh(device)),
+        ["clear", "netconf", "counters"] => {
+            device.state().counters = Default::default();
+            ExecOutput::ok(String::new())
+        }
+        ["clear", "netconf", "sessions"] => {
+            let ids: Vec<u32> = device.state().sessions.keys().copied().collect();
+            for id in ids.into_iter().filter(|id| Some(*id) != caller.session) {
+                device.kill_session(id);
+            }
+            ExecOutput::ok(String::new())
+        }
+        ["copy", "running-config", "startup-config"] | ["write", ..] => match device.save_startup() {
+            // The "Destination filename [startup-config]?" prompt is
+            // answered with its default.
+            Ok(()) => ExecOutput::ok("Building configuration...\n[OK]\n".into()),
+            Err(e) => ExecOutput::error(format!("%Error copying nvram:startup-config ({e})\n")),
+        },
+        ["erase", "startup-config"] => match device.erase_startup() {
+            Ok(()) => ExecOutput::ok(
+                "Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]\n[OK]\nErase of nvram: complete\n"
+                    .into(),
+            ),
+            Err(e) => ExecOutput::error(format!("%Error erasing nvram: ({e})\n")),
+        },
+        ["terminal", "length", _] => ExecOutput::ok(String::new()),
+        [cmd @ ("ping" | "traceroute"), ..] => {
+            ExecOutput::error(format!("% {cmd} is not available: this device has no data plane\n"))
+        }
+        _ => ExecOutput::error(format!("% '{command}' is not implemented on this device\n")),
+    };
+    if pipes.is_empty() || !output.ok {
+        return output;
+    }
+    match apply_pipes(&output.text, pipes) {
+        Ok(t) => ExecOutput::ok(t),
+        Err(e) => ExecOutput::error(format!("{}\n", e.message)),
+    }
+}
+
+fn parse_error(command: &str, e: &ParseError) -> ExecOutput {
+    let mut text = String::new();
+    if let Some(caret) = e.caret_line(0) {
+        let _ = writeln!(text, "{command}");
+        let _ = writeln!(text, "{caret}");
+    }
+    let _ = writeln!(text, "{}", e.message(command));
+    ExecOutput::error(text)
+}
+
+/// `10:20:30.123 UTC Wed Nov 25 2026`
+fn clock(now: SystemTime) -> String {
+    let t = ios_time(now);
+    let ms = now
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_millis());
+    match t.split_once(' ') {
+        Some((hms, rest)) => format!("{hms}.{ms:03} {rest}"),
+        None => t,
+    }
+}
+
+fn show_version(device: &Device) -> String {
+    let hostname = device.settings().hostname;
+    let uptime = device.uptime().as_secs();
+    let (days, hours, minutes) = (uptime / 86_400, uptime % 86_400 / 3600, uptime % 3600 / 60);
+    format!(
+        "Cisco IOS XE Software, Version 16.12.04\n\
+         Cisco IOS Software [Gibraltar], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)\n\
+         ironconf emulation of the IOS NETCONF agent (profile {profile})\n\
+         \n\
+         ROM: IOS-XE ROMMON\n\
+         \n\
+         {hostname} uptime is {days} days, {hours} hours, {minutes} minutes\n\
+         System returned to ROM by reload\n\
+         System image file is \"bootflash:packages.conf\"\n\
+         \n\
+         cisco CSR1000V (VXE) processor with 2072442K/3075K bytes of memory.\n\
+         Processor board ID 9ABCDEFGHIJ\n\
+         1 Virtual Ethernet interface\n\
+         32768K bytes of non-volatile configuration memory.\n\
+         \n\
+         Configuration register is 0x2102\n",
+        profile = device.profile().name,
+    )
+}
+
+/// `show netconf counters` (spec 2.1): three counters a line, TAB-separated.
+fn show_netconf_counters(device: &Device) -> String {
+    let c = device.state().counters.clone();
+    let tag = |t: ErrorTag| c.error_tags[t.index()];
+    use ErrorTag::*;
+    format!(
+        "NETCONF Counters\n\
+         Connection Attempts:{}: rejected:{} no-hello:{} success:{}\n\
+         Transactions\n\
+         total:{}, success:{}, errors:{}\n\
+         detailed errors:\n\
+         in-use {}\tinvalid-value {}\ttoo-big {}\n\
+         missing-attribute {}\tbad-attribute {}\tunknown-attribute {}\n\
+         missing-element {}\tbad-element {}\tunknown-element {}\n\
+         unknown-namespace {}\taccess-denied {}\tlock-denied {}\n\
+         resource-denied {}\trollback-failed {}\tdata-exists {}\n\
+         data-missing {}\toperation-not-supported {}\toperation-failed {}\n\
+         partial-operation {}\n",
+        c.connection_attempts,
+        c.rejected,
+        c.no_hello,
+        c.success,
+        c.transactions_total,
+        c.transactions_success,
+        c.transactions_errors,
+        tag(InUse),
+        tag(InvalidValue),
+        tag(TooBig),
+        tag(MissingAttribute),
+        tag(BadAttribute),
+        tag(UnknownAttribute),
+        tag(MissingElement),
+        tag(BadElement),
+        tag(UnknownElement),
+        tag(UnknownNamespace),
+        tag(AccessDenied),
+        tag(LockDenied),
+        tag(ResourceDenied),
+        tag(RollbackFailed),
+        tag(DataExists),
+        tag(DataMissing),
+        tag(OperationNotSupported),
+        tag(OperationFailed) + tag(MalformedMessage),
+        tag(PartialOperation),
+    )
+}
+
+/// `show netconf session` (spec 2.1).
+fn show_netconf_session(device: &Device) -> String {
+    let settings = device.settings();
+    let st = device.state();
+    let c = &st.counters;
+    format!(
+        "(Current | max) sessions: {} | {}\n\
+         Operations received: {} Operation errors: {}\n\
+         Connection Requests: {} Authentication errors: {} Connection Failures: {}\n\
+         ACL dropped : {}\n\
+         Notifications Sent: {}\n",
+        st.sessions.len(),
+        settings.netconf.max_sessions,
+        c.transactions_total,
+        c.transactions_errors,
+        c.connection_attempts,
+        c.auth_errors,
+        c.connection_failures,
+        c.acl_dropped,
+        c.notifications_sent,
+    )
+}
+
+/// `show ip ssh` in the IOS XE form, with the key in SECSH format wrapped
+/// at 80 columns.
+fn show_ip_ssh(device: &Device) -> String {
+    let s = device.settings();
+    let version = match s.ssh.version {
+        Some(2) => "2.0",
+        Some(1) => "1.5",
+        _ => "1.99",
+    };
+    let label = s.rsa_key_label();
+    let key = label.as_deref().and_then(|l| device.rsa_public_key(l));
+    let mut out = String::new();
+    let Some(key) = key else {
+        let _ = writeln!(out, "SSH Disabled - version {version}");
+        let _ = writeln!(
+            out,
+            "%Please create RSA keys to enable SSH (and of atleast 768 bits for SSH v2)."
+        );
+        let _ = writeln!(
+            out,
+            "Authentication timeout: {} secs; Authentication retries: {}",
+            s.ssh.timeout, s.ssh.retries
+        );
+        return out;
+    };
+    let list = |l: &Option<Vec<String>>, default: &str| {
+        l.as_ref().map_or(default.to_owned(), |v| v.join(","))
+    };
+    let _ = writeln!(out, "SSH Enabled - version {version}");
+    let _ = writeln!(out, "Authentication methods:publickey,password");
+    let _ = writeln!(
+        out,
+        "Encryption Algorithms:{}",
+        list(
+            &s.ssh.encryption,
+            "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr"
+        )
+    );
+    let _ = writeln!(
+        out,
+        "MAC Algorithms:{}",
+        list(
+            &s.ssh.mac,
+            "hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com,hmac-sha2-512,hmac-sha2-256"
+        )
+    );
+    let _ = writeln!(
+        out,
+        "Authentication timeout: {} secs; Authentication retries: {}",
+        s.ssh.timeout, s.ssh.retries
+    );
+    let _ = writeln!(out, "Minimum expected Diffie Hellman key size : 2048 bits");
+    let _ = writeln!(
+        out,
+        "IOS Keys in SECSH format(ssh-rsa, base64 encoded): {}",
+        label.unwrap_or_default()
+    );
+    let chars: Vec<char> = key.chars().collect();
+    for chunk in chars.chunks(80) {
+        let _ = writeln!(out, "{}", chunk.iter().collect::<String>());
+    }
+    out
+}
