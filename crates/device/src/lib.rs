@@ -8,6 +8,7 @@ pub mod exec;
 pub mod netconf;
 pub mod ops;
 pub mod profile;
+pub mod shell;
 
 pub use device::{BootReport, Counters, Device, DeviceError, KillSwitch, STARTUP_CONFIG};
 pub use netconf::NetconfHandler;

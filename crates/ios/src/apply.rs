@@ -39,14 +39,36 @@ pub struct Applier<'c> {
     pub permissive: bool,
 }
 
+/// The state of a configuration session between lines (its mode stack and
+/// any banner being read), for callers that keep a session open across
+/// several calls (an interactive CLI).
+#[derive(Debug, Clone, Default)]
+pub struct ApplierState {
+    stack: Vec<(ModeId, Ident)>,
+    banner: Option<PendingBanner>,
+}
+
 impl<'c> Applier<'c> {
     /// A session in global configuration mode.
     pub fn new(cat: &'c Catalogue) -> Self {
+        Applier::resume(cat, ApplierState::default())
+    }
+
+    /// Continues a session from its saved state.
+    pub fn resume(cat: &'c Catalogue, state: ApplierState) -> Self {
         Applier {
             cat,
-            stack: Vec::new(),
-            banner: None,
+            stack: state.stack,
+            banner: state.banner,
             permissive: false,
+        }
+    }
+
+    /// Saves the session's state.
+    pub fn into_state(self) -> ApplierState {
+        ApplierState {
+            stack: self.stack,
+            banner: self.banner,
         }
     }
 

@@ -1,0 +1,631 @@
+//! The interactive IOS shell, sans I/O: bytes from the terminal in, bytes
+//! to echo and print out. Prompts (`host>`, `host#`, `host(config-if)#`),
+//! user and privileged EXEC (`enable`, `disable`), configuration mode
+//! through the configuration engine, a line editor (backspace, arrows,
+//! history, Ctrl-A/E/U/W/C/Z), `?` help, Tab completion and `--More--`
+//! paging (`terminal length`).
+
+use std::time::SystemTime;
+
+use ironconf_ios::apply::{Applier, ApplierState, Outcome};
+use ironconf_ios::catalogue::ModeId;
+use ironconf_ios::parse::{parse_line, tokenize};
+
+use crate::device::Device;
+use crate::exec::{self, ExecCaller};
+
+#[derive(Debug)]
+enum Mode {
+    Exec,
+    Config(ApplierState),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Escape {
+    None,
+    Esc,
+    Csi,
+}
+
+/// One terminal session.
+#[derive(Debug)]
+pub struct Shell {
+    device: Device,
+    user: String,
+    login_privilege: u8,
+    privilege: u8,
+    mode: Mode,
+    line: Vec<char>,
+    cursor: usize,
+    history: Vec<String>,
+    history_pos: Option<usize>,
+    escape: Escape,
+    last_was_cr: bool,
+    out: Vec<u8>,
+    closed: bool,
+    /// `terminal length` (0: no paging).
+    length: usize,
+    /// Output waiting behind `--More--`.
+    more: Vec<String>,
+    /// Reading the `enable` password (no echo).
+    password: bool,
+}
+
+const MORE: &str = " --More-- ";
+/// Longest line the editor accepts.
+const MAX_LINE: usize = 4096;
+
+impl Shell {
+    /// A shell for a user logged in at `privilege`; prints the first prompt.
+    pub fn new(device: Device, user: &str, privilege: u8) -> Shell {
+        let mut s = Shell {
+            device,
+            user: user.to_owned(),
+            login_privilege: privilege,
+            privilege,
+            mode: Mode::Exec,
+            line: Vec::new(),
+            cursor: 0,
+            history: Vec::new(),
+            history_pos: None,
+            escape: Escape::None,
+            last_was_cr: false,
+            out: Vec::new(),
+            closed: false,
+            length: 24,
+            more: Vec::new(),
+            password: false,
+        };
+        s.prompt();
+        s
+    }
+
+    /// Output to send.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.out)
+    }
+
+    /// True after `exit`/`logout`.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    fn write(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    fn newline(&mut self) {
+        self.write("\r\n");
+    }
+
+    fn prompt_text(&self) -> String {
+        let host = self.device.settings().hostname;
+        match &self.mode {
+            Mode::Exec if self.privilege >= 2 => format!("{host}#"),
+            Mode::Exec => format!("{host}>"),
+            Mode::Config(state) => {
+                let cat = self.device.catalogue();
+                let applier = Applier::resume(cat, state.clone());
+                format!("{host}({})#", applier.prompt())
+            }
+        }
+    }
+
+    fn prompt(&mut self) {
+        let p = self.prompt_text();
+        self.write(&p);
+    }
+
+    /// Bytes typed at the terminal.
+    pub fn input(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.closed {
+                return;
+            }
+            self.key(b);
+        }
+    }
+
+    fn key(&mut self, b: u8) {
+        if !self.more.is_empty() {
+            return self.more_key(b);
+        }
+        match self.escape {
+            Escape::Esc => {
+                self.escape = if b == b'[' { Escape::Csi } else { Escape::None };
+                return;
+            }
+            Escape::Csi => {
+                self.escape = Escape::None;
+                return match b {
+                    b'A' => self.history_step(true),
+                    b'B' => self.history_step(false),
+                    b'C' => self.right(),
+                    b'D' => self.left(),
+                    _ => {}
+                };
+            }
+            Escape::None => {}
+        }
+        let was_cr = std::mem::replace(&mut self.last_was_cr, b == b'\r');
+        match b {
+            0x1b => self.escape = Escape::Esc,
+            b'\r' => self.enter(),
+            b'\n' if was_cr => {}
+            b'\n' => self.enter(),
+            0x7f | 0x08 => self.backspace(),
+            0x01 => {
+                let back = "\x08".repeat(self.cursor);
+                self.write(&back);
+                self.cursor = 0;
+            }
+            0x05 => {
+                let rest: String = self.line[self.cursor..].iter().collect();
+                self.write(&rest);
+                self.cursor = self.line.len();
+            }
+            0x15 => self.kill_line(),
+            0x17 => self.kill_word(),
+            0x03 => {
+                self.write("^C");
+                self.newline();
+                self.line.clear();
+                self.cursor = 0;
+                self.password = false;
+                self.prompt();
+            }
+            0x1a => {
+                self.write("^Z");
+                self.newline();
+                self.line.clear();
+                self.cursor = 0;
+                self.mode = Mode::Exec;
+                self.prompt();
+            }
+            0x02 => self.left(),
+            0x06 => self.right(),
+            b'?' if !self.password => self.help(),
+            b'\t' if !self.password => self.complete(),
+            0x20..=0x7e => self.insert(char::from(b)),
+            _ => {}
+        }
+    }
+
+    fn insert(&mut self, c: char) {
+        // Bounded like an IOS line buffer; further keys ring the bell.
+        if self.line.len() >= MAX_LINE {
+            return self.write("\x07");
+        }
+        self.line.insert(self.cursor, c);
+        self.cursor += 1;
+        if self.password {
+            return;
+        }
+        let rest: String = self.line[self.cursor..].iter().collect();
+        let mut echo = String::from(c);
+        echo.push_str(&rest);
+        echo.push_str(&"\x08".repeat(rest.chars().count()));
+        self.write(&echo);
+    }
+
+    fn backspace(&mut self) {
+        if self.cursor == 0 {
+            return;
+        }
+        self.cursor -= 1;
+        self.line.remove(self.cursor);
+        if self.password {
+            return;
+        }
+        let rest: String = self.line[self.cursor..].iter().collect();
+        let n = rest.chars().count() + 1;
+        self.write(&format!("\x08{rest} {}", "\x08".repeat(n)));
+    }
+
+    fn left(&mut self) {
+        if self.cursor > 0 {
+            self.cursor -= 1;
+            self.write("\x08");
+        }
+    }
+
+    fn right(&mut self) {
+        if self.cursor < self.line.len() {
+            let c = self.line[self.cursor].to_string();
+            self.write(&c);
+            self.cursor += 1;
+        }
+    }
+
+    fn erase_shown(&mut self) {
+        let back = "\x08".repeat(self.cursor);
+        let blank = " ".repeat(self.line.len());
+        let back2 = "\x08".repeat(self.line.len());
+        self.write(&format!("{back}{blank}{back2}"));
+    }
+
+    fn kill_line(&mut self) {
+        self.erase_shown();
+        self.line.clear();
+        self.cursor = 0;
+    }
+
+    fn kill_word(&mut self) {
+        let mut start = self.cursor;
+        while start > 0 && self.line[start - 1] == ' ' {
+            start -= 1;
+        }
+        while start > 0 && self.line[start - 1] != ' ' {
+            start -= 1;
+        }
+        let rest: Vec<char> = self.line[self.cursor..].to_vec();
+        self.erase_shown();
+        self.line.truncate(start);
+        self.line.extend(rest);
+        self.cursor = start;
+        let shown: String = self.line.iter().collect();
+        let back = "\x08".repeat(self.line.len() - self.cursor);
+        self.write(&format!("{shown}{back}"));
+    }
+
+    fn set_line(&mut self, text: &str) {
+        self.kill_line();
+        self.line = text.chars().collect();
+        self.cursor = self.line.len();
+        self.write(text);
+    }
+
+    fn history_step(&mut self, up: bool) {
+        if self.history.is_empty() {
+            return;
+        }
+        let pos = match (self.history_pos, up) {
+            (None, true) => self.history.len() - 1,
+            (None, false) => return,
+            (Some(p), true) => p.saturating_sub(1),
+            (Some(p), false) if p + 1 < self.history.len() => p + 1,
+            (Some(_), false) => {
+                self.history_pos = None;
+                return self.set_line("");
+            }
+        };
+        self.history_pos = Some(pos);
+        let text = self.history[pos].clone();
+        self.set_line(&text);
+    }
+
+    fn current_mode(&self) -> Option<ModeId> {
+        let cat = self.device.catalogue();
+        match &self.mode {
+            Mode::Exec => cat.mode_by_name("exec"),
+            Mode::Config(state) => Some(Applier::resume(cat, state.clone()).mode()),
+        }
+    }
+
+    /// What may follow the typed words: `(word, help)` pairs.
+    fn candidates(&self, typed: &str) -> Vec<(String, String)> {
+        let cat = self.device.catalogue();
+        let Some(mode) = self.current_mode() else {
+            return Vec::new();
+        };
+        let (done, partial) = match typed.rfind(' ') {
+            _ if typed.ends_with(' ') || typed.is_empty() => (typed.trim(), ""),
+            Some(p) => (typed[..p].trim(), &typed[p + 1..]),
+            None => ("", typed),
+        };
+        let (node, path) = if done.is_empty() {
+            (cat.mode(mode).root, String::new())
+        } else {
+            let words = done.strip_prefix("no ").unwrap_or(done);
+            match parse_line(cat, mode, words, true) {
+                Ok(p) => (p.node, p.canonical()),
+                Err(_) => return Vec::new(),
+            }
+        };
+        let n = cat.node(node);
+        let mut out: Vec<(String, String)> = n
+            .keywords
+            .iter()
+            .filter(|(k, _)| {
+                k.to_ascii_lowercase()
+                    .starts_with(&partial.to_ascii_lowercase())
+            })
+            .map(|(k, _)| {
+                let key = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path} {k}")
+                };
+                (k.clone(), cat.help(mode, &key).unwrap_or("").to_owned())
+            })
+            .collect();
+        if partial.is_empty() {
+            out.extend(n.params.iter().map(|(p, _)| (p.help(), String::new())));
+            if n.terminal.is_some() {
+                out.push(("<cr>".into(), String::new()));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn help(&mut self) {
+        let typed: String = self.line.iter().collect();
+        self.write("?");
+        self.newline();
+        let list = self.candidates(&typed);
+        if list.is_empty() {
+            self.write("% Unrecognized command");
+            self.newline();
+        }
+        let width = list.iter().map(|(w, _)| w.len()).max().unwrap_or(0);
+        for (w, h) in list {
+            let row = format!("  {w:width$}  {h}");
+            self.write(row.trim_end());
+            self.newline();
+        }
+        self.newline();
+        self.prompt();
+        self.write(&typed);
+        self.cursor = self.line.len();
+    }
+
+    fn complete(&mut self) {
+        let typed: String = self.line.iter().collect();
+        if typed.ends_with(' ') {
+            return;
+        }
+        let list: Vec<String> = self
+            .candidates(&typed)
+            .into_iter()
+            .map(|(w, _)| w)
+            .filter(|w| !w.starts_with('<') && w.chars().all(|c| !c.is_ascii_uppercase()))
+            .collect();
+        if let [only] = list.as_slice() {
+            let partial = typed.rsplit(' ').next().unwrap_or("");
+            let rest = format!("{} ", &only[partial.len().min(only.len())..]);
+            for c in rest.chars() {
+                self.insert(c);
+            }
+        }
+    }
+
+    fn enter(&mut self) {
+        let text: String = self.line.iter().collect();
+        self.line.clear();
+        self.cursor = 0;
+        self.history_pos = None;
+        self.newline();
+        if self.password {
+            self.password = false;
+            return self.check_enable_password(&text);
+        }
+        if !text.trim().is_empty() && self.history.last() != Some(&text) {
+            self.history.push(text.clone());
+            if self.history.len() > 20 {
+                self.history.remove(0);
+            }
+        }
+        let output = match &self.mode {
+            Mode::Exec => self.exec_line(&text),
+            Mode::Config(_) => self.config_line(&text),
+        };
+        if self.closed || self.password {
+            return;
+        }
+        self.print(&output);
+        if self.more.is_empty() {
+            self.prompt();
+        }
+    }
+
+    fn check_enable_password(&mut self, password: &str) {
+        let ok = self
+            .device
+            .settings()
+            .enable_secret
+            .is_some_and(|s| s.verify(password));
+        if ok {
+            self.privilege = 15;
+        } else {
+            self.write("% Bad secrets");
+            self.newline();
+            self.newline();
+        }
+        self.prompt();
+    }
+
+    fn exec_line(&mut self, text: &str) -> String {
+        let cat = self.device.catalogue();
+        let words = tokenize(text);
+        let Some(mode) = cat.mode_by_name("exec") else {
+            return String::new();
+        };
+        if words.is_empty() {
+            return String::new();
+        }
+        let builtin = parse_line(cat, mode, text, false)
+            .ok()
+            .map(|p| p.canonical())
+            .unwrap_or_default();
+        match builtin.as_str() {
+            "enable" => {
+                // A user already allowed privilege 15 needs no password;
+                // others need the enable secret, and a vty without one
+                // refuses as IOS does.
+                if self.login_privilege >= 15 {
+                    self.privilege = 15;
+                } else if self.device.settings().enable_secret.is_some() {
+                    self.write("Password: ");
+                    self.password = true;
+                    self.more.clear();
+                    return String::new();
+                } else {
+                    return "% No password set\n".into();
+                }
+                String::new()
+            }
+            "disable" => {
+                self.privilege = 1;
+                String::new()
+            }
+            "exit" | "logout" => {
+                self.closed = true;
+                String::new()
+            }
+            "configure terminal" if self.privilege >= 15 => {
+                self.mode = Mode::Config(ApplierState::default());
+                "Enter configuration commands, one per line.  End with CNTL/Z.\n".into()
+            }
+            _ => {
+                if let Some(n) = text
+                    .trim()
+                    .strip_prefix("terminal length ")
+                    .and_then(|n| n.trim().parse().ok())
+                {
+                    self.length = n;
+                }
+                let caller = ExecCaller {
+                    session: None,
+                    user: self.user.clone(),
+                    privilege: self.privilege,
+                };
+                let out = exec::run(&self.device, &caller, text);
+                // The caret line goes under the typed text, after the prompt.
+                if let Some(first) = out.text.lines().next()
+                    && first == text.trim()
+                {
+                    let prompt_len = self.prompt_text().len();
+                    return out
+                        .text
+                        .lines()
+                        .skip(1)
+                        .map(|l| {
+                            if l.trim() == "^" || l.ends_with('^') {
+                                format!("{}{l}\n", " ".repeat(prompt_len))
+                            } else {
+                                format!("{l}\n")
+                            }
+                        })
+                        .collect();
+                }
+                out.text
+            }
+        }
+    }
+
+    fn config_line(&mut self, text: &str) -> String {
+        let Mode::Config(state) = std::mem::replace(&mut self.mode, Mode::Exec) else {
+            return String::new();
+        };
+        let prompt_len = self.prompt_text_for(&state).len();
+        let cat = self.device.catalogue();
+        let mut applier = Applier::resume(cat, state);
+        let mut st = self.device.state();
+        st.running.begin();
+        let result = applier.apply_line(&mut st.running, text);
+        let changes = st.running.commit(cat);
+        if !changes.is_empty() {
+            st.last_change = Some(ironconf_ios::change::ChangeRecord {
+                user: self.user.clone(),
+                time: SystemTime::now(),
+                changes,
+            });
+            st.settings_changed(cat);
+        }
+        drop(st);
+        let next = applier.into_state();
+        match result {
+            Ok(Outcome::End) => String::new(),
+            Ok(Outcome::Exec(cmd)) => {
+                self.mode = Mode::Config(next);
+                let caller = ExecCaller {
+                    session: None,
+                    user: self.user.clone(),
+                    privilege: self.privilege,
+                };
+                exec::run(&self.device, &caller, &cmd).text
+            }
+            Ok(_) => {
+                self.mode = Mode::Config(next);
+                String::new()
+            }
+            Err(e) => {
+                self.mode = Mode::Config(next);
+                let mut out = String::new();
+                if let Some(caret) = e.caret_line(prompt_len) {
+                    out.push_str(&caret);
+                    out.push('\n');
+                }
+                out.push_str(&e.message(text));
+                out.push_str("\n\n");
+                out
+            }
+        }
+    }
+
+    fn prompt_text_for(&self, state: &ApplierState) -> String {
+        let host = self.device.settings().hostname;
+        let applier = Applier::resume(self.device.catalogue(), state.clone());
+        format!("{host}({})#", applier.prompt())
+    }
+
+    /// Prints output, pausing at `--More--` every screen.
+    fn print(&mut self, text: &str) {
+        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let page = if self.length == 0 {
+            usize::MAX
+        } else {
+            self.length.saturating_sub(1).max(1)
+        };
+        if lines.len() <= page {
+            for l in lines {
+                self.write(&l);
+                self.newline();
+            }
+            return;
+        }
+        for l in &lines[..page] {
+            self.write(l);
+            self.newline();
+        }
+        self.more = lines[page..].to_vec();
+        self.write(MORE);
+    }
+
+    fn more_key(&mut self, b: u8) {
+        // Erase the --More-- marker.
+        let erase = format!(
+            "{}{}{}",
+            "\x08".repeat(MORE.len()),
+            " ".repeat(MORE.len()),
+            "\x08".repeat(MORE.len())
+        );
+        self.write(&erase);
+        let page = if self.length == 0 {
+            usize::MAX
+        } else {
+            self.length.saturating_sub(1).max(1)
+        };
+        let take = match b {
+            b' ' => page,
+            b'\r' | b'\n' => 1,
+            _ => {
+                self.more.clear();
+                self.prompt();
+                return;
+            }
+        };
+        let n = take.min(self.more.len());
+        let shown: Vec<String> = self.more.drain(..n).collect();
+        for l in shown {
+            self.write(&l);
+            self.newline();
+        }
+        if self.more.is_empty() {
+            self.prompt();
+        } else {
+            self.write(MORE);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The interactive shell, driven byte by byte as a terminal would.
+
+use ironconf_device::shell::Shell;
+use ironconf_device::{Device, Profile};
+
+fn device(startup: &str) -> ((), Device) {
+    ((), Device::in_memory(Profile::default(), startup).0)
+}
+
+/// Types `keys`, returns what the terminal shows (backspaces kept).
+fn type_keys(shell: &mut Shell, keys: &str) -> String {
+    shell.input(keys.as_bytes());
+    String::from_utf8_lossy(&shell.take_output()).replace("\r\n", "\n")
+}
+
+const BASE: &str = "hostname R1\nusername admin privilege 15 secret 0 pw\n";
+
+#[test]
+fn prompts_follow_privilege_and_mode() {
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev.clone(), "admin", 15);
+    assert_eq!(type_keys(&mut sh, ""), "R1#");
+    let out = type_keys(&mut sh, "conf t\r");
+    assert!(out.contains("Enter configuration commands"), "{out:?}");
+    assert!(out.ends_with("R1(config)#"), "{out:?}");
+    let out = type_keys(&mut sh, "interface Loopback5\r");
+    assert!(out.ends_with("R1(config-if)#"), "{out:?}");
+    let out = type_keys(&mut sh, "description from shell\r");
+    assert!(out.ends_with("R1(config-if)#"), "{out:?}");
+    let out = type_keys(&mut sh, "end\r");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    // The change is in running-config, seen by every other session.
+    let mut other = Shell::new(dev, "admin", 15);
+    type_keys(&mut other, "terminal length 0\r");
+    let running = type_keys(&mut other, "show running-config\r");
+    assert!(
+        running.contains("interface Loopback5\n description from shell\n"),
+        "{running}"
+    );
+    let out = type_keys(&mut sh, "hostname R9\r");
+    assert!(
+        out.contains("% Invalid input detected at '^' marker."),
+        "{out:?}"
+    );
+    let out = type_keys(&mut sh, "exit\r");
+    assert!(sh.is_closed(), "{out:?}");
+}
+
+#[test]
+fn config_errors_print_ios_messages_and_keep_the_mode() {
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "configure terminal\r");
+    let out = type_keys(&mut sh, "netconf max-sessions 99\r");
+    assert!(out.contains('^'), "{out:?}");
+    assert!(
+        out.contains("% Invalid input detected at '^' marker."),
+        "{out:?}"
+    );
+    assert!(out.ends_with("R1(config)#"), "{out:?}");
+    // Ctrl-Z leaves configuration mode from anywhere.
+    type_keys(&mut sh, "line vty 0 4\r");
+    let out = type_keys(&mut sh, "\x1a");
+    assert!(out.ends_with("R1#"), "{out:?}");
+}
+
+#[test]
+fn enable_needs_the_enable_secret() {
+    let (_d, dev) =
+        device("hostname R1\nenable secret 0 letmein\nusername op privilege 1 secret 0 pw\n");
+    let mut sh = Shell::new(dev.clone(), "op", 1);
+    assert_eq!(type_keys(&mut sh, ""), "R1>");
+    let out = type_keys(&mut sh, "configure terminal\r");
+    assert!(out.contains("% Invalid input"), "{out:?}");
+    let out = type_keys(&mut sh, "enable\r");
+    assert!(out.ends_with("Password: "), "{out:?}");
+    // The password is not echoed.
+    let out = type_keys(&mut sh, "wrong\r");
+    assert!(!out.contains("wrong"), "{out:?}");
+    assert!(out.contains("% Bad secrets"), "{out:?}");
+    assert!(out.ends_with("R1>"), "{out:?}");
+    type_keys(&mut sh, "enable\r");
+    let out = type_keys(&mut sh, "letmein\r");
+    assert!(!out.contains("letmein"), "{out:?}");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    let out = type_keys(&mut sh, "disable\r");
+    assert!(out.ends_with("R1>"), "{out:?}");
+
+    // Without an enable secret a vty user cannot raise privilege.
+    let (_d2, dev2) = device(BASE);
+    let mut sh = Shell::new(dev2, "op", 1);
+    type_keys(&mut sh, "");
+    let out = type_keys(&mut sh, "enable\r");
+    assert!(out.contains("% No password set"), "{out:?}");
+}
+
+#[test]
+fn line_editing_history_help_and_completion() {
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "");
+    // Backspace and Ctrl-U edit the line before it is run.
+    type_keys(&mut sh, "show clockx\x7f");
+    let out = type_keys(&mut sh, "\r");
+    assert!(!out.contains("% Invalid"), "{out:?}");
+    type_keys(&mut sh, "garbage\x15");
+    let out = type_keys(&mut sh, "show privilege\r");
+    assert!(out.contains("Current privilege level is 15"), "{out:?}");
+    // Up arrow recalls the last command.
+    let out = type_keys(&mut sh, "\x1b[A");
+    assert!(out.ends_with("show privilege"), "{out:?}");
+    let out = type_keys(&mut sh, "\r");
+    assert!(out.contains("Current privilege level is 15"), "{out:?}");
+    // ? lists what may follow and reprints the line.
+    let out = type_keys(&mut sh, "show ?");
+    assert!(out.contains("running-config"), "{out:?}");
+    assert!(out.ends_with("R1#show "), "{out:?}");
+    type_keys(&mut sh, "\x15");
+    // Tab completes a unique keyword.
+    let out = type_keys(&mut sh, "show privi\t");
+    assert!(out.ends_with("lege "), "{out:?}");
+    let out = type_keys(&mut sh, "\r");
+    assert!(out.contains("Current privilege level is 15"), "{out:?}");
+    // An over-long line is refused key by key, not buffered without bound.
+    let long = "x".repeat(10_000);
+    let out = type_keys(&mut sh, &long);
+    assert!(out.contains('\x07'), "bell expected");
+    let out = type_keys(&mut sh, "\x03");
+    assert!(out.ends_with("R1#"), "{out:?}");
+}
+
+#[test]
+fn long_output_pages_at_more() {
+    let mut startup = String::from(BASE);
+    for i in 0..60 {
+        startup.push_str(&format!("interface Loopback{i}\n description d{i}\n"));
+    }
+    let (_d, dev) = device(&startup);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "");
+    let out = type_keys(&mut sh, "show running-config\r");
+    assert!(out.ends_with(" --More-- "), "{out:?}");
+    assert!(!out.contains("Loopback59"), "{out:?}");
+    // Space shows the next page; q stops and returns to the prompt.
+    let out = type_keys(&mut sh, " ");
+    assert!(out.contains("Loopback"), "{out:?}");
+    let out = type_keys(&mut sh, "q");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    // terminal length 0 turns paging off.
+    type_keys(&mut sh, "terminal length 0\r");
+    let out = type_keys(&mut sh, "show running-config\r");
+    assert!(out.contains("Loopback59"), "{out:?}");
+    assert!(!out.contains("--More--"), "{out:?}");
+    assert!(out.ends_with("R1#"), "{out:?}");
+}
