@@ -675,3 +675,36 @@ fn exec_channel_runs_one_command() {
         "{out}"
     );
 }
+
+#[test]
+fn interactive_shell_configures_the_device() {
+    let dev = start(BASE);
+    let key: PathBuf = dev.dir.path().join("id");
+    let mut cmd = Command::new("ssh");
+    cmd.args(["-tt", "-p", &dev.port.to_string(), "-i"])
+        .arg(&key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "admin@127.0.0.1",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let (out, status) = run_ssh(
+        cmd,
+        "terminal length 0\rconf t\rinterface Loopback7\rdescription via-shell\rend\r\
+         show running-config | include via-shell\rexit\r",
+    );
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("ssh-test(config)#"), "{out}");
+    assert!(out.contains("ssh-test(config-if)#"), "{out}");
+    assert!(out.contains("\r\n description via-shell\r\n"), "{out}");
+    // The change is in running-config for NETCONF too.
+    let (out, _) = exec(&dev, "show running-config interface Loopback7");
+    assert!(out.contains("description via-shell"), "{out}");
+}

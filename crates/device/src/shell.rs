@@ -80,6 +80,12 @@ impl Shell {
         s
     }
 
+    /// Screen length from the terminal (the SSH pty's rows), as
+    /// `terminal length` would set it; 0 turns paging off.
+    pub fn set_length(&mut self, rows: usize) {
+        self.length = rows;
+    }
+
     /// Output to send.
     pub fn take_output(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)

@@ -90,6 +90,7 @@ impl Connection {
             authed: authed.clone(),
             ticket: Some(ticket),
             channels: HashMap::new(),
+            rows: HashMap::new(),
             kill: kill.clone(),
         };
         let stream = Killable::new(tcp, kill.clone());
@@ -158,6 +159,8 @@ pub(crate) struct Handler {
     authed: Arc<AtomicBool>,
     ticket: Option<Ticket>,
     channels: HashMap<ChannelId, Channel<Msg>>,
+    /// Screen rows from each channel's pty request.
+    rows: HashMap<ChannelId, u32>,
     kill: CancellationToken,
 }
 
@@ -419,12 +422,47 @@ impl russh::server::Handler for Handler {
         Ok(())
     }
 
+    async fn pty_request(
+        &mut self,
+        id: ChannelId,
+        _term: &str,
+        _cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(russh::Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.channels.contains_key(&id) {
+            self.rows.insert(id, rows);
+            session.channel_success(id)?;
+        } else {
+            session.channel_failure(id)?;
+        }
+        Ok(())
+    }
+
     async fn shell_request(
         &mut self,
         id: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        session.channel_failure(id)?;
+        // `ssh host`: the IOS CLI.
+        let Some(channel) = self.channels.remove(&id) else {
+            session.channel_failure(id)?;
+            return Ok(());
+        };
+        session.channel_success(id)?;
+        let rows = self.rows.remove(&id).filter(|r| *r > 0);
+        tracing::info!(peer = %self.peer, "shell started");
+        tokio::spawn(crate::shell::run(
+            self.device.clone(),
+            channel,
+            self.user.clone().unwrap_or_default(),
+            self.privilege,
+            rows,
+            self.kill.child_token(),
+        ));
         Ok(())
     }
 }

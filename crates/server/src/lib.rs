@@ -9,6 +9,7 @@ mod hostkeys;
 mod killable;
 mod netconf;
 mod pending;
+mod shell;
 
 use std::sync::Arc;
 

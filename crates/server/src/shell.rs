@@ -1,0 +1,82 @@
+//! The interactive CLI on an SSH `shell` channel: keys in, screen out,
+//! through the device's sans-I/O shell.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ironconf_device::Device;
+use ironconf_device::shell::Shell;
+use russh::server::Msg;
+use russh::{Channel, ChannelMsg};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Keystrokes buffered while output is being written; a peer pasting
+/// more than this without reading its screen is disconnected.
+const MAX_QUEUED: usize = 1024 * 1024;
+
+pub(crate) async fn run(
+    device: Device,
+    channel: Channel<Msg>,
+    user: String,
+    privilege: u8,
+    rows: Option<u32>,
+    kill: CancellationToken,
+) {
+    let mut shell = Shell::new(device, &user, privilege);
+    if let Some(rows) = rows {
+        shell.set_length(rows as usize);
+    }
+    let (mut read, write) = channel.split();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Option<bytes::Bytes>>();
+    let queued = Arc::new(AtomicUsize::new(0));
+    // Inbound is drained by its own task so a full outbound window never
+    // stalls the connection's reader.
+    let reader = {
+        let queued = queued.clone();
+        let kill = kill.clone();
+        tokio::spawn(async move {
+            while let Some(msg) = read.wait().await {
+                match msg {
+                    ChannelMsg::Data { data } => {
+                        if queued.fetch_add(data.len(), Ordering::SeqCst) + data.len() > MAX_QUEUED
+                        {
+                            kill.cancel();
+                        }
+                        if tx.send(Some(data)).is_err() {
+                            break;
+                        }
+                    }
+                    ChannelMsg::Eof | ChannelMsg::Close => break,
+                    _ => {}
+                }
+            }
+            let _ = tx.send(None);
+        })
+    };
+    loop {
+        let out = shell.take_output();
+        if !out.is_empty() && write.data_bytes(bytes::Bytes::from(out)).await.is_err() {
+            break;
+        }
+        if shell.is_closed() {
+            break;
+        }
+        let input = tokio::select! {
+            input = rx.recv() => input,
+            _ = kill.cancelled() => break,
+        };
+        match input {
+            Some(Some(data)) => {
+                queued.fetch_sub(data.len(), Ordering::SeqCst);
+                shell.input(&data);
+            }
+            _ => break,
+        }
+    }
+    reader.abort();
+    let _ = write.exit_status(0).await;
+    let _ = write.eof().await;
+    let _ = write.close().await;
+    tracing::info!(%user, "shell ended");
+}
