@@ -676,9 +676,8 @@ fn exec_channel_runs_one_command() {
     );
 }
 
-#[test]
-fn interactive_shell_configures_the_device() {
-    let dev = start(BASE);
+/// `ssh -tt`: an interactive session typing `keys`; returns the screen.
+fn shell(dev: &Device, user: &str, keys: &str) -> (String, Option<i32>) {
     let key: PathBuf = dev.dir.path().join("id");
     let mut cmd = Command::new("ssh");
     cmd.args(["-tt", "-p", &dev.port.to_string(), "-i"])
@@ -690,21 +689,108 @@ fn interactive_shell_configures_the_device() {
             "UserKnownHostsFile=/dev/null",
             "-o",
             "LogLevel=ERROR",
-            "admin@127.0.0.1",
+            &format!("{user}@127.0.0.1"),
         ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let (out, status) = run_ssh(
-        cmd,
-        "terminal length 0\rconf t\rinterface Loopback7\rdescription via-shell\rend\r\
-         show running-config | include via-shell\rexit\r",
+    run_ssh(cmd, keys)
+}
+
+#[test]
+fn interactive_shell_configures_the_device() {
+    let dev = start(BASE);
+    // Abbreviations, a typo fixed with backspace, `?`, Tab and Ctrl-Z.
+    let (out, status) = shell(
+        &dev,
+        "admin",
+        "terminal length 0\rconf t\rint lo7\rdescrx\x7fiption via-shell\r\x1a\
+         show run int lo7\rshow netconf ?\x15sh privi\t\rexit\r",
     );
     assert_eq!(status, Some(0), "{out}");
     assert!(out.contains("ssh-test(config)#"), "{out}");
     assert!(out.contains("ssh-test(config-if)#"), "{out}");
     assert!(out.contains("\r\n description via-shell\r\n"), "{out}");
-    // The change is in running-config for NETCONF too.
+    assert!(out.contains("  counters"), "{out}");
+    assert!(out.contains("Current privilege level is 15"), "{out}");
+    // The change is in running-config for every other session.
     let (out, _) = exec(&dev, "show running-config interface Loopback7");
     assert!(out.contains("description via-shell"), "{out}");
+    // A privilege-1 user is in user EXEC and cannot configure.
+    let (out, _) = shell(&dev, "low", "configure terminal\rexit\r");
+    assert!(out.contains("ssh-test>"), "{out}");
+    assert!(
+        out.contains("% Invalid input detected at '^' marker."),
+        "{out}"
+    );
+}
+
+#[test]
+fn seed_configuration_tasks_in_the_shell_then_seen_over_netconf() {
+    let dev = start(BASE);
+    let (out, status) = shell(
+        &dev,
+        "admin",
+        "terminal length 0\rconfigure terminal\rhostname walk\rip ssh time-out 120\r\
+         ip ssh version 2\raccess-list 1 permit 127.0.0.1\rnetconf ssh acl 1\r\
+         netconf lock-time 60\rnetconf max-sessions 5\rnetconf max-message 2345\rend\r\
+         show ip ssh\rexit\r",
+    );
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("walk(config)#"), "{out}");
+    assert!(out.contains("walk#show ip ssh"), "{out}");
+    assert!(
+        out.contains("Authentication timeout: 120 secs; Authentication retries: 3"),
+        "{out}"
+    );
+    // A NETCONF client (admitted by access-list 1) sees every setting.
+    let (out, _) = ssh(
+        &dev,
+        "admin",
+        &[],
+        &format!(
+            "{HELLO}{}{}{}",
+            rpc(
+                1,
+                "<get-config><source><running/></source><filter><config-format-text-cmd>\
+                 <text-filter-spec>| include ^hostname|^netconf|^ip ssh|^access-list\
+                 </text-filter-spec></config-format-text-cmd></filter></get-config>"
+            ),
+            rpc(
+                2,
+                "<get><filter><oper-data-format-text-block><show>ip ssh</show>\
+                 </oper-data-format-text-block></filter></get>"
+            ),
+            rpc(3, "<close-session/>")
+        ),
+    );
+    for line in [
+        "hostname walk",
+        // 120 s is the default, so running-config omits it; show ip ssh has it.
+        "Authentication timeout: 120 secs",
+        "access-list 1 permit 127.0.0.1",
+        "netconf ssh acl 1",
+        "netconf lock-time 60",
+        "netconf max-sessions 5",
+        "netconf max-message 2345",
+    ] {
+        assert!(out.contains(line), "{line} missing: {out}");
+    }
+}
+
+#[test]
+fn exec_timeout_ends_an_idle_shell() {
+    let dev = start(&BASE.replace(
+        "line vty 0 15\n login local\n",
+        "line vty 0 15\n exec-timeout 0 1\n login local\n",
+    ));
+    // stdin stays open (run_ssh holds it for 20 s); the device closes first.
+    let start = Instant::now();
+    let (out, status) = shell(&dev, "admin", "");
+    assert!(out.contains("ssh-test#"), "{out}");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "not closed by exec-timeout"
+    );
 }

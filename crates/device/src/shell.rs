@@ -86,6 +86,11 @@ impl Shell {
         self.length = rows;
     }
 
+    /// The device this shell configures.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
     /// Output to send.
     pub fn take_output(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)

@@ -418,6 +418,19 @@ impl Settings {
         }
     }
 
+    /// Idle time after which a vty's EXEC session ends: the first vty
+    /// block's `exec-timeout`, IOS's 10 minutes by default, `None` for
+    /// `exec-timeout 0 0` (never).
+    pub fn vty_exec_timeout(&self) -> Option<std::time::Duration> {
+        let (min, sec) = self
+            .vty
+            .first()
+            .and_then(|b| b.exec_timeout)
+            .unwrap_or((10, 0));
+        let total = u64::from(min) * 60 + u64::from(sec);
+        (total > 0).then(|| std::time::Duration::from_secs(total))
+    }
+
     /// Number of vty lines configured.
     pub fn vty_count(&self) -> u32 {
         self.vty.iter().map(|b| b.last - b.first + 1).sum()

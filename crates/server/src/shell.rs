@@ -62,9 +62,16 @@ pub(crate) async fn run(
         if shell.is_closed() {
             break;
         }
+        // `exec-timeout` on the vty lines, read each time so a change
+        // applies to open sessions.
+        let idle = shell.device().settings().vty_exec_timeout();
         let input = tokio::select! {
             input = rx.recv() => input,
             _ = kill.cancelled() => break,
+            _ = sleep_or_never(idle) => {
+                tracing::info!(%user, "exec-timeout expired");
+                break;
+            }
         };
         match input {
             Some(Some(data)) => {
@@ -79,4 +86,11 @@ pub(crate) async fn run(
     let _ = write.eof().await;
     let _ = write.close().await;
     tracing::info!(%user, "shell ended");
+}
+
+async fn sleep_or_never(limit: Option<std::time::Duration>) {
+    match limit {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
 }
