@@ -84,6 +84,10 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         ["show", "netconf", "counters"] => ExecOutput::ok(show_netconf_counters(device)),
         ["show", "netconf", "session"] => ExecOutput::ok(show_netconf_session(device)),
         ["show", "ip", "ssh"] => ExecOutput::ok(show_ip_ssh(device)),
+        ["show", "access-lists", name @ ..] => {
+            let text = device.state().running.render(cat, &[]);
+            ExecOutput::ok(show_access_lists(&text, name.first().copied()))
+        }
         ["clear", "netconf", "counters"] => {
             device.state().counters = Default::default();
             ExecOutput::ok(String::new())
@@ -302,4 +306,104 @@ fn show_ip_ssh(device: &Device) -> String {
         let _ = writeln!(out, "{}", chunk.iter().collect::<String>());
     }
     out
+}
+
+/// `show access-lists [NAME]`, from the access lists in running-config:
+/// numbered lists (`access-list N …`) numbered 10, 20, … as IOS shows
+/// them, named lists (`ip access-list standard|extended NAME`) with their
+/// own sequence numbers.
+pub fn show_access_lists(running: &str, only: Option<&str>) -> String {
+    // (name, extended, entries as (sequence, text)), in configuration order.
+    let mut lists: Vec<(String, bool, Vec<(u64, String)>)> = Vec::new();
+    let mut named: Option<usize> = None;
+    for line in running.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if !line.starts_with(' ') {
+            named = None;
+        }
+        match words.as_slice() {
+            ["access-list", n, rest @ ..] if !line.starts_with(' ') => {
+                let extended = n
+                    .parse::<u32>()
+                    .is_ok_and(|n| (100..200).contains(&n) || (2000..2700).contains(&n));
+                let i = match lists.iter().position(|(name, ..)| name == n) {
+                    Some(i) => i,
+                    None => {
+                        lists.push(((*n).to_owned(), extended, Vec::new()));
+                        lists.len() - 1
+                    }
+                };
+                // Remarks are configuration only; show omits them.
+                if rest.first().is_some_and(|a| *a == "permit" || *a == "deny") {
+                    let seq = (lists[i].2.len() as u64 + 1) * 10;
+                    lists[i].2.push((seq, ace_text(rest, extended)));
+                }
+            }
+            ["ip", "access-list", kind @ ("standard" | "extended"), name] => {
+                lists.push(((*name).to_owned(), *kind == "extended", Vec::new()));
+                named = Some(lists.len() - 1);
+            }
+            [first, ..] if line.starts_with(' ') => {
+                let Some(i) = named else { continue };
+                let (seq, rest) = match first.parse::<u64>() {
+                    Ok(n) => (n, &words[1..]),
+                    Err(_) => (
+                        lists[i].2.last().map_or(10, |(s, _)| (s / 10 + 1) * 10),
+                        &words[..],
+                    ),
+                };
+                if rest.first().is_some_and(|a| *a == "permit" || *a == "deny") {
+                    let extended = lists[i].1;
+                    lists[i].2.push((seq, ace_text(rest, extended)));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Numbered lists by number, then named lists by name.
+    lists.sort_by(|a, b| match (a.0.parse::<u32>(), b.0.parse::<u32>()) {
+        (Ok(x), Ok(y)) => x.cmp(&y),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        (Err(_), Err(_)) => a.0.cmp(&b.0),
+    });
+    let mut out = String::new();
+    for (name, extended, entries) in &lists {
+        if only.is_some_and(|o| o != name) {
+            continue;
+        }
+        let kind = if *extended { "Extended" } else { "Standard" };
+        out.push_str(&format!("{kind} IP access list {name}\n"));
+        for (seq, text) in entries {
+            out.push_str(&format!("    {seq} {text}\n"));
+        }
+    }
+    out
+}
+
+/// One entry as `show access-lists` prints it: standard entries spell out
+/// wildcard bits (`permit 10.0.0.0, wildcard bits 0.0.0.255`) and drop
+/// `host`; extended entries read as configured.
+fn ace_text(words: &[&str], extended: bool) -> String {
+    if extended {
+        return words.join(" ");
+    }
+    match words {
+        [action, "host", addr, rest @ ..] | [action, addr, "0.0.0.0", rest @ ..] => {
+            join_rest(&format!("{action} {addr}"), rest)
+        }
+        [action, "any", rest @ ..] => join_rest(&format!("{action} any"), rest),
+        [action, addr, wild, rest @ ..] if wild.parse::<std::net::Ipv4Addr>().is_ok() => {
+            join_rest(&format!("{action} {addr}, wildcard bits {wild}"), rest)
+        }
+        _ => words.join(" "),
+    }
+}
+
+fn join_rest(head: &str, rest: &[&str]) -> String {
+    if rest.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head} {}", rest.join(" "))
+    }
 }

@@ -153,3 +153,34 @@ fn long_output_pages_at_more() {
     assert!(!out.contains("--More--"), "{out:?}");
     assert!(out.ends_with("R1#"), "{out:?}");
 }
+
+#[test]
+fn show_access_lists_lists_numbered_and_named_lists() {
+    let (_d, dev) = device(&format!(
+        "{BASE}access-list 1 remark mgmt\naccess-list 1 permit 10.1.0.0 0.0.255.255\n\
+         access-list 1 permit host 127.0.0.1\naccess-list 1 deny any\n\
+         access-list 101 permit tcp any host 10.0.0.1 eq 22\n\
+         ip access-list standard MGMT\n permit 192.0.2.0 0.0.0.255\n 50 deny any\n"
+    ));
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "");
+    let out = type_keys(&mut sh, "show access-lists\r");
+    let expected = "show access-lists\n\
+        Standard IP access list 1\n\
+        \x20   10 permit 10.1.0.0, wildcard bits 0.0.255.255\n\
+        \x20   20 permit 127.0.0.1\n\
+        \x20   30 deny any\n\
+        Extended IP access list 101\n\
+        \x20   10 permit tcp any host 10.0.0.1 eq 22\n\
+        Standard IP access list MGMT\n\
+        \x20   10 permit 192.0.2.0, wildcard bits 0.0.0.255\n\
+        \x20   50 deny any\n\
+        R1#";
+    assert_eq!(out, expected);
+    let out = type_keys(&mut sh, "sh access-lists MGMT\r");
+    assert!(
+        out.starts_with("sh access-lists MGMT\nStandard IP access list MGMT\n"),
+        "{out:?}"
+    );
+    assert!(!out.contains("list 1\n"), "{out:?}");
+}
