@@ -308,13 +308,16 @@ fn show_ip_ssh(device: &Device) -> String {
     out
 }
 
+/// An entry as shown: sequence number and text.
+type Ace = (u64, String);
+
 /// `show access-lists [NAME]`, from the access lists in running-config:
 /// numbered lists (`access-list N …`) numbered 10, 20, … as IOS shows
 /// them, named lists (`ip access-list standard|extended NAME`) with their
 /// own sequence numbers.
 pub fn show_access_lists(running: &str, only: Option<&str>) -> String {
-    // (name, extended, entries as (sequence, text)), in configuration order.
-    let mut lists: Vec<(String, bool, Vec<(u64, String)>)> = Vec::new();
+    // (name, extended, entries), in configuration order.
+    let mut lists: Vec<(String, bool, Vec<Ace>)> = Vec::new();
     let mut named: Option<usize> = None;
     for line in running.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
