@@ -705,7 +705,7 @@ fn interactive_shell_configures_the_device() {
         &dev,
         "admin",
         "terminal length 0\rconf t\rint lo7\rdescrx\x7fiption via-shell\r\x1a\
-         show run int lo7\rshow netconf ?\x15sh privi\t\rexit\r",
+         show run int lo7\rshow netconf ?\x15sh privi\t\rshow users\rexit\r",
     );
     assert_eq!(status, Some(0), "{out}");
     assert!(out.contains("ssh-test(config)#"), "{out}");
@@ -713,6 +713,8 @@ fn interactive_shell_configures_the_device() {
     assert!(out.contains("\r\n description via-shell\r\n"), "{out}");
     assert!(out.contains("  counters"), "{out}");
     assert!(out.contains("Current privilege level is 15"), "{out}");
+    // The shell holds vty 0, marked as the caller's line.
+    assert!(out.contains("*  1 vty 0     admin      idle "), "{out}");
     // The change is in running-config for every other session.
     let (out, _) = exec(&dev, "show running-config interface Loopback7");
     assert!(out.contains("description via-shell"), "{out}");

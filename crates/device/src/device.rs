@@ -92,6 +92,42 @@ impl std::fmt::Debug for SessionEntry {
     }
 }
 
+/// Who holds a vty line.
+#[derive(Clone)]
+pub enum LineOwner {
+    /// A NETCONF session (by session id).
+    Netconf(u32),
+    /// An EXEC shell, ended by its kill switch.
+    Exec(KillSwitch),
+}
+
+/// A vty line in use.
+#[derive(Clone)]
+pub struct LineEntry {
+    /// The user.
+    pub user: String,
+    /// Where the session came from.
+    pub source: Option<IpAddr>,
+    /// Last input on the line (for the `Idle` column).
+    pub last_input: std::time::Instant,
+    /// The session on it.
+    pub owner: LineOwner,
+}
+
+impl std::fmt::Debug for LineEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineEntry")
+            .field("user", &self.user)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The line number IOS shows for `vty N` (the console is line 0).
+pub fn vty_line_number(vty: u32) -> u32 {
+    vty + 1
+}
+
 /// The mutable state of a device.
 #[derive(Debug)]
 pub struct State {
@@ -105,12 +141,20 @@ pub struct State {
     pub counters: Counters,
     /// Live NETCONF sessions by id.
     pub sessions: BTreeMap<u32, SessionEntry>,
+    /// vty lines in use, by vty number.
+    pub lines: BTreeMap<u32, LineEntry>,
     /// The last change to the running configuration.
     pub last_change: Option<ChangeRecord>,
     next_sequential: u32,
 }
 
 impl State {
+    fn free_vty(&self) -> u32 {
+        (0..)
+            .find(|n| !self.lines.contains_key(n))
+            .unwrap_or(u32::MAX)
+    }
+
     /// The `!` lines that head the configuration.
     pub fn config_header(&self) -> Vec<String> {
         match &self.last_change {
@@ -263,6 +307,7 @@ impl Device {
             locks: LockTable::new(Some(Duration::from_secs(10))),
             counters: Counters::default(),
             sessions: BTreeMap::new(),
+            lines: BTreeMap::new(),
             last_change: None,
             next_sequential: 0,
         };
@@ -378,6 +423,18 @@ impl Device {
                 kill,
             },
         );
+        // A NETCONF session holds a vty line, as on IOS; the session limit
+        // is already bounded by the vty count.
+        let vty = st.free_vty();
+        st.lines.insert(
+            vty,
+            LineEntry {
+                user: user.to_owned(),
+                source,
+                last_input: std::time::Instant::now(),
+                owner: LineOwner::Netconf(id),
+            },
+        );
         Some(id)
     }
 
@@ -385,7 +442,99 @@ impl Device {
     pub fn unregister_session(&self, id: u32) {
         let mut st = self.state();
         st.sessions.remove(&id);
+        st.lines
+            .retain(|_, l| !matches!(l.owner, LineOwner::Netconf(n) if n == id));
         st.locks.release_session(id);
+    }
+
+    /// Takes the lowest free vty line for an EXEC session; `None` when
+    /// every configured vty line is busy (IOS's default is `line vty 0 4`).
+    pub fn occupy_line(&self, user: &str, source: Option<IpAddr>, kill: KillSwitch) -> Option<u32> {
+        let mut st = self.state();
+        let count = match st.settings.current().vty_count() {
+            0 => 5,
+            n => n,
+        };
+        let vty = st.free_vty();
+        if vty >= count {
+            return None;
+        }
+        st.lines.insert(
+            vty,
+            LineEntry {
+                user: user.to_owned(),
+                source,
+                last_input: std::time::Instant::now(),
+                owner: LineOwner::Exec(kill),
+            },
+        );
+        Some(vty)
+    }
+
+    /// Frees an EXEC session's line.
+    pub fn release_line(&self, vty: u32) {
+        self.state().lines.remove(&vty);
+    }
+
+    /// Notes input on a line.
+    pub fn touch_line(&self, vty: u32) {
+        if let Some(l) = self.state().lines.get_mut(&vty) {
+            l.last_input = std::time::Instant::now();
+        }
+    }
+
+    /// `clear line N`: ends the session on line N; false if it is free.
+    pub fn clear_line(&self, line: u32) -> bool {
+        let owner = {
+            let st = self.state();
+            st.lines
+                .iter()
+                .find(|(vty, _)| vty_line_number(**vty) == line)
+                .map(|(_, l)| l.owner.clone())
+        };
+        match owner {
+            Some(LineOwner::Netconf(id)) => self.kill_session(id),
+            Some(LineOwner::Exec(kill)) => {
+                kill();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `reload`: running-config from startup-config again (empty when there
+    /// is none), locks released, every session on every line ended.
+    pub fn reload(&self) {
+        let text = self.startup_text().unwrap_or_default();
+        let cat = &self.shared.catalogue;
+        let (running, unknown) = load(cat, &text);
+        for u in &unknown {
+            tracing::warn!(line = u.index + 1, text = %u.line.trim(), "startup-config: {}", u.message());
+        }
+        let kills: Vec<KillSwitch> = {
+            let mut st = self.state();
+            st.running = running;
+            st.last_change = None;
+            st.settings_changed(cat);
+            let mut kills: Vec<KillSwitch> = st
+                .sessions
+                .values()
+                .filter_map(|s| s.kill.clone())
+                .collect();
+            kills.extend(st.lines.values().filter_map(|l| match &l.owner {
+                LineOwner::Exec(k) => Some(k.clone()),
+                LineOwner::Netconf(_) => None,
+            }));
+            let ids: Vec<u32> = st.sessions.keys().copied().collect();
+            for id in ids {
+                st.locks.release_session(id);
+            }
+            kills
+        };
+        tracing::info!(sessions = kills.len(), "reload");
+        for k in kills {
+            k();
+        }
     }
 
     /// Tears down every NETCONF session but `except` when `netconf ssh` is

@@ -21,6 +21,8 @@ pub struct ExecCaller {
     pub user: String,
     /// Privilege level.
     pub privilege: u8,
+    /// The caller's vty line, if it holds one.
+    pub line: Option<u32>,
 }
 
 /// A command's output.
@@ -84,6 +86,18 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         ["show", "netconf", "counters"] => ExecOutput::ok(show_netconf_counters(device)),
         ["show", "netconf", "session"] => ExecOutput::ok(show_netconf_session(device)),
         ["show", "ip", "ssh"] => ExecOutput::ok(show_ip_ssh(device)),
+        ["show", "users"] => ExecOutput::ok(show_users(device, caller)),
+        ["clear", "line", n] => {
+            if let Ok(n) = n.parse::<u32>() {
+                device.clear_line(n);
+            }
+            ExecOutput::ok("[confirm]\n [OK]\n".into())
+        }
+        ["reload"] => {
+            // The confirmation is answered with its default.
+            device.reload();
+            ExecOutput::ok("Proceed with reload? [confirm]\n".into())
+        }
         ["show", "access-lists", name @ ..] => {
             let text = device.state().running.render(cat, &[]);
             ExecOutput::ok(show_access_lists(&text, name.first().copied()))
@@ -409,4 +423,28 @@ fn join_rest(head: &str, rest: &[&str]) -> String {
     } else {
         format!("{head} {}", rest.join(" "))
     }
+}
+
+/// `show users`: every vty line in use, the caller's marked `*`.
+fn show_users(device: &Device, caller: &ExecCaller) -> String {
+    let mut out =
+        String::from("    Line       User       Host(s)              Idle       Location\n");
+    let st = device.state();
+    for (vty, l) in &st.lines {
+        let own = caller.line == Some(*vty)
+            || matches!(l.owner, crate::device::LineOwner::Netconf(id) if Some(id) == caller.session);
+        let mark = if own { '*' } else { ' ' };
+        let idle = l.last_input.elapsed().as_secs();
+        let idle = format!("{:02}:{:02}:{:02}", idle / 3600, idle / 60 % 60, idle % 60);
+        let location = l.source.map(|a| a.to_string()).unwrap_or_default();
+        out.push_str(&format!(
+            "{mark}{:>3} {:<9} {:<10} {:<20} {idle} {location}\n",
+            crate::device::vty_line_number(*vty),
+            format!("vty {vty}"),
+            l.user,
+            "idle",
+        ));
+    }
+    out.push_str("\n  Interface    User               Mode         Idle     Peer Address\n\n");
+    out
 }

@@ -10,6 +10,9 @@ pub mod ops;
 pub mod profile;
 pub mod shell;
 
-pub use device::{BootReport, Counters, Device, DeviceError, KillSwitch, STARTUP_CONFIG};
+pub use device::{
+    BootReport, Counters, Device, DeviceError, KillSwitch, LineEntry, LineOwner, STARTUP_CONFIG,
+    vty_line_number,
+};
 pub use netconf::NetconfHandler;
 pub use profile::{Profile, TextEol};

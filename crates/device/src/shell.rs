@@ -49,6 +49,8 @@ pub struct Shell {
     more: Vec<String>,
     /// Reading the `enable` password (no echo).
     password: bool,
+    /// The vty line this shell holds.
+    vty: Option<u32>,
 }
 
 const MORE: &str = " --More-- ";
@@ -75,6 +77,7 @@ impl Shell {
             length: 24,
             more: Vec::new(),
             password: false,
+            vty: None,
         };
         s.prompt();
         s
@@ -84,6 +87,11 @@ impl Shell {
     /// `terminal length` would set it; 0 turns paging off.
     pub fn set_length(&mut self, rows: usize) {
         self.length = rows;
+    }
+
+    /// Records the vty line the session holds (`show users` marks it).
+    pub fn set_vty(&mut self, vty: u32) {
+        self.vty = Some(vty);
     }
 
     /// The device this shell configures.
@@ -500,6 +508,7 @@ impl Shell {
                     session: None,
                     user: self.user.clone(),
                     privilege: self.privilege,
+                    line: self.vty,
                 };
                 let out = exec::run(&self.device, &caller, text);
                 // The caret line goes under the typed text, after the prompt.
@@ -554,6 +563,7 @@ impl Shell {
                     session: None,
                     user: self.user.clone(),
                     privilege: self.privilege,
+                    line: self.vty,
                 };
                 exec::run(&self.device, &caller, &cmd).text
             }

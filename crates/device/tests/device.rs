@@ -444,6 +444,7 @@ fn show_netconf_counters_has_the_ios_layout() {
         session: None,
         user: "admin".into(),
         privilege: 15,
+        line: None,
     };
     let out = ironconf_device::exec::run(&device, &caller, "sh netconf counters");
     assert!(out.ok);
@@ -466,6 +467,7 @@ fn show_netconf_counters_has_the_ios_layout() {
         session: None,
         user: "v".into(),
         privilege: 1,
+        line: None,
     };
     let out = ironconf_device::exec::run(&device, &low, "show netconf counters");
     assert!(

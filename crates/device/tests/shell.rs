@@ -184,3 +184,64 @@ fn show_access_lists_lists_numbered_and_named_lists() {
     );
     assert!(!out.contains("list 1\n"), "{out:?}");
 }
+
+#[test]
+fn vty_lines_show_users_clear_line_and_reload() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join(ironconf_device::STARTUP_CONFIG),
+        format!("{BASE}line vty 0 1\n login local\n"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (dev, _) = ironconf_device::Device::open(Profile::default(), dir.path())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let netconf_killed = Arc::new(AtomicBool::new(false));
+    let k = netconf_killed.clone();
+    let id = dev.register_session(
+        "admin",
+        15,
+        "127.0.0.9".parse().ok(),
+        Some(Arc::new(move || k.store(true, Ordering::SeqCst))),
+    );
+    let shell_killed = Arc::new(AtomicBool::new(false));
+    let k = shell_killed.clone();
+    let vty = dev.occupy_line(
+        "admin",
+        "127.0.0.2".parse().ok(),
+        Arc::new(move || k.store(true, Ordering::SeqCst)),
+    );
+    assert_eq!(vty, Some(1));
+    // Both lines of `line vty 0 1` are taken: a third EXEC session is refused.
+    assert_eq!(dev.occupy_line("x", None, Arc::new(|| {})), None);
+    let mut sh = Shell::new(dev.clone(), "admin", 15);
+    sh.set_vty(1);
+    type_keys(&mut sh, "");
+    let out = type_keys(&mut sh, "show users\r");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[1],
+        "    Line       User       Host(s)              Idle       Location"
+    );
+    assert!(
+        lines[2].starts_with("   1 vty 0     admin      idle                 00:00:0"),
+        "{out}"
+    );
+    assert!(lines[2].ends_with(" 127.0.0.9"), "{out}");
+    assert!(lines[3].starts_with("*  2 vty 1     admin "), "{out}");
+    // clear line ends the NETCONF session on line 1.
+    let out = type_keys(&mut sh, "clear line 1\r");
+    assert!(out.contains("[OK]"), "{out}");
+    assert!(netconf_killed.load(Ordering::SeqCst));
+    assert!(!shell_killed.load(Ordering::SeqCst));
+    dev.unregister_session(id);
+    // reload: running-config is startup-config again, every session ends.
+    type_keys(&mut sh, "conf t\rhostname CHANGED\rend\r");
+    let out = type_keys(&mut sh, "reload\r");
+    assert!(out.contains("Proceed with reload? [confirm]"), "{out}");
+    assert!(shell_killed.load(Ordering::SeqCst));
+    assert_eq!(dev.settings().hostname, "R1");
+    dev.release_line(1);
+    assert!(dev.state().lines.is_empty());
+}

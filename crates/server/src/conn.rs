@@ -400,6 +400,7 @@ impl russh::server::Handler for Handler {
             session: None,
             user: self.user.clone().unwrap_or_default(),
             privilege: self.privilege,
+            line: None,
         };
         let device = self.device.clone();
         tokio::spawn(async move {
@@ -461,6 +462,7 @@ impl russh::server::Handler for Handler {
             self.user.clone().unwrap_or_default(),
             self.privilege,
             rows,
+            Some(self.peer.ip()),
             self.kill.child_token(),
         ));
         Ok(())

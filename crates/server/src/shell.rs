@@ -21,9 +21,23 @@ pub(crate) async fn run(
     user: String,
     privilege: u8,
     rows: Option<u32>,
+    source: Option<std::net::IpAddr>,
     kill: CancellationToken,
 ) {
-    let mut shell = Shell::new(device, &user, privilege);
+    let switch: ironconf_device::KillSwitch = {
+        let kill = kill.clone();
+        Arc::new(move || kill.cancel())
+    };
+    let Some(vty) = device.occupy_line(&user, source, switch) else {
+        tracing::info!(%user, "no free vty line");
+        let _ = channel.data(&b"% All vty lines are in use\r\n"[..]).await;
+        let _ = channel.exit_status(1).await;
+        let _ = channel.eof().await;
+        let _ = channel.close().await;
+        return;
+    };
+    let mut shell = Shell::new(device.clone(), &user, privilege);
+    shell.set_vty(vty);
     if let Some(rows) = rows {
         shell.set_length(rows as usize);
     }
@@ -76,12 +90,14 @@ pub(crate) async fn run(
         match input {
             Some(Some(data)) => {
                 queued.fetch_sub(data.len(), Ordering::SeqCst);
+                device.touch_line(vty);
                 shell.input(&data);
             }
             _ => break,
         }
     }
     reader.abort();
+    device.release_line(vty);
     let _ = write.exit_status(0).await;
     let _ = write.eof().await;
     let _ = write.close().await;

@@ -30,6 +30,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
             session: Some(ctx.caller.session),
             user: ctx.caller.user.clone(),
             privilege: ctx.caller.privilege,
+            line: None,
         };
         let eol = ctx.device.profile().text_eol.as_str();
         let w = &mut reply.writer;
