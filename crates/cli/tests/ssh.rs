@@ -796,3 +796,66 @@ fn exec_timeout_ends_an_idle_shell() {
         "not closed by exec-timeout"
     );
 }
+
+#[test]
+fn crypto_key_zeroize_and_generate_rsa() {
+    let dev = start(BASE);
+    let (out, status) = exec(&dev, "crypto key zeroize rsa");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("% All keys will be removed."), "{out}");
+    let (out, _) = exec(&dev, "show ip ssh");
+    assert!(out.starts_with("SSH Disabled - version 1.99\r\n"), "{out}");
+    assert!(
+        out.contains("%Please create RSA keys to enable SSH"),
+        "{out}"
+    );
+    // Too small for SSH version 2: a clear error, no key.
+    let (out, status) = exec(&dev, "crypto key generate rsa modulus 512");
+    assert_eq!(status, Some(1), "{out}");
+    assert!(out.contains("% Key modulus 512 is not supported"), "{out}");
+    let (out, status) = exec(&dev, "crypto key generate rsa general-keys modulus 1024");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(
+        out.starts_with("The name for the keys will be: ssh-test.example.net\r\n"),
+        "{out}"
+    );
+    assert!(out.contains("% Generating 1024 bit RSA keys"), "{out}");
+    assert!(out.contains("[OK] (elapsed time was"), "{out}");
+    let (out, _) = exec(&dev, "show ip ssh");
+    assert!(out.starts_with("SSH Enabled - version 1.99\r\n"), "{out}");
+    // A new connection is offered the new RSA host key.
+    let key: PathBuf = dev.dir.path().join("id");
+    let mut cmd = Command::new("ssh");
+    cmd.args(["-p", &dev.port.to_string(), "-i"])
+        .arg(&key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "HostKeyAlgorithms=rsa-sha2-256",
+            "admin@127.0.0.1",
+            "show privilege",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let (out, status) = wait_output(cmd.spawn().unwrap(), Duration::from_secs(30));
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("Current privilege level is 15"), "{out}");
+    // Generating again replaces the pair, saying so.
+    let (out, _) = exec(&dev, "crypto key generate rsa modulus 1024");
+    assert!(
+        out.contains("% You already have RSA keys defined named ssh-test.example.net."),
+        "{out}"
+    );
+    let (out, status) = exec(&dev, "crypto key zeroize rsa nosuch");
+    assert_eq!(status, Some(1), "{out}");
+    assert!(
+        out.contains("% RSA keypair nosuch is not present."),
+        "{out}"
+    );
+}

@@ -187,7 +187,20 @@ pub enum DeviceError {
     },
 }
 
+/// Where the device's RSA keys are made and destroyed: the SSH layer
+/// supplies it (`crypto key generate rsa`, `crypto key zeroize rsa`).
+pub trait KeyStore: Send + Sync {
+    /// Generates (or replaces) the RSA key pair named `label`.
+    fn generate_rsa(&self, label: &str, bits: usize) -> Result<(), String>;
+    /// Removes the key pair named `label`, or every RSA key pair; returns
+    /// how many were removed.
+    fn zeroize_rsa(&self, label: Option<&str>) -> Result<usize, String>;
+    /// Labels of the RSA key pairs present.
+    fn rsa_labels(&self) -> Vec<String>;
+}
+
 struct Shared {
+    keys: Mutex<Option<Arc<dyn KeyStore>>>,
     started: std::time::Instant,
     catalogue: Catalogue,
     profile: Profile,
@@ -314,6 +327,7 @@ impl Device {
         state.settings_changed(&catalogue);
         Device {
             shared: Arc::new(Shared {
+                keys: Mutex::new(None),
                 started: std::time::Instant::now(),
                 catalogue,
                 profile,
@@ -354,6 +368,20 @@ impl Device {
         let text = fs::read_to_string(path).ok()?;
         let mut words = text.split_whitespace();
         Some(format!("{} {}", words.next()?, words.next()?))
+    }
+
+    /// Installs the store that makes and removes RSA keys.
+    pub fn set_key_store(&self, store: Arc<dyn KeyStore>) {
+        *self.shared.keys.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+    }
+
+    /// The RSA key store, if the device has one.
+    pub fn key_store(&self) -> Option<Arc<dyn KeyStore>> {
+        self.shared
+            .keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The state directory, if any.

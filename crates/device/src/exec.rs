@@ -86,6 +86,8 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         ["show", "netconf", "counters"] => ExecOutput::ok(show_netconf_counters(device)),
         ["show", "netconf", "session"] => ExecOutput::ok(show_netconf_session(device)),
         ["show", "ip", "ssh"] => ExecOutput::ok(show_ip_ssh(device)),
+        ["crypto", "key", "generate", "rsa", rest @ ..] => crypto_key_generate(device, rest),
+        ["crypto", "key", "zeroize", "rsa", rest @ ..] => crypto_key_zeroize(device, rest.first().copied()),
         ["show", "users"] => ExecOutput::ok(show_users(device, caller)),
         ["clear", "line", n] => {
             if let Ok(n) = n.parse::<u32>() {
@@ -447,4 +449,98 @@ fn show_users(device: &Device, caller: &ExecCaller) -> String {
     }
     out.push_str("\n  Interface    User               Mode         Idle     Peer Address\n\n");
     out
+}
+
+/// `crypto key generate rsa [general-keys|usage-keys] [label L] [modulus N]`.
+/// The modulus prompt is answered with its default (2048).
+fn crypto_key_generate(device: &Device, args: &[&str]) -> ExecOutput {
+    let after = |kw: &str| {
+        args.iter()
+            .position(|a| *a == kw)
+            .and_then(|i| args.get(i + 1))
+            .copied()
+    };
+    let settings = device.settings();
+    let label = match after("label") {
+        Some(l) => l.to_owned(),
+        None => match settings.rsa_key_label() {
+            Some(l) => l,
+            None => return ExecOutput::error("% Please define a domain-name first.\n".into()),
+        },
+    };
+    let Some(store) = device.key_store() else {
+        return ExecOutput::error("% Key generation is not available on this device\n".into());
+    };
+    let mut out = String::new();
+    if store.rsa_labels().iter().any(|l| *l == label) {
+        out.push_str(&format!(
+            "% You already have RSA keys defined named {label}.\n% They will be replaced.\n\n"
+        ));
+    }
+    out.push_str(&format!("The name for the keys will be: {label}\n"));
+    let bits = match after("modulus").and_then(|m| m.parse::<usize>().ok()) {
+        Some(b) => {
+            out.push_str(&format!("\n% The key modulus size is {b} bits\n"));
+            b
+        }
+        None => {
+            out.push_str(
+                "Choose the size of the key modulus in the range of 360 to 4096 for your\n  \
+                 General Purpose Keys. Choosing a key modulus greater than 512 may take\n  \
+                 a few minutes.\n\nHow many bits in the modulus [2048]: \n",
+            );
+            2048
+        }
+    };
+    // SSH version 2 needs a modulus of at least 1024 bits.
+    if bits < 1024 {
+        out.push_str(&format!(
+            "% Key modulus {bits} is not supported: use 1024 to 4096 bits for SSH version 2\n"
+        ));
+        return ExecOutput::error(out);
+    }
+    out.push_str(&format!(
+        "% Generating {bits} bit RSA keys, keys will be non-exportable...\n"
+    ));
+    let started = std::time::Instant::now();
+    match store.generate_rsa(&label, bits) {
+        Ok(()) => {
+            out.push_str(&format!(
+                "[OK] (elapsed time was {} seconds)\n",
+                started.elapsed().as_secs().max(1)
+            ));
+            ExecOutput::ok(out)
+        }
+        Err(e) => {
+            out.push_str(&format!("% Key generation failed: {e}\n"));
+            ExecOutput::error(out)
+        }
+    }
+}
+
+/// `crypto key zeroize rsa [LABEL]`; the confirmation is answered yes.
+fn crypto_key_zeroize(device: &Device, label: Option<&str>) -> ExecOutput {
+    let Some(store) = device.key_store() else {
+        return ExecOutput::error("% Key removal is not available on this device\n".into());
+    };
+    let mut out = match label {
+        Some(l) => {
+            if !store.rsa_labels().iter().any(|k| k == l) {
+                return ExecOutput::error(format!("% RSA keypair {l} is not present.\n"));
+            }
+            format!("% Keys to be removed are named '{l}'.\n")
+        }
+        None => "% All keys will be removed.\n".to_owned(),
+    };
+    out.push_str(
+        "% All router certs issued using these keys will also be removed.\n\
+         Do you really want to remove these keys? [yes/no]: yes\n",
+    );
+    match store.zeroize_rsa(label) {
+        Ok(_) => ExecOutput::ok(out),
+        Err(e) => {
+            out.push_str(&format!("% Key removal failed: {e}\n"));
+            ExecOutput::error(out)
+        }
+    }
 }

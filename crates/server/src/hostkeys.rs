@@ -152,6 +152,63 @@ impl HostKeys {
     }
 }
 
+impl ironconf_device::KeyStore for HostKeys {
+    fn generate_rsa(&self, label: &str, bits: usize) -> Result<(), String> {
+        HostKeys::generate_rsa(self, label, bits)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn zeroize_rsa(&self, label: Option<&str>) -> Result<usize, String> {
+        let labels = match label {
+            Some(l) => vec![l.to_owned()],
+            None => self.rsa_labels(),
+        };
+        let mut removed = 0;
+        for l in &labels {
+            let Some(path) = self.rsa_path(l) else {
+                continue;
+            };
+            let public = path.with_file_name(format!("{l}.pub"));
+            for p in [&path, &public] {
+                match fs::remove_file(p) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(format!("{}: {e}", p.display())),
+                }
+            }
+            // The removal must survive a crash like a write does.
+            if let Some(dir) = path.parent() {
+                fs::File::open(dir)
+                    .and_then(|d| d.sync_all())
+                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            self.rsa
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(l.clone(), None);
+            removed += 1;
+        }
+        Ok(removed)
+    }
+
+    fn rsa_labels(&self) -> Vec<String> {
+        let Some(dir) = &self.dir else {
+            return Vec::new();
+        };
+        let Ok(entries) = fs::read_dir(dir.join("keys").join("rsa")) else {
+            return Vec::new();
+        };
+        let mut labels: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.') && !n.ends_with(".pub"))
+            .collect();
+        labels.sort();
+        labels
+    }
+}
+
 fn key_err(path: &Path, message: String) -> HostKeyError {
     HostKeyError::Key {
         path: path.to_owned(),

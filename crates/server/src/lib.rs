@@ -64,6 +64,7 @@ pub async fn serve(
     shutdown: CancellationToken,
 ) -> Result<(), ServeError> {
     let keys = Arc::new(keys);
+    device.set_key_store(keys.clone());
     let unauthenticated = pending::Pending::new(limits.max_unauthenticated);
     let tracker = TaskTracker::new();
     let mut accepts = Vec::new();
