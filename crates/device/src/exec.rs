@@ -472,7 +472,7 @@ fn crypto_key_generate(device: &Device, args: &[&str]) -> ExecOutput {
         return ExecOutput::error("% Key generation is not available on this device\n".into());
     };
     let mut out = String::new();
-    if store.rsa_labels().iter().any(|l| *l == label) {
+    if store.rsa_labels().contains(&label) {
         out.push_str(&format!(
             "% You already have RSA keys defined named {label}.\n% They will be replaced.\n\n"
         ));
