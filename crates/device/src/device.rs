@@ -123,6 +123,21 @@ impl std::fmt::Debug for LineEntry {
     }
 }
 
+/// An authenticated SSH connection, as `show ssh` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshConnection {
+    /// Negotiated cipher, client to server (`IN`).
+    pub cipher_in: String,
+    /// Negotiated cipher, server to client (`OUT`).
+    pub cipher_out: String,
+    /// Negotiated MAC, client to server.
+    pub mac_in: String,
+    /// Negotiated MAC, server to client.
+    pub mac_out: String,
+    /// The user.
+    pub user: String,
+}
+
 /// The line number IOS shows for `vty N` (the console is line 0).
 pub fn vty_line_number(vty: u32) -> u32 {
     vty + 1
@@ -143,6 +158,8 @@ pub struct State {
     pub sessions: BTreeMap<u32, SessionEntry>,
     /// vty lines in use, by vty number.
     pub lines: BTreeMap<u32, LineEntry>,
+    /// Authenticated SSH connections by connection number.
+    pub ssh_connections: BTreeMap<u32, SshConnection>,
     /// The last change to the running configuration.
     pub last_change: Option<ChangeRecord>,
     next_sequential: u32,
@@ -321,6 +338,7 @@ impl Device {
             counters: Counters::default(),
             sessions: BTreeMap::new(),
             lines: BTreeMap::new(),
+            ssh_connections: BTreeMap::new(),
             last_change: None,
             next_sequential: 0,
         };
@@ -497,6 +515,22 @@ impl Device {
             },
         );
         Some(vty)
+    }
+
+    /// Records an authenticated SSH connection; returns its number (the
+    /// lowest free, from 0).
+    pub fn open_ssh_connection(&self, connection: SshConnection) -> u32 {
+        let mut st = self.state();
+        let n = (0..)
+            .find(|n| !st.ssh_connections.contains_key(n))
+            .unwrap_or(u32::MAX);
+        st.ssh_connections.insert(n, connection);
+        n
+    }
+
+    /// Forgets an SSH connection that ended.
+    pub fn close_ssh_connection(&self, n: u32) {
+        self.state().ssh_connections.remove(&n);
     }
 
     /// Frees an EXEC session's line.

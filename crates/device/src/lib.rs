@@ -12,7 +12,7 @@ pub mod shell;
 
 pub use device::{
     BootReport, Counters, Device, DeviceError, KeyStore, KillSwitch, LineEntry, LineOwner,
-    STARTUP_CONFIG, vty_line_number,
+    STARTUP_CONFIG, SshConnection, vty_line_number,
 };
 pub use netconf::NetconfHandler;
 pub use profile::{Profile, TextEol};

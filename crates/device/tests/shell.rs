@@ -245,3 +245,15 @@ fn vty_lines_show_users_clear_line_and_reload() {
     dev.release_line(1);
     assert!(dev.state().lines.is_empty());
 }
+
+#[test]
+fn show_ssh_without_connections() {
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "");
+    let out = type_keys(&mut sh, "show ssh\r");
+    assert_eq!(
+        out,
+        "show ssh\n%No SSHv2 server connections running.\n%No SSHv1 server connections running.\nR1#"
+    );
+}

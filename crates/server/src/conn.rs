@@ -80,7 +80,24 @@ impl Connection {
             nodelay: true,
             ..Default::default()
         };
+        let sniffer = Arc::new(std::sync::Mutex::new(crate::kexinit::Sniffer::default()));
+        let server_ciphers: Vec<String> = config
+            .preferred
+            .cipher
+            .iter()
+            .map(|n| n.as_ref().to_owned())
+            .collect();
+        let server_macs: Vec<String> = config
+            .preferred
+            .mac
+            .iter()
+            .map(|n| n.as_ref().to_owned())
+            .collect();
         let handler = Handler {
+            sniffer: sniffer.clone(),
+            server_ciphers,
+            server_macs,
+            ssh_connection: None,
             device: self.device.clone(),
             peer: self.peer,
             user: None,
@@ -93,7 +110,7 @@ impl Connection {
             rows: HashMap::new(),
             kill: kill.clone(),
         };
-        let stream = Killable::new(tcp, kill.clone());
+        let stream = Killable::new(tcp, kill.clone()).with_sniffer(sniffer);
         match russh::server::run_stream(Arc::new(config), stream, handler).await {
             Ok(session) => {
                 if let Err(e) = session.await {
@@ -150,6 +167,12 @@ fn preferred_algorithms(ssh: &ironconf_ios::settings::SshSettings) -> russh::Pre
 }
 
 pub(crate) struct Handler {
+    /// The client's algorithm offer, for `show ssh`.
+    sniffer: Arc<std::sync::Mutex<crate::kexinit::Sniffer>>,
+    server_ciphers: Vec<String>,
+    server_macs: Vec<String>,
+    /// This connection's number in `show ssh`, once authenticated.
+    ssh_connection: Option<u32>,
     device: Device,
     peer: SocketAddr,
     user: Option<String>,
@@ -162,6 +185,14 @@ pub(crate) struct Handler {
     /// Screen rows from each channel's pty request.
     rows: HashMap<ChannelId, u32>,
     kill: CancellationToken,
+}
+
+impl Drop for Handler {
+    fn drop(&mut self) {
+        if let Some(n) = self.ssh_connection.take() {
+            self.device.close_ssh_connection(n);
+        }
+    }
 }
 
 impl Handler {
@@ -281,6 +312,25 @@ impl russh::server::Handler for Handler {
         // No longer counts against the half-open bound.
         self.ticket = None;
         tracing::info!(peer = %self.peer, user = self.user.as_deref().unwrap_or(""), "login");
+        let offer = self
+            .sniffer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .offer()
+            .cloned()
+            .unwrap_or_default();
+        let pick = |client: &[String], server: &[String]| {
+            let server: Vec<&str> = server.iter().map(String::as_str).collect();
+            crate::kexinit::negotiated(client, &server).unwrap_or_else(|| "unknown".into())
+        };
+        let connection = ironconf_device::SshConnection {
+            cipher_in: pick(&offer.ciphers_c2s, &self.server_ciphers),
+            cipher_out: pick(&offer.ciphers_s2c, &self.server_ciphers),
+            mac_in: pick(&offer.macs_c2s, &self.server_macs),
+            mac_out: pick(&offer.macs_s2c, &self.server_macs),
+            user: self.user.clone().unwrap_or_default(),
+        };
+        self.ssh_connection = Some(self.device.open_ssh_connection(connection));
         Ok(())
     }
 

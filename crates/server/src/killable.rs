@@ -8,12 +8,18 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use std::sync::{Arc, Mutex};
+
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+
+use crate::kexinit::Sniffer;
 
 pub(crate) struct Killable<S> {
     inner: S,
     cancelled: Pin<Box<WaitForCancellationFutureOwned>>,
+    /// Sees inbound bytes until the client's KEXINIT has been read.
+    sniffer: Option<Arc<Mutex<Sniffer>>>,
 }
 
 impl<S> Killable<S> {
@@ -21,7 +27,14 @@ impl<S> Killable<S> {
         Killable {
             inner,
             cancelled: Box::pin(token.cancelled_owned()),
+            sniffer: None,
         }
+    }
+
+    /// Shows inbound bytes to `sniffer` until it is done.
+    pub(crate) fn with_sniffer(mut self, sniffer: Arc<Mutex<Sniffer>>) -> Self {
+        self.sniffer = Some(sniffer);
+        self
     }
 
     fn dead(&mut self, cx: &mut Context<'_>) -> bool {
@@ -42,7 +55,17 @@ impl<S: AsyncRead + Unpin> AsyncRead for Killable<S> {
         if self.dead(cx) {
             return Poll::Ready(Err(ended()));
         }
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let result = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Some(sniffer) = &self.sniffer {
+            let mut s = sniffer.lock().unwrap_or_else(|p| p.into_inner());
+            s.feed(&buf.filled()[before..]);
+            if s.is_done() {
+                drop(s);
+                self.sniffer = None;
+            }
+        }
+        result
     }
 }
 
