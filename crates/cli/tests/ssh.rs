@@ -852,6 +852,33 @@ fn crypto_key_zeroize_and_generate_rsa() {
         out.contains("% You already have RSA keys defined named ssh-test.example.net."),
         "{out}"
     );
+    // show crypto key prints the public key as DER; OpenSSH agrees.
+    let (out, status) = exec(&dev, "show crypto key mypubkey rsa");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("Key name: ssh-test.example.net\r\n"), "{out}");
+    assert!(out.starts_with("% Key pair was generated at: "), "{out}");
+    let shown: String = out
+        .lines()
+        .skip_while(|l| !l.starts_with(" Key Data:"))
+        .skip(1)
+        .flat_map(|l| l.split_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let pubfile = dev
+        .dir
+        .path()
+        .join("state/keys/rsa/ssh-test.example.net.pub");
+    let reference = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ssh-keygen -e -m PKCS8 -f '{}' | grep -v -- ----- | base64 -d | od -An -v -tx1 | tr -d ' \\n'",
+            pubfile.display()
+        ))
+        .output()
+        .unwrap();
+    let reference = String::from_utf8_lossy(&reference.stdout).into_owned();
+    assert!(reference.len() > 200, "{reference}");
+    assert_eq!(shown, reference);
     let (out, status) = exec(&dev, "crypto key zeroize rsa nosuch");
     assert_eq!(status, Some(1), "{out}");
     assert!(

@@ -402,6 +402,21 @@ impl Device {
             .clone()
     }
 
+    /// When the RSA key named `label` was generated (its file's time).
+    pub fn rsa_key_time(&self, label: &str) -> Option<SystemTime> {
+        if label.is_empty() || label.contains(['/', '\\']) || label.starts_with('.') {
+            return None;
+        }
+        let path = self
+            .shared
+            .state_dir
+            .as_ref()?
+            .join("keys")
+            .join("rsa")
+            .join(format!("{label}.pub"));
+        fs::metadata(path).and_then(|m| m.modified()).ok()
+    }
+
     /// The state directory, if any.
     pub fn state_dir(&self) -> Option<&Path> {
         self.shared.state_dir.as_deref()

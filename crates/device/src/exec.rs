@@ -88,6 +88,9 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         ["show", "ip", "ssh"] => ExecOutput::ok(show_ip_ssh(device)),
         ["crypto", "key", "generate", "rsa", rest @ ..] => crypto_key_generate(device, rest),
         ["crypto", "key", "zeroize", "rsa", rest @ ..] => crypto_key_zeroize(device, rest.first().copied()),
+        ["show", "crypto", "key", "mypubkey", "rsa", rest @ ..] => {
+            ExecOutput::ok(show_crypto_key(device, rest.first().copied()))
+        }
         ["show", "ssh"] => ExecOutput::ok(show_ssh(device)),
         ["show", "users"] => ExecOutput::ok(show_users(device, caller)),
         ["clear", "line", n] => {
@@ -588,5 +591,102 @@ fn show_ssh(device: &Device) -> String {
         ));
     }
     out.push_str("%No SSHv1 server connections running.\n");
+    out
+}
+
+/// `show crypto key mypubkey rsa [LABEL]`: each key pair with its public
+/// key as DER (SubjectPublicKeyInfo) in hex, as IOS prints it.
+fn show_crypto_key(device: &Device, only: Option<&str>) -> String {
+    let mut labels = match device.key_store() {
+        Some(store) => store.rsa_labels(),
+        None => device.settings().rsa_key_label().into_iter().collect(),
+    };
+    labels.retain(|l| only.is_none_or(|o| o == l));
+    let mut out = String::new();
+    for label in labels {
+        let Some(der) = device.rsa_public_key(&label).and_then(|k| rsa_spki_der(&k)) else {
+            continue;
+        };
+        if let Some(t) = device.rsa_key_time(&label) {
+            // IOS leaves out the weekday here.
+            let t: Vec<String> = ios_time(t)
+                .split(' ')
+                .enumerate()
+                .filter(|(i, _)| *i != 2)
+                .map(|(_, w)| w.to_owned())
+                .collect();
+            let _ = writeln!(out, "% Key pair was generated at: {}", t.join(" "));
+        }
+        let _ = writeln!(out, "Key name: {label}");
+        let _ = writeln!(out, "Key type: RSA KEYS");
+        let _ = writeln!(out, " Storage Device: private-config");
+        let _ = writeln!(out, " Usage: General Purpose Key");
+        let _ = writeln!(out, " Key is not exportable.");
+        let _ = writeln!(out, " Key Data:");
+        let hex: String = der.iter().map(|b| format!("{b:02X}")).collect();
+        let groups: Vec<&str> = hex
+            .as_bytes()
+            .chunks(8)
+            .filter_map(|c| std::str::from_utf8(c).ok())
+            .collect();
+        for line in groups.chunks(8) {
+            let _ = writeln!(out, "  {}", line.join(" "));
+        }
+    }
+    out
+}
+
+/// DER SubjectPublicKeyInfo of an `ssh-rsa BASE64` public key. SSH's
+/// mpint is already a minimal two's-complement integer, as DER wants.
+fn rsa_spki_der(secsh: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let blob = base64::engine::general_purpose::STANDARD
+        .decode(secsh.split_whitespace().nth(1)?)
+        .ok()?;
+    let mut p = blob.as_slice();
+    let mut field = || -> Option<Vec<u8>> {
+        let len = u32::from_be_bytes(p.get(..4)?.try_into().ok()?) as usize;
+        let v = p.get(4..4 + len)?.to_vec();
+        p = &p[4 + len..];
+        Some(v)
+    };
+    if field()? != b"ssh-rsa" {
+        return None;
+    }
+    let e = field()?;
+    let n = field()?;
+    let rsa_key = der(0x30, &[der(0x02, &n), der(0x02, &e)].concat());
+    let mut bits = vec![0];
+    bits.extend_from_slice(&rsa_key);
+    // rsaEncryption (1.2.840.113549.1.1.1) with NULL parameters.
+    let algorithm = der(
+        0x30,
+        &[
+            der(
+                0x06,
+                &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01],
+            ),
+            der(0x05, &[]),
+        ]
+        .concat(),
+    );
+    Some(der(0x30, &[algorithm, der(0x03, &bits)].concat()))
+}
+
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend_from_slice(&bytes);
+    }
+    out.extend_from_slice(content);
     out
 }
