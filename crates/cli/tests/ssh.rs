@@ -944,3 +944,78 @@ fn show_ssh_lists_connections_with_negotiated_algorithms() {
         "{last}"
     );
 }
+
+#[test]
+fn debug_netconf_lines_reach_a_monitoring_terminal() {
+    let dev = start(BASE);
+    let key: PathBuf = dev.dir.path().join("id");
+    let mut cmd = Command::new("ssh");
+    cmd.args(["-tt", "-p", &dev.port.to_string(), "-i"])
+        .arg(&key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "admin@127.0.0.1",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"terminal monitor\rdebug netconf all\r")
+        .unwrap();
+    // Wait (bounded) until the shell has turned debugging on.
+    let mut on = false;
+    for _ in 0..100 {
+        let (out, _) = exec(&dev, "show debugging");
+        if out.contains("NETCONF Informational debugging is on") {
+            assert!(out.contains("NETCONF Errors debugging is on"), "{out}");
+            on = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(on, "debug netconf all never took effect");
+    let (_, _) = ssh(
+        &dev,
+        "admin",
+        &[],
+        &format!(
+            "{HELLO}{}{}",
+            rpc(1, "<bogus-operation/>"),
+            rpc(2, "<close-session/>")
+        ),
+    );
+    // Bounded wait for the lines, then leave.
+    std::thread::sleep(Duration::from_millis(500));
+    stdin
+        .write_all(b"undebug all\rshow debugging\rexit\r")
+        .unwrap();
+    let (out, status) = wait_output(child, Duration::from_secs(30));
+    drop(stdin);
+    assert_eq!(status, Some(0), "{out}");
+    assert!(
+        out.contains("GSI: netconf app _s_ssh.[0x")
+            && out.contains("]: new ssh connection from 127.0.0.1"),
+        "{out}"
+    );
+    assert!(out.contains("NETCONF: ns_send.sess=0x"), "{out}");
+    assert!(out.contains("<bogus-operation/>"), "{out}");
+    assert!(out.contains("rpc-error operation-not-supported"), "{out}");
+    assert!(
+        out.contains("All possible debugging has been turned off"),
+        "{out}"
+    );
+    // Debug lines carry IOS's timestamp: `*Mon DD HH:MM:SS.mmm: `.
+    let at = out.find(": GSI: netconf app").unwrap_or(0);
+    let stamp = &out[at.saturating_sub(20)..at];
+    assert!(
+        stamp.starts_with('*') && stamp.as_bytes()[16] == b'.',
+        "{stamp:?}"
+    );
+}

@@ -123,6 +123,37 @@ impl std::fmt::Debug for LineEntry {
     }
 }
 
+/// Receives debug lines for a terminal (`terminal monitor`); must not
+/// block (the SSH layer queues, bounded, and drops when a terminal lags).
+pub type MonitorSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+#[derive(Clone)]
+struct Sink(MonitorSink);
+
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sink")
+    }
+}
+
+/// `debug netconf …` state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DebugFlags {
+    /// `debug netconf error` (or `all`).
+    pub errors: bool,
+    /// `debug netconf all`.
+    pub info: bool,
+}
+
+/// What a debug line is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebugLevel {
+    /// Errors (`debug netconf error`).
+    Error,
+    /// Everything else (`debug netconf all`).
+    Info,
+}
+
 /// An authenticated SSH connection, as `show ssh` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SshConnection {
@@ -160,6 +191,12 @@ pub struct State {
     pub lines: BTreeMap<u32, LineEntry>,
     /// Authenticated SSH connections by connection number.
     pub ssh_connections: BTreeMap<u32, SshConnection>,
+    /// `debug netconf`.
+    pub debug: DebugFlags,
+    /// Terminals that can show debug lines, by vty.
+    monitor_sinks: BTreeMap<u32, Sink>,
+    /// vtys with `terminal monitor` on.
+    pub monitoring: std::collections::BTreeSet<u32>,
     /// The last change to the running configuration.
     pub last_change: Option<ChangeRecord>,
     next_sequential: u32,
@@ -339,6 +376,9 @@ impl Device {
             sessions: BTreeMap::new(),
             lines: BTreeMap::new(),
             ssh_connections: BTreeMap::new(),
+            debug: DebugFlags::default(),
+            monitor_sinks: BTreeMap::new(),
+            monitoring: Default::default(),
             last_change: None,
             next_sequential: 0,
         };
@@ -541,6 +581,64 @@ impl Device {
             .unwrap_or(u32::MAX);
         st.ssh_connections.insert(n, connection);
         n
+    }
+
+    /// Attaches (or with `None` detaches) the terminal of a vty, where
+    /// debug lines go once `terminal monitor` is on.
+    pub fn set_monitor_sink(&self, vty: u32, sink: Option<MonitorSink>) {
+        let mut st = self.state();
+        match sink {
+            Some(s) => {
+                st.monitor_sinks.insert(vty, Sink(s));
+            }
+            None => {
+                st.monitor_sinks.remove(&vty);
+                st.monitoring.remove(&vty);
+            }
+        }
+    }
+
+    /// True when debug lines of `level` are being produced (callers skip
+    /// formatting otherwise).
+    pub fn debugging(&self, level: DebugLevel) -> bool {
+        let st = self.state();
+        let on = match level {
+            DebugLevel::Error => st.debug.errors,
+            DebugLevel::Info => st.debug.info,
+        };
+        on && !st.monitoring.is_empty()
+    }
+
+    /// Sends a debug line, timestamped as IOS does, to every monitoring
+    /// terminal.
+    pub fn debug(&self, level: DebugLevel, text: &str) {
+        if !self.debugging(level) {
+            return;
+        }
+        let sinks: Vec<MonitorSink> = {
+            let st = self.state();
+            st.monitoring
+                .iter()
+                .filter_map(|v| st.monitor_sinks.get(v).map(|s| s.0.clone()))
+                .collect()
+        };
+        let now = SystemTime::now();
+        let ms = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_millis());
+        // `*Nov 25 03:19:45.123: ` (the weekday and year left out).
+        let t: Vec<String> = ironconf_ios::change::ios_time(now)
+            .split(' ')
+            .map(str::to_owned)
+            .collect();
+        let stamp = match t.as_slice() {
+            [hms, _utc, _day, mon, d, _y] => format!("*{mon} {d:>2} {hms}.{ms:03}"),
+            _ => String::from("*"),
+        };
+        let line = format!("{stamp}: {text}");
+        for s in sinks {
+            s(&line);
+        }
     }
 
     /// Forgets an SSH connection that ended.

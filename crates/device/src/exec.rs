@@ -91,6 +91,53 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         ["show", "crypto", "key", "mypubkey", "rsa", rest @ ..] => {
             ExecOutput::ok(show_crypto_key(device, rest.first().copied()))
         }
+        ["show", "debugging"] => {
+            let d = device.state().debug;
+            let mut out = String::new();
+            if d.errors || d.info {
+                out.push_str("NETCONF:\n");
+                if d.errors {
+                    out.push_str("  NETCONF Errors debugging is on\n");
+                }
+                if d.info {
+                    out.push_str("  NETCONF Informational debugging is on\n");
+                }
+            }
+            ExecOutput::ok(out)
+        }
+        ["debug", "netconf", level] => {
+            let mut st = device.state();
+            st.debug.errors = true;
+            if *level == "all" {
+                st.debug.info = true;
+            }
+            ExecOutput::ok(format!("NETCONF {level} debugging is on\n"))
+        }
+        ["no", "debug", "netconf", level] | ["undebug", "netconf", level] => {
+            let mut st = device.state();
+            st.debug.errors = false;
+            if *level == "all" {
+                st.debug.info = false;
+            }
+            ExecOutput::ok(format!("NETCONF {level} debugging is off\n"))
+        }
+        ["no", "debug", "all"] | ["undebug", "all"] => {
+            device.state().debug = Default::default();
+            ExecOutput::ok("All possible debugging has been turned off\n".into())
+        }
+        ["terminal", "monitor"] => match caller.line {
+            Some(vty) => {
+                device.state().monitoring.insert(vty);
+                ExecOutput::ok(String::new())
+            }
+            None => ExecOutput::error("% Not a terminal line\n".into()),
+        },
+        ["terminal", "no", "monitor"] => {
+            if let Some(vty) = caller.line {
+                device.state().monitoring.remove(&vty);
+            }
+            ExecOutput::ok(String::new())
+        }
         ["show", "ssh"] => ExecOutput::ok(show_ssh(device)),
         ["show", "users"] => ExecOutput::ok(show_users(device, caller)),
         ["clear", "line", n] => {

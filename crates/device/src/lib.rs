@@ -11,8 +11,8 @@ pub mod profile;
 pub mod shell;
 
 pub use device::{
-    BootReport, Counters, Device, DeviceError, KeyStore, KillSwitch, LineEntry, LineOwner,
-    STARTUP_CONFIG, SshConnection, vty_line_number,
+    BootReport, Counters, DebugFlags, DebugLevel, Device, DeviceError, KeyStore, KillSwitch,
+    LineEntry, LineOwner, STARTUP_CONFIG, SshConnection, vty_line_number,
 };
 pub use netconf::NetconfHandler;
 pub use profile::{Profile, TextEol};

@@ -43,10 +43,30 @@ impl NetconfHandler {
         c.transactions_total += ok + err;
         c.transactions_success += ok;
         c.transactions_errors += err;
+        let mut new_errors = Vec::new();
         for (i, n) in stats.error_tags.iter().enumerate() {
-            c.error_tags[i] += n.saturating_sub(self.counted.error_tags[i]);
+            let fresh = n.saturating_sub(self.counted.error_tags[i]);
+            c.error_tags[i] += fresh;
+            if fresh > 0 {
+                new_errors.push(i);
+            }
         }
+        drop(st);
         self.counted = stats.clone();
+        if !new_errors.is_empty() && self.device.debugging(crate::DebugLevel::Error) {
+            for i in new_errors {
+                let tag = ironconf_proto::ErrorTag::ALL
+                    .get(i)
+                    .map_or("unknown", |t| t.as_str());
+                self.device.debug(
+                    crate::DebugLevel::Error,
+                    &format!(
+                        "NETCONF: ns_error.sess=0x{:X} rpc-error {tag}",
+                        self.caller.session
+                    ),
+                );
+            }
+        }
     }
 }
 

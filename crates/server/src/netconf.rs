@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
-use ironconf_device::{Device, NetconfHandler};
+use ironconf_device::{DebugLevel, Device, NetconfHandler};
 use ironconf_session::{Session, dispatch};
 use russh::ChannelMsg;
 use russh::server::Msg;
@@ -39,21 +39,32 @@ pub(crate) async fn run(
     conn_kill: CancellationToken,
 ) {
     let span = tracing::info_span!("netconf", session = id, %peer, user = %user);
-    drive(device, channel, user, privilege, id, kill, conn_kill)
+    drive(device, channel, user, privilege, id, peer, kill, conn_kill)
         .instrument(span)
         .await;
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn drive(
     device: Device,
     channel: russh::Channel<Msg>,
     user: String,
     privilege: u8,
     id: u32,
+    peer: SocketAddr,
     kill: CancellationToken,
     conn_kill: CancellationToken,
 ) {
     tracing::info!("session started");
+    if device.debugging(DebugLevel::Info) {
+        device.debug(
+            DebugLevel::Info,
+            &format!(
+                "GSI: netconf app _s_ssh.[0x{id:X}]: new ssh connection from {}",
+                peer.ip()
+            ),
+        );
+    }
     let mut session = Session::new(device.session_config(id), Instant::now().into_std());
     let mut handler = NetconfHandler::new(device.clone(), id, &user, privilege);
     let (mut read, write) = channel.split();
@@ -89,6 +100,12 @@ async fn drive(
         handler.account(session.stats());
         let mut write_failed = false;
         while let Some(bytes) = session.poll_transmit() {
+            if device.debugging(DebugLevel::Info) {
+                device.debug(
+                    DebugLevel::Info,
+                    &format!("NETCONF: ns_send.sess=0x{id:X}\n{}", debug_text(&bytes)),
+                );
+            }
             if write.data_bytes(bytes).await.is_err() {
                 write_failed = true;
                 break;
@@ -107,6 +124,12 @@ async fn drive(
             input = rx.recv() => match input {
                 Some(Input::Data(data)) => {
                     queued.fetch_sub(data.len(), Ordering::SeqCst);
+                    if device.debugging(DebugLevel::Info) {
+                        device.debug(
+                            DebugLevel::Info,
+                            &format!("GSI: netconf app _s_ssh.[0x{id:X}]: {}", debug_text(&data)),
+                        );
+                    }
                     session.handle_input(&data, Instant::now().into_std());
                 }
                 Some(Input::Eof) | None => session.handle_eof(Instant::now().into_std()),
@@ -134,4 +157,13 @@ async fn drive(
     reader.abort();
     device.unregister_session(id);
     tracing::info!("session ended");
+}
+
+/// Wire bytes as a debug line shows them: text, without the end-of-message
+/// marker.
+fn debug_text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .replace("]]>]]>", "")
+        .trim_end()
+        .to_owned()
 }

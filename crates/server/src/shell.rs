@@ -14,6 +14,8 @@ use tokio_util::sync::CancellationToken;
 /// Keystrokes buffered while output is being written; a peer pasting
 /// more than this without reading its screen is disconnected.
 const MAX_QUEUED: usize = 1024 * 1024;
+/// Debug lines waiting for a monitoring terminal.
+const MONITOR_QUEUE: usize = 1024;
 
 pub(crate) async fn run(
     device: Device,
@@ -38,6 +40,15 @@ pub(crate) async fn run(
     };
     let mut shell = Shell::new(device.clone(), &user, privilege);
     shell.set_vty(vty);
+    // Debug lines for `terminal monitor`: queued, bounded; a terminal that
+    // does not keep up loses lines rather than slowing the device.
+    let (monitor_tx, mut monitor_rx) = mpsc::channel::<String>(MONITOR_QUEUE);
+    device.set_monitor_sink(
+        vty,
+        Some(Arc::new(move |line: &str| {
+            let _ = monitor_tx.try_send(line.to_owned());
+        })),
+    );
     if let Some(rows) = rows {
         shell.set_length(rows as usize);
     }
@@ -81,6 +92,13 @@ pub(crate) async fn run(
         let idle = shell.device().settings().vty_exec_timeout();
         let input = tokio::select! {
             input = rx.recv() => input,
+            Some(line) = monitor_rx.recv() => {
+                let text = format!("{}\r\n", line.replace('\n', "\r\n"));
+                if write.data_bytes(bytes::Bytes::from(text)).await.is_err() {
+                    break;
+                }
+                continue;
+            }
             _ = kill.cancelled() => break,
             _ = sleep_or_never(idle) => {
                 tracing::info!(%user, "exec-timeout expired");
@@ -97,6 +115,7 @@ pub(crate) async fn run(
         }
     }
     reader.abort();
+    device.set_monitor_sink(vty, None);
     device.release_line(vty);
     let _ = write.exit_status(0).await;
     let _ = write.eof().await;
