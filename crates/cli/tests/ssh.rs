@@ -943,6 +943,35 @@ fn show_ssh_lists_connections_with_negotiated_algorithms() {
         last.contains("0          2.0     IN   aes256-ctr"),
         "{last}"
     );
+    // A NETCONF session is an SSH connection like any other.
+    let mut netconf = Command::new("ssh")
+        .args(ssh_args(&dev, "admin"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = netconf.stdin.take().unwrap();
+    stdin.write_all(HELLO.as_bytes()).unwrap();
+    let mut seen = String::new();
+    for _ in 0..50 {
+        let (out, _) = exec(&dev, "show ssh");
+        seen = out;
+        if seen.lines().count() == 6 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(seen.lines().count(), 6, "{seen}");
+    assert!(seen.contains("\n1          2.0     OUT "), "{seen}");
+    let (out, _) = exec(&dev, "show netconf session");
+    assert!(out.contains("(Current | max) sessions: 1 | 4"), "{out}");
+    // It holds a vty line.
+    let (out, _) = exec(&dev, "show users");
+    assert!(out.contains("   1 vty 0     admin      idle "), "{out}");
+    drop(stdin);
+    let _ = netconf.kill();
+    let _ = netconf.wait();
 }
 
 #[test]
