@@ -138,6 +138,7 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
             }
             ExecOutput::ok(String::new())
         }
+        ["show", "netconf", "schema"] => ExecOutput::ok(crate::ops::schema::show_netconf_schema()),
         ["show", "ssh"] => ExecOutput::ok(show_ssh(device)),
         ["show", "users"] => ExecOutput::ok(show_users(device, caller)),
         ["clear", "line", n] => {

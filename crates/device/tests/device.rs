@@ -476,3 +476,40 @@ fn show_netconf_counters_has_the_ios_layout() {
         out.text
     );
 }
+
+#[test]
+fn show_netconf_schema_lists_exactly_the_operations_answered() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let listed: Vec<&str> = ironconf_device::ops::schema::operations().collect();
+    assert!(listed.contains(&"edit-config") && listed.contains(&"close-session"));
+    for op in listed.iter().chain(["no-such-op"].iter()) {
+        let mut p = session(&device, "admin", 15);
+        p.send(&rpc(1, &format!("<{op}/>")));
+        let out = p.take_output();
+        let out = String::from_utf8_lossy(&out);
+        let unsupported = out.contains("operation-not-supported");
+        assert_eq!(unsupported, *op == "no-such-op", "{op}: {out}");
+    }
+    let text = ironconf_device::exec::run(
+        &device,
+        &ironconf_device::exec::ExecCaller {
+            session: None,
+            user: "admin".into(),
+            privilege: 15,
+            line: None,
+        },
+        "show netconf schema",
+    )
+    .text;
+    assert!(text.starts_with(
+        "New Name Space 'urn:ietf:params:xml:ns:netconf:base:1.0'\n<VirtualRootTag> [0, 1]\n  <rpc-reply> [0, 1]\n"
+    ), "{text}");
+    assert!(
+        text.contains("\n          <text-filter-spec> [0, 1]\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n      <session-id> [1, 1] required\n"),
+        "{text}"
+    );
+}

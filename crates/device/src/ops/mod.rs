@@ -9,6 +9,7 @@ mod get;
 mod get_config;
 mod kill_session;
 mod lock;
+pub mod schema;
 
 use std::time::Instant;
 
