@@ -484,7 +484,7 @@ fn show_netconf_schema_lists_exactly_the_operations_answered() {
     assert!(listed.contains(&"edit-config") && listed.contains(&"close-session"));
     for op in listed.iter().chain(["no-such-op"].iter()) {
         let mut p = session(&device, "admin", 15);
-        p.send(&rpc(1, &format!("<{op}/>")));
+        p.send(rpc(1, &format!("<{op}/>")));
         let out = p.take_output();
         let out = String::from_utf8_lossy(&out);
         let unsupported = out.contains("operation-not-supported");
