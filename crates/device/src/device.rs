@@ -191,6 +191,8 @@ pub struct State {
     pub lines: BTreeMap<u32, LineEntry>,
     /// Authenticated SSH connections by connection number.
     pub ssh_connections: BTreeMap<u32, SshConnection>,
+    /// Sessions each vty line has carried since the device started.
+    pub line_uses: BTreeMap<u32, u64>,
     /// `debug netconf`.
     pub debug: DebugFlags,
     /// Terminals that can show debug lines, by vty.
@@ -376,6 +378,7 @@ impl Device {
             sessions: BTreeMap::new(),
             lines: BTreeMap::new(),
             ssh_connections: BTreeMap::new(),
+            line_uses: BTreeMap::new(),
             debug: DebugFlags::default(),
             monitor_sinks: BTreeMap::new(),
             monitoring: Default::default(),
@@ -527,6 +530,7 @@ impl Device {
         // A NETCONF session holds a vty line, as on IOS; the session limit
         // is already bounded by the vty count.
         let vty = st.free_vty();
+        *st.line_uses.entry(vty).or_default() += 1;
         st.lines.insert(
             vty,
             LineEntry {
@@ -560,6 +564,7 @@ impl Device {
         if vty >= count {
             return None;
         }
+        *st.line_uses.entry(vty).or_default() += 1;
         st.lines.insert(
             vty,
             LineEntry {

@@ -140,6 +140,7 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         }
         ["show", "netconf", "schema"] => ExecOutput::ok(crate::ops::schema::show_netconf_schema()),
         ["show", "ssh"] => ExecOutput::ok(show_ssh(device)),
+        ["show", "line"] => ExecOutput::ok(show_line(device)),
         ["show", "users"] => ExecOutput::ok(show_users(device, caller)),
         ["clear", "line", n] => {
             if let Ok(n) = n.parse::<u32>() {
@@ -736,5 +737,41 @@ fn der(tag: u8, content: &[u8]) -> Vec<u8> {
         out.extend_from_slice(&bytes);
     }
     out.extend_from_slice(content);
+    out
+}
+
+/// `show line`: the console and each configured vty (`*` when in use),
+/// with its access class and how many sessions it has carried.
+fn show_line(device: &Device) -> String {
+    let st = device.state();
+    let settings = st.settings.current();
+    let mut out = String::from(
+        "   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int\n",
+    );
+    out.push_str(
+        "*    0 CTY              -    -      -    -    -      0       0     0/0       -\n",
+    );
+    let count = match settings.vty_count() {
+        0 => 5,
+        n => n,
+    };
+    for vty in 0..count {
+        let mark = if st.lines.contains_key(&vty) {
+            '*'
+        } else {
+            ' '
+        };
+        let access = settings
+            .vty
+            .iter()
+            .find(|b| (b.first..=b.last).contains(&vty))
+            .and_then(|b| b.access_class.clone())
+            .unwrap_or_else(|| "-".into());
+        let uses = st.line_uses.get(&vty).copied().unwrap_or(0);
+        out.push_str(&format!(
+            "{mark}{:>5} VTY              -    -      -    - {access:>4} {uses:>6}       0     0/0       -\n",
+            crate::device::vty_line_number(vty)
+        ));
+    }
     out
 }

@@ -230,6 +230,15 @@ fn vty_lines_show_users_clear_line_and_reload() {
     );
     assert!(lines[2].ends_with(" 127.0.0.9"), "{out}");
     assert!(lines[3].starts_with("*  2 vty 1     admin "), "{out}");
+    let out = type_keys(&mut sh, "show line\r");
+    assert_eq!(
+        out,
+        "show line\n   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int\n\
+         *    0 CTY              -    -      -    -    -      0       0     0/0       -\n\
+         *    1 VTY              -    -      -    -    -      1       0     0/0       -\n\
+         *    2 VTY              -    -      -    -    -      1       0     0/0       -\n\
+         R1#"
+    );
     // clear line ends the NETCONF session on line 1.
     let out = type_keys(&mut sh, "clear line 1\r");
     assert!(out.contains("[OK]"), "{out}");
