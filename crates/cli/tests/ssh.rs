@@ -733,14 +733,24 @@ fn seed_configuration_tasks_in_the_shell_then_seen_over_netconf() {
     let (out, status) = shell(
         &dev,
         "admin",
-        "terminal length 0\rconfigure terminal\rhostname walk\rip ssh time-out 120\r\
-         ip ssh version 2\raccess-list 1 permit 127.0.0.1\rnetconf ssh acl 1\r\
-         netconf lock-time 60\rnetconf max-sessions 5\rnetconf max-message 2345\rend\r\
+        "terminal length 0\rconfigure terminal\rhostname walk\rip domain name lab.example\r\
+         ip ssh time-out 120\rip ssh version 2\raccess-list 1 permit 127.0.0.1\r\
+         netconf ssh acl 1\rnetconf lock-time 60\rnetconf max-sessions 5\r\
+         netconf max-message 2345\rend\rcrypto key generate rsa modulus 1024\r\
          show ip ssh\rexit\r",
     );
     assert_eq!(status, Some(0), "{out}");
     assert!(out.contains("walk(config)#"), "{out}");
     assert!(out.contains("walk#show ip ssh"), "{out}");
+    assert!(
+        out.contains("The name for the keys will be: walk.lab.example"),
+        "{out}"
+    );
+    assert!(out.contains("SSH Enabled - version 2.0"), "{out}");
+    assert!(
+        out.contains("IOS Keys in SECSH format(ssh-rsa, base64 encoded): walk.lab.example"),
+        "{out}"
+    );
     assert!(
         out.contains("Authentication timeout: 120 secs; Authentication retries: 3"),
         "{out}"
