@@ -618,10 +618,17 @@ fn no_subsystem_without_netconf_ssh() {
 
 /// `ssh host 'COMMAND'`: output and exit status.
 fn exec(dev: &Device, command: &str) -> (String, Option<i32>) {
+    exec_with(dev, &[], command)
+}
+
+/// An OpenSSH client for `user` on the device, with `options`, host key
+/// checks off; stdout piped, stderr discarded.
+fn ssh_command(dev: &Device, user: &str, options: &[&str]) -> Command {
     let key: PathBuf = dev.dir.path().join("id");
     let mut cmd = Command::new("ssh");
     cmd.args(["-p", &dev.port.to_string(), "-i"])
         .arg(&key)
+        .args(options)
         .args([
             "-o",
             "StrictHostKeyChecking=no",
@@ -629,14 +636,11 @@ fn exec(dev: &Device, command: &str) -> (String, Option<i32>) {
             "UserKnownHostsFile=/dev/null",
             "-o",
             "LogLevel=ERROR",
-            "admin@127.0.0.1",
-            command,
+            &format!("{user}@127.0.0.1"),
         ])
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let child = cmd.spawn().unwrap();
-    wait_output(child, Duration::from_secs(30))
+    cmd
 }
 
 #[test]
@@ -678,22 +682,8 @@ fn exec_channel_runs_one_command() {
 
 /// `ssh -tt`: an interactive session typing `keys`; returns the screen.
 fn shell(dev: &Device, user: &str, keys: &str) -> (String, Option<i32>) {
-    let key: PathBuf = dev.dir.path().join("id");
-    let mut cmd = Command::new("ssh");
-    cmd.args(["-tt", "-p", &dev.port.to_string(), "-i"])
-        .arg(&key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            &format!("{user}@127.0.0.1"),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    let mut cmd = ssh_command(dev, user, &["-tt"]);
+    cmd.stdin(Stdio::piped());
     run_ssh(cmd, keys)
 }
 
@@ -834,25 +824,8 @@ fn crypto_key_zeroize_and_generate_rsa() {
     let (out, _) = exec(&dev, "show ip ssh");
     assert!(out.starts_with("SSH Enabled - version 1.99\r\n"), "{out}");
     // A new connection is offered the new RSA host key.
-    let key: PathBuf = dev.dir.path().join("id");
-    let mut cmd = Command::new("ssh");
-    cmd.args(["-p", &dev.port.to_string(), "-i"])
-        .arg(&key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "HostKeyAlgorithms=rsa-sha2-256",
-            "admin@127.0.0.1",
-            "show privilege",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    let mut cmd = ssh_command(&dev, "admin", &["-o", "HostKeyAlgorithms=rsa-sha2-256"]);
+    cmd.arg("show privilege").stdin(Stdio::null());
     let (out, status) = wait_output(cmd.spawn().unwrap(), Duration::from_secs(30));
     assert_eq!(status, Some(0), "{out}");
     assert!(out.contains("Current privilege level is 15"), "{out}");
@@ -899,26 +872,9 @@ fn crypto_key_zeroize_and_generate_rsa() {
 
 /// `exec` with extra OpenSSH options.
 fn exec_with(dev: &Device, options: &[&str], command: &str) -> (String, Option<i32>) {
-    let key: PathBuf = dev.dir.path().join("id");
-    let mut cmd = Command::new("ssh");
-    cmd.args(["-p", &dev.port.to_string(), "-i"])
-        .arg(&key)
-        .args(options)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "admin@127.0.0.1",
-            command,
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let child = cmd.spawn().unwrap();
-    wait_output(child, Duration::from_secs(30))
+    let mut cmd = ssh_command(dev, "admin", options);
+    cmd.arg(command).stdin(Stdio::null());
+    wait_output(cmd.spawn().unwrap(), Duration::from_secs(30))
 }
 
 #[test]
@@ -987,23 +943,8 @@ fn show_ssh_lists_connections_with_negotiated_algorithms() {
 #[test]
 fn debug_netconf_lines_reach_a_monitoring_terminal() {
     let dev = start(BASE);
-    let key: PathBuf = dev.dir.path().join("id");
-    let mut cmd = Command::new("ssh");
-    cmd.args(["-tt", "-p", &dev.port.to_string(), "-i"])
-        .arg(&key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "admin@127.0.0.1",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().unwrap();
+    let mut cmd = ssh_command(&dev, "admin", &["-tt"]);
+    let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     stdin
         .write_all(b"terminal monitor\rdebug netconf all\r")

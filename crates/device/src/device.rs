@@ -211,6 +211,19 @@ impl State {
             .unwrap_or(u32::MAX)
     }
 
+    fn take_line(&mut self, vty: u32, user: &str, source: Option<IpAddr>, owner: LineOwner) {
+        *self.line_uses.entry(vty).or_default() += 1;
+        self.lines.insert(
+            vty,
+            LineEntry {
+                user: user.to_owned(),
+                source,
+                last_input: std::time::Instant::now(),
+                owner,
+            },
+        );
+    }
+
     /// The `!` lines that head the configuration.
     pub fn config_header(&self) -> Vec<String> {
         match &self.last_change {
@@ -416,17 +429,7 @@ impl Device {
     /// The public half of the RSA key named `label` in SECSH form
     /// (`ssh-rsa AAAA…`), if the key exists (`keys/rsa/LABEL.pub`).
     pub fn rsa_public_key(&self, label: &str) -> Option<String> {
-        if label.is_empty() || label.contains(['/', '\\']) || label.starts_with('.') {
-            return None;
-        }
-        let path = self
-            .shared
-            .state_dir
-            .as_ref()?
-            .join("keys")
-            .join("rsa")
-            .join(format!("{label}.pub"));
-        let text = fs::read_to_string(path).ok()?;
+        let text = fs::read_to_string(self.rsa_public_path(label)?).ok()?;
         let mut words = text.split_whitespace();
         Some(format!("{} {}", words.next()?, words.next()?))
     }
@@ -447,17 +450,19 @@ impl Device {
 
     /// When the RSA key named `label` was generated (its file's time).
     pub fn rsa_key_time(&self, label: &str) -> Option<SystemTime> {
+        fs::metadata(self.rsa_public_path(label)?)
+            .and_then(|m| m.modified())
+            .ok()
+    }
+
+    /// `keys/rsa/LABEL.pub`; `None` for a label that is not a plain file
+    /// name or a device without a state directory.
+    fn rsa_public_path(&self, label: &str) -> Option<PathBuf> {
         if label.is_empty() || label.contains(['/', '\\']) || label.starts_with('.') {
             return None;
         }
-        let path = self
-            .shared
-            .state_dir
-            .as_ref()?
-            .join("keys")
-            .join("rsa")
-            .join(format!("{label}.pub"));
-        fs::metadata(path).and_then(|m| m.modified()).ok()
+        let dir = self.shared.state_dir.as_ref()?;
+        Some(dir.join("keys").join("rsa").join(format!("{label}.pub")))
     }
 
     /// The state directory, if any.
@@ -530,16 +535,7 @@ impl Device {
         // A NETCONF session holds a vty line, as on IOS; the session limit
         // is already bounded by the vty count.
         let vty = st.free_vty();
-        *st.line_uses.entry(vty).or_default() += 1;
-        st.lines.insert(
-            vty,
-            LineEntry {
-                user: user.to_owned(),
-                source,
-                last_input: std::time::Instant::now(),
-                owner: LineOwner::Netconf(id),
-            },
-        );
+        st.take_line(vty, user, source, LineOwner::Netconf(id));
         Some(id)
     }
 
@@ -564,16 +560,7 @@ impl Device {
         if vty >= count {
             return None;
         }
-        *st.line_uses.entry(vty).or_default() += 1;
-        st.lines.insert(
-            vty,
-            LineEntry {
-                user: user.to_owned(),
-                source,
-                last_input: std::time::Instant::now(),
-                owner: LineOwner::Exec(kill),
-            },
-        );
+        st.take_line(vty, user, source, LineOwner::Exec(kill));
         Some(vty)
     }
 

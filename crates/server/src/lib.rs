@@ -6,6 +6,7 @@
 
 mod conn;
 mod hostkeys;
+mod inbound;
 mod kexinit;
 mod killable;
 mod netconf;

@@ -2,16 +2,12 @@
 //! the channel (so russh's connection loop never blocks on us), the
 //! sans-I/O session, and the device's handler.
 
+use crate::inbound::{Inbound, Input};
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use bytes::Bytes;
 use ironconf_device::{DebugLevel, Device, NetconfHandler};
 use ironconf_session::{Session, dispatch};
-use russh::ChannelMsg;
 use russh::server::Msg;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
@@ -19,11 +15,6 @@ use tracing::Instrument as _;
 /// Bytes a client may have sent and the session not yet taken; past this
 /// the session is ended (the session's own buffer bound applies after).
 const MAX_QUEUED: usize = 64 * 1024 * 1024;
-
-enum Input {
-    Data(Bytes),
-    Eof,
-}
 
 /// Drives a registered session (`id`) on its channel. `kill` ends it
 /// (kill-session, clear); `conn_kill` ends the whole connection.
@@ -67,34 +58,8 @@ async fn drive(
     }
     let mut session = Session::new(device.session_config(id), Instant::now().into_std());
     let mut handler = NetconfHandler::new(device.clone(), id, &user, privilege);
-    let (mut read, write) = channel.split();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let queued = Arc::new(AtomicUsize::new(0));
-    let reader = {
-        let queued = queued.clone();
-        let kill = kill.clone();
-        tokio::spawn(async move {
-            while let Some(msg) = read.wait().await {
-                match msg {
-                    ChannelMsg::Data { data } => {
-                        if queued.fetch_add(data.len(), Ordering::SeqCst) + data.len() > MAX_QUEUED
-                        {
-                            kill.cancel();
-                        }
-                        if tx.send(Input::Data(data)).is_err() {
-                            break;
-                        }
-                    }
-                    ChannelMsg::Eof => {
-                        let _ = tx.send(Input::Eof);
-                    }
-                    ChannelMsg::Close => break,
-                    _ => {}
-                }
-            }
-            let _ = tx.send(Input::Eof);
-        })
-    };
+    let (read, write) = channel.split();
+    let mut inbound = Inbound::spawn(read, MAX_QUEUED, kill.clone());
     loop {
         dispatch(&mut session, &mut handler);
         handler.account(session.stats());
@@ -121,9 +86,8 @@ async fn drive(
         tokio::select! {
             _ = kill.cancelled() => session.kill(),
             _ = conn_kill.cancelled() => session.kill(),
-            input = rx.recv() => match input {
+            input = inbound.recv() => match input {
                 Some(Input::Data(data)) => {
-                    queued.fetch_sub(data.len(), Ordering::SeqCst);
                     if device.debugging(DebugLevel::Info) {
                         device.debug(
                             DebugLevel::Info,
@@ -154,7 +118,7 @@ async fn drive(
     let _ = write.exit_status(0).await;
     let _ = write.eof().await;
     let _ = write.close().await;
-    reader.abort();
+    drop(inbound);
     device.unregister_session(id);
     tracing::info!("session ended");
 }

@@ -1,13 +1,13 @@
 //! The interactive CLI on an SSH `shell` channel: keys in, screen out,
 //! through the device's sans-I/O shell.
 
+use crate::inbound::{Inbound, Input};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ironconf_device::Device;
 use ironconf_device::shell::Shell;
+use russh::Channel;
 use russh::server::Msg;
-use russh::{Channel, ChannelMsg};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -52,33 +52,8 @@ pub(crate) async fn run(
     if let Some(rows) = rows {
         shell.set_length(rows as usize);
     }
-    let (mut read, write) = channel.split();
-    let (tx, mut rx) = mpsc::unbounded_channel::<Option<bytes::Bytes>>();
-    let queued = Arc::new(AtomicUsize::new(0));
-    // Inbound is drained by its own task so a full outbound window never
-    // stalls the connection's reader.
-    let reader = {
-        let queued = queued.clone();
-        let kill = kill.clone();
-        tokio::spawn(async move {
-            while let Some(msg) = read.wait().await {
-                match msg {
-                    ChannelMsg::Data { data } => {
-                        if queued.fetch_add(data.len(), Ordering::SeqCst) + data.len() > MAX_QUEUED
-                        {
-                            kill.cancel();
-                        }
-                        if tx.send(Some(data)).is_err() {
-                            break;
-                        }
-                    }
-                    ChannelMsg::Eof | ChannelMsg::Close => break,
-                    _ => {}
-                }
-            }
-            let _ = tx.send(None);
-        })
-    };
+    let (read, write) = channel.split();
+    let mut inbound = Inbound::spawn(read, MAX_QUEUED, kill.clone());
     loop {
         let out = shell.take_output();
         if !out.is_empty() && write.data_bytes(bytes::Bytes::from(out)).await.is_err() {
@@ -91,7 +66,7 @@ pub(crate) async fn run(
         // applies to open sessions.
         let idle = shell.device().settings().vty_exec_timeout();
         let input = tokio::select! {
-            input = rx.recv() => input,
+            input = inbound.recv() => input,
             Some(line) = monitor_rx.recv() => {
                 let text = format!("{}\r\n", line.replace('\n', "\r\n"));
                 if write.data_bytes(bytes::Bytes::from(text)).await.is_err() {
@@ -106,15 +81,14 @@ pub(crate) async fn run(
             }
         };
         match input {
-            Some(Some(data)) => {
-                queued.fetch_sub(data.len(), Ordering::SeqCst);
+            Some(Input::Data(data)) => {
                 device.touch_line(vty);
                 shell.input(&data);
             }
             _ => break,
         }
     }
-    reader.abort();
+    drop(inbound);
     device.set_monitor_sink(vty, None);
     device.release_line(vty);
     let _ = write.exit_status(0).await;
