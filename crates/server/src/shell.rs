@@ -83,7 +83,20 @@ pub(crate) async fn run(
         match input {
             Some(Input::Data(data)) => {
                 device.touch_line(vty);
-                shell.input(&data);
+                // A command may take a while (RSA key generation, a large
+                // show): off the async workers.
+                shell = match tokio::task::spawn_blocking(move || {
+                    shell.input(&data);
+                    shell
+                })
+                .await
+                {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::error!(%e, "shell command failed");
+                        break;
+                    }
+                };
             }
             _ => break,
         }
