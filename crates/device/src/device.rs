@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use ironconf_ios::apply::{LineFailure, load};
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::change::ChangeRecord;
-use ironconf_ios::config::Config;
+use ironconf_ios::config::{Config, ItemChange};
 use ironconf_ios::settings::{Settings, SettingsTracker};
 use ironconf_proto::ErrorTag;
 use ironconf_session::{LockTable, SessionConfig};
@@ -145,6 +145,16 @@ pub struct DebugFlags {
     pub info: bool,
 }
 
+impl DebugFlags {
+    /// Whether lines of `level` are on.
+    pub fn covers(self, level: DebugLevel) -> bool {
+        match level {
+            DebugLevel::Error => self.errors,
+            DebugLevel::Info => self.info,
+        }
+    }
+}
+
 /// What a debug line is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DebugLevel {
@@ -230,6 +240,20 @@ impl State {
             Some(c) => vec!["!".into(), c.header_line(), "!".into()],
             None => vec!["!".into()],
         }
+    }
+
+    /// Records a change to the running configuration by `user` (nothing
+    /// when `changes` is empty) and recomputes the settings.
+    pub fn note_change(&mut self, cat: &Catalogue, user: &str, changes: Vec<ItemChange>) {
+        if changes.is_empty() {
+            return;
+        }
+        self.last_change = Some(ChangeRecord {
+            user: user.to_owned(),
+            time: SystemTime::now(),
+            changes,
+        });
+        self.settings_changed(cat);
     }
 
     /// Recomputes settings after a change; applies what affects live state.
@@ -366,10 +390,7 @@ impl Device {
             }
         };
         let catalogue = Catalogue::builtin();
-        let (running, unknown) = load(&catalogue, &text);
-        for u in &unknown {
-            tracing::warn!(line = u.index + 1, text = %u.line.trim(), "startup-config: {}", u.message());
-        }
+        let (running, unknown) = load_startup(&catalogue, &text);
         report.unknown_lines = unknown;
         Ok((
             Device::from_parts(catalogue, profile, Some(dir.to_owned()), running),
@@ -552,10 +573,7 @@ impl Device {
     /// every configured vty line is busy (IOS's default is `line vty 0 4`).
     pub fn occupy_line(&self, user: &str, source: Option<IpAddr>, kill: KillSwitch) -> Option<u32> {
         let mut st = self.state();
-        let count = match st.settings.current().vty_count() {
-            0 => 5,
-            n => n,
-        };
+        let count = st.settings.current().vty_lines();
         let vty = st.free_vty();
         if vty >= count {
             return None;
@@ -594,39 +612,28 @@ impl Device {
     /// formatting otherwise).
     pub fn debugging(&self, level: DebugLevel) -> bool {
         let st = self.state();
-        let on = match level {
-            DebugLevel::Error => st.debug.errors,
-            DebugLevel::Info => st.debug.info,
-        };
-        on && !st.monitoring.is_empty()
+        st.debug.covers(level) && !st.monitoring.is_empty()
     }
 
     /// Sends a debug line, timestamped as IOS does, to every monitoring
     /// terminal.
     pub fn debug(&self, level: DebugLevel, text: &str) {
-        if !self.debugging(level) {
-            return;
-        }
         let sinks: Vec<MonitorSink> = {
             let st = self.state();
+            if !st.debug.covers(level) {
+                return;
+            }
             st.monitoring
                 .iter()
                 .filter_map(|v| st.monitor_sinks.get(v).map(|s| s.0.clone()))
                 .collect()
         };
-        let now = SystemTime::now();
-        let ms = now
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_millis());
-        // `*Nov 25 03:19:45.123: ` (the weekday and year left out).
-        let t: Vec<String> = ironconf_ios::change::ios_time(now)
-            .split(' ')
-            .map(str::to_owned)
-            .collect();
-        let stamp = match t.as_slice() {
-            [hms, _utc, _day, mon, d, _y] => format!("*{mon} {d:>2} {hms}.{ms:03}"),
-            _ => String::from("*"),
-        };
+        if sinks.is_empty() {
+            return;
+        }
+        // `*Nov 25 03:19:45.123: ` (no weekday or year).
+        let t = ironconf_ios::change::IosTime::at(SystemTime::now());
+        let stamp = format!("*{} {:>2} {}.{:03}", t.month, t.day, t.clock(), t.millis);
         let line = format!("{stamp}: {text}");
         for s in sinks {
             s(&line);
@@ -672,12 +679,8 @@ impl Device {
     /// `reload`: running-config from startup-config again (empty when there
     /// is none), locks released, every session on every line ended.
     pub fn reload(&self) {
-        let text = self.startup_text().unwrap_or_default();
         let cat = &self.shared.catalogue;
-        let (running, unknown) = load(cat, &text);
-        for u in &unknown {
-            tracing::warn!(line = u.index + 1, text = %u.line.trim(), "startup-config: {}", u.message());
-        }
+        let running = self.startup_config();
         let kills: Vec<KillSwitch> = {
             let mut st = self.state();
             st.running = running;
@@ -780,6 +783,12 @@ impl Device {
         }
     }
 
+    /// The startup-config as a configuration (empty when there is none).
+    pub fn startup_config(&self) -> Config {
+        let text = self.startup_text().unwrap_or_default();
+        load_startup(&self.shared.catalogue, &text).0
+    }
+
     /// The startup-config text (`None`: erased or never saved).
     pub fn startup_text(&self) -> Option<String> {
         let dir = self.shared.state_dir.as_ref()?;
@@ -801,6 +810,16 @@ impl Device {
             Err(source) => Err(DeviceError::Io { path: file, source }),
         }
     }
+}
+
+/// Loads startup-config text as IOS does, reporting the lines it keeps
+/// without knowing them.
+fn load_startup(cat: &Catalogue, text: &str) -> (Config, Vec<LineFailure>) {
+    let (cfg, unknown) = load(cat, text);
+    for u in &unknown {
+        tracing::warn!(line = u.index + 1, text = %u.line.trim(), "startup-config: {}", u.message());
+    }
+    (cfg, unknown)
 }
 
 fn random_password() -> String {

@@ -3,9 +3,9 @@
 //! answered with their defaults, as IOS does for NETCONF.
 
 use std::fmt::Write as _;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
-use ironconf_ios::change::ios_time;
+use ironconf_ios::change::IosTime;
 use ironconf_ios::filter::{apply_pipes, show_running_config};
 use ironconf_ios::parse::{ParseError, parse_line};
 use ironconf_proto::ErrorTag;
@@ -208,14 +208,16 @@ fn parse_error(command: &str, e: &ParseError) -> ExecOutput {
 
 /// `10:20:30.123 UTC Wed Nov 25 2026`
 fn clock(now: SystemTime) -> String {
-    let t = ios_time(now);
-    let ms = now
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_millis());
-    match t.split_once(' ') {
-        Some((hms, rest)) => format!("{hms}.{ms:03} {rest}"),
-        None => t,
-    }
+    let t = IosTime::at(now);
+    format!(
+        "{}.{:03} UTC {} {} {} {}",
+        t.clock(),
+        t.millis,
+        t.weekday,
+        t.month,
+        t.day,
+        t.year
+    )
 }
 
 fn show_version(device: &Device) -> String {
@@ -656,15 +658,16 @@ fn show_crypto_key(device: &Device, only: Option<&str>) -> String {
         let Some(der) = device.rsa_public_key(&label).and_then(|k| rsa_spki_der(&k)) else {
             continue;
         };
-        if let Some(t) = device.rsa_key_time(&label) {
+        if let Some(t) = device.rsa_key_time(&label).map(IosTime::at) {
             // IOS leaves out the weekday here.
-            let t: Vec<String> = ios_time(t)
-                .split(' ')
-                .enumerate()
-                .filter(|(i, _)| *i != 2)
-                .map(|(_, w)| w.to_owned())
-                .collect();
-            let _ = writeln!(out, "% Key pair was generated at: {}", t.join(" "));
+            let _ = writeln!(
+                out,
+                "% Key pair was generated at: {} UTC {} {} {}",
+                t.clock(),
+                t.month,
+                t.day,
+                t.year
+            );
         }
         let _ = writeln!(out, "Key name: {label}");
         let _ = writeln!(out, "Key type: RSA KEYS");
@@ -751,11 +754,7 @@ fn show_line(device: &Device) -> String {
     out.push_str(
         "*    0 CTY              -    -      -    -    -      0       0     0/0       -\n",
     );
-    let count = match settings.vty_count() {
-        0 => 5,
-        n => n,
-    };
-    for vty in 0..count {
+    for vty in 0..settings.vty_lines() {
         let mark = if st.lines.contains_key(&vty) {
             '*'
         } else {

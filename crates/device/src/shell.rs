@@ -5,11 +5,9 @@
 //! history, Ctrl-A/E/U/W/C/Z), `?` help, Tab completion and `--More--`
 //! paging (`terminal length`).
 
-use std::time::SystemTime;
-
 use ironconf_ios::apply::{Applier, ApplierState, Outcome};
 use ironconf_ios::catalogue::ModeId;
-use ironconf_ios::parse::{parse_line, tokenize};
+use ironconf_ios::parse::parse_line;
 
 use crate::device::Device;
 use crate::exec::{self, ExecCaller};
@@ -122,11 +120,7 @@ impl Shell {
         match &self.mode {
             Mode::Exec if self.privilege >= 2 => format!("{host}#"),
             Mode::Exec => format!("{host}>"),
-            Mode::Config(state) => {
-                let cat = self.device.catalogue();
-                let applier = Applier::resume(cat, state.clone());
-                format!("{host}({})#", applier.prompt())
-            }
+            Mode::Config(state) => self.prompt_text_for(state),
         }
     }
 
@@ -456,11 +450,10 @@ impl Shell {
 
     fn exec_line(&mut self, text: &str) -> String {
         let cat = self.device.catalogue();
-        let words = tokenize(text);
         let Some(mode) = cat.mode_by_name("exec") else {
             return String::new();
         };
-        if words.is_empty() {
+        if text.trim().is_empty() {
             return String::new();
         }
         let builtin = parse_line(cat, mode, text, false)
@@ -497,20 +490,14 @@ impl Shell {
                 "Enter configuration commands, one per line.  End with CNTL/Z.\n".into()
             }
             _ => {
-                if let Some(n) = text
-                    .trim()
+                // The screen length is this terminal's own state.
+                if let Some(n) = builtin
                     .strip_prefix("terminal length ")
-                    .and_then(|n| n.trim().parse().ok())
+                    .and_then(|n| n.parse().ok())
                 {
                     self.length = n;
                 }
-                let caller = ExecCaller {
-                    session: None,
-                    user: self.user.clone(),
-                    privilege: self.privilege,
-                    line: self.vty,
-                };
-                let out = exec::run(&self.device, &caller, text);
+                let out = exec::run(&self.device, &self.caller(), text);
                 // The caret line goes under the typed text, after the prompt.
                 if let Some(first) = out.text.lines().next()
                     && first == text.trim()
@@ -545,27 +532,14 @@ impl Shell {
         st.running.begin();
         let result = applier.apply_line(&mut st.running, text);
         let changes = st.running.commit(cat);
-        if !changes.is_empty() {
-            st.last_change = Some(ironconf_ios::change::ChangeRecord {
-                user: self.user.clone(),
-                time: SystemTime::now(),
-                changes,
-            });
-            st.settings_changed(cat);
-        }
+        st.note_change(cat, &self.user, changes);
         drop(st);
         let next = applier.into_state();
         match result {
             Ok(Outcome::End) => String::new(),
             Ok(Outcome::Exec(cmd)) => {
                 self.mode = Mode::Config(next);
-                let caller = ExecCaller {
-                    session: None,
-                    user: self.user.clone(),
-                    privilege: self.privilege,
-                    line: self.vty,
-                };
-                exec::run(&self.device, &caller, &cmd).text
+                exec::run(&self.device, &self.caller(), &cmd).text
             }
             Ok(_) => {
                 self.mode = Mode::Config(next);
@@ -582,6 +556,16 @@ impl Shell {
                 out.push_str("\n\n");
                 out
             }
+        }
+    }
+
+    /// Who runs EXEC commands from this terminal.
+    fn caller(&self) -> ExecCaller {
+        ExecCaller {
+            session: None,
+            user: self.user.clone(),
+            privilege: self.privilege,
+            line: self.vty,
         }
     }
 

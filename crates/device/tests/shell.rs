@@ -266,3 +266,17 @@ fn show_ssh_without_connections() {
         "show ssh\n%No SSHv2 server connections running.\n%No SSHv1 server connections running.\nR1#"
     );
 }
+
+#[test]
+fn abbreviated_terminal_length_sets_the_screen() {
+    let mut startup = String::from(BASE);
+    for i in 0..60 {
+        startup.push_str(&format!("interface Loopback{i}\n"));
+    }
+    let (_d, dev) = device(&startup);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "term len 0\r");
+    let out = type_keys(&mut sh, "sh run\r");
+    assert!(out.contains("Loopback59"), "{out:?}");
+    assert!(!out.contains("--More--"), "{out:?}");
+}

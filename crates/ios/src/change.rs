@@ -42,22 +42,59 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// A UTC time split the way IOS prints its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IosTime {
+    /// Hours, minutes, seconds.
+    pub hms: (u64, u64, u64),
+    /// Milliseconds.
+    pub millis: u32,
+    /// `Mon` … `Sun`.
+    pub weekday: &'static str,
+    /// `Jan` … `Dec`.
+    pub month: &'static str,
+    /// Day of the month.
+    pub day: u32,
+    /// Year.
+    pub year: i64,
+}
+
+impl IosTime {
+    /// Splits `time` (UTC).
+    pub fn at(time: SystemTime) -> IosTime {
+        let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let secs = since.as_secs();
+        let days = secs / 86_400;
+        let rem = secs % 86_400;
+        let (year, m, day) = civil_from_days(days as i64);
+        IosTime {
+            hms: (rem / 3600, rem % 3600 / 60, rem % 60),
+            millis: since.subsec_millis(),
+            weekday: DAYS[(days % 7) as usize],
+            month: MONTHS[(m - 1) as usize],
+            day,
+            year,
+        }
+    }
+
+    /// `23:12:27`
+    pub fn clock(&self) -> String {
+        let (h, m, s) = self.hms;
+        format!("{h:02}:{m:02}:{s:02}")
+    }
+}
+
 /// A time as IOS prints it in configuration headers:
 /// `23:12:27 UTC Sat Jul 25 2015`.
 pub fn ios_time(time: SystemTime) -> String {
-    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (y, m, d) = civil_from_days(days as i64);
+    let t = IosTime::at(time);
     format!(
-        "{:02}:{:02}:{:02} UTC {} {} {} {}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        DAYS[(days % 7) as usize],
-        MONTHS[(m - 1) as usize],
-        d,
-        y
+        "{} UTC {} {} {} {}",
+        t.clock(),
+        t.weekday,
+        t.month,
+        t.day,
+        t.year
     )
 }
 

@@ -431,6 +431,15 @@ impl Settings {
         (total > 0).then(|| std::time::Duration::from_secs(total))
     }
 
+    /// vty lines available to sessions: those configured, or IOS's
+    /// default `line vty 0 4` when none are.
+    pub fn vty_lines(&self) -> u32 {
+        match self.vty_count() {
+            0 => 5,
+            n => n,
+        }
+    }
+
     /// Number of vty lines configured.
     pub fn vty_count(&self) -> u32 {
         self.vty.iter().map(|b| b.last - b.first + 1).sum()

@@ -196,6 +196,25 @@ impl Drop for Handler {
 }
 
 impl Handler {
+    /// Takes an open session channel for an exec or shell request,
+    /// answering success, or failure when there is no such channel.
+    fn accept_channel(
+        &mut self,
+        id: ChannelId,
+        session: &mut Session,
+    ) -> Result<Option<Channel<Msg>>, russh::Error> {
+        match self.channels.remove(&id) {
+            Some(channel) => {
+                session.channel_success(id)?;
+                Ok(Some(channel))
+            }
+            None => {
+                session.channel_failure(id)?;
+                Ok(None)
+            }
+        }
+    }
+
     fn reject(&mut self) -> Auth {
         self.failures += 1;
         self.device.state().counters.auth_errors += 1;
@@ -440,11 +459,9 @@ impl russh::server::Handler for Handler {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         // `ssh host 'show ip ssh'`: one EXEC command, its output, its status.
-        let Some(channel) = self.channels.remove(&id) else {
-            session.channel_failure(id)?;
+        let Some(channel) = self.accept_channel(id, session)? else {
             return Ok(());
         };
-        session.channel_success(id)?;
         let command = String::from_utf8_lossy(data).into_owned();
         let caller = ironconf_device::exec::ExecCaller {
             session: None,
@@ -499,11 +516,9 @@ impl russh::server::Handler for Handler {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         // `ssh host`: the IOS CLI.
-        let Some(channel) = self.channels.remove(&id) else {
-            session.channel_failure(id)?;
+        let Some(channel) = self.accept_channel(id, session)? else {
             return Ok(());
         };
-        session.channel_success(id)?;
         let rows = self.rows.remove(&id).filter(|r| *r > 0);
         tracing::info!(peer = %self.peer, "shell started");
         tokio::spawn(crate::shell::run(

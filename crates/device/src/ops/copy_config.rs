@@ -1,10 +1,6 @@
 //! `<copy-config>`: running to startup (`copy running-config
 //! startup-config`) and startup to running.
 
-use std::time::SystemTime;
-
-use ironconf_ios::apply::load;
-use ironconf_ios::change::ChangeRecord;
 use ironconf_ios::config::ItemChange;
 use ironconf_proto::{ErrorTag, RpcError};
 use ironconf_session::{Datastore, Reply, Request};
@@ -29,9 +25,8 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
             Ok(req.ok())
         }
         (Datastore::Startup, Datastore::Running) => {
-            let text = device.startup_text().unwrap_or_default();
             let cat = device.catalogue();
-            let (cfg, _) = load(cat, &text);
+            let cfg = device.startup_config();
             let mut st = device.state();
             st.locks
                 .check_write(Datastore::Running, ctx.caller.session, ctx.now)?;
@@ -39,15 +34,11 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
             st.running = cfg;
             let after = st.running.render(cat, &[]);
             if before != after {
-                st.last_change = Some(ChangeRecord {
-                    user: ctx.caller.user.clone(),
-                    time: SystemTime::now(),
-                    changes: vec![ItemChange {
-                        before: before.lines().map(str::to_owned).collect(),
-                        after: after.lines().map(str::to_owned).collect(),
-                    }],
-                });
-                st.settings_changed(cat);
+                let change = ItemChange {
+                    before: before.lines().map(str::to_owned).collect(),
+                    after: after.lines().map(str::to_owned).collect(),
+                };
+                st.note_change(cat, &ctx.caller.user, vec![change]);
             }
             Ok(req.ok())
         }

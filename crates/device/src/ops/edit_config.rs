@@ -1,8 +1,6 @@
 //! `<edit-config>` of running with CLI commands (`cli-config-data` or
 //! `cli-config-data-block`), as if typed after `configure terminal`.
 
-use std::time::SystemTime;
-
 use ironconf_ios::apply::{ErrorOption, apply_batch};
 use ironconf_proto::{ErrorTag, RpcError};
 use ironconf_session::{Datastore, Reply, Request};
@@ -68,10 +66,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
         option,
         false,
     );
-    if let Some(record) = result.record(&ctx.caller.user, SystemTime::now()) {
-        st.last_change = Some(record);
-        st.settings_changed(cat);
-    }
+    st.note_change(cat, &ctx.caller.user, result.changes.clone());
     if let Some((index, cmd)) = result.execs.first() {
         // EXEC commands come with the device's EXEC CLI.
         return Err(RpcError::new(ErrorTag::OperationFailed).message(format!(
