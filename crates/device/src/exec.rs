@@ -8,6 +8,7 @@ use std::time::SystemTime;
 use ironconf_ios::change::IosTime;
 use ironconf_ios::filter::{apply_pipes, show_running_config};
 use ironconf_ios::parse::{ParseError, parse_line};
+use ironconf_ios::settings::AccessList;
 use ironconf_proto::ErrorTag;
 
 use crate::device::Device;
@@ -153,10 +154,10 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
             device.reload();
             ExecOutput::ok("Proceed with reload? [confirm]\n".into())
         }
-        ["show", "access-lists", name @ ..] => {
-            let text = device.state().running.render(cat, &[]);
-            ExecOutput::ok(show_access_lists(&text, name.first().copied()))
-        }
+        ["show", "access-lists", name @ ..] => ExecOutput::ok(show_access_lists(
+            &device.settings().access_lists,
+            name.first().copied(),
+        )),
         ["clear", "netconf", "counters"] => {
             device.state().counters = Default::default();
             ExecOutput::ok(String::new())
@@ -379,77 +380,32 @@ fn show_ip_ssh(device: &Device) -> String {
     out
 }
 
-/// An entry as shown: sequence number and text.
-type Ace = (u64, String);
-
-/// `show access-lists [NAME]`, from the access lists in running-config:
-/// numbered lists (`access-list N …`) numbered 10, 20, … as IOS shows
-/// them, named lists (`ip access-list standard|extended NAME`) with their
-/// own sequence numbers.
-pub fn show_access_lists(running: &str, only: Option<&str>) -> String {
-    // (name, extended, entries), in configuration order.
-    let mut lists: Vec<(String, bool, Vec<Ace>)> = Vec::new();
-    let mut named: Option<usize> = None;
-    for line in running.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if !line.starts_with(' ') {
-            named = None;
-        }
-        match words.as_slice() {
-            ["access-list", n, rest @ ..] if !line.starts_with(' ') => {
-                let extended = n
-                    .parse::<u32>()
-                    .is_ok_and(|n| (100..200).contains(&n) || (2000..2700).contains(&n));
-                let i = match lists.iter().position(|(name, ..)| name == n) {
-                    Some(i) => i,
-                    None => {
-                        lists.push(((*n).to_owned(), extended, Vec::new()));
-                        lists.len() - 1
-                    }
-                };
-                // Remarks are configuration only; show omits them.
-                if rest.first().is_some_and(|a| *a == "permit" || *a == "deny") {
-                    let seq = (lists[i].2.len() as u64 + 1) * 10;
-                    lists[i].2.push((seq, ace_text(rest, extended)));
-                }
-            }
-            ["ip", "access-list", kind @ ("standard" | "extended"), name] => {
-                lists.push(((*name).to_owned(), *kind == "extended", Vec::new()));
-                named = Some(lists.len() - 1);
-            }
-            [first, ..] if line.starts_with(' ') => {
-                let Some(i) = named else { continue };
-                let (seq, rest) = match first.parse::<u64>() {
-                    Ok(n) => (n, &words[1..]),
-                    Err(_) => (
-                        lists[i].2.last().map_or(10, |(s, _)| (s / 10 + 1) * 10),
-                        &words[..],
-                    ),
-                };
-                if rest.first().is_some_and(|a| *a == "permit" || *a == "deny") {
-                    let extended = lists[i].1;
-                    lists[i].2.push((seq, ace_text(rest, extended)));
-                }
-            }
-            _ => {}
-        }
-    }
-    // Numbered lists by number, then named lists by name.
-    lists.sort_by(|a, b| match (a.0.parse::<u32>(), b.0.parse::<u32>()) {
-        (Ok(x), Ok(y)) => x.cmp(&y),
-        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-        (Err(_), Err(_)) => a.0.cmp(&b.0),
+/// `show access-lists [NAME]`: numbered lists by number, then named lists
+/// by name; numbered entries are numbered 10, 20, … as IOS shows them,
+/// named ones keep their own sequence numbers.
+pub fn show_access_lists(
+    lists: &std::collections::BTreeMap<String, AccessList>,
+    only: Option<&str>,
+) -> String {
+    let mut names: Vec<&String> = lists
+        .keys()
+        .filter(|n| only.is_none_or(|o| o == n.as_str()))
+        .collect();
+    names.sort_by_key(|n| match n.parse::<u32>() {
+        Ok(number) => (0, number, ""),
+        Err(_) => (1, 0, n.as_str()),
     });
     let mut out = String::new();
-    for (name, extended, entries) in &lists {
-        if only.is_some_and(|o| o != name) {
-            continue;
-        }
-        let kind = if *extended { "Extended" } else { "Standard" };
-        out.push_str(&format!("{kind} IP access list {name}\n"));
-        for (seq, text) in entries {
-            out.push_str(&format!("    {seq} {text}\n"));
+    for name in names {
+        let Some(acl) = lists.get(name) else { continue };
+        let kind = if acl.extended { "Extended" } else { "Standard" };
+        let _ = writeln!(out, "{kind} IP access list {name}");
+        let mut last = 0;
+        for (seq, text) in &acl.configured {
+            let seq = seq.unwrap_or(last / 10 * 10 + 10);
+            last = seq;
+            let words: Vec<&str> = text.split(' ').collect();
+            let _ = writeln!(out, "    {seq} {}", ace_text(&words, acl.extended));
         }
     }
     out

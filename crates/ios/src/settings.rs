@@ -44,8 +44,14 @@ pub struct AclEntry {
 /// An access list: entries in order, implicit deny at the end.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AccessList {
-    /// The entries.
+    /// The entries, as matched against source addresses.
     pub entries: Vec<AclEntry>,
+    /// An extended list (numbered 100–199/2000–2699, or `ip access-list
+    /// extended`).
+    pub extended: bool,
+    /// Every `permit`/`deny` entry as configured (its sequence number when
+    /// one was given, and the words from the action on), for display.
+    pub configured: Vec<(Option<u64>, String)>,
 }
 
 impl AccessList {
@@ -235,12 +241,14 @@ impl Settings {
                             let extended = n.parse::<u32>().is_ok_and(|n| {
                                 (100..200).contains(&n) || (2000..2700).contains(&n)
                             });
+                            if !matches!(rest.first(), Some(&("permit" | "deny"))) {
+                                continue;
+                            }
+                            let acl = s.access_lists.entry((*n).to_owned()).or_default();
+                            acl.extended = extended;
+                            acl.configured.push((None, rest.join(" ")));
                             if let Some(e) = acl_entry(rest, extended) {
-                                s.access_lists
-                                    .entry((*n).to_owned())
-                                    .or_default()
-                                    .entries
-                                    .push(e);
+                                acl.entries.push(e);
                             }
                         }
                     }
@@ -357,13 +365,14 @@ impl Settings {
             ["ip", "access-list", kind, name] => {
                 let extended = *kind == "extended";
                 let acl = self.access_lists.entry((*name).to_owned()).or_default();
+                acl.extended = extended;
                 for w in lines() {
                     // An optional sequence number comes first.
-                    let w: &[&str] = if w.first().is_some_and(|t| t.parse::<u64>().is_ok()) {
-                        &w[1..]
-                    } else {
-                        &w
-                    };
+                    let seq = w.first().and_then(|t| t.parse::<u64>().ok());
+                    let w: &[&str] = if seq.is_some() { &w[1..] } else { &w };
+                    if matches!(w.first(), Some(&("permit" | "deny"))) {
+                        acl.configured.push((seq, w.join(" ")));
+                    }
                     if let Some(e) = acl_entry(w, extended) {
                         acl.entries.push(e);
                     }
