@@ -92,11 +92,6 @@ impl Shell {
         self.vty = Some(vty);
     }
 
-    /// The device this shell configures.
-    pub fn device(&self) -> &Device {
-        &self.device
-    }
-
     /// Output to send.
     pub fn take_output(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)

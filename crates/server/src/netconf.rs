@@ -2,7 +2,6 @@
 //! the channel (so russh's connection loop never blocks on us), the
 //! sans-I/O session, and the device's handler.
 
-use crate::inbound::{Inbound, Input};
 use std::net::SocketAddr;
 
 use ironconf_device::{DebugLevel, Device, NetconfHandler};
@@ -10,7 +9,8 @@ use ironconf_session::{Session, dispatch};
 use russh::server::Msg;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tracing::Instrument as _;
+
+use crate::inbound::{Inbound, Input};
 
 /// Bytes a client may have sent and the session not yet taken; past this
 /// the session is ended (the session's own buffer bound applies after).
@@ -19,24 +19,8 @@ const MAX_QUEUED: usize = 64 * 1024 * 1024;
 /// Drives a registered session (`id`) on its channel. `kill` ends it
 /// (kill-session, clear); `conn_kill` ends the whole connection.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(name = "netconf", skip_all, fields(session = id, %peer, user = %user))]
 pub(crate) async fn run(
-    device: Device,
-    channel: russh::Channel<Msg>,
-    user: String,
-    privilege: u8,
-    id: u32,
-    peer: SocketAddr,
-    kill: CancellationToken,
-    conn_kill: CancellationToken,
-) {
-    let span = tracing::info_span!("netconf", session = id, %peer, user = %user);
-    drive(device, channel, user, privilege, id, peer, kill, conn_kill)
-        .instrument(span)
-        .await;
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn drive(
     device: Device,
     channel: russh::Channel<Msg>,
     user: String,

@@ -1,7 +1,6 @@
 //! The interactive CLI on an SSH `shell` channel: keys in, screen out,
 //! through the device's sans-I/O shell.
 
-use crate::inbound::{Inbound, Input};
 use std::sync::Arc;
 
 use ironconf_device::Device;
@@ -10,6 +9,8 @@ use russh::Channel;
 use russh::server::Msg;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+
+use crate::inbound::{Inbound, Input};
 
 /// Keystrokes buffered while output is being written; a peer pasting
 /// more than this without reading its screen is disconnected.
@@ -64,7 +65,7 @@ pub(crate) async fn run(
         }
         // `exec-timeout` on the vty lines, read each time so a change
         // applies to open sessions.
-        let idle = shell.device().settings().vty_exec_timeout();
+        let idle = device.state().settings.current().vty_exec_timeout();
         let input = tokio::select! {
             input = inbound.recv() => input,
             Some(line) = monitor_rx.recv() => {
