@@ -8,8 +8,9 @@
 use ironconf_ios::apply::{Applier, ApplierState, Outcome};
 use ironconf_ios::catalogue::ModeId;
 use ironconf_ios::parse::parse_line;
+use ironconf_session::Datastore;
 
-use crate::device::Device;
+use crate::device::{Device, LineOwner, vty_line_number};
 use crate::exec::{self, ExecCaller};
 
 #[derive(Debug)]
@@ -481,6 +482,9 @@ impl Shell {
                 String::new()
             }
             "configure terminal" if self.privilege >= 15 => {
+                if let Some(message) = self.config_locked() {
+                    return message;
+                }
                 self.mode = Mode::Config(ApplierState::default());
                 "Enter configuration commands, one per line.  End with CNTL/Z.\n".into()
             }
@@ -521,6 +525,11 @@ impl Shell {
             return String::new();
         };
         let prompt_len = self.prompt_text_for(&state).len();
+        // A NETCONF lock taken meanwhile holds off CLI changes too.
+        if let Some(message) = self.config_locked() {
+            self.mode = Mode::Config(state);
+            return message;
+        }
         let cat = self.device.catalogue();
         let mut applier = Applier::resume(cat, state);
         let mut st = self.device.state();
@@ -552,6 +561,22 @@ impl Shell {
                 out
             }
         }
+    }
+
+    /// IOS's refusal when a NETCONF session holds the running-config lock.
+    fn config_locked(&self) -> Option<String> {
+        let mut st = self.device.state();
+        st.locks.handle_timeout(std::time::Instant::now());
+        let holder = st.locks.holder(Datastore::Running)?;
+        let user = st.sessions.get(&holder).map_or("", |s| s.user.as_str());
+        let line = st
+            .lines
+            .iter()
+            .find(|(_, l)| matches!(l.owner, LineOwner::Netconf(id) if id == holder))
+            .map_or(0, |(vty, _)| vty_line_number(*vty));
+        Some(format!(
+            "Configuration mode is locked by process '{holder}' user '{user}' from terminal '{line}'. Please try later.\n"
+        ))
     }
 
     /// Who runs EXEC commands from this terminal.

@@ -280,3 +280,30 @@ fn abbreviated_terminal_length_sets_the_screen() {
     assert!(out.contains("Loopback59"), "{out:?}");
     assert!(!out.contains("--More--"), "{out:?}");
 }
+
+#[test]
+fn a_netconf_lock_on_running_holds_off_configuration_mode() {
+    let (_d, dev) = device(BASE);
+    let id = dev.register_session("netops", 15, None, None);
+    dev.state()
+        .locks
+        .lock(
+            ironconf_session::Datastore::Running,
+            id,
+            std::time::Instant::now(),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let mut sh = Shell::new(dev.clone(), "admin", 15);
+    let out = type_keys(&mut sh, "configure terminal\r");
+    assert!(
+        out.contains(&format!(
+            "Configuration mode is locked by process '{id}' user 'netops' from terminal '1'. Please try later."
+        )),
+        "{out:?}"
+    );
+    assert!(out.ends_with("R1#"), "{out:?}");
+    // Once the lock is gone, configuration goes ahead.
+    dev.unregister_session(id);
+    let out = type_keys(&mut sh, "configure terminal\rhostname R2\r");
+    assert!(out.ends_with("R2(config)#"), "{out:?}");
+}
