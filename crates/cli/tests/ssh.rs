@@ -587,7 +587,8 @@ fn rsa_host_key_is_named_after_hostname_and_domain() {
     let (out, status) = ssh(&dev, "admin", &rsa, &input);
     assert!(out.contains("<ok />"), "{out}");
     assert_eq!(status, Some(0));
-    // A new hostname has no key pair yet: only the Ed25519 key is offered.
+    // A new hostname makes no new pair: SSH goes on with the existing one,
+    // which keeps its name.
     let startup = std::fs::read_to_string(state.join("startup-config")).unwrap();
     std::fs::write(
         state.join("startup-config"),
@@ -596,15 +597,13 @@ fn rsa_host_key_is_named_after_hostname_and_domain() {
     .unwrap();
     restart(&mut dev);
     let (out, status) = ssh(&dev, "admin", &rsa, &input);
-    assert!(out.is_empty(), "{out}");
-    assert_eq!(status, Some(255));
-    let (out, _) = ssh(
-        &dev,
-        "admin",
-        &["-o", "HostKeyAlgorithms=ssh-ed25519"],
-        &input,
-    );
     assert!(out.contains("<ok />"), "{out}");
+    assert_eq!(status, Some(0));
+    assert!(!state.join("keys/rsa/renamed.example.net").exists());
+    let (out, _) = exec(&dev, "show ip ssh");
+    assert!(out.starts_with("SSH Enabled"), "{out}");
+    let (out, _) = exec(&dev, "show crypto key mypubkey rsa");
+    assert!(out.contains("Key name: ssh-test.example.net\r\n"), "{out}");
 }
 
 #[test]
@@ -799,30 +798,52 @@ fn exec_timeout_ends_an_idle_shell() {
 
 #[test]
 fn crypto_key_zeroize_and_generate_rsa() {
-    let dev = start(BASE);
-    let (out, status) = exec(&dev, "crypto key zeroize rsa");
+    let mut dev = start(BASE);
+    let key_file = dev.dir.path().join("state/keys/rsa/ssh-test.example.net");
+    // Zeroize from a shell: that session goes on, but SSH is disabled for
+    // new connections until a key pair exists again.
+    let mut child = ssh_command(&dev, "admin", &["-tt"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"terminal length 0\rcrypto key zeroize rsa\rshow ip ssh\r")
+        .unwrap();
+    let gone = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        !key_file.exists()
+    });
+    assert!(gone, "key file still there");
+    let (out, status) = exec(&dev, "show privilege");
+    assert_eq!(status, Some(255), "{out}");
+    assert!(!out.contains("privilege level"), "{out}");
+    // Too small for SSH version 2: a clear error, no key.
+    stdin
+        .write_all(b"crypto key generate rsa modulus 512\rcrypto key generate rsa general-keys modulus 1024\r")
+        .unwrap();
+    let back = (0..300).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        key_file.with_extension("net.pub").exists()
+    });
+    assert!(back, "no key generated");
+    stdin.write_all(b"show ip ssh\rexit\r").unwrap();
+    let (out, status) = wait_output(child, Duration::from_secs(30));
+    drop(stdin);
     assert_eq!(status, Some(0), "{out}");
     assert!(out.contains("% All keys will be removed."), "{out}");
-    let (out, _) = exec(&dev, "show ip ssh");
-    assert!(out.starts_with("SSH Disabled - version 1.99\r\n"), "{out}");
     assert!(
-        out.contains("%Please create RSA keys to enable SSH"),
+        out.contains("SSH Disabled - version 1.99\r\n%Please create RSA keys to enable SSH"),
         "{out}"
     );
-    // Too small for SSH version 2: a clear error, no key.
-    let (out, status) = exec(&dev, "crypto key generate rsa modulus 512");
-    assert_eq!(status, Some(1), "{out}");
     assert!(out.contains("% Key modulus 512 is not supported"), "{out}");
-    let (out, status) = exec(&dev, "crypto key generate rsa general-keys modulus 1024");
-    assert_eq!(status, Some(0), "{out}");
     assert!(
-        out.starts_with("The name for the keys will be: ssh-test.example.net\r\n"),
+        out.contains("The name for the keys will be: ssh-test.example.net\r\n"),
         "{out}"
     );
     assert!(out.contains("% Generating 1024 bit RSA keys"), "{out}");
     assert!(out.contains("[OK] (elapsed time was"), "{out}");
-    let (out, _) = exec(&dev, "show ip ssh");
-    assert!(out.starts_with("SSH Enabled - version 1.99\r\n"), "{out}");
+    assert!(out.contains("SSH Enabled - version 1.99\r\n"), "{out}");
     // A new connection is offered the new RSA host key.
     let mut cmd = ssh_command(&dev, "admin", &["-o", "HostKeyAlgorithms=rsa-sha2-256"]);
     cmd.arg("show privilege").stdin(Stdio::null());
@@ -868,6 +889,15 @@ fn crypto_key_zeroize_and_generate_rsa() {
         out.contains("% RSA keypair nosuch is not present."),
         "{out}"
     );
+    // With every key gone, a restart makes a new pair: the way back in.
+    let (out, status) = exec(&dev, "crypto key zeroize rsa");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(!key_file.exists());
+    restart(&mut dev);
+    let (out, status) = exec(&dev, "show ip ssh");
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.starts_with("SSH Enabled - version 1.99\r\n"), "{out}");
+    assert!(key_file.exists());
 }
 
 /// `exec` with extra OpenSSH options.

@@ -285,11 +285,8 @@ pub enum DeviceError {
 pub trait KeyStore: Send + Sync {
     /// Generates (or replaces) the RSA key pair named `label`.
     fn generate_rsa(&self, label: &str, bits: usize) -> Result<(), String>;
-    /// Removes the key pair named `label`, or every RSA key pair; returns
-    /// how many were removed.
-    fn zeroize_rsa(&self, label: Option<&str>) -> Result<usize, String>;
-    /// Labels of the RSA key pairs present.
-    fn rsa_labels(&self) -> Vec<String>;
+    /// Removes the key pairs named in `labels`.
+    fn zeroize_rsa(&self, labels: &[String]) -> Result<(), String>;
 }
 
 struct Shared {
@@ -445,6 +442,44 @@ impl Device {
     /// How long the device has been up.
     pub fn uptime(&self) -> Duration {
         self.shared.started.elapsed()
+    }
+
+    /// The labels of the RSA key pairs in the state directory, sorted.
+    pub fn rsa_labels(&self) -> Vec<String> {
+        let Some(dir) = self.shared.state_dir.as_ref() else {
+            return Vec::new();
+        };
+        let Ok(entries) = fs::read_dir(dir.join("keys").join("rsa")) else {
+            return Vec::new();
+        };
+        let mut labels: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let label = name.strip_suffix(".pub")?;
+                (!label.starts_with('.')).then(|| label.to_owned())
+            })
+            .collect();
+        labels.sort();
+        labels
+    }
+
+    /// The RSA key pair SSH uses: the `ip ssh rsa keypair-name` pair when
+    /// configured (SSH stays disabled until it exists), else the
+    /// `hostname.domain` pair, else (after a hostname or domain change) the
+    /// first pair there is. With no pair SSH is disabled; the label is then
+    /// the one `crypto key generate rsa` would make.
+    pub fn ssh_rsa_label(&self) -> Option<String> {
+        let settings = self.settings();
+        let configured = settings.rsa_key_label();
+        if settings.ssh.rsa_keypair.is_some()
+            || configured
+                .as_deref()
+                .is_some_and(|l| self.rsa_public_key(l).is_some())
+        {
+            return configured;
+        }
+        self.rsa_labels().into_iter().next().or(configured)
     }
 
     /// The public half of the RSA key named `label` in SECSH form

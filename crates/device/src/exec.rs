@@ -325,7 +325,7 @@ fn show_ip_ssh(device: &Device) -> String {
         Some(1) => "1.5",
         _ => "1.99",
     };
-    let label = s.rsa_key_label();
+    let label = device.ssh_rsa_label();
     let key = label.as_deref().and_then(|l| device.rsa_public_key(l));
     let mut out = String::new();
     let Some(key) = key else {
@@ -483,7 +483,7 @@ fn crypto_key_generate(device: &Device, args: &[&str]) -> ExecOutput {
         return ExecOutput::error("% Key generation is not available on this device\n".into());
     };
     let mut out = String::new();
-    if store.rsa_labels().contains(&label) {
+    if device.rsa_labels().contains(&label) {
         out.push_str(&format!(
             "% You already have RSA keys defined named {label}.\n% They will be replaced.\n\n"
         ));
@@ -534,20 +534,24 @@ fn crypto_key_zeroize(device: &Device, label: Option<&str>) -> ExecOutput {
     let Some(store) = device.key_store() else {
         return ExecOutput::error("% Key removal is not available on this device\n".into());
     };
-    let mut out = match label {
+    let present = device.rsa_labels();
+    let (labels, mut out) = match label {
         Some(l) => {
-            if !store.rsa_labels().iter().any(|k| k == l) {
+            if !present.iter().any(|k| k == l) {
                 return ExecOutput::error(format!("% RSA keypair {l} is not present.\n"));
             }
-            format!("% Keys to be removed are named '{l}'.\n")
+            (
+                vec![l.to_owned()],
+                format!("% Keys to be removed are named '{l}'.\n"),
+            )
         }
-        None => "% All keys will be removed.\n".to_owned(),
+        None => (present, "% All keys will be removed.\n".to_owned()),
     };
     out.push_str(
         "% All router certs issued using these keys will also be removed.\n\
          Do you really want to remove these keys? [yes/no]: yes\n",
     );
-    match store.zeroize_rsa(label) {
+    match store.zeroize_rsa(&labels) {
         Ok(_) => ExecOutput::ok(out),
         Err(e) => {
             out.push_str(&format!("% Key removal failed: {e}\n"));
@@ -604,10 +608,7 @@ fn show_ssh(device: &Device) -> String {
 /// `show crypto key mypubkey rsa [LABEL]`: each key pair with its public
 /// key as DER (SubjectPublicKeyInfo) in hex, as IOS prints it.
 fn show_crypto_key(device: &Device, only: Option<&str>) -> String {
-    let mut labels = match device.key_store() {
-        Some(store) => store.rsa_labels(),
-        None => device.settings().rsa_key_label().into_iter().collect(),
-    };
+    let mut labels = device.rsa_labels();
     labels.retain(|l| only.is_none_or(|o| o == l));
     let mut out = String::new();
     for label in labels {

@@ -44,6 +44,12 @@ impl Connection {
 
     pub(crate) async fn run(self, tcp: TcpStream, ticket: Ticket) {
         let settings = self.device.settings();
+        let rsa_label = self.device.ssh_rsa_label();
+        if !self.keys.ssh_enabled(rsa_label.as_deref()) {
+            // IOS does not speak SSH without its RSA key pair.
+            tracing::info!(peer = %self.peer, label = ?rsa_label, "SSH disabled: no RSA key pair; connection closed");
+            return;
+        }
         let kill = self.kill.clone();
         let authed = Arc::new(AtomicBool::new(false));
         // `ip ssh time-out`: a connection not authenticated in time is dropped.
@@ -72,7 +78,7 @@ impl Connection {
             methods: MethodSet::from(&[MethodKind::Password, MethodKind::PublicKey][..]),
             auth_rejection_time: Duration::from_millis(300),
             auth_rejection_time_initial: Some(Duration::ZERO),
-            keys: self.keys.current(settings.rsa_key_label().as_deref()),
+            keys: self.keys.current(rsa_label.as_deref()),
             // The handler counts failures and ends the connection; this is
             // the backstop (russh counts OpenSSH's first `none` probe too).
             max_auth_attempts: (retries as usize).max(1) + 1,

@@ -1,8 +1,11 @@
 //! Host keys kept in the state directory, named the IOS way: an RSA key
 //! pair per label (`hostname.domain`, or `ip ssh rsa keypair-name`) under
 //! `keys/rsa/LABEL`, plus an Ed25519 key under `keys/ssh_host_ed25519_key`.
-//! Keys are written crash-safely with mode 0600. On first start an RSA key
-//! of 2048 bits is made for the configured label.
+//! Keys are written crash-safely with mode 0600. At start an RSA key of
+//! 2048 bits is made for the configured label when it has none: after
+//! `crypto key zeroize rsa` SSH is disabled, as on IOS, and a restart is
+//! how the operator of an emulated device gets back in (where a router's
+//! operator would use the console).
 
 use std::collections::HashMap;
 use std::fs;
@@ -52,8 +55,8 @@ pub struct HostKeys {
 
 impl HostKeys {
     /// Opens the keys in `dir/keys` (creating the Ed25519 key, and an RSA
-    /// key for `rsa_label` when the directory is new).
-    pub fn open(dir: &Path, rsa_label: Option<&str>) -> Result<HostKeys, HostKeyError> {
+    /// key for `rsa_label` when it has none).
+    pub fn open(dir: &Path, rsa_label: &str) -> Result<HostKeys, HostKeyError> {
         let keys = dir.join("keys");
         let fresh = !keys.exists();
         fs::create_dir_all(keys.join("rsa")).map_err(|source| HostKeyError::Io {
@@ -77,8 +80,11 @@ impl HostKeys {
             ed25519,
             rsa: Mutex::new(HashMap::new()),
         };
-        if fresh && let Some(label) = rsa_label {
-            host_keys.generate_rsa(label, 2048)?;
+        if host_keys.rsa(rsa_label).is_none() {
+            if !fresh {
+                tracing::warn!(label = rsa_label, "no RSA key pair for SSH; generating one");
+            }
+            host_keys.generate_rsa(rsa_label, 2048)?;
         }
         Ok(host_keys)
     }
@@ -143,6 +149,13 @@ impl HostKeys {
         Ok(key)
     }
 
+    /// Whether SSH is enabled: as on IOS, only while the RSA key pair
+    /// SSH uses (`rsa_label`) exists. Keys without a state directory are
+    /// Ed25519 only and always enabled.
+    pub fn ssh_enabled(&self, rsa_label: Option<&str>) -> bool {
+        self.dir.is_none() || rsa_label.and_then(|l| self.rsa(l)).is_some()
+    }
+
     /// The keys to offer now: Ed25519, and the RSA key of `rsa_label` if
     /// it exists.
     pub fn current(&self, rsa_label: Option<&str>) -> Vec<PrivateKey> {
@@ -159,13 +172,8 @@ impl ironconf_device::KeyStore for HostKeys {
             .map_err(|e| e.to_string())
     }
 
-    fn zeroize_rsa(&self, label: Option<&str>) -> Result<usize, String> {
-        let labels = match label {
-            Some(l) => vec![l.to_owned()],
-            None => self.rsa_labels(),
-        };
-        let mut removed = 0;
-        for l in &labels {
+    fn zeroize_rsa(&self, labels: &[String]) -> Result<(), String> {
+        for l in labels {
             let Some(path) = self.rsa_path(l) else {
                 continue;
             };
@@ -187,25 +195,8 @@ impl ironconf_device::KeyStore for HostKeys {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(l.clone(), None);
-            removed += 1;
         }
-        Ok(removed)
-    }
-
-    fn rsa_labels(&self) -> Vec<String> {
-        let Some(dir) = &self.dir else {
-            return Vec::new();
-        };
-        let Ok(entries) = fs::read_dir(dir.join("keys").join("rsa")) else {
-            return Vec::new();
-        };
-        let mut labels: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.') && !n.ends_with(".pub"))
-            .collect();
-        labels.sort();
-        labels
+        Ok(())
     }
 }
 
@@ -268,7 +259,7 @@ mod tests {
     fn keys_are_named_by_label_and_moduli_are_checked() {
         let dir = std::env::temp_dir().join(format!("ironconf-keys-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        let keys = HostKeys::open(&dir, Some("r1.example.net"));
+        let keys = HostKeys::open(&dir, "r1.example.net");
         let keys = match keys {
             Ok(k) => k,
             Err(e) => panic!("{e}"),
@@ -281,13 +272,15 @@ mod tests {
             Err(HostKeyError::Modulus(768))
         ));
         assert!(keys.generate_rsa("../evil", 1024).is_err());
-        // Reopening keeps the same keys and makes no new RSA key.
-        let again = HostKeys::open(&dir, Some("another.label"));
-        assert!(
-            again.is_ok_and(
-                |k| k.rsa("another.label").is_none() && k.rsa("r1.example.net").is_some()
-            )
-        );
+        let ed25519 = keys.ed25519.public_key().clone();
+        let rsa = keys.rsa("r1.example.net").map(|k| k.public_key().clone());
+        // Reopening keeps the same keys; a label without a pair gets one.
+        let again = HostKeys::open(&dir, "r1.example.net");
+        assert!(again.is_ok_and(|k| k.ed25519.public_key() == &ed25519
+            && k.rsa("r1.example.net").map(|k| k.public_key().clone()) == rsa));
+        assert!(!dir.join("keys/rsa/another.label").exists());
+        let again = HostKeys::open(&dir, "another.label");
+        assert!(again.is_ok_and(|k| k.rsa("another.label").is_some()));
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -51,7 +51,14 @@ pub enum ServeError {
 /// start), or ephemeral for a device without one.
 pub fn host_keys(device: &Device) -> Result<HostKeys, HostKeyError> {
     match device.state_dir() {
-        Some(dir) => HostKeys::open(dir, device.settings().rsa_key_label().as_deref()),
+        // Without a domain name IOS cannot name a pair; the emulated
+        // device names it after the hostname so that it can be reached.
+        Some(dir) => HostKeys::open(
+            dir,
+            &device
+                .ssh_rsa_label()
+                .unwrap_or_else(|| device.settings().hostname.clone()),
+        ),
         None => HostKeys::ephemeral(),
     }
 }
