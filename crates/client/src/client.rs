@@ -1,0 +1,545 @@
+//! The client: one SSH connection, one `netconf` channel, a reader task
+//! that always drains it (a channel left unread stalls the whole SSH
+//! connection) and a writer task that sends whole messages in order.
+//! Requests are matched to replies by message-id, so any number may be
+//! in flight; replies without one are taken in request order.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use ironconf_proto::{Framing, Hello};
+use russh::ChannelMsg;
+use russh::client;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::ClientError;
+use crate::ops::{self, Config, Datastore, EditOptions, Filter};
+use crate::reply::{ExecOutput, Reply};
+use crate::session::{ClientSession, Incoming, default_capabilities, message_id_of};
+use crate::ssh::{Auth, Handler, HostKeyCheck, authenticate};
+
+/// How to reach and log in to a server.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Host name or address.
+    pub host: String,
+    /// TCP port.
+    pub port: u16,
+    /// User name.
+    pub user: String,
+    /// Methods, tried in order.
+    pub auth: Vec<Auth>,
+    /// Host-key checking.
+    pub host_key_check: HostKeyCheck,
+    /// Limit for TCP connect, key exchange, authentication and hello each.
+    pub connect_timeout: Duration,
+    /// Default limit for a reply.
+    pub rpc_timeout: Duration,
+    /// Capabilities to offer (both bases by default).
+    pub capabilities: Vec<String>,
+}
+
+impl ConnectOptions {
+    /// Options for `user@host:port` with strict checking against
+    /// `~/.ssh/known_hosts` and no authentication method yet.
+    pub fn new(host: impl Into<String>, port: u16, user: impl Into<String>) -> Self {
+        ConnectOptions {
+            host: host.into(),
+            port,
+            user: user.into(),
+            auth: Vec::new(),
+            host_key_check: HostKeyCheck::Strict(HostKeyCheck::default_known_hosts()),
+            connect_timeout: Duration::from_secs(30),
+            rpc_timeout: Duration::from_secs(300),
+            capabilities: default_capabilities(),
+        }
+    }
+
+    /// Adds a password (also answers keyboard-interactive).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.auth.push(Auth::Password(password.into()));
+        self
+    }
+
+    /// Adds a private key file.
+    pub fn key_file(mut self, path: impl Into<PathBuf>, passphrase: Option<String>) -> Self {
+        self.auth.push(Auth::KeyFile {
+            path: path.into(),
+            passphrase,
+        });
+        self
+    }
+
+    /// Adds the ssh-agent's keys.
+    pub fn agent(mut self) -> Self {
+        self.auth.push(Auth::Agent);
+        self
+    }
+
+    /// Sets host-key checking.
+    pub fn host_key_check(mut self, check: HostKeyCheck) -> Self {
+        self.host_key_check = check;
+        self
+    }
+}
+
+type Waiter = oneshot::Sender<Result<Reply, ClientError>>;
+
+#[derive(Default)]
+struct Pending {
+    by_id: HashMap<String, Waiter>,
+    /// Ids in request order, for replies that carry none.
+    order: VecDeque<String>,
+    /// Set once the session is over; later requests fail with it.
+    closed: Option<String>,
+}
+
+impl Pending {
+    fn take(&mut self, id: Option<&str>) -> Option<Waiter> {
+        let id = match id {
+            Some(id) if self.by_id.contains_key(id) => id.to_owned(),
+            // No id, or one we never sent: the oldest request (servers
+            // answer in order).
+            _ => loop {
+                let oldest = self.order.pop_front()?;
+                if self.by_id.contains_key(&oldest) {
+                    break oldest;
+                }
+            },
+        };
+        self.by_id.remove(&id)
+    }
+}
+
+struct Shared {
+    pending: Mutex<Pending>,
+    next_id: AtomicU64,
+}
+
+impl Shared {
+    fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Ends the session: every waiting request gets the reason.
+    fn close(&self, reason: String) {
+        let waiters: Vec<Waiter> = {
+            let mut p = self.pending();
+            if p.closed.is_none() {
+                p.closed = Some(reason.clone());
+            }
+            p.order.clear();
+            p.by_id.drain().map(|(_, w)| w).collect()
+        };
+        for w in waiters {
+            let _ = w.send(Err(ClientError::Closed(Some(reason.clone()))));
+        }
+    }
+}
+
+/// A NETCONF session over SSH. Cheap to clone; clones share the session,
+/// so several tasks can have requests in flight at once.
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    session: Arc<ClientSession>,
+    writer: mpsc::Sender<Bytes>,
+    handle: Arc<client::Handle<Handler>>,
+    rpc_timeout: Duration,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("session_id", &self.session_id())
+            .field("framing", &self.framing())
+            .finish()
+    }
+}
+
+async fn within<T>(
+    limit: Duration,
+    waiting_for: &'static str,
+    f: impl Future<Output = Result<T, ClientError>>,
+) -> Result<T, ClientError> {
+    tokio::time::timeout(limit, f)
+        .await
+        .map_err(|_| ClientError::Timeout {
+            waiting_for,
+            after: limit,
+        })?
+}
+
+impl Client {
+    /// Connects, logs in, opens the `netconf` subsystem and exchanges hellos.
+    pub async fn connect(options: ConnectOptions) -> Result<Client, ClientError> {
+        let limit = options.connect_timeout;
+        let addr = format!("{}:{}", options.host, options.port);
+        let tcp = within(limit, "TCP connect", async {
+            tokio::net::TcpStream::connect((options.host.as_str(), options.port))
+                .await
+                .map_err(|source| ClientError::Connect {
+                    addr: addr.clone(),
+                    source,
+                })
+        })
+        .await?;
+        // Small requests must not wait for Nagle.
+        tcp.set_nodelay(true)?;
+        let config = Arc::new(client::Config {
+            nodelay: true,
+            ..Default::default()
+        });
+        let refusal = Arc::new(Mutex::new(None));
+        let handler = Handler {
+            host: options.host.clone(),
+            port: options.port,
+            check: options.host_key_check.clone(),
+            refusal: refusal.clone(),
+        };
+        let connected = within(limit, "SSH key exchange", async {
+            client::connect_stream(config, tcp, handler)
+                .await
+                .map_err(ClientError::Ssh)
+        })
+        .await;
+        let mut handle = match connected {
+            Ok(h) => h,
+            Err(e) => {
+                // A refused host key is the real story behind russh's error.
+                let refused = refusal.lock().unwrap_or_else(|p| p.into_inner()).take();
+                return Err(refused.unwrap_or(e));
+            }
+        };
+        within(
+            limit,
+            "authentication",
+            authenticate(&mut handle, &options.user, &options.auth),
+        )
+        .await?;
+        let channel = within(limit, "channel open", async {
+            Ok(handle.channel_open_session().await?)
+        })
+        .await?;
+        channel.request_subsystem(true, "netconf").await?;
+        let (mut read, write) = channel.split();
+        let mut session = ClientSession::new(options.capabilities.clone());
+        let mut buf = BytesMut::new();
+        // The hello goes out at once, as RFC 6241 allows, while the
+        // server's is on its way.
+        write.data_bytes(session.hello()).await?;
+        within(limit, "the server's hello", async {
+            let mut accepted = false;
+            loop {
+                match read.wait().await {
+                    Some(ChannelMsg::Success) => accepted = true,
+                    Some(ChannelMsg::Failure) => return Err(ClientError::SubsystemRefused),
+                    Some(ChannelMsg::Data { data }) => {
+                        buf.extend_from_slice(&data);
+                        if session.read_hello(&mut buf)? {
+                            return Ok(());
+                        }
+                    }
+                    Some(ChannelMsg::Eof | ChannelMsg::Close) | None => {
+                        return Err(if accepted {
+                            ClientError::Hello("the server closed the session before its hello".into())
+                        } else {
+                            ClientError::SubsystemRefused
+                        });
+                    }
+                    Some(_) => {}
+                }
+            }
+        })
+        .await?;
+        tracing::debug!(
+            host = %options.host,
+            session_id = ?session.server_hello().and_then(|h| h.session_id),
+            framing = ?session.framing(),
+            "NETCONF session up"
+        );
+        let shared = Arc::new(Shared {
+            pending: Mutex::new(Pending::default()),
+            next_id: AtomicU64::new(1),
+        });
+        // The reader owns the decoder; the senders only need the framing,
+        // fixed from here on.
+        let encoder = Arc::new(session.encoder());
+        tokio::spawn(read_loop(read, session, buf, shared.clone()));
+        let (tx, rx) = mpsc::channel::<Bytes>(256);
+        tokio::spawn(write_loop(write, rx, shared.clone()));
+        Ok(Client {
+            shared,
+            session: encoder,
+            writer: tx,
+            handle: Arc::new(handle),
+            rpc_timeout: options.rpc_timeout,
+        })
+    }
+
+    /// The server's `<session-id>`.
+    pub fn session_id(&self) -> Option<u32> {
+        self.session.server_hello().and_then(|h| h.session_id)
+    }
+
+    /// The server's hello.
+    pub fn server_hello(&self) -> Option<&Hello> {
+        self.session.server_hello()
+    }
+
+    /// The server's capabilities.
+    pub fn capabilities(&self) -> &[String] {
+        self.session
+            .server_hello()
+            .map_or(&[], |h| h.capabilities.as_slice())
+    }
+
+    /// The framing chosen by the hellos.
+    pub fn framing(&self) -> Framing {
+        self.session.framing()
+    }
+
+    /// Sends `operation` (the element inside `<rpc>`) and returns the
+    /// reply on its way; several can be outstanding.
+    pub async fn send(&self, operation: &str) -> Result<PendingReply, ClientError> {
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed).to_string();
+        let mut out = BytesMut::with_capacity(operation.len() + 128);
+        self.session.encode_rpc(&id, operation, &mut out);
+        self.enqueue(id, out.freeze()).await
+    }
+
+    /// Sends a whole message as given (an `<rpc>` with its own
+    /// message-id, or none: the reply is then taken in order).
+    pub async fn send_raw(&self, message: &str) -> Result<PendingReply, ClientError> {
+        let id = message_id_of(message).unwrap_or_else(|| {
+            format!(
+                "\u{0}unnamed-{}",
+                self.shared.next_id.fetch_add(1, Ordering::Relaxed)
+            )
+        });
+        let mut out = BytesMut::with_capacity(message.len() + 32);
+        self.session.encode_raw(message.trim().as_bytes(), &mut out);
+        self.enqueue(id, out.freeze()).await
+    }
+
+    async fn enqueue(&self, id: String, framed: Bytes) -> Result<PendingReply, ClientError> {
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut p = self.shared.pending();
+            if let Some(reason) = &p.closed {
+                return Err(ClientError::Closed(Some(reason.clone())));
+            }
+            if p.by_id.contains_key(&id) {
+                return Err(ClientError::Request(format!(
+                    "message-id '{id}' is already awaiting a reply"
+                )));
+            }
+            p.by_id.insert(id.clone(), tx);
+            p.order.push_back(id.clone());
+        }
+        if self.writer.send(framed).await.is_err() {
+            self.shared.pending().by_id.remove(&id);
+            return Err(ClientError::Closed(None));
+        }
+        Ok(PendingReply {
+            id,
+            rx,
+            shared: self.shared.clone(),
+            timeout: self.rpc_timeout,
+        })
+    }
+
+    /// Sends `operation` and waits for its reply (errors in it are data).
+    pub async fn rpc(&self, operation: &str) -> Result<Reply, ClientError> {
+        self.send(operation).await?.await
+    }
+
+    /// `<get-config>`
+    pub async fn get_config(&self, source: &Datastore, filter: &Filter) -> Result<Reply, ClientError> {
+        self.rpc(&ops::get_config(source, filter)).await?.into_result()
+    }
+
+    /// `<get>`
+    pub async fn get(&self, filter: &Filter) -> Result<Reply, ClientError> {
+        self.rpc(&ops::get(filter)).await?.into_result()
+    }
+
+    /// `<edit-config>`
+    pub async fn edit_config(
+        &self,
+        target: &Datastore,
+        config: &Config,
+        options: &EditOptions,
+    ) -> Result<Reply, ClientError> {
+        self.rpc(&ops::edit_config(target, config, options))
+            .await?
+            .into_result()
+    }
+
+    /// `<copy-config>`
+    pub async fn copy_config(&self, target: &Datastore, source: &Datastore) -> Result<Reply, ClientError> {
+        self.rpc(&ops::copy_config(target, source)).await?.into_result()
+    }
+
+    /// `<delete-config>`
+    pub async fn delete_config(&self, target: &Datastore) -> Result<Reply, ClientError> {
+        self.rpc(&ops::delete_config(target)).await?.into_result()
+    }
+
+    /// `<lock>`
+    pub async fn lock(&self, target: &Datastore) -> Result<Reply, ClientError> {
+        self.rpc(&ops::lock(target)).await?.into_result()
+    }
+
+    /// `<unlock>`
+    pub async fn unlock(&self, target: &Datastore) -> Result<Reply, ClientError> {
+        self.rpc(&ops::unlock(target)).await?.into_result()
+    }
+
+    /// `<kill-session>`
+    pub async fn kill_session(&self, session_id: u32) -> Result<Reply, ClientError> {
+        self.rpc(&ops::kill_session(session_id)).await?.into_result()
+    }
+
+    /// Runs EXEC commands (`oper-data-format-text-block`).
+    pub async fn exec(&self, commands: &[String]) -> Result<Vec<ExecOutput>, ClientError> {
+        self.rpc(&ops::exec(commands))
+            .await?
+            .into_result()?
+            .exec_outputs()
+    }
+
+    /// `<close-session>`, then the SSH connection is ended.
+    pub async fn close(self) -> Result<(), ClientError> {
+        let result = self.rpc(&ops::close_session()).await;
+        self.disconnect().await;
+        result?.into_result().map(|_| ())
+    }
+
+    /// Ends the SSH connection without `<close-session>`.
+    pub async fn disconnect(&self) {
+        let _ = self
+            .handle
+            .disconnect(russh::Disconnect::ByApplication, "", "en")
+            .await;
+        self.shared.close("disconnected".into());
+    }
+
+    /// True once the session has ended.
+    pub fn is_closed(&self) -> bool {
+        self.shared.pending().closed.is_some()
+    }
+}
+
+/// A reply on its way: await it (bounded by the client's rpc timeout, or
+/// [`PendingReply::timeout`]).
+#[must_use = "a request's reply is only read by awaiting it"]
+pub struct PendingReply {
+    id: String,
+    rx: oneshot::Receiver<Result<Reply, ClientError>>,
+    shared: Arc<Shared>,
+    timeout: Duration,
+}
+
+impl PendingReply {
+    /// Sets how long to wait.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = limit;
+        self
+    }
+
+    /// The message-id of the request.
+    pub fn message_id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl std::future::IntoFuture for PendingReply {
+    type Output = Result<Reply, ClientError>;
+    type IntoFuture = std::pin::Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            match tokio::time::timeout(self.timeout, self.rx).await {
+                Ok(Ok(r)) => r,
+                Ok(Err(_)) => Err(ClientError::Closed(None)),
+                Err(_) => {
+                    // A late reply is dropped, not given to someone else.
+                    self.shared.pending().by_id.remove(&self.id);
+                    Err(ClientError::Timeout {
+                        waiting_for: "rpc-reply",
+                        after: self.timeout,
+                    })
+                }
+            }
+        })
+    }
+}
+
+async fn read_loop(
+    mut read: russh::ChannelReadHalf,
+    mut session: ClientSession,
+    mut buf: BytesMut,
+    shared: Arc<Shared>,
+) {
+    let reason = 'outer: loop {
+        loop {
+            match session.receive(&mut buf) {
+                Ok(Some(Incoming::Reply(reply))) => {
+                    let waiter = shared.pending().take(reply.message_id());
+                    match waiter {
+                        Some(w) => {
+                            let _ = w.send(Ok(reply));
+                        }
+                        None => tracing::debug!(id = ?reply.message_id(), "reply nobody waits for"),
+                    }
+                }
+                Ok(Some(Incoming::Notification(n))) => {
+                    tracing::debug!(len = n.len(), "notification ignored");
+                }
+                Ok(None) => break,
+                Err(e) => break 'outer e.to_string(),
+            }
+        }
+        match read.wait().await {
+            Some(ChannelMsg::Data { data }) => buf.extend_from_slice(&data),
+            Some(ChannelMsg::Eof | ChannelMsg::Close) | None => break "the server ended the session".into(),
+            Some(_) => {}
+        }
+    };
+    tracing::debug!(%reason, "NETCONF session over");
+    shared.close(reason);
+}
+
+async fn write_loop(
+    write: russh::ChannelWriteHalf<client::Msg>,
+    mut rx: mpsc::Receiver<Bytes>,
+    shared: Arc<Shared>,
+) {
+    let mut batch = BytesMut::new();
+    while let Some(first) = rx.recv().await {
+        // Requests queued together go out in one write.
+        let data = if rx.is_empty() {
+            first
+        } else {
+            batch.extend_from_slice(&first);
+            while batch.len() < 256 * 1024 {
+                match rx.try_recv() {
+                    Ok(more) => batch.extend_from_slice(&more),
+                    Err(_) => break,
+                }
+            }
+            batch.split().freeze()
+        };
+        if let Err(e) = write.data_bytes(data).await {
+            shared.close(format!("send failed: {e}"));
+            return;
+        }
+    }
+    let _ = write.eof().await;
+}
