@@ -1,18 +1,28 @@
-//! `ironconf`: the device (`serve`) and, later, its client tools.
+//! `ironconf`: the device (`serve`) and the client verbs that talk to it
+//! (or to any NETCONF server).
+
+mod conn;
+mod console;
+mod output;
+mod serve;
+mod verbs;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use ironconf_device::{Device, Profile};
-use ironconf_server::CancellationToken;
+
+use crate::output::{Format, error_line, failure_json};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "ironconf",
     version,
-    about = "A NETCONF-over-SSH agent that behaves like a Cisco IOS device"
+    about = "A NETCONF-over-SSH agent that behaves like a Cisco IOS device, and its client",
+    after_help = "Exit codes of the client verbs: 0 ok, 1 other, 2 usage, 3 connection, \
+                  4 authentication, 5 rpc-error, 6 timeout.\n\
+                  The password is read from IRONCONF_PASSWORD, or asked for."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -33,14 +43,21 @@ enum Command {
         #[arg(long, default_value = "ios-xe-16")]
         profile: String,
     },
+    #[command(flatten)]
+    Verb(verbs::Verb),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    let default_level = match cli.command {
+        Command::Serve { .. } => "info",
+        // Client output is the reply; logs only when asked for.
+        Command::Verb(_) => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level)),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
@@ -50,78 +67,45 @@ fn main() -> anyhow::Result<()> {
             state_dir,
             listen,
             profile,
-        } => serve(state_dir, listen, &profile),
-    }
-}
-
-fn serve(state_dir: PathBuf, listen: Vec<SocketAddr>, profile: &str) -> anyhow::Result<()> {
-    let profile = Profile::by_name(profile).with_context(|| {
-        format!(
-            "unknown profile '{profile}' (known: {})",
-            Profile::NAMES.join(", ")
-        )
-    })?;
-    let (device, boot) = Device::open(profile, &state_dir)
-        .with_context(|| format!("state directory {}", state_dir.display()))?;
-    if let Some(password) = &boot.generated_password {
-        println!(
-            "new device: user admin, password {password} (stored only as a hash in {})",
-            state_dir.join(ironconf_device::STARTUP_CONFIG).display()
-        );
-    }
-    for u in &boot.unknown_lines {
-        println!(
-            "startup-config line {}: {} ({})",
-            u.index + 1,
-            u.line.trim(),
-            u.message()
-        );
-    }
-    // Host keys are ready (an RSA key generated on first start) before the
-    // device says it listens.
-    let keys = ironconf_server::host_keys(&device)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        let mut listeners = Vec::new();
-        for addr in &listen {
-            let l = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("listen on {addr}"))?;
-            println!("listening on {}", l.local_addr()?);
-            listeners.push(l);
-        }
-        let shutdown = CancellationToken::new();
-        let stop = shutdown.clone();
-        tokio::spawn(async move {
-            wait_for_signal().await;
-            tracing::info!("shutting down");
-            stop.cancel();
-        });
-        ironconf_server::serve(
-            device,
-            keys,
-            listeners,
-            ironconf_server::Limits::default(),
-            shutdown,
-        )
-        .await?;
-        Ok(())
-    })
-}
-
-async fn wait_for_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+        } => match serve::serve(state_dir, listen, &profile) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ironconf: {e:#}");
+                ExitCode::FAILURE
             }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+        },
+        Command::Verb(verb) => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("ironconf: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(verbs::run(&verb)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    let format = verb.client_args().format;
+                    match (&e, format) {
+                        // The reply itself was printed; say why we fail.
+                        (ironconf_client::ClientError::Rpc(errors), Format::Text) => {
+                            for r in errors {
+                                eprintln!("{}", error_line(r));
+                            }
+                        }
+                        (ironconf_client::ClientError::Rpc(_), _) => {}
+                        (_, Format::Json) => println!("{}", failure_json(&e)),
+                        _ => {}
+                    }
+                    if !matches!(e, ironconf_client::ClientError::Rpc(_)) {
+                        eprintln!("ironconf: {e}");
+                    }
+                    ExitCode::from(conn::exit_code(&e))
+                }
+            }
         }
     }
 }

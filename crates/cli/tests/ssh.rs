@@ -4,103 +4,16 @@
 // Test harness code: failing loudly is the point.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::{Device, restart, start, start_with, wait_output};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const HELLO: &str = r#"<?xml version="1.0"?><hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>"#;
-
-struct Device {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Device {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the binary on an ephemeral port with `startup` (which may use
-/// `{KEY}` for the test key's base64 blob).
-fn start(startup: &str) -> Device {
-    start_with(startup, &[])
-}
-
-fn start_with(startup: &str, extra: &[&str]) -> Device {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let key = dir.path().join("id");
-    let st = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&key)
-        .status()
-        .unwrap_or_else(|e| panic!("ssh-keygen: {e}"));
-    assert!(st.success());
-    let pubkey = std::fs::read_to_string(key.with_extension("pub")).unwrap_or_default();
-    let blob = pubkey
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
-    let state = dir.path().join("state");
-    std::fs::create_dir_all(&state).ok();
-    std::fs::write(
-        state.join("startup-config"),
-        startup.replace("{KEY}", &blob),
-    )
-    .ok();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
-        .arg(&state)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("ironconf: {e}"));
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let port = listening_port(stdout);
-    Device { child, port, dir }
-}
-
-/// Restarts the device on its state directory (after a kill or a change
-/// to the startup-config).
-fn restart(dev: &mut Device) {
-    let _ = dev.child.kill();
-    let _ = dev.child.wait();
-    let state = dev.dir.path().join("state");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
-        .arg(&state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("ironconf: {e}"));
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    dev.port = listening_port(stdout);
-    dev.child = child;
-}
-
-/// Reads the device's stdout until it says where it listens.
-fn listening_port(stdout: std::process::ChildStdout) -> u16 {
-    let mut lines = BufReader::new(stdout).lines();
-    loop {
-        let line = lines
-            .next()
-            .and_then(Result::ok)
-            .unwrap_or_else(|| panic!("ironconf exited"));
-        if let Some(addr) = line.strip_prefix("listening on ") {
-            return addr
-                .rsplit(':')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(0);
-        }
-    }
-}
 
 fn ssh_args(dev: &Device, user: &str) -> Vec<String> {
     let key: PathBuf = dev.dir.path().join("id");
@@ -150,29 +63,6 @@ fn run_ssh(mut cmd: Command, input: &str) -> (String, Option<i32>) {
         });
     }
     wait_output(child, Duration::from_secs(30))
-}
-
-fn wait_output(mut child: Child, limit: Duration) -> (String, Option<i32>) {
-    let start = Instant::now();
-    let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(o) = stdout.as_mut() {
-            let _ = o.read_to_string(&mut s);
-        }
-        s
-    });
-    let status = loop {
-        if let Ok(Some(st)) = child.try_wait() {
-            break st.code();
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    (reader.join().unwrap_or_default(), status)
 }
 
 fn rpc(id: u32, body: &str) -> String {

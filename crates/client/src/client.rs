@@ -101,24 +101,38 @@ struct Pending {
 
 impl Pending {
     fn take(&mut self, id: Option<&str>) -> Option<Waiter> {
-        let id = match id {
-            Some(id) if self.by_id.contains_key(id) => id.to_owned(),
-            // No id, or one we never sent: the oldest request (servers
-            // answer in order).
-            _ => loop {
+        let waiter = self.take_inner(id);
+        // Answered ids leave the order queue as they reach its front.
+        while self
+            .order
+            .front()
+            .is_some_and(|f| !self.by_id.contains_key(f))
+        {
+            self.order.pop_front();
+        }
+        waiter
+    }
+
+    fn take_inner(&mut self, id: Option<&str>) -> Option<Waiter> {
+        match id {
+            // A reply for a request given up on (timed out) is dropped.
+            Some(id) => self.by_id.remove(id),
+            // No id: the oldest request still waiting (servers answer in order).
+            None => loop {
                 let oldest = self.order.pop_front()?;
-                if self.by_id.contains_key(&oldest) {
-                    break oldest;
+                if let Some(w) = self.by_id.remove(&oldest) {
+                    return Some(w);
                 }
             },
-        };
-        self.by_id.remove(&id)
+        }
     }
 }
 
 struct Shared {
     pending: Mutex<Pending>,
     next_id: AtomicU64,
+    /// Bytes read from the channel (for progress reports).
+    received: AtomicU64,
 }
 
 impl Shared {
@@ -247,7 +261,9 @@ impl Client {
                     }
                     Some(ChannelMsg::Eof | ChannelMsg::Close) | None => {
                         return Err(if accepted {
-                            ClientError::Hello("the server closed the session before its hello".into())
+                            ClientError::Hello(
+                                "the server closed the session before its hello".into(),
+                            )
                         } else {
                             ClientError::SubsystemRefused
                         });
@@ -266,6 +282,7 @@ impl Client {
         let shared = Arc::new(Shared {
             pending: Mutex::new(Pending::default()),
             next_id: AtomicU64::new(1),
+            received: AtomicU64::new(0),
         });
         // The reader owns the decoder; the senders only need the framing,
         // fixed from here on.
@@ -307,7 +324,11 @@ impl Client {
     /// Sends `operation` (the element inside `<rpc>`) and returns the
     /// reply on its way; several can be outstanding.
     pub async fn send(&self, operation: &str) -> Result<PendingReply, ClientError> {
-        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed).to_string();
+        let id = self
+            .shared
+            .next_id
+            .fetch_add(1, Ordering::Relaxed)
+            .to_string();
         let mut out = BytesMut::with_capacity(operation.len() + 128);
         self.session.encode_rpc(&id, operation, &mut out);
         self.enqueue(id, out.freeze()).await
@@ -360,8 +381,14 @@ impl Client {
     }
 
     /// `<get-config>`
-    pub async fn get_config(&self, source: &Datastore, filter: &Filter) -> Result<Reply, ClientError> {
-        self.rpc(&ops::get_config(source, filter)).await?.into_result()
+    pub async fn get_config(
+        &self,
+        source: &Datastore,
+        filter: &Filter,
+    ) -> Result<Reply, ClientError> {
+        self.rpc(&ops::get_config(source, filter))
+            .await?
+            .into_result()
     }
 
     /// `<get>`
@@ -382,8 +409,14 @@ impl Client {
     }
 
     /// `<copy-config>`
-    pub async fn copy_config(&self, target: &Datastore, source: &Datastore) -> Result<Reply, ClientError> {
-        self.rpc(&ops::copy_config(target, source)).await?.into_result()
+    pub async fn copy_config(
+        &self,
+        target: &Datastore,
+        source: &Datastore,
+    ) -> Result<Reply, ClientError> {
+        self.rpc(&ops::copy_config(target, source))
+            .await?
+            .into_result()
     }
 
     /// `<delete-config>`
@@ -403,7 +436,9 @@ impl Client {
 
     /// `<kill-session>`
     pub async fn kill_session(&self, session_id: u32) -> Result<Reply, ClientError> {
-        self.rpc(&ops::kill_session(session_id)).await?.into_result()
+        self.rpc(&ops::kill_session(session_id))
+            .await?
+            .into_result()
     }
 
     /// Runs EXEC commands (`oper-data-format-text-block`).
@@ -428,6 +463,11 @@ impl Client {
             .disconnect(russh::Disconnect::ByApplication, "", "en")
             .await;
         self.shared.close("disconnected".into());
+    }
+
+    /// Bytes received on the session so far (hello excluded).
+    pub fn bytes_received(&self) -> u64 {
+        self.shared.received.load(Ordering::Relaxed)
     }
 
     /// True once the session has ended.
@@ -507,8 +547,15 @@ async fn read_loop(
             }
         }
         match read.wait().await {
-            Some(ChannelMsg::Data { data }) => buf.extend_from_slice(&data),
-            Some(ChannelMsg::Eof | ChannelMsg::Close) | None => break "the server ended the session".into(),
+            Some(ChannelMsg::Data { data }) => {
+                shared
+                    .received
+                    .fetch_add(data.len() as u64, Ordering::Relaxed);
+                buf.extend_from_slice(&data);
+            }
+            Some(ChannelMsg::Eof | ChannelMsg::Close) | None => {
+                break "the server ended the session".into();
+            }
             Some(_) => {}
         }
     };

@@ -24,7 +24,9 @@ pub enum ClientError {
     #[error("SSH: {0}")]
     Ssh(#[from] russh::Error),
     /// The server's host key is not in known_hosts (strict checking).
-    #[error("host key for {host} is not known ({fingerprint}); add it to {known_hosts} or accept new keys")]
+    #[error(
+        "host key for {host} is not known ({fingerprint}); add it to {known_hosts} or accept new keys"
+    )]
     UnknownHostKey {
         /// `host` or `[host]:port`.
         host: String,
@@ -41,6 +43,9 @@ pub enum ClientError {
         /// Line of the recorded key.
         line: usize,
     },
+    /// The known_hosts file cannot be read or written.
+    #[error("known_hosts: {0}")]
+    KnownHosts(String),
     /// No authentication method was accepted.
     #[error("authentication failed for user {user} (tried {tried})")]
     Auth {
@@ -93,7 +98,12 @@ fn rpc_errors_text(errors: &[RpcError]) -> String {
     let parts: Vec<String> = errors
         .iter()
         .map(|e| match &e.error_message {
-            Some(m) => format!("{} ({}): {}", e.error_tag.as_str(), e.error_type.as_str(), m.text.trim()),
+            Some(m) => format!(
+                "{} ({}): {}",
+                e.error_tag.as_str(),
+                e.error_type.as_str(),
+                m.text.trim()
+            ),
             None => format!("{} ({})", e.error_tag.as_str(), e.error_type.as_str()),
         })
         .collect();

@@ -233,7 +233,10 @@ pub fn copy_config(target: &Datastore, source: &Datastore) -> String {
 
 /// `<delete-config>`
 pub fn delete_config(target: &Datastore) -> String {
-    format!("<delete-config><target>{}</target></delete-config>", target.xml())
+    format!(
+        "<delete-config><target>{}</target></delete-config>",
+        target.xml()
+    )
 }
 
 /// `<lock>`
@@ -275,7 +278,10 @@ mod tests {
     #[test]
     fn bodies_escape_and_nest() {
         assert_eq!(
-            get_config(&Datastore::Running, &Filter::TextCmd(Some("| include a<b".into()))),
+            get_config(
+                &Datastore::Running,
+                &Filter::TextCmd(Some("| include a<b".into()))
+            ),
             "<get-config><source><running/></source><filter><config-format-text-cmd><text-filter-spec>| include a&lt;b</text-filter-spec></config-format-text-cmd></filter></get-config>"
         );
         let e = edit_config(

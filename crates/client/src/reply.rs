@@ -63,7 +63,10 @@ impl Reply {
                     for a in e.attributes() {
                         let a = a.map_err(bad)?;
                         let key = a.key.as_ref().to_owned();
-                        let value = a.normalized_value(quick_xml::XmlVersion::default()).map_err(bad)?.into_owned();
+                        let value = a
+                            .normalized_value(quick_xml::XmlVersion::default())
+                            .map_err(bad)?
+                            .into_owned();
                         if key == "xmlns" || key.starts_with("xmlns:") {
                             namespaces.push((key, value));
                         } else if a.key.local_name().as_ref() == "message-id" {
@@ -344,7 +347,10 @@ mod tests {
         let r = reply(
             "<rpc-reply><data><cli-config-data-block>hostname r1\n!\nend</cli-config-data-block></data></rpc-reply>",
         );
-        assert_eq!(r.config_text().ok().as_deref(), Some("hostname r1\n!\nend\n"));
+        assert_eq!(
+            r.config_text().ok().as_deref(),
+            Some("hostname r1\n!\nend\n")
+        );
         let r = reply("<rpc-reply><data/></rpc-reply>");
         assert_eq!(r.data_xml(), Some(""));
         assert!(r.is_ok());

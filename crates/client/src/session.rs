@@ -198,7 +198,11 @@ pub fn message_id_of(rpc: &str) -> Option<String> {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
                 return e.attributes().flatten().find_map(|a| {
                     (a.key.local_name().as_ref() == "message-id")
-                        .then(|| a.normalized_value(quick_xml::XmlVersion::default()).ok().map(|v| v.into_owned()))
+                        .then(|| {
+                            a.normalized_value(quick_xml::XmlVersion::default())
+                                .ok()
+                                .map(|v| v.into_owned())
+                        })
                         .flatten()
                 });
             }
@@ -216,7 +220,10 @@ mod tests {
     fn hello_switches_to_chunked_when_both_offer_base_1_1() {
         let mut s = ClientSession::new(default_capabilities());
         let hello = String::from_utf8_lossy(&s.hello()).into_owned();
-        assert!(hello.contains(BASE_1_1) && hello.ends_with("\n]]>]]>"), "{hello}");
+        assert!(
+            hello.contains(BASE_1_1) && hello.ends_with("\n]]>]]>"),
+            "{hello}"
+        );
         let mut buf = BytesMut::from(
             &b"<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities><session-id>5</session-id></hello>]]>]]>\n#10"[..],
         );
@@ -241,10 +248,14 @@ mod tests {
         let mut buf = BytesMut::from(
             &b"<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>"[..],
         );
-        assert!(matches!(s.read_hello(&mut buf), Err(ClientError::Hello(m)) if m.contains("no common base")));
+        assert!(
+            matches!(s.read_hello(&mut buf), Err(ClientError::Hello(m)) if m.contains("no common base"))
+        );
         let mut s = ClientSession::new(default_capabilities());
         let mut buf = BytesMut::from(&b"<rpc-reply message-id=\"1\"><ok/></rpc-reply>]]>]]>"[..]);
-        assert!(matches!(s.read_hello(&mut buf), Err(ClientError::Hello(m)) if m.contains("<rpc-reply>")));
+        assert!(
+            matches!(s.read_hello(&mut buf), Err(ClientError::Hello(m)) if m.contains("<rpc-reply>"))
+        );
     }
 
     #[test]

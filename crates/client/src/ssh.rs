@@ -45,6 +45,8 @@ pub enum Auth {
     },
     /// Every key the ssh-agent at `SSH_AUTH_SOCK` holds.
     Agent,
+    /// Every key the ssh-agent listening on this socket holds.
+    AgentSocket(PathBuf),
 }
 
 impl Auth {
@@ -52,7 +54,7 @@ impl Auth {
         match self {
             Auth::Password(_) => "password",
             Auth::KeyFile { .. } => "publickey",
-            Auth::Agent => "agent",
+            Auth::Agent | Auth::AgentSocket(_) => "agent",
         }
     }
 }
@@ -83,10 +85,14 @@ impl Handler {
 impl client::Handler for Handler {
     type Error = russh::Error;
 
-    async fn check_server_key(&mut self, key: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
+    async fn check_server_key(
+        &mut self,
+        key: &PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
         let PublicKeyOrCertificate::PublicKey { key, .. } = key else {
             return Ok(self.refuse(ClientError::Key(
-                "host certificates are not supported; the server must offer a plain host key".into(),
+                "host certificates are not supported; the server must offer a plain host key"
+                    .into(),
             )));
         };
         let path = match &self.check {
@@ -97,14 +103,12 @@ impl client::Handler for Handler {
             Ok(true) => Ok(true),
             Ok(false) => {
                 if let HostKeyCheck::AcceptNew(_) = self.check {
-                    match russh::keys::known_hosts::learn_known_hosts_path(
-                        &self.host, self.port, key, &path,
-                    ) {
+                    match learn(&path, &self.host_label(), key) {
                         Ok(()) => {
                             tracing::info!(host = %self.host_label(), file = %path.display(), "host key added to known_hosts");
                             Ok(true)
                         }
-                        Err(e) => Ok(self.refuse(ClientError::Key(format!(
+                        Err(e) => Ok(self.refuse(ClientError::KnownHosts(format!(
                             "cannot record the host key in {}: {e}",
                             path.display()
                         )))),
@@ -123,12 +127,40 @@ impl client::Handler for Handler {
                     line,
                 }))
             }
-            Err(e) => Ok(self.refuse(ClientError::Key(format!(
+            Err(e) => Ok(self.refuse(ClientError::KnownHosts(format!(
                 "reading {}: {e}",
                 path.display()
             )))),
         }
     }
+}
+
+/// Appends `HOST KEY` to a known_hosts file as OpenSSH writes it.
+fn learn(path: &std::path::Path, host: &str, key: &russh::keys::PublicKey) -> std::io::Result<()> {
+    use std::io::{Read as _, Seek as _, Write as _};
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .open(path)?;
+    let mut line = String::new();
+    // A file whose last line has no newline gets one first.
+    if f.seek(std::io::SeekFrom::End(-1)).is_ok() {
+        let mut last = [0u8; 1];
+        f.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            line.push('\n');
+        }
+    }
+    let key = key
+        .to_openssh()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    line.push_str(&format!("{host} {key}\n"));
+    f.write_all(line.as_bytes())?;
+    f.sync_all()
 }
 
 /// Tries each method in turn until one is accepted.
@@ -141,18 +173,16 @@ pub(crate) async fn authenticate(
     for m in methods {
         tried.push(m.name());
         let accepted = match m {
-            Auth::Password(pw) => {
-                match handle.authenticate_password(user, pw.clone()).await? {
-                    AuthResult::Success => true,
-                    AuthResult::Failure {
-                        remaining_methods, ..
-                    } if remaining_methods.contains(&russh::MethodKind::KeyboardInteractive) => {
-                        tried.push("keyboard-interactive");
-                        keyboard_interactive(handle, user, pw).await?
-                    }
-                    AuthResult::Failure { .. } => false,
+            Auth::Password(pw) => match handle.authenticate_password(user, pw.clone()).await? {
+                AuthResult::Success => true,
+                AuthResult::Failure {
+                    remaining_methods, ..
+                } if remaining_methods.contains(&russh::MethodKind::KeyboardInteractive) => {
+                    tried.push("keyboard-interactive");
+                    keyboard_interactive(handle, user, pw).await?
                 }
-            }
+                AuthResult::Failure { .. } => false,
+            },
             Auth::KeyFile { path, passphrase } => {
                 let key = russh::keys::load_secret_key(path, passphrase.as_deref())
                     .map_err(|e| ClientError::Key(format!("{}: {e}", path.display())))?;
@@ -164,7 +194,8 @@ pub(crate) async fn authenticate(
                 let key = PrivateKeyWithHashAlg::new(Arc::new(key), hash);
                 handle.authenticate_publickey(user, key).await?.success()
             }
-            Auth::Agent => agent(handle, user).await?,
+            Auth::Agent => agent(handle, user, None).await?,
+            Auth::AgentSocket(path) => agent(handle, user, Some(path)).await?,
         };
         if accepted {
             return Ok(());
@@ -200,10 +231,17 @@ async fn keyboard_interactive(
     Ok(false)
 }
 
-async fn agent(handle: &mut client::Handle<Handler>, user: &str) -> Result<bool, ClientError> {
-    let mut agent = russh::keys::agent::client::AgentClient::connect_env()
-        .await
-        .map_err(|e| ClientError::Key(format!("ssh-agent: {e}")))?;
+async fn agent(
+    handle: &mut client::Handle<Handler>,
+    user: &str,
+    socket: Option<&PathBuf>,
+) -> Result<bool, ClientError> {
+    use russh::keys::agent::client::AgentClient;
+    let agent = match socket {
+        Some(path) => AgentClient::connect_uds(path).await,
+        None => AgentClient::connect_env().await,
+    };
+    let mut agent = agent.map_err(|e| ClientError::Key(format!("ssh-agent: {e}")))?;
     let identities = agent
         .request_identities()
         .await

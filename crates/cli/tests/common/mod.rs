@@ -1,0 +1,129 @@
+//! Shared by the integration tests: the real `ironconf` binary started
+//! on an ephemeral loopback port with a startup-config of the test's own.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Device {
+    pub child: Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    /// Arguments given to `serve` besides the state directory and port.
+    pub extra: Vec<String>,
+}
+
+impl Drop for Device {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the binary on an ephemeral port with `startup` (which may use
+/// `{KEY}` for the test key's base64 blob).
+pub fn start(startup: &str) -> Device {
+    start_with(startup, &[])
+}
+
+pub fn start_with(startup: &str, extra: &[&str]) -> Device {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let key = dir.path().join("id");
+    let st = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap_or_else(|e| panic!("ssh-keygen: {e}"));
+    assert!(st.success());
+    let pubkey = std::fs::read_to_string(key.with_extension("pub")).unwrap_or_default();
+    let blob = pubkey
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    let state = dir.path().join("state");
+    std::fs::create_dir_all(&state).ok();
+    std::fs::write(
+        state.join("startup-config"),
+        startup.replace("{KEY}", &blob),
+    )
+    .ok();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(&state)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("ironconf: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let port = listening_port(stdout);
+    Device {
+        child,
+        port,
+        dir,
+        extra: extra.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// Restarts the device on its state directory (after a kill or a change
+/// to the startup-config).
+pub fn restart(dev: &mut Device) {
+    let _ = dev.child.kill();
+    let _ = dev.child.wait();
+    let state = dev.dir.path().join("state");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--state-dir"])
+        .arg(&state)
+        .args(&dev.extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("ironconf: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    dev.port = listening_port(stdout);
+    dev.child = child;
+}
+
+/// Reads the device's stdout until it says where it listens.
+pub fn listening_port(stdout: std::process::ChildStdout) -> u16 {
+    let mut lines = BufReader::new(stdout).lines();
+    loop {
+        let line = lines
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| panic!("ironconf exited"));
+        if let Some(addr) = line.strip_prefix("listening on ") {
+            return addr
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+        }
+    }
+}
+
+pub fn wait_output(mut child: Child, limit: Duration) -> (String, Option<i32>) {
+    let start = Instant::now();
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(o) = stdout.as_mut() {
+            let _ = o.read_to_string(&mut s);
+        }
+        s
+    });
+    let status = loop {
+        if let Ok(Some(st)) = child.try_wait() {
+            break st.code();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (reader.join().unwrap_or_default(), status)
+}
