@@ -5,6 +5,7 @@ mod conn;
 mod console;
 mod output;
 mod serve;
+mod stdio_server;
 mod verbs;
 
 use std::net::SocketAddr;
@@ -43,6 +44,14 @@ enum Command {
         #[arg(long, default_value = "ios-xe-16")]
         profile: String,
     },
+    /// A zero-work NETCONF server on stdin/stdout, to run as an OpenSSH
+    /// `netconf` subsystem: the transport ceiling for benchmarks.
+    #[command(hide = true)]
+    StdioServer {
+        /// What `get` and `get-config` return inside `<data>`.
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
     #[command(flatten)]
     Verb(verbs::Verb),
 }
@@ -51,6 +60,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = match cli.command {
         Command::Serve { .. } => "info",
+        Command::StdioServer { .. } => "error",
         // Client output is the reply; logs only when asked for.
         Command::Verb(_) => "warn",
     };
@@ -68,6 +78,13 @@ fn main() -> ExitCode {
             listen,
             profile,
         } => match serve::serve(state_dir, listen, &profile) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ironconf: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::StdioServer { data } => match stdio_server::run(data.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("ironconf: {e:#}");
