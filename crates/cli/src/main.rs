@@ -1,9 +1,11 @@
 //! `ironconf`: the device (`serve`) and the client verbs that talk to it
 //! (or to any NETCONF server).
 
+mod bench;
 mod conn;
 mod console;
 mod output;
+mod plot;
 mod serve;
 mod stdio_server;
 mod verbs;
@@ -52,6 +54,8 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Load generator: measure any NETCONF server (table, JSON, SVG plot).
+    Bench(bench::BenchArgs),
     #[command(flatten)]
     Verb(verbs::Verb),
 }
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
     let default_level = match cli.command {
         Command::Serve { .. } => "info",
         Command::StdioServer { .. } => "error",
+        Command::Bench(_) => "warn",
         // Client output is the reply; logs only when asked for.
         Command::Verb(_) => "warn",
     };
@@ -91,16 +96,23 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Verb(verb) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
+        Command::Bench(args) => {
+            let runtime = match runtime() {
                 Ok(r) => r,
+                Err(code) => return code,
+            };
+            match runtime.block_on(bench::run(&args)) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("ironconf: {e}");
-                    return ExitCode::FAILURE;
+                    ExitCode::from(conn::exit_code(&e))
                 }
+            }
+        }
+        Command::Verb(verb) => {
+            let runtime = match runtime() {
+                Ok(r) => r,
+                Err(code) => return code,
             };
             match runtime.block_on(verbs::run(&verb)) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -125,4 +137,14 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("ironconf: {e}");
+            ExitCode::FAILURE
+        })
 }

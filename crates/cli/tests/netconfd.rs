@@ -215,3 +215,46 @@ fn ironconf_proto_base(v11: bool) -> String {
         "urn:ietf:params:netconf:base:1.0".into()
     }
 }
+
+#[test]
+fn bench_measures_other_servers_too() {
+    let Some(b) = baseline() else { return };
+    for port in ["NETCONFD_PORT", "ZERO_PORT"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+            .args([
+                "bench",
+                "--port",
+                &b.env[port],
+                "--user",
+                &b.env["USER"],
+                "-i",
+                &b.env["KEY"],
+            ])
+            .arg("--known-hosts")
+            .arg(b.dir.path().join("known_hosts"))
+            .args([
+                "-m",
+                "setup,seq,pipe",
+                "-d",
+                "0.5",
+                "--depth",
+                "8",
+                "-o",
+                "json",
+            ])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{port}: {stdout} {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        for r in rows.as_array().unwrap() {
+            assert!(r["requests"].as_u64().unwrap() > 0, "{port}: {r}");
+            assert_eq!(r["errors"].as_u64(), Some(0), "{port}: {r}");
+        }
+    }
+}
