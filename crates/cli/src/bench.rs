@@ -105,6 +105,7 @@ struct Measured {
     bytes: u64,
     wall: Duration,
     client_cpu: Duration,
+    server_cpu: Option<Duration>,
     sessions: usize,
     depth: usize,
     rss_kb: Option<(u64, u64)>,
@@ -181,7 +182,12 @@ fn outcome(r: Result<ironconf_client::Reply, ClientError>) -> Result<u64, String
 
 /// The process's user + system CPU time, from /proc.
 fn cpu_time() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+    process_cpu("self")
+}
+
+/// User + system CPU time of a process (`self` or a pid), from /proc.
+fn process_cpu(pid: &str) -> Duration {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return Duration::ZERO;
     };
     // Fields after the command name (which may hold spaces).
@@ -223,6 +229,8 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
         let rss_before = args.server_pid.and_then(rss_kb);
         let prepared = prepare(args, mode, &options).await?;
         let cpu0 = cpu_time();
+        let server = args.server_pid.map(|p| p.to_string());
+        let server_cpu0 = server.as_deref().map(process_cpu);
         let start = Instant::now();
         let limits = Limits {
             deadline: start + Duration::from_secs_f64(args.duration.max(0.1)),
@@ -232,6 +240,11 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
             measure(args, mode, &options, prepared, &limits, start).await?;
         let wall = start.elapsed();
         let client_cpu = cpu_time().saturating_sub(cpu0);
+        let server_cpu = server
+            .as_deref()
+            .map(process_cpu)
+            .zip(server_cpu0)
+            .map(|(b, a)| b.saturating_sub(a));
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
@@ -244,6 +257,7 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
             bytes: rec.bytes,
             wall,
             client_cpu,
+            server_cpu,
             sessions,
             depth,
             rss_kb: rss_before.zip(rss_after),
@@ -515,6 +529,9 @@ fn summary(args: &BenchArgs, m: &Measured) -> Value {
         "reply_bytes": m.bytes,
         "mb_per_s": m.bytes as f64 / secs / 1e6,
         "client_cpu_percent": m.client_cpu.as_secs_f64() / secs * 100.0,
+        "client_cpu_us_per_request": m.client_cpu.as_secs_f64() * 1e6 / ok.max(1.0),
+        "server_cpu_percent": m.server_cpu.map(|c| c.as_secs_f64() / secs * 100.0),
+        "server_cpu_us_per_request": m.server_cpu.map(|c| c.as_secs_f64() * 1e6 / ok.max(1.0)),
         "server_rss_kb": m.rss_kb.map(|(a, b)| json!({"before": a, "after": b})),
     })
 }
