@@ -243,17 +243,28 @@ impl State {
     }
 
     /// Records a change to the running configuration by `user` (nothing
-    /// when `changes` is empty) and recomputes the settings.
+    /// when `changes` is empty) and recomputes the settings when a changed
+    /// item is one they are read from.
     pub fn note_change(&mut self, cat: &Catalogue, user: &str, changes: Vec<ItemChange>) {
         if changes.is_empty() {
             return;
         }
+        // Each top-level line changed (an item's first line, or every line
+        // of a whole-configuration replace).
+        let relevant = changes.iter().any(|c| {
+            c.before
+                .iter()
+                .chain(&c.after)
+                .any(|l| !l.starts_with(' ') && Settings::reads(l))
+        });
         self.last_change = Some(ChangeRecord {
             user: user.to_owned(),
             time: SystemTime::now(),
             changes,
         });
-        self.settings_changed(cat);
+        if relevant {
+            self.settings_changed(cat);
+        }
     }
 
     /// Recomputes settings after a change; applies what affects live state.

@@ -994,7 +994,12 @@ fn trailer(cat: &Catalogue, rule: Option<RuleId>) -> Option<&str> {
 
 fn render_body(cat: &Catalogue, header: &StoredLine, body: &Body, out: &mut String) {
     let mut open: Vec<(usize, &str)> = Vec::new();
-    let needs_walk = body.lines().any(|l| trailer(cat, l.rule).is_some());
+    // Read from the rules alone: splitting the text would cost a scan of
+    // every section on every render.
+    let needs_walk = body
+        .rules
+        .iter()
+        .any(|&r| r != VERBATIM && trailer(cat, Some(RuleId(r))).is_some());
     if !needs_walk {
         out.push_str(&body.text);
     } else {

@@ -264,6 +264,25 @@ impl Settings {
         s
     }
 
+    /// True when an item whose first line is `line` can change the
+    /// settings (it starts like a command [`Settings::from_config`] reads),
+    /// so changes to anything else need no recomputation: a one-line edit
+    /// of a large configuration stays cheap.
+    pub fn reads(line: &str) -> bool {
+        const READ: [&str; 8] = [
+            "hostname",
+            "ip ",
+            "username ",
+            "enable ",
+            "netconf ",
+            "line ",
+            "access-list ",
+            "banner ",
+        ];
+        let line = line.trim_start();
+        READ.iter().any(|p| line.starts_with(p))
+    }
+
     fn global_line(&mut self, w: &[&str]) {
         let num = |t: Option<&&str>| t.and_then(|t| t.parse::<u32>().ok());
         let list = |t: &[&str]| {

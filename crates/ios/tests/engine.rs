@@ -582,3 +582,38 @@ fn default_forms_restore_defaults() {
     );
     assert_eq!(body(&cat, &cfg), "!\ninterface Loopback1\n!\nend\n");
 }
+
+#[test]
+fn settings_are_read_only_from_the_items_they_claim() {
+    use ironconf_ios::settings::Settings;
+    // Everything settings read, among lines they do not.
+    let (cat, cfg) = fresh(
+        "hostname R1\nip domain name example.com\nusername admin privilege 15 secret 0 x\n\
+         enable secret 0 y\naccess-list 1 permit host 127.0.0.1\n\
+         ip access-list standard MGMT\n 10 permit 10.0.0.0 0.0.0.255\n\
+         interface Loopback1\n description not a setting\n ip address 10.0.0.1 255.255.255.255\n\
+         netconf ssh acl 1\nnetconf max-sessions 5\nip ssh time-out 60\nip ssh version 2\n\
+         router bgp 65000\n neighbor 10.0.0.2 remote-as 65001\n\
+         line vty 0 4\n login local\n exec-timeout 5 0\n\
+         ip ssh pubkey-chain\n username admin\n  key-hash ssh-rsa ABCDEF0123\n\
+         snmp-server community public RO\nbanner motd ^Chello^C\n",
+    );
+    let full = Settings::from_config(&cat, &cfg);
+    let mut kept = String::new();
+    let mut keep = false;
+    for line in body(&cat, &cfg).lines() {
+        if !line.starts_with(' ') {
+            keep = Settings::reads(line);
+        }
+        if keep {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    assert!(
+        !kept.contains("Loopback1") && !kept.contains("router bgp"),
+        "{kept}"
+    );
+    let (_, only) = fresh(&kept);
+    assert_eq!(Settings::from_config(&cat, &only), full);
+}

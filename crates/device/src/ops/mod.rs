@@ -165,7 +165,14 @@ pub(crate) fn write_config(
         }
         TextFormat::Cmd => {
             data.start("cli-config-data");
-            for (i, l) in lines.lines().enumerate() {
+            // Split on bytes: a char pattern costs a memcmp per line.
+            let lines = lines
+                .as_bytes()
+                .split(|&b| b == b'\n')
+                .take(if lines.is_empty() { 0 } else { usize::MAX })
+                .map(|l| std::str::from_utf8(l).unwrap_or_default())
+                .map(|l| l.strip_suffix('\r').unwrap_or(l));
+            for (i, l) in lines.enumerate() {
                 if i > 0 {
                     data.raw("\n");
                 }
@@ -181,6 +188,11 @@ pub(crate) fn write_config(
 pub(crate) fn running_text(device: &Device, spec: &str) -> String {
     let st = device.state();
     let header = st.config_header();
+    if spec.trim().is_empty() {
+        // The whole configuration: rendered once, with no show header to
+        // add and strip again (large configurations are copied less).
+        return st.running.render(device.catalogue(), &header);
+    }
     match show_running_config(device.catalogue(), &st.running, &header, spec) {
         Ok(t) => strip_show_header(&t).to_owned(),
         Err(e) => format!("{}\n", e.message),
