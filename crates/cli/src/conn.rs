@@ -48,6 +48,9 @@ pub(crate) struct ConnArgs {
     /// Host-key checking.
     #[arg(long, value_enum, default_value_t = KeyCheck::AcceptNew, global = true)]
     pub(crate) host_key_check: KeyCheck,
+    /// SSH ciphers to offer, comma-separated, preferred first.
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) ciphers: Vec<String>,
     /// Seconds to wait for the connection and for each reply.
     #[arg(long, default_value_t = 30, global = true)]
     pub(crate) timeout: u64,
@@ -66,6 +69,7 @@ impl ConnArgs {
             KeyCheck::AcceptNew => HostKeyCheck::AcceptNew(known),
             KeyCheck::Off => HostKeyCheck::Off,
         };
+        o.ciphers = self.ciphers.clone();
         o.connect_timeout = Duration::from_secs(self.timeout.max(1));
         o.rpc_timeout = Duration::from_secs(self.timeout.max(1));
         if let Some(k) = &self.key {

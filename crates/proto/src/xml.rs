@@ -1003,8 +1003,25 @@ pub fn escape_attr_into(text: &str, out: &mut Vec<u8>) {
     escape_into(text, out, true);
 }
 
+/// Bytes that may need escaping (text or attribute), for a fast scan.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    let special = *b"&<>\"\t\n\r";
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 fn escape_into(text: &str, out: &mut Vec<u8>, attr: bool) {
     let bytes = text.as_bytes();
+    // Most text (a configuration line) has nothing to escape.
+    if !bytes.iter().any(|&b| SPECIAL[b as usize]) {
+        out.extend_from_slice(bytes);
+        return;
+    }
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let rep: &[u8] = match b {

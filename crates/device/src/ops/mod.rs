@@ -151,6 +151,10 @@ pub(crate) fn write_config(
 ) {
     let eol = device.profile().text_eol.as_str();
     let lines = text.strip_suffix('\n').unwrap_or(text);
+    // The markup around each line is about a dozen bytes; reserving once
+    // spares a large reply its copies while it grows.
+    let count = memchr_count(lines.as_bytes());
+    data.buffer().reserve(lines.len() + count * 12 + 64);
     match format {
         TextFormat::Block => {
             data.start("cli-config-data-block");
@@ -181,6 +185,10 @@ pub(crate) fn write_config(
             data.end("cli-config-data");
         }
     }
+}
+
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The running configuration as `show running-config SPEC` shows it,
