@@ -40,7 +40,7 @@ pub(crate) fn print_reply(
 ) -> Result<(), ClientError> {
     match format {
         Format::Xml => {
-            out.write_all(pretty_xml(reply.xml()).as_bytes())?;
+            write_pretty_xml(out, reply.xml())?;
             out.write_all(b"\n")?;
         }
         Format::Json => {
@@ -157,22 +157,34 @@ pub(crate) fn failure_json(e: &ClientError) -> Value {
 /// XML indented two spaces per level; text is kept as it is (a
 /// configuration line's leading spaces matter).
 pub(crate) fn pretty_xml(xml: &str) -> String {
-    let mut reader = quick_xml::Reader::from_str(xml);
-    let mut writer = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
+    let mut out = Vec::with_capacity(xml.len() + xml.len() / 4);
+    match write_pretty_xml(&mut out, xml) {
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| xml.to_owned()),
+        Err(_) => xml.to_owned(),
+    }
+}
+
+/// Writes `xml` indented into `out` as it reads it (a large reply is not
+/// copied into a second string); text that is not XML is written as is.
+pub(crate) fn write_pretty_xml(out: &mut impl Write, xml: &str) -> std::io::Result<()> {
+    // A first pass that writes nothing: broken XML goes out untouched.
+    let mut check = quick_xml::Reader::from_str(xml);
     loop {
-        match reader.read_event() {
+        match check.read_event() {
             Ok(Event::Eof) => break,
-            Ok(Event::Text(t)) if t.trim().is_empty() => {}
-            Ok(e) => {
-                if writer.write_event(e).is_err() {
-                    return xml.to_owned();
-                }
-            }
-            // Not XML after all: show it as it came.
-            Err(_) => return xml.to_owned(),
+            Ok(_) => {}
+            Err(_) => return out.write_all(xml.as_bytes()),
         }
     }
-    String::from_utf8(writer.into_inner()).unwrap_or_else(|_| xml.to_owned())
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut writer = quick_xml::Writer::new_with_indent(out, b' ', 2);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Text(t)) if t.trim().is_empty() => {}
+            Ok(e) => writer.write_event(e)?,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,14 @@ use ironconf_proto::{Frame, FrameDecoder, FrameStyle, Framing, Hello, Message, p
 use crate::error::ClientError;
 use crate::reply::Reply;
 
+/// Largest chunk received into one reserved allocation (a server's chunk
+/// size is trusted up to this).
+const WHOLE_CHUNK_LIMIT: usize = 1 << 30;
+
+/// An input buffer larger than this is given up after each message, so
+/// the message keeps the allocation to itself.
+const DETACH_ABOVE: usize = 256 * 1024;
+
 /// A message from the server.
 #[derive(Debug)]
 pub enum Incoming {
@@ -37,9 +45,11 @@ pub fn default_capabilities() -> Vec<String> {
 impl ClientSession {
     /// A session that will offer `capabilities`.
     pub fn new(capabilities: Vec<String>) -> Self {
+        let mut decoder = FrameDecoder::new(Framing::EndOfMessage);
+        decoder.set_whole_chunks(Some(WHOLE_CHUNK_LIMIT));
         ClientSession {
             capabilities,
-            decoder: FrameDecoder::new(Framing::EndOfMessage),
+            decoder,
             server: None,
             framing: Framing::EndOfMessage,
         }
@@ -130,6 +140,12 @@ impl ClientSession {
         let Frame::Message(body) = frame else {
             return Err(ClientError::Reply("message too large".into()));
         };
+        // The message shares its allocation with the input buffer; moving
+        // what is left of the input elsewhere lets the message become a
+        // String without a copy (a 100 MB reply is held once).
+        if buf.capacity() > DETACH_ABOVE {
+            *buf = BytesMut::from(&buf[..]);
+        }
         let text = String::from_utf8(Vec::from(body))
             .map_err(|e| ClientError::Reply(format!("not UTF-8: {e}")))?;
         if is_notification(&text) {

@@ -144,6 +144,10 @@ pub struct FrameDecoder {
     parts: Vec<Bytes>,
     /// Whether the current message is being discarded.
     discarding: bool,
+    /// Hold a chunk back until all of it is buffered, reserving its
+    /// declared size up to this many bytes (see
+    /// [`FrameDecoder::set_whole_chunks`]).
+    whole_chunks: Option<usize>,
     finder: memmem::Finder<'static>,
 }
 
@@ -158,8 +162,19 @@ impl FrameDecoder {
             size: 0,
             parts: Vec::new(),
             discarding: false,
+            whole_chunks: None,
             finder: memmem::Finder::new(EOM_MARKER),
         }
+    }
+
+    /// Takes each chunk of up to `limit` bytes whole: its declared size is
+    /// reserved in the caller's buffer when its header arrives, and it
+    /// comes out once complete, so a message sent as one chunk is received
+    /// into one allocation and never copied. For clients, which trust the
+    /// server's chunk sizes up to the limit; a server keeps the default
+    /// (`None`: chunks are taken as their bytes arrive).
+    pub fn set_whole_chunks(&mut self, limit: Option<usize>) {
+        self.whole_chunks = limit;
     }
 
     /// Sets the largest message accepted (`None`: unlimited). Larger messages
@@ -379,6 +394,26 @@ impl FrameDecoder {
                     }
                 }
                 State::ChunkData { remaining } => {
+                    if let Some(limit) = self.whole_chunks
+                        && !self.discarding
+                        && remaining <= limit as u64
+                    {
+                        let need = remaining as usize;
+                        if buf.len() < need {
+                            // Once: reserving again could move what arrived.
+                            if buf.capacity() < need {
+                                buf.reserve(need - buf.len());
+                            }
+                            return Ok(None);
+                        }
+                        let part = self.take(buf, need);
+                        self.parts.push(part);
+                        self.state = State::ChunkStart {
+                            saw_lf: false,
+                            first: false,
+                        };
+                        continue;
+                    }
                     if buf.is_empty() {
                         return Ok(None);
                     }
@@ -645,6 +680,51 @@ mod tests {
             }
             assert_eq!(frames, vec![msg(expected)], "split at {split}");
         }
+    }
+
+    #[test]
+    fn whole_chunks_decode_the_same_at_every_split_and_reserve_once() {
+        let expected = "<rpc message-id=\"102\"\n     xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n  <close-session/>\n</rpc>";
+        for split in 0..=RFC_CHUNKED.len() {
+            let mut dec = FrameDecoder::new(Framing::Chunked);
+            dec.set_whole_chunks(Some(64));
+            let mut buf = BytesMut::from(&RFC_CHUNKED[..split]);
+            let mut frames = Vec::new();
+            while let Ok(Some(f)) = dec.decode(&mut buf) {
+                frames.push(f);
+            }
+            buf.extend_from_slice(&RFC_CHUNKED[split..]);
+            while let Ok(Some(f)) = dec.decode(&mut buf) {
+                frames.push(f);
+            }
+            assert_eq!(frames, vec![msg(expected)], "split at {split}");
+        }
+        // One large chunk: its size is reserved when the header arrives and
+        // the message comes out as one piece of that allocation.
+        let body = vec![b'x'; 100_000];
+        let mut dec = FrameDecoder::new(Framing::Chunked);
+        dec.set_whole_chunks(Some(1 << 20));
+        let mut buf = BytesMut::from(&b"\n#100000\n"[..]);
+        assert_eq!(dec.decode(&mut buf), Ok(None));
+        assert!(buf.capacity() >= 100_000);
+        let ptr = buf.as_ptr();
+        for piece in body.chunks(7_000) {
+            buf.extend_from_slice(piece);
+            assert_eq!(dec.decode(&mut buf), Ok(None));
+        }
+        buf.extend_from_slice(b"\n##\n");
+        match dec.decode(&mut buf) {
+            Ok(Some(Frame::Message(m))) => {
+                assert_eq!(m.len(), 100_000);
+                // The bytes where they were received: no copy, no regrowth.
+                assert_eq!(m.as_ptr(), ptr);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Over the limit, chunks are taken as they come (and still decode).
+        let mut dec = FrameDecoder::new(Framing::Chunked);
+        dec.set_whole_chunks(Some(10));
+        assert_eq!(decode_all(&mut dec, RFC_CHUNKED).map(|f| f.len()), Ok(1));
     }
 
     #[test]
