@@ -109,6 +109,8 @@ struct Measured {
     sessions: usize,
     depth: usize,
     rss_kb: Option<(u64, u64)>,
+    /// Server RSS once the first session of `conc` is up.
+    rss_one_session: Option<u64>,
 }
 
 struct Recorder {
@@ -236,7 +238,7 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
             deadline: start + Duration::from_secs_f64(args.duration.max(0.1)),
             count: args.count.unwrap_or(u64::MAX),
         };
-        let (rec, sessions, depth, rss_after) =
+        let (rec, sessions, depth, rss_after, rss_one_session) =
             measure(args, mode, &options, prepared, &limits, start).await?;
         let wall = start.elapsed();
         let client_cpu = cpu_time().saturating_sub(cpu0);
@@ -261,6 +263,7 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
             sessions,
             depth,
             rss_kb: rss_before.zip(rss_after),
+            rss_one_session,
         });
     }
     report(args, &results)?;
@@ -367,7 +370,7 @@ async fn measure(
     prepared: Prepared,
     limits: &Limits,
     start: Instant,
-) -> Result<(Recorder, usize, usize, Option<u64>), ClientError> {
+) -> Result<(Recorder, usize, usize, Option<u64>, Option<u64>), ClientError> {
     let mut rec = Recorder::new(start);
     match mode {
         Mode::Setup => {
@@ -382,7 +385,7 @@ async fn measure(
                 n += 1;
             }
             let rss = args.server_pid.and_then(rss_kb);
-            Ok((rec, 1, 1, rss))
+            Ok((rec, 1, 1, rss, None))
         }
         Mode::Seq | Mode::Big | Mode::Edit => {
             let c = Client::connect(options.clone()).await?;
@@ -400,22 +403,26 @@ async fn measure(
             }
             let rss = args.server_pid.and_then(rss_kb);
             let _ = c.close().await;
-            Ok((rec, 1, 1, rss))
+            Ok((rec, 1, 1, rss, None))
         }
         Mode::Pipe => {
             let c = Client::connect(options.clone()).await?;
             let rec = pipelined(&c, &prepared.op, args.depth.max(1), limits, rec).await;
             let rss = args.server_pid.and_then(rss_kb);
             let _ = c.close().await;
-            Ok((rec, 1, args.depth.max(1), rss))
+            Ok((rec, 1, args.depth.max(1), rss, None))
         }
         Mode::Conc => {
+            let mut rss_one = None;
             let mut clients = Vec::new();
             for i in 0..args.sessions.max(1) {
                 let c = Client::connect(options.clone()).await.map_err(|e| {
                     ClientError::Request(format!("session {} of {}: {e}", i + 1, args.sessions))
                 })?;
                 clients.push(c);
+                if i == 0 {
+                    rss_one = args.server_pid.and_then(rss_kb);
+                }
             }
             let rss = args.server_pid.and_then(rss_kb);
             let limits = Arc::new(Limits {
@@ -444,7 +451,7 @@ async fn measure(
             }
             let merged = std::mem::replace(&mut *all.lock().await, Recorder::new(start));
             rec.merge(merged);
-            Ok((rec, args.sessions.max(1), args.depth.max(1), rss))
+            Ok((rec, args.sessions.max(1), args.depth.max(1), rss, rss_one))
         }
     }
 }
@@ -532,7 +539,15 @@ fn summary(args: &BenchArgs, m: &Measured) -> Value {
         "client_cpu_us_per_request": m.client_cpu.as_secs_f64() * 1e6 / ok.max(1.0),
         "server_cpu_percent": m.server_cpu.map(|c| c.as_secs_f64() / secs * 100.0),
         "server_cpu_us_per_request": m.server_cpu.map(|c| c.as_secs_f64() * 1e6 / ok.max(1.0)),
-        "server_rss_kb": m.rss_kb.map(|(a, b)| json!({"before": a, "after": b})),
+        "server_rss_kb": m.rss_kb.map(|(a, b)| json!({
+            "before": a,
+            "after": b,
+            "one_session": m.rss_one_session,
+            // The marginal cost of a session: the first one also pays
+            // for what a server sets up once.
+            "per_extra_session": m.rss_one_session.filter(|_| m.sessions > 1)
+                .map(|one| (b.saturating_sub(one)) as f64 / (m.sessions - 1) as f64),
+        })),
     })
 }
 
