@@ -1054,19 +1054,9 @@ impl Config {
     /// around sections, `end` last. `header` lines (the `!` block with the
     /// last-change line) come first.
     pub fn render(&self, cat: &Catalogue, header: &[String]) -> String {
-        // Sized up front: growing a large configuration's text copies it.
-        let size: usize = self
-            .top
-            .values()
-            .map(|item| match item {
-                Item::Line(l) => l.text.len() + 1,
-                Item::List { body, .. } => body.text.len(),
-                Item::Section { header, body } => header.text.len() + body.text.len() + 16,
-                Item::Banner { header, text } => header.text.len() + text.len() + 8,
-            })
-            .sum();
-        let mut out =
-            String::with_capacity(size + 64 + header.iter().map(|h| h.len() + 1).sum::<usize>());
+        // A guess at the size: a large text grows by reallocation, which
+        // the allocator does by remapping rather than copying.
+        let mut out = String::with_capacity(self.top.len() * 48 + 64);
         for h in header {
             out.push_str(h);
             out.push('\n');
