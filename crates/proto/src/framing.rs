@@ -657,6 +657,20 @@ mod tests {
         Ok(out)
     }
 
+    /// Feeds `input` in two reads, cut at `split`, and collects the frames.
+    fn decode_split(mut dec: FrameDecoder, input: &[u8], split: usize) -> Vec<Frame> {
+        let mut buf = BytesMut::from(&input[..split]);
+        let mut frames = Vec::new();
+        while let Ok(Some(f)) = dec.decode(&mut buf) {
+            frames.push(f);
+        }
+        buf.extend_from_slice(&input[split..]);
+        while let Ok(Some(f)) = dec.decode(&mut buf) {
+            frames.push(f);
+        }
+        frames
+    }
+
     fn msg(s: &str) -> Frame {
         Frame::Message(Bytes::copy_from_slice(s.as_bytes()))
     }
@@ -668,16 +682,7 @@ mod tests {
     fn rfc_example_decodes_at_every_split() {
         let expected = "<rpc message-id=\"102\"\n     xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">\n  <close-session/>\n</rpc>";
         for split in 0..=RFC_CHUNKED.len() {
-            let mut dec = FrameDecoder::new(Framing::Chunked);
-            let mut buf = BytesMut::from(&RFC_CHUNKED[..split]);
-            let mut frames = Vec::new();
-            while let Ok(Some(f)) = dec.decode(&mut buf) {
-                frames.push(f);
-            }
-            buf.extend_from_slice(&RFC_CHUNKED[split..]);
-            while let Ok(Some(f)) = dec.decode(&mut buf) {
-                frames.push(f);
-            }
+            let frames = decode_split(FrameDecoder::new(Framing::Chunked), RFC_CHUNKED, split);
             assert_eq!(frames, vec![msg(expected)], "split at {split}");
         }
     }
@@ -688,15 +693,7 @@ mod tests {
         for split in 0..=RFC_CHUNKED.len() {
             let mut dec = FrameDecoder::new(Framing::Chunked);
             dec.set_whole_chunks(Some(64));
-            let mut buf = BytesMut::from(&RFC_CHUNKED[..split]);
-            let mut frames = Vec::new();
-            while let Ok(Some(f)) = dec.decode(&mut buf) {
-                frames.push(f);
-            }
-            buf.extend_from_slice(&RFC_CHUNKED[split..]);
-            while let Ok(Some(f)) = dec.decode(&mut buf) {
-                frames.push(f);
-            }
+            let frames = decode_split(dec, RFC_CHUNKED, split);
             assert_eq!(frames, vec![msg(expected)], "split at {split}");
         }
         // One large chunk: its size is reserved when the header arrives and
