@@ -206,7 +206,65 @@ fn preferred(ciphers: &[String]) -> Result<russh::Preferred, ClientError> {
     })
 }
 
-async fn within<T>(
+/// TCP, SSH, login and a session channel with the `netconf` subsystem
+/// requested (its answer arrives on the channel).
+pub(crate) async fn open_netconf_channel(
+    options: &ConnectOptions,
+) -> Result<(client::Handle<Handler>, russh::Channel<client::Msg>), ClientError> {
+    let limit = options.connect_timeout;
+    let addr = format!("{}:{}", options.host, options.port);
+    let tcp = within(limit, "TCP connect", async {
+        tokio::net::TcpStream::connect((options.host.as_str(), options.port))
+            .await
+            .map_err(|source| ClientError::Connect {
+                addr: addr.clone(),
+                source,
+            })
+    })
+    .await?;
+    // Small requests must not wait for Nagle.
+    tcp.set_nodelay(true)?;
+    let config = Arc::new(client::Config {
+        nodelay: true,
+        preferred: preferred(&options.ciphers)?,
+        ..Default::default()
+    });
+    let refusal = Arc::new(Mutex::new(None));
+    let handler = Handler {
+        host: options.host.clone(),
+        port: options.port,
+        check: options.host_key_check.clone(),
+        refusal: refusal.clone(),
+    };
+    let connected = within(limit, "SSH key exchange", async {
+        client::connect_stream(config, tcp, handler)
+            .await
+            .map_err(ClientError::Ssh)
+    })
+    .await;
+    let mut handle = match connected {
+        Ok(h) => h,
+        Err(e) => {
+            // A refused host key is the real story behind russh's error.
+            let refused = refusal.lock().unwrap_or_else(|p| p.into_inner()).take();
+            return Err(refused.unwrap_or(e));
+        }
+    };
+    within(
+        limit,
+        "authentication",
+        authenticate(&mut handle, &options.user, &options.auth),
+    )
+    .await?;
+    let channel = within(limit, "channel open", async {
+        Ok(handle.channel_open_session().await?)
+    })
+    .await?;
+    channel.request_subsystem(true, "netconf").await?;
+    Ok((handle, channel))
+}
+
+pub(crate) async fn within<T>(
     limit: Duration,
     waiting_for: &'static str,
     f: impl Future<Output = Result<T, ClientError>>,
@@ -223,55 +281,7 @@ impl Client {
     /// Connects, logs in, opens the `netconf` subsystem and exchanges hellos.
     pub async fn connect(options: ConnectOptions) -> Result<Client, ClientError> {
         let limit = options.connect_timeout;
-        let addr = format!("{}:{}", options.host, options.port);
-        let tcp = within(limit, "TCP connect", async {
-            tokio::net::TcpStream::connect((options.host.as_str(), options.port))
-                .await
-                .map_err(|source| ClientError::Connect {
-                    addr: addr.clone(),
-                    source,
-                })
-        })
-        .await?;
-        // Small requests must not wait for Nagle.
-        tcp.set_nodelay(true)?;
-        let config = Arc::new(client::Config {
-            nodelay: true,
-            preferred: preferred(&options.ciphers)?,
-            ..Default::default()
-        });
-        let refusal = Arc::new(Mutex::new(None));
-        let handler = Handler {
-            host: options.host.clone(),
-            port: options.port,
-            check: options.host_key_check.clone(),
-            refusal: refusal.clone(),
-        };
-        let connected = within(limit, "SSH key exchange", async {
-            client::connect_stream(config, tcp, handler)
-                .await
-                .map_err(ClientError::Ssh)
-        })
-        .await;
-        let mut handle = match connected {
-            Ok(h) => h,
-            Err(e) => {
-                // A refused host key is the real story behind russh's error.
-                let refused = refusal.lock().unwrap_or_else(|p| p.into_inner()).take();
-                return Err(refused.unwrap_or(e));
-            }
-        };
-        within(
-            limit,
-            "authentication",
-            authenticate(&mut handle, &options.user, &options.auth),
-        )
-        .await?;
-        let channel = within(limit, "channel open", async {
-            Ok(handle.channel_open_session().await?)
-        })
-        .await?;
-        channel.request_subsystem(true, "netconf").await?;
+        let (handle, channel) = open_netconf_channel(&options).await?;
         let (mut read, write) = channel.split();
         let mut session = ClientSession::new(options.capabilities.clone());
         let mut buf = BytesMut::new();

@@ -19,6 +19,7 @@
 mod client;
 mod error;
 pub mod ops;
+pub mod raw;
 mod reply;
 pub mod session;
 mod ssh;
@@ -27,5 +28,6 @@ pub use client::{Client, ConnectOptions, PendingReply};
 pub use error::ClientError;
 pub use ironconf_proto::{ErrorTag, ErrorType, Framing, RpcError};
 pub use ops::{Config, Datastore, EditOptions, ErrorOption, Filter};
+pub use raw::RawSession;
 pub use reply::{ExecOutput, Reply};
 pub use ssh::{Auth, HostKeyCheck};

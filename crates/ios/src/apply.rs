@@ -481,9 +481,23 @@ fn run_batch<'a>(
 ) {
     let mut applier = Applier::new(cat);
     applier.permissive = permissive;
+    // After `end` the CLI is back in EXEC mode, where configuration
+    // commands are invalid input (a startup-config ends with `end` and
+    // what follows is ignored, as at boot).
+    let mut ended = false;
     for (index, line) in lines.into_iter().enumerate() {
-        match applier.apply_line(cfg, line) {
+        let outcome = if ended {
+            if permissive || line.trim().is_empty() || line.trim_start().starts_with('!') {
+                continue;
+            }
+            let column = line.len() - line.trim_start().len();
+            Err(crate::parse::ParseError::Invalid { column })
+        } else {
+            applier.apply_line(cfg, line)
+        };
+        match outcome {
             Ok(Outcome::Exec(cmd)) => result.execs.push((index, cmd)),
+            Ok(Outcome::End) => ended = true,
             Ok(_) => {}
             Err(error) => {
                 result.failures.push(LineFailure {

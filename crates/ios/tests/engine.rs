@@ -247,9 +247,23 @@ fn do_and_end_and_comments() {
         ErrorOption::StopOnError,
         false,
     );
-    assert!(r.ok(), "{:?}", r.failures);
+    // After `end` the CLI is in EXEC mode: a configuration command there
+    // is invalid input, as IOS says at the `#` prompt.
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    assert_eq!(r.failures[0].index, 5);
+    assert_eq!(r.failures[0].error, ParseError::Invalid { column: 0 });
     assert_eq!(r.execs, vec![(2, "show running-config".to_owned())]);
-    assert!(body(&cat, &cfg).contains("hostname Z\n!\ninterface Loopback1\n!"));
+    assert!(body(&cat, &cfg).contains("!\ninterface Loopback1\n!"));
+    assert!(!body(&cat, &cfg).contains("hostname Z"));
+    // Blank lines and comments after `end` are nothing.
+    let r = apply_batch(
+        &cat,
+        &mut cfg,
+        ["hostname Y", "end", "", "! done"],
+        ErrorOption::StopOnError,
+        false,
+    );
+    assert!(r.ok(), "{:?}", r.failures);
 }
 
 #[test]

@@ -295,6 +295,10 @@ pub enum XmlErrorKind {
     /// An XML declaration that is not at the start of the message.
     #[error("XML declaration is only allowed at the start")]
     MisplacedDeclaration,
+    /// An encoding other than UTF-8 declared (NETCONF is UTF-8: RFC 6241
+    /// section 3; the bytes cannot be what the declaration says).
+    #[error("encoding '{0}' is not supported: NETCONF messages are UTF-8")]
+    UnsupportedEncoding(String),
     /// `&name;` other than the five predefined entities.
     #[error("undeclared entity '&{0};'")]
     UndeclaredEntity(String),
@@ -688,6 +692,12 @@ impl<'i> Parser<'i> {
         if self.seen_anything {
             return Err(self.err_at(at, XmlErrorKind::MisplacedDeclaration));
         }
+        if let Some(encoding) = declared_encoding(body)
+            && !encoding.eq_ignore_ascii_case("utf-8")
+            && !encoding.eq_ignore_ascii_case("utf8")
+        {
+            return Err(self.err_at(at, XmlErrorKind::UnsupportedEncoding(encoding.to_owned())));
+        }
         self.seen_anything = true;
         self.pos = end + 2;
         Ok(())
@@ -1041,6 +1051,18 @@ fn escape_into(text: &str, out: &mut Vec<u8>, attr: bool) {
     out.extend_from_slice(&bytes[last..]);
 }
 
+/// The `encoding` pseudo-attribute of an XML declaration's body.
+fn declared_encoding(body: &str) -> Option<&str> {
+    let at = body.find("encoding")?;
+    let rest = body[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?;
+    let rest = rest.trim_start();
+    let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    let value = &rest[1..];
+    value.find(quote).map(|end| &value[..end])
+}
+
 /// Escapes text into a new `String`.
 pub fn escape_text(text: &str) -> Cow<'_, str> {
     if !text
@@ -1086,6 +1108,21 @@ mod tests {
             p(r#"<a x="&lt;&#65;&quot;">&amp;&#x42;&gt;<![CDATA[<c>]]></a>"#).unwrap_or_default();
         assert_eq!(e.attribute("x"), Some("<A\""));
         assert_eq!(e.text(), "&B><c>");
+    }
+
+    #[test]
+    fn only_utf8_may_be_declared() {
+        assert!(p(r#"<?xml version="1.0" encoding="UTF-8"?><a/>"#).is_ok());
+        assert!(p(r#"<?xml version='1.0' encoding='utf8'?><a/>"#).is_ok());
+        assert!(p(r#"<?xml version="1.0"?><a/>"#).is_ok());
+        assert_eq!(
+            p(r#"<?xml version="1.0" encoding = "UTF-16"?><a/>"#),
+            Err(XmlErrorKind::UnsupportedEncoding("UTF-16".into()))
+        );
+        assert_eq!(
+            p(r#"<?xml version="1.0" encoding='ISO-8859-1'?><a/>"#),
+            Err(XmlErrorKind::UnsupportedEncoding("ISO-8859-1".into()))
+        );
     }
 
     #[test]

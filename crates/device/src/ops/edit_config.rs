@@ -33,10 +33,29 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
                 .message(format!("'{other}' is not an error-option")));
         }
     };
-    if let Some(t) = op.child("test-option").map(|t| t.text().trim().to_owned())
-        && t == "test-only"
+    if let Some(d) = op
+        .child("default-operation")
+        .map(|d| d.text().trim().to_owned())
+        && !matches!(d.as_str(), "merge" | "replace" | "none")
     {
-        return Err(RpcError::operation_not_supported("test-only"));
+        return Err(RpcError::new(ErrorTag::InvalidValue)
+            .bad_element("default-operation")
+            .message(format!(
+                "'{d}' is not a default-operation (merge, replace, none)"
+            )));
+    }
+    match op
+        .child("test-option")
+        .map(|t| t.text().trim().to_owned())
+        .as_deref()
+    {
+        None | Some("test-then-set" | "set") => {}
+        Some("test-only") => return Err(RpcError::operation_not_supported("test-only")),
+        Some(other) => {
+            return Err(RpcError::new(ErrorTag::InvalidValue)
+                .bad_element("test-option")
+                .message(format!("'{other}' is not a test-option")));
+        }
     }
     let config = op
         .child("config")

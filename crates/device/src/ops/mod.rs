@@ -60,6 +60,18 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
         now: Instant::now(),
     };
     device.state().locks.touch(caller.session, ctx.now);
+    // Operations are the base namespace's (or none, as old clients send).
+    if let Some(ns) = req.operation.namespace.as_deref()
+        && !ironconf_proto::message::is_base_namespace(Some(ns))
+    {
+        return req.errors(&[RpcError::new(ErrorTag::UnknownNamespace)
+            .bad_element(req.operation_name().to_owned())
+            .bad_namespace(ns.to_owned())
+            .message(format!(
+                "<{}> is not a NETCONF operation in namespace '{ns}'",
+                req.operation_name()
+            ))]);
+    }
     let result = match req.operation_name() {
         "get" => get::run(&ctx, req),
         "get-config" => get_config::run(&ctx, req),
@@ -87,9 +99,15 @@ pub(crate) fn datastore(op: &Element, which: &str) -> Result<Datastore, RpcError
     let holder = op
         .child(which)
         .ok_or_else(|| RpcError::missing_element(which))?;
-    let Some(ds) = holder.child_elements().next() else {
+    let mut all = holder.child_elements();
+    let Some(ds) = all.next() else {
         return Err(RpcError::missing_element(&format!("{which}/running")));
     };
+    if let Some(extra) = all.next() {
+        return Err(RpcError::new(ErrorTag::BadElement)
+            .bad_element(extra.name.to_string())
+            .message(format!("<{which}> names more than one datastore")));
+    }
     match Datastore::from_name(&ds.name) {
         Some(Datastore::Candidate) => Err(RpcError::operation_not_supported("candidate")),
         Some(d) => Ok(d),
@@ -119,6 +137,16 @@ pub(crate) fn config_filter(
     let Some(filter) = filter else {
         return Ok(Some((TextFormat::Block, String::new())));
     };
+    match filter.attribute("type") {
+        None | Some("subtree") => {}
+        Some("xpath") => return Err(RpcError::operation_not_supported("xpath")),
+        Some(other) => {
+            return Err(RpcError::new(ErrorTag::BadAttribute)
+                .bad_attribute("type")
+                .bad_element("filter")
+                .message(format!("'{other}' is not a filter type")));
+        }
+    }
     let mut config = None;
     let mut any = false;
     for c in filter.child_elements() {
