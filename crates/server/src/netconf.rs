@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 
 use ironconf_device::{DebugLevel, Device, NetconfHandler};
-use ironconf_session::{Session, dispatch};
+use ironconf_session::{Session, dispatch, dispatch_some};
 use russh::server::Msg;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -14,7 +14,7 @@ use crate::inbound::{Inbound, Input};
 
 /// Bytes a client may have sent and the session not yet taken; past this
 /// the session is ended (the session's own buffer bound applies after).
-const MAX_QUEUED: usize = 64 * 1024 * 1024;
+const MAX_QUEUED: usize = 16 * 1024 * 1024;
 
 /// Drives a registered session (`id`) on its channel. `kill` ends it
 /// (kill-session, clear); `conn_kill` ends the whole connection.
@@ -45,18 +45,25 @@ pub(crate) async fn run(
     let (read, write) = channel.split();
     let mut inbound = Inbound::spawn(read, MAX_QUEUED, kill.clone());
     loop {
-        dispatch(&mut session, &mut handler);
-        handler.account(session.stats());
+        // One rpc at a time, its reply sent before the next is answered:
+        // what waits for a client that does not read is one reply.
         let mut write_failed = false;
-        while let Some(bytes) = session.poll_transmit() {
-            if device.debugging(DebugLevel::Info) {
-                device.debug(
-                    DebugLevel::Info,
-                    &format!("NETCONF: ns_send.sess=0x{id:X}\n{}", debug_text(&bytes)),
-                );
+        loop {
+            let (_, more) = dispatch_some(&mut session, &mut handler, 1);
+            handler.account(session.stats());
+            while let Some(bytes) = session.poll_transmit() {
+                if device.debugging(DebugLevel::Info) {
+                    device.debug(
+                        DebugLevel::Info,
+                        &format!("NETCONF: ns_send.sess=0x{id:X}\n{}", debug_text(&bytes)),
+                    );
+                }
+                if write.data_bytes(bytes).await.is_err() {
+                    write_failed = true;
+                    break;
+                }
             }
-            if write.data_bytes(bytes).await.is_err() {
-                write_failed = true;
+            if write_failed || !more {
                 break;
             }
         }

@@ -25,14 +25,32 @@ pub fn dispatch<H: RpcHandler + ?Sized>(
     session: &mut Session,
     handler: &mut H,
 ) -> Option<CloseReason> {
+    dispatch_some(session, handler, usize::MAX).0
+}
+
+/// Like [`dispatch`], but stops after `max_rpcs` rpcs have been handled, so
+/// that the caller can send their replies before building more: a client
+/// that pipelines requests for large replies and reads none holds at most
+/// that many replies in the server's memory. Returns the close reason, if
+/// the session closed, and whether events may remain.
+pub fn dispatch_some<H: RpcHandler + ?Sized>(
+    session: &mut Session,
+    handler: &mut H,
+    max_rpcs: usize,
+) -> (Option<CloseReason>, bool) {
     let mut closed = None;
-    while let Some(event) = session.poll_event() {
+    let mut handled = 0;
+    while handled < max_rpcs {
+        let Some(event) = session.poll_event() else {
+            return (closed, false);
+        };
         match event {
             Event::HelloReceived {
                 capabilities,
                 framing,
             } => handler.hello_received(&capabilities, framing),
             Event::Rpc(request) => {
+                handled += 1;
                 if let Some(reply) = handler.handle_rpc(&request) {
                     // The id was just handed out, so it is known.
                     let _ = session.send_reply(request.id, reply);
@@ -44,5 +62,5 @@ pub fn dispatch<H: RpcHandler + ?Sized>(
             }
         }
     }
-    closed
+    (closed, true)
 }

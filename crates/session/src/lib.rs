@@ -11,7 +11,7 @@ pub mod lock;
 mod session;
 pub mod testing;
 
-pub use handler::{RpcHandler, dispatch};
+pub use handler::{RpcHandler, dispatch, dispatch_some};
 pub use lock::{Datastore, LockTable};
 pub use session::{
     CloseReason, DataReply, Event, MissingMessageId, NoHello, Reply, Request, RequestId,
