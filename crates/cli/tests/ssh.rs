@@ -289,12 +289,60 @@ fn message_over_max_message_is_answered_too_big_and_the_session_goes_on() {
 
 /// SIGKILL at random moments while the device saves: the startup-config is
 /// always a whole file, the old one or the new one.
+/// SIGKILLs per crash test: 12 in the test command, more from
+/// `scripts/crash-stress` (IRONCONF_CRASH_ITERATIONS).
+fn crash_iterations() -> u64 {
+    std::env::var("IRONCONF_CRASH_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(12)
+}
+
+#[test]
+fn killing_the_device_during_key_generation_never_tears_the_key_pair() {
+    let mut dev = start(BASE);
+    let key = dev.dir.path().join("state/keys/rsa/ssh-test.example.net");
+    let public = key.with_extension("net.pub");
+    for i in 0..crash_iterations() {
+        let mut client = ssh_command(&dev, "admin", &[])
+            .arg("crypto key generate rsa modulus 1024")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(60 + (i * 53) % 400));
+        let _ = dev.child.kill();
+        let _ = dev.child.wait();
+        let _ = client.kill();
+        let _ = client.wait();
+        restart(&mut dev);
+        // The private key is whole (OpenSSH can read it) and the public
+        // key the device shows is its own.
+        let derived = Command::new("ssh-keygen")
+            .arg("-y")
+            .arg("-f")
+            .arg(&key)
+            .output()
+            .unwrap();
+        assert!(derived.status.success(), "torn private key after kill {i}");
+        let derived = String::from_utf8_lossy(&derived.stdout);
+        let shown = std::fs::read_to_string(&public).unwrap();
+        let blob = |s: &str| s.split_whitespace().nth(1).map(str::to_owned);
+        assert_eq!(
+            blob(&derived),
+            blob(&shown),
+            "key pair out of step after kill {i}"
+        );
+    }
+}
+
 #[test]
 fn killing_the_device_during_save_never_tears_the_startup_config() {
     let mut dev = start(BASE);
     let startup = dev.dir.path().join("state/startup-config");
     let mut previous = std::fs::read_to_string(&startup).unwrap_or_default();
-    for i in 0..12u64 {
+    for i in 0..crash_iterations() {
         let input = format!(
             "{HELLO}{}{}{}",
             rpc(

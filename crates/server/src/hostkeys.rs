@@ -80,6 +80,7 @@ impl HostKeys {
             ed25519,
             rsa: Mutex::new(HashMap::new()),
         };
+        host_keys.repair_public_keys();
         if host_keys.rsa(rsa_label).is_none() {
             if !fresh {
                 tracing::warn!(label = rsa_label, "no RSA key pair for SSH; generating one");
@@ -87,6 +88,38 @@ impl HostKeys {
             host_keys.generate_rsa(rsa_label, 2048)?;
         }
         Ok(host_keys)
+    }
+
+    /// Rewrites each RSA pair's `.pub` from its private key where they
+    /// differ: a crash between writing the two leaves the old public half,
+    /// which `show ip ssh` would show for a key SSH no longer uses.
+    fn repair_public_keys(&self) {
+        let Some(dir) = &self.dir else {
+            return;
+        };
+        let Ok(entries) = fs::read_dir(dir.join("keys").join("rsa")) else {
+            return;
+        };
+        for e in entries.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.ends_with(".pub") {
+                continue;
+            }
+            let Some(key) = self.rsa(&name) else {
+                continue;
+            };
+            let Ok(public) = key.public_key().to_openssh() else {
+                continue;
+            };
+            let pub_path = e.path().with_file_name(format!("{name}.pub"));
+            let shown = fs::read_to_string(&pub_path).unwrap_or_default();
+            if shown.split_whitespace().nth(1) != public.split_whitespace().nth(1) {
+                tracing::warn!(label = %name, "public key out of step with its private key; rewritten");
+                if let Err(e) = write_private(&pub_path, format!("{public}\n").as_bytes()) {
+                    tracing::warn!(label = %name, %e, "public key not rewritten");
+                }
+            }
+        }
     }
 
     /// Keys for a device without a state directory (Ed25519 only).
