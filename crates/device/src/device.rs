@@ -17,7 +17,7 @@ use ironconf_ios::config::{Config, ItemChange};
 use ironconf_ios::settings::{Settings, SettingsTracker};
 use ironconf_proto::ErrorTag;
 use ironconf_session::{LockTable, SessionConfig};
-use rand::Rng;
+use rand::RngExt;
 
 use crate::profile::{Profile, SessionIds};
 

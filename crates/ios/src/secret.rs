@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use base64::alphabet::Alphabet;
 use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
-use rand::Rng;
+use rand::RngExt;
 
 /// Cisco's hash alphabet (crypt order, no padding).
 const CRYPT_ALPHABET: &str = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
