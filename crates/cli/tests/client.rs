@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Device, start, start_with, wait_output};
+use common::{Device, runtime, start, start_with, wait_output};
 use ironconf_client::{
     Auth, Client, ClientError, Config, ConnectOptions, Datastore, EditOptions, ErrorOption,
     ErrorTag, Filter, Framing, HostKeyCheck,
@@ -34,14 +34,6 @@ fn options(dev: &Device) -> ConnectOptions {
 
 fn known_hosts(dev: &Device) -> PathBuf {
     dev.dir.path().join("known_hosts")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 #[test]

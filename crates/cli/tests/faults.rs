@@ -14,34 +14,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Device, start};
-use ironconf_client::{
-    Client, ClientError, Config, ConnectOptions, Datastore, EditOptions, ErrorTag, Filter,
-    HostKeyCheck,
-};
+use common::{key_options as options, runtime, start};
+use ironconf_client::{Client, ClientError, Config, Datastore, EditOptions, ErrorTag, Filter};
 
 const BASE: &str = "hostname faults\nip domain name example.net\n\
 username admin privilege 15 secret 0 cisco\n\
 ip ssh pubkey-chain\n username admin\n  key-string\n   {KEY}\n  exit\n\
 line vty 0 15\n login local\n transport input ssh\n\
 netconf ssh\nnetconf max-sessions 16\nnetconf lock-time 3\n";
-
-fn options(dev: &Device, port: u16) -> ConnectOptions {
-    let mut o = ConnectOptions::new("127.0.0.1", port, "admin")
-        .key_file(dev.dir.path().join("id"), None)
-        .host_key_check(HostKeyCheck::Off);
-    o.connect_timeout = Duration::from_secs(30);
-    o.rpc_timeout = Duration::from_secs(60);
-    o
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// A TCP relay to the device that can be frozen: it then stops moving
 /// bytes either way without closing anything, as a cable pulled out.

@@ -13,7 +13,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Device, start_with};
-use ironconf_client::{Client, ConnectOptions, Datastore, Filter, HostKeyCheck, RawSession};
+use ironconf_client::{Client, ConnectOptions, Datastore, Filter, RawSession};
 
 const STARTUP: &str = "hostname battery\nip domain name example.net\n\
 username admin privilege 15 secret 0 cisco\n\
@@ -253,12 +253,7 @@ const HELLO_10: &str = "<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"
 const HELLO_11: &str = "<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability><capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>";
 
 fn options(dev: &Device) -> ConnectOptions {
-    let mut o = ConnectOptions::new("127.0.0.1", dev.port, "admin")
-        .key_file(dev.dir.path().join("id"), None)
-        .host_key_check(HostKeyCheck::Off);
-    o.connect_timeout = Duration::from_secs(20);
-    o.rpc_timeout = Duration::from_secs(60);
-    o
+    common::key_options(dev, dev.port)
 }
 
 /// What a case did: the bytes that came back, and whether the session

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Device, start};
+use common::{Device, rss_kb, runtime, start};
 use ironconf_client::{
     Client, ClientError, Config, ConnectOptions, Datastore, EditOptions, Filter, HostKeyCheck,
 };
@@ -25,35 +25,11 @@ username admin privilege 15 secret 0 cisco\n\
 ip ssh pubkey-chain\n username admin\n  key-string\n   {KEY}\n  exit\n\
 line vty 0 15\n login local\n transport input ssh\nnetconf ssh\nnetconf max-sessions 16\n";
 
-const HELLO: &str = "<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>";
-
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
 fn options(dev: &Device) -> ConnectOptions {
-    let mut o = ConnectOptions::new("127.0.0.1", dev.port, "admin")
-        .key_file(dev.dir.path().join("id"), None)
-        .host_key_check(HostKeyCheck::Off);
-    o.connect_timeout = Duration::from_secs(30);
-    o.rpc_timeout = Duration::from_secs(120);
-    o
+    common::key_options(dev, dev.port)
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
+const HELLO: &str = "<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>";
 
 /// Grows the running configuration by `interfaces` interfaces, each with
 /// a description of `width` characters.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use common::start;
+use common::{rss_kb, start};
 use ironconf_client::{
     Client, ClientError, Config, ConnectOptions, Datastore, EditOptions, ErrorTag, Filter,
     HostKeyCheck,
@@ -23,17 +23,6 @@ username admin privilege 15 secret 0 cisco\n\
 ip ssh pubkey-chain\n username admin\n  key-string\n   {KEY}\n  exit\n\
 line vty 0 15\n login local\n transport input ssh\n\
 netconf ssh\nnetconf max-sessions 16\n";
-
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
-        })
-        .unwrap_or(0)
-}
 
 #[derive(Default)]
 struct Tally {

@@ -127,3 +127,35 @@ pub fn wait_output(mut child: Child, limit: Duration) -> (String, Option<i32>) {
     };
     (reader.join().unwrap_or_default(), status)
 }
+
+/// Client options for the test key of `dev`, through `port` (the device's
+/// own, or a relay's), with no host-key checking.
+pub fn key_options(dev: &Device, port: u16) -> ironconf_client::ConnectOptions {
+    let mut o = ironconf_client::ConnectOptions::new("127.0.0.1", port, "admin")
+        .key_file(dev.dir.path().join("id"), None)
+        .host_key_check(ironconf_client::HostKeyCheck::Off);
+    o.connect_timeout = Duration::from_secs(30);
+    o.rpc_timeout = Duration::from_secs(120);
+    o
+}
+
+/// A two-thread runtime, as the 2-core test machine has.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("runtime: {e}"))
+}
+
+/// A process's resident memory in kB (0 if it is gone).
+pub fn rss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.split_whitespace().next().and_then(|n| n.parse().ok()))
+        })
+        .unwrap_or(0)
+}
