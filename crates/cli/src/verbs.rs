@@ -307,16 +307,7 @@ fn prepare(verb: &Verb) -> Result<Prepared, ClientError> {
 
 /// True when the text's root element is `<rpc>` (any prefix).
 pub(crate) fn is_whole_rpc(text: &str) -> bool {
-    let mut r = quick_xml::Reader::from_str(text);
-    loop {
-        match r.read_event() {
-            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
-                return e.local_name().as_ref() == "rpc";
-            }
-            Ok(quick_xml::events::Event::Eof) | Err(_) => return false,
-            Ok(_) => {}
-        }
-    }
+    ironconf_client::session::root_of(text).is_some_and(|(name, _)| name == "rpc")
 }
 
 async fn execute(

@@ -9,7 +9,7 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -145,19 +145,8 @@ fn sessions_killed_or_cleared_during_a_large_reply() {
                 .unwrap();
             victims.push((v, p));
         }
-        let out = Command::new("ssh")
-            .args(["-p", &dev.port.to_string(), "-i"])
-            .arg(dev.dir.path().join("id"))
-            .args([
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "LogLevel=ERROR",
-                "admin@127.0.0.1",
-                "clear netconf sessions",
-            ])
+        let out = common::ssh_command(&dev, "admin", &[])
+            .arg("clear netconf sessions")
             .stdin(Stdio::null())
             .output()
             .unwrap();

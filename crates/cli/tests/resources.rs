@@ -52,22 +52,8 @@ async fn grow(c: &Client, interfaces: usize, width: usize) {
 }
 
 fn ssh_netconf(dev: &Device) -> Command {
-    let mut cmd = Command::new("ssh");
-    cmd.args(["-s", "-p", &dev.port.to_string(), "-i"])
-        .arg(dev.dir.path().join("id"))
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "admin@127.0.0.1",
-            "netconf",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    let mut cmd = common::ssh_command(dev, "admin", &["-s"]);
+    cmd.arg("netconf").stdin(Stdio::piped());
     cmd
 }
 

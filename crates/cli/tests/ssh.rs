@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Device, restart, start, start_with, wait_output};
+use common::{Device, restart, ssh_command, start, start_with, wait_output};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -560,25 +560,6 @@ fn exec(dev: &Device, command: &str) -> (String, Option<i32>) {
 
 /// An OpenSSH client for `user` on the device, with `options`, host key
 /// checks off; stdout piped, stderr discarded.
-fn ssh_command(dev: &Device, user: &str, options: &[&str]) -> Command {
-    let key: PathBuf = dev.dir.path().join("id");
-    let mut cmd = Command::new("ssh");
-    cmd.args(["-p", &dev.port.to_string(), "-i"])
-        .arg(&key)
-        .args(options)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            &format!("{user}@127.0.0.1"),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    cmd
-}
 
 #[test]
 fn exec_channel_runs_one_command() {

@@ -48,39 +48,34 @@ impl Reply {
         let mut namespaces = Vec::new();
         let mut r = Reader::from_str(&text);
         // The root.
-        let has_children = loop {
+        let (root, has_children) = loop {
             match r.read_event().map_err(bad)? {
-                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() != "rpc-reply" => {
-                    return Err(bad(format!(
-                        "root is <{}>, not <rpc-reply>",
-                        e.name().as_ref()
-                    )));
-                }
-                ev @ (Event::Start(_) | Event::Empty(_)) => {
-                    let (Event::Start(e) | Event::Empty(e)) = &ev else {
-                        continue;
-                    };
-                    for a in e.attributes() {
-                        let a = a.map_err(bad)?;
-                        let key = a.key.as_ref().to_owned();
-                        let value = a
-                            .normalized_value(quick_xml::XmlVersion::default())
-                            .map_err(bad)?
-                            .into_owned();
-                        if key == "xmlns" || key.starts_with("xmlns:") {
-                            namespaces.push((key, value));
-                        } else if a.key.local_name().as_ref() == "message-id" {
-                            message_id = Some(value);
-                        }
-                    }
-                    break matches!(ev, Event::Start(_));
-                }
+                Event::Start(e) => break (e, true),
+                Event::Empty(e) => break (e, false),
                 Event::Eof => return Err(bad("no <rpc-reply> element")),
-                Event::Text(t) if t.trim().is_empty() => {}
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::Text(_) => {}
                 other => return Err(bad(format!("unexpected {other:?} before <rpc-reply>"))),
             }
         };
+        if root.local_name().as_ref() != "rpc-reply" {
+            return Err(bad(format!(
+                "root is <{}>, not <rpc-reply>",
+                root.name().as_ref()
+            )));
+        }
+        for a in root.attributes() {
+            let a = a.map_err(bad)?;
+            let key = a.key.as_ref().to_owned();
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::default())
+                .map_err(bad)?
+                .into_owned();
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                namespaces.push((key, value));
+            } else if a.key.local_name().as_ref() == "message-id" {
+                message_id = Some(value);
+            }
+        }
         let mut reply = Reply {
             text: String::new(),
             message_id,

@@ -206,13 +206,14 @@ fn is_notification(text: &str) -> bool {
     name.rsplit(':').next() == Some("notification")
 }
 
-/// The `message-id` attribute of a whole `<rpc>` given as text, if any.
-pub fn message_id_of(rpc: &str) -> Option<String> {
-    let mut r = quick_xml::Reader::from_str(rpc);
+/// The local name of a message's root element and its `message-id`, read
+/// from the first start tag only.
+pub fn root_of(message: &str) -> Option<(String, Option<String>)> {
+    let mut r = quick_xml::Reader::from_str(message);
     loop {
         match r.read_event().ok()? {
             quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
-                return e.attributes().flatten().find_map(|a| {
+                let id = e.attributes().flatten().find_map(|a| {
                     (a.key.local_name().as_ref() == "message-id")
                         .then(|| {
                             a.normalized_value(quick_xml::XmlVersion::default())
@@ -221,11 +222,17 @@ pub fn message_id_of(rpc: &str) -> Option<String> {
                         })
                         .flatten()
                 });
+                return Some((e.local_name().as_ref().to_owned(), id));
             }
             quick_xml::events::Event::Eof => return None,
             _ => {}
         }
     }
+}
+
+/// The `message-id` attribute of a whole `<rpc>` given as text, if any.
+pub fn message_id_of(rpc: &str) -> Option<String> {
+    root_of(rpc).and_then(|(_, id)| id)
 }
 
 #[cfg(test)]

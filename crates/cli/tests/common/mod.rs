@@ -159,3 +159,24 @@ pub fn rss_kb(pid: u32) -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// OpenSSH to `dev` as `user` with the test key and no host-key checks;
+/// `options` come first (`-s`, `-tt`, `-o …`), the command after.
+pub fn ssh_command(dev: &Device, user: &str, options: &[&str]) -> Command {
+    let mut cmd = Command::new("ssh");
+    cmd.args(["-p", &dev.port.to_string(), "-i"])
+        .arg(dev.dir.path().join("id"))
+        .args(options)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            &format!("{user}@127.0.0.1"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    cmd
+}
