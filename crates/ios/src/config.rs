@@ -408,8 +408,12 @@ pub struct Config {
     saved: Option<Vec<(Order, Option<Item>)>>,
     /// The orders in `saved`, for a constant-time membership test.
     touched: HashSet<Order>,
-    /// Rank used for verbatim lines (the rank of the last known line).
-    last_rank: u32,
+    /// Where verbatim lines go: the rank and sort key of the last
+    /// catalogued top-level item created. Copying both keeps the rendered
+    /// order a fixed point of loading, since a reload gives a verbatim line
+    /// the position of the catalogued line rendered before it, whichever
+    /// item it followed when it was made (even one removed since).
+    last_position: (u32, [u64; 2]),
 }
 
 impl Config {
@@ -547,20 +551,20 @@ impl Config {
 
     fn new_order(&mut self, cat: &Catalogue, rule: Option<RuleId>, text: &str) -> Order {
         self.next_seq += 1;
-        let rank = match rule {
+        let (rank, sort) = match rule {
             Some(r) => {
-                self.last_rank = cat.rule(r).rank;
-                self.last_rank
+                let rule = cat.rule(r);
+                // Natural order comes from the identity, so that lookups by
+                // identity can find the position.
+                let sort = if rule.sort_natural {
+                    split_key(natural_key(&identity(cat, r, text).key))
+                } else {
+                    [0, 0]
+                };
+                self.last_position = (rule.rank, sort);
+                self.last_position
             }
-            None => self.last_rank,
-        };
-        // Natural order comes from the identity, so that lookups by
-        // identity can find the position.
-        let sort = match rule {
-            Some(r) if cat.rule(r).sort_natural => {
-                split_key(natural_key(&identity(cat, r, text).key))
-            }
-            _ => [0, 0],
+            None => self.last_position,
         };
         Order {
             rank,
