@@ -644,7 +644,13 @@ fn assert_round_trip(cat: &Catalogue, data: &[u8]) {
         _ => ErrorOption::RollbackOnError,
     };
     let mut cfg = Config::new();
-    let _ = apply_batch(cat, &mut cfg, text.lines(), option, data.len() % 2 == 0);
+    let _ = apply_batch(
+        cat,
+        &mut cfg,
+        text.lines(),
+        option,
+        data.len().is_multiple_of(2),
+    );
     let once = body(cat, &cfg);
     let (again, _) = load(cat, &once);
     assert_eq!(body(cat, &again), once, "input {text:?}");
