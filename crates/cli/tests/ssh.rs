@@ -416,6 +416,34 @@ fn legacy_algorithms_only_when_configured() {
     assert_eq!(status, Some(0));
 }
 
+/// `ip ssh server algorithm hostkey` decides which host key signs the key
+/// exchange: listing only Ed25519 keeps the RSA key out of every exchange.
+#[test]
+fn hostkey_algorithms_follow_the_configuration() {
+    let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
+    let rsa = ["-o", "HostKeyAlgorithms=rsa-sha2-512,rsa-sha2-256"];
+    let ed25519 = ["-o", "HostKeyAlgorithms=ssh-ed25519"];
+    let dev = start(&format!(
+        "{BASE}ip ssh server algorithm hostkey ssh-ed25519\n"
+    ));
+    let (out, status) = ssh(&dev, "admin", &rsa, &input);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(status, Some(255));
+    let (out, status) = ssh(&dev, "admin", &ed25519, &input);
+    assert!(out.contains("<ok />"), "{out}");
+    assert_eq!(status, Some(0));
+    // The IOS XE list: RSA only.
+    let dev = start(&format!(
+        "{BASE}ip ssh server algorithm hostkey rsa-sha2-512 rsa-sha2-256\n"
+    ));
+    let (out, status) = ssh(&dev, "admin", &ed25519, &input);
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(status, Some(255));
+    let (out, status) = ssh(&dev, "admin", &rsa, &input);
+    assert!(out.contains("<ok />"), "{out}");
+    assert_eq!(status, Some(0));
+}
+
 #[test]
 fn ios_12_switch_profile_speaks_like_the_old_switches() {
     let dev = start_with(BASE, &["--profile", "ios-12-switch"]);
