@@ -238,8 +238,13 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
             deadline: start + Duration::from_secs_f64(args.duration.max(0.1)),
             count: args.count.unwrap_or(u64::MAX),
         };
-        let (rec, sessions, depth, rss_after, rss_one_session) =
-            measure(args, mode, &options, prepared, &limits, start).await?;
+        let Run {
+            rec,
+            sessions,
+            depth,
+            rss_after,
+            rss_one_session,
+        } = measure(args, mode, &options, prepared, &limits, start).await?;
         let wall = start.elapsed();
         let client_cpu = cpu_time().saturating_sub(cpu0);
         let server_cpu = server
@@ -363,6 +368,31 @@ fn edit_op(template: Option<&str>, n: u64) -> String {
     }
 }
 
+/// What one mode's run produced.
+struct Run {
+    rec: Recorder,
+    sessions: usize,
+    /// Requests in flight per session.
+    depth: usize,
+    /// Server RSS (kB) with every session still open.
+    rss_after: Option<u64>,
+    /// Server RSS (kB) with the first session open (conc only).
+    rss_one_session: Option<u64>,
+}
+
+impl Run {
+    /// A single-session run.
+    fn one(rec: Recorder, depth: usize, rss_after: Option<u64>) -> Run {
+        Run {
+            rec,
+            sessions: 1,
+            depth,
+            rss_after,
+            rss_one_session: None,
+        }
+    }
+}
+
 async fn measure(
     args: &BenchArgs,
     mode: Mode,
@@ -370,7 +400,7 @@ async fn measure(
     prepared: Prepared,
     limits: &Limits,
     start: Instant,
-) -> Result<(Recorder, usize, usize, Option<u64>, Option<u64>), ClientError> {
+) -> Result<Run, ClientError> {
     let mut rec = Recorder::new(start);
     match mode {
         Mode::Setup => {
@@ -384,8 +414,8 @@ async fn measure(
                 rec.done(t, r.map_err(|e| e.to_string()));
                 n += 1;
             }
-            let rss = args.server_pid.and_then(rss_kb);
-            Ok((rec, 1, 1, rss, None))
+            let rss_after = args.server_pid.and_then(rss_kb);
+            Ok(Run::one(rec, 1, rss_after))
         }
         Mode::Seq | Mode::Big | Mode::Edit => {
             let c = Client::connect(options.clone()).await?;
@@ -401,16 +431,16 @@ async fn measure(
                 rec.done(t, outcome(r));
                 n += 1;
             }
-            let rss = args.server_pid.and_then(rss_kb);
+            let rss_after = args.server_pid.and_then(rss_kb);
             let _ = c.close().await;
-            Ok((rec, 1, 1, rss, None))
+            Ok(Run::one(rec, 1, rss_after))
         }
         Mode::Pipe => {
             let c = Client::connect(options.clone()).await?;
             let rec = pipelined(&c, &prepared.op, args.depth.max(1), limits, rec).await;
-            let rss = args.server_pid.and_then(rss_kb);
+            let rss_after = args.server_pid.and_then(rss_kb);
             let _ = c.close().await;
-            Ok((rec, 1, args.depth.max(1), rss, None))
+            Ok(Run::one(rec, args.depth.max(1), rss_after))
         }
         Mode::Conc => {
             let mut rss_one = None;
@@ -424,7 +454,7 @@ async fn measure(
                     rss_one = args.server_pid.and_then(rss_kb);
                 }
             }
-            let rss = args.server_pid.and_then(rss_kb);
+            let rss_after = args.server_pid.and_then(rss_kb);
             let limits = Arc::new(Limits {
                 deadline: limits.deadline,
                 // The count is shared out between the sessions.
@@ -451,7 +481,13 @@ async fn measure(
             }
             let merged = std::mem::replace(&mut *all.lock().await, Recorder::new(start));
             rec.merge(merged);
-            Ok((rec, args.sessions.max(1), args.depth.max(1), rss, rss_one))
+            Ok(Run {
+                rec,
+                sessions: args.sessions.max(1),
+                depth: args.depth.max(1),
+                rss_after,
+                rss_one_session: rss_one,
+            })
         }
     }
 }
