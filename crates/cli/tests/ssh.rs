@@ -423,25 +423,19 @@ fn hostkey_algorithms_follow_the_configuration() {
     let input = format!("{HELLO}{}", rpc(1, "<close-session/>"));
     let rsa = ["-o", "HostKeyAlgorithms=rsa-sha2-512,rsa-sha2-256"];
     let ed25519 = ["-o", "HostKeyAlgorithms=ssh-ed25519"];
-    let dev = start(&format!(
-        "{BASE}ip ssh server algorithm hostkey ssh-ed25519\n"
-    ));
-    let (out, status) = ssh(&dev, "admin", &rsa, &input);
-    assert!(out.is_empty(), "{out}");
-    assert_eq!(status, Some(255));
-    let (out, status) = ssh(&dev, "admin", &ed25519, &input);
-    assert!(out.contains("<ok />"), "{out}");
-    assert_eq!(status, Some(0));
-    // The IOS XE list: RSA only.
-    let dev = start(&format!(
-        "{BASE}ip ssh server algorithm hostkey rsa-sha2-512 rsa-sha2-256\n"
-    ));
-    let (out, status) = ssh(&dev, "admin", &ed25519, &input);
-    assert!(out.is_empty(), "{out}");
-    assert_eq!(status, Some(255));
-    let (out, status) = ssh(&dev, "admin", &rsa, &input);
-    assert!(out.contains("<ok />"), "{out}");
-    assert_eq!(status, Some(0));
+    // Ed25519 only, then the IOS XE list (RSA only).
+    for (list, offered, refused) in [
+        ("ssh-ed25519", ed25519, rsa),
+        ("rsa-sha2-512 rsa-sha2-256", rsa, ed25519),
+    ] {
+        let dev = start(&format!("{BASE}ip ssh server algorithm hostkey {list}\n"));
+        let (out, status) = ssh(&dev, "admin", &refused, &input);
+        assert!(out.is_empty(), "{list}: {out}");
+        assert_eq!(status, Some(255), "{list}");
+        let (out, status) = ssh(&dev, "admin", &offered, &input);
+        assert!(out.contains("<ok />"), "{list}: {out}");
+        assert_eq!(status, Some(0), "{list}");
+    }
 }
 
 #[test]
