@@ -414,6 +414,8 @@ pub struct Config {
     /// the position of the catalogued line rendered before it, whichever
     /// item it followed when it was made (even one removed since).
     last_position: (u32, [u64; 2]),
+    /// `last_position` when the open transaction began, for rollback.
+    position_at_begin: (u32, [u64; 2]),
 }
 
 impl Config {
@@ -497,6 +499,7 @@ impl Config {
     pub fn begin(&mut self) {
         if self.saved.is_none() {
             self.saved = Some(Vec::new());
+            self.position_at_begin = self.last_position;
         }
     }
 
@@ -525,6 +528,9 @@ impl Config {
     pub fn rollback(&mut self, cat: &Catalogue) {
         let saved = self.saved.take().unwrap_or_default();
         self.touched.clear();
+        // A verbatim line after the rollback goes where it would have gone
+        // had the batch never run.
+        self.last_position = self.position_at_begin;
         for (order, before) in saved.into_iter().rev() {
             if let Some(current) = self.top.remove(&order)
                 && let Some(id) = item_identity(cat, &current)

@@ -632,32 +632,10 @@ fn settings_are_read_only_from_the_items_they_claim() {
     assert_eq!(Settings::from_config(&cat, &only), full);
 }
 
-/// The ios fuzz target's property on one input: whatever got applied renders
-/// to text that loads back to the same rendering.
-fn assert_round_trip(cat: &Catalogue, data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let option = match data.first().map(|b| b % 3) {
-        Some(0) => ErrorOption::StopOnError,
-        Some(1) => ErrorOption::ContinueOnError,
-        _ => ErrorOption::RollbackOnError,
-    };
-    let mut cfg = Config::new();
-    let _ = apply_batch(
-        cat,
-        &mut cfg,
-        text.lines(),
-        option,
-        data.len().is_multiple_of(2),
-    );
-    let once = body(cat, &cfg);
-    let (again, _) = load(cat, &once);
-    assert_eq!(body(cat, &again), once, "input {text:?}");
-}
+include!("../../../fuzz/properties/ios.rs");
 
 #[test]
-fn fuzz_regressions_round_trip() {
+fn fuzz_regressions_replay() {
     let cat = Catalogue::builtin();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
     let mut seen = 0;
@@ -665,7 +643,7 @@ fn fuzz_regressions_round_trip() {
         let path = entry.expect("entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with("ios-") {
-            assert_round_trip(&cat, &std::fs::read(&path).expect("read"));
+            ios_property(&cat, &std::fs::read(&path).expect("read"));
             seen += 1;
         }
     }
@@ -697,4 +675,28 @@ fn verbatim_lines_stay_after_the_line_they_followed() {
         "{text}"
     );
     assert_eq!(body(&cat, &load(&cat, &text).0), text);
+}
+
+#[test]
+fn a_rolled_back_batch_leaves_no_trace_for_the_next() {
+    let cat = Catalogue::builtin();
+    let (mut cfg, _) = load(
+        &cat,
+        "ip route 0.0.0.0 0.0.0.0 10.0.0.1\ninterface Loopback1\n",
+    );
+    let r = apply_batch(
+        &cat,
+        &mut cfg,
+        "control-plane\nfrobnicate\n".lines(),
+        ErrorOption::RollbackOnError,
+        false,
+    );
+    assert!(r.rolled_back);
+    // A verbatim line goes where it would have gone without the batch.
+    apply_batch(&cat, &mut cfg, ["zz1"], ErrorOption::ContinueOnError, true);
+    let text = body(&cat, &cfg);
+    assert!(
+        text.contains("interface Loopback1\n!\nzz1\nip route 0.0.0.0 0.0.0.0 10.0.0.1\n"),
+        "{text}"
+    );
 }

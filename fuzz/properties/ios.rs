@@ -1,0 +1,67 @@
+// The ios fuzz target's property, shared with the engine's regression test
+// (`crates/ios/tests/engine.rs`) by `include!`, so a saved input replays
+// exactly what the fuzzer checked.
+//
+// Never panics on any input; whatever got applied renders to text that
+// loads back to the same rendering; a rolled-back batch leaves the
+// configuration as it was, in what it renders and in how it takes the next
+// batch. Lines before a line `%` (if any) are loaded first as the
+// configuration the batch is applied to; the first byte picks the error
+// option and the length's parity permissive loading.
+
+fn ios_property(cat: &ironconf_ios::catalogue::Catalogue, data: &[u8]) {
+    use ironconf_ios::apply::{ErrorOption, apply_batch, load};
+    use ironconf_ios::config::Config;
+
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let option = match data.first().map(|b| b % 3) {
+        Some(0) => ErrorOption::StopOnError,
+        Some(1) => ErrorOption::ContinueOnError,
+        _ => ErrorOption::RollbackOnError,
+    };
+    let permissive = data.len().is_multiple_of(2);
+    let lines: Vec<&str> = text.lines().collect();
+    let (base, batch) = match lines.iter().position(|l| *l == "%") {
+        Some(i) => (&lines[..i], &lines[i + 1..]),
+        None => (&[][..], &lines[..]),
+    };
+    let mut cfg = Config::new();
+    let _ = apply_batch(
+        cat,
+        &mut cfg,
+        base.iter().copied(),
+        ErrorOption::ContinueOnError,
+        true,
+    );
+    let before = cfg.clone();
+    let result = apply_batch(cat, &mut cfg, batch.iter().copied(), option, permissive);
+    if result.rolled_back {
+        assert!(result.changes.is_empty(), "input {text:?}");
+        assert_eq!(
+            cfg.render(cat, &[]),
+            before.render(cat, &[]),
+            "input {text:?}"
+        );
+        // The same next batch on both gives the same configuration.
+        let mut untouched = before;
+        for c in [&mut cfg, &mut untouched] {
+            let _ = apply_batch(
+                cat,
+                c,
+                batch.iter().copied(),
+                ErrorOption::ContinueOnError,
+                permissive,
+            );
+        }
+        assert_eq!(
+            cfg.render(cat, &[]),
+            untouched.render(cat, &[]),
+            "input {text:?}"
+        );
+    }
+    let once = cfg.render(cat, &[]);
+    let (again, _) = load(cat, &once);
+    assert_eq!(again.render(cat, &[]), once, "input {text:?}");
+}
