@@ -5,7 +5,7 @@
 // Never panics on any input; whatever got applied renders to text that
 // loads back to the same rendering; a rolled-back batch leaves the
 // configuration as it was, in what it renders and in how it takes the next
-// batch. Lines before a line `%` (if any) are loaded first as the
+// batch (salted hashes aside). Lines before a line `%` (if any) are loaded first as the
 // configuration the batch is applied to; the first byte picks the error
 // option and the length's parity permissive loading.
 
@@ -56,12 +56,31 @@ fn ios_property(cat: &ironconf_ios::catalogue::Catalogue, data: &[u8]) {
             );
         }
         assert_eq!(
-            cfg.render(cat, &[]),
-            untouched.render(cat, &[]),
+            unsalted(&cfg.render(cat, &[])),
+            unsalted(&untouched.render(cat, &[])),
             "input {text:?}"
         );
     }
     let once = cfg.render(cat, &[]);
     let (again, _) = load(cat, &once);
     assert_eq!(again.render(cat, &[]), once, "input {text:?}");
+}
+
+/// The text with every salted hash (types 5, 8 and 9) as `$HASH`: hashing a
+/// clear-text secret twice picks two random salts.
+fn unsalted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        for (i, w) in line.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let salted = ["$1$", "$8$", "$9$"].iter().any(|p| w.starts_with(p));
+            out.push_str(if salted { "$HASH" } else { w });
+            if salted && w.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
