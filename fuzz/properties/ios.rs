@@ -5,9 +5,10 @@
 // Never panics on any input; whatever got applied renders to text that
 // loads back to the same rendering; a rolled-back batch leaves the
 // configuration as it was, in what it renders and in how it takes the next
-// batch (salted hashes aside). Lines before a line `%` (if any) are loaded first as the
-// configuration the batch is applied to; the first byte picks the error
-// option and the length's parity permissive loading.
+// batch (salted hashes aside); a batch that stays reports a change exactly
+// when the configuration changed. Lines before a line `%` (if any) are
+// loaded first as the configuration the batch is applied to; the first
+// byte picks the error option and the length's parity permissive loading.
 
 fn ios_property(cat: &ironconf_ios::catalogue::Catalogue, data: &[u8]) {
     use ironconf_ios::apply::{ErrorOption, apply_batch, load};
@@ -58,6 +59,14 @@ fn ios_property(cat: &ironconf_ios::catalogue::Catalogue, data: &[u8]) {
         assert_eq!(
             unsalted(&cfg.render(cat, &[])),
             unsalted(&untouched.render(cat, &[])),
+            "input {text:?}"
+        );
+    } else {
+        // The change record (configuration logging, archive) names a
+        // change exactly when the configuration changed.
+        assert_eq!(
+            result.changes.is_empty(),
+            cfg.render(cat, &[]) == before.render(cat, &[]),
             "input {text:?}"
         );
     }
