@@ -303,7 +303,7 @@ pub trait KeyStore: Send + Sync {
 struct Shared {
     keys: Mutex<Option<Arc<dyn KeyStore>>>,
     started: std::time::Instant,
-    catalogue: Catalogue,
+    catalogue: Arc<Catalogue>,
     profile: Profile,
     state_dir: Option<PathBuf>,
     state: Mutex<State>,
@@ -352,7 +352,7 @@ netconf ssh
 impl Device {
     /// A device with no state directory, configured from `startup` text.
     pub fn in_memory(profile: Profile, startup: &str) -> (Device, BootReport) {
-        let catalogue = Catalogue::builtin();
+        let catalogue = Catalogue::builtin_shared();
         let (running, unknown) = load(&catalogue, startup);
         let device = Device::from_parts(catalogue, profile, None, running);
         (
@@ -383,7 +383,7 @@ impl Device {
                     .map(|s| s.text().to_owned())
                     .unwrap_or_default();
                 let text = DEFAULT_STARTUP.replace("{secret}", &hash);
-                let catalogue = Catalogue::builtin();
+                let catalogue = Catalogue::builtin_shared();
                 let (cfg, _) = load(&catalogue, &text);
                 let rendered = cfg.render(&catalogue, &["!".to_owned()]);
                 write_atomically(&file, rendered.as_bytes()).map_err(io(&file))?;
@@ -397,7 +397,7 @@ impl Device {
                 });
             }
         };
-        let catalogue = Catalogue::builtin();
+        let catalogue = Catalogue::builtin_shared();
         let (running, unknown) = load_startup(&catalogue, &text);
         report.unknown_lines = unknown;
         Ok((
@@ -407,7 +407,7 @@ impl Device {
     }
 
     fn from_parts(
-        catalogue: Catalogue,
+        catalogue: Arc<Catalogue>,
         profile: Profile,
         state_dir: Option<PathBuf>,
         running: Config,

@@ -1,0 +1,64 @@
+//! What one more device costs a process that hosts many: memory and time
+//! to create an in-memory device, against the baseline of loading the same
+//! configuration alone (the least a device must hold) in the same run.
+//!
+//! `cargo bench -p ironconf-device --bench devices`
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ironconf_device::{Device, Profile};
+use ironconf_ios::apply::load;
+use ironconf_ios::catalogue::Catalogue;
+
+const DEVICES: usize = 2_000;
+
+const STARTUP: &str = "hostname edge\n\
+username admin privilege 15 secret 9 $9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCh0XDNHVZyNpzp9o\n\
+interface Loopback0\n ip address 10.0.0.1 255.255.255.255\n\
+interface GigabitEthernet1\n description uplink\n ip address 192.0.2.1 255.255.255.0\n\
+ip ssh version 2\nnetconf ssh\nnetconf max-sessions 8\n\
+line vty 0 4\n transport input ssh\n";
+
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// Per-item memory (kB) and time (µs) of making `n` values kept alive.
+fn per_item<T>(n: usize, mut make: impl FnMut() -> T) -> (f64, f64) {
+    let before = rss_kb();
+    let t = Instant::now();
+    let items: Vec<T> = (0..n).map(|_| make()).collect();
+    let micros = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let kb = rss_kb().saturating_sub(before) as f64 / n as f64;
+    black_box(&items);
+    (kb, micros)
+}
+
+fn main() {
+    let Some(profile) = Profile::by_name("ios-xe-16") else {
+        eprintln!("no ios-xe-16 profile");
+        return;
+    };
+    // Warm up: the shared catalogue and the allocator's first arenas.
+    let _warm = Device::in_memory(profile.clone(), STARTUP);
+    let cat = Catalogue::builtin_shared();
+    let (config_kb, config_us) = per_item(DEVICES, || load(&cat, STARTUP));
+    let (device_kb, device_us) = per_item(DEVICES, || Device::in_memory(profile.clone(), STARTUP));
+    println!(
+        "{DEVICES} in-memory devices, {} bytes of startup-config each",
+        STARTUP.len()
+    );
+    println!(
+        "per device: {device_kb:.1} kB, {device_us:.1} µs; baseline (the configuration loaded alone): {config_kb:.1} kB, {config_us:.1} µs; ratio {:.1}x memory, {:.1}x time",
+        device_kb / config_kb.max(0.1),
+        device_us / config_us.max(0.001)
+    );
+}
