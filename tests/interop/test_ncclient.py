@@ -173,3 +173,57 @@ def test_get_with_exec_commands(device):
         responses = ["".join(e.text or "" for e in item.iter() if local(e) == "response") for item in items]
         assert "Cisco IOS XE Software, Version" in responses[0]
         assert responses[1].strip() == "hostname interop"
+
+
+def exec_responses(m, *commands):
+    items = "".join(f"<exec>{c}</exec>" for c in commands)
+    oper = (
+        '<filter type="subtree">'
+        "<config-format-text-block><text-filter-spec> | begin ^end </text-filter-spec></config-format-text-block>"
+        f"<oper-data-format-text-block>{items}</oper-data-format-text-block>"
+        "</filter>"
+    )
+    r = m.get(filter=oper)
+    return ["".join(e.text or "" for e in item.iter() if local(e) == "response")
+            for item in r.data_ele.iter() if local(item) == "item"]
+
+
+def test_interface_state_follows_the_configuration(device):
+    with connect(device) as m:
+        edit = "".join(f"<cmd>{line}</cmd>" for line in [
+            "interface GigabitEthernet1", "description uplink", "ip address 192.0.2.1 255.255.255.0",
+            "interface GigabitEthernet2", "shutdown",
+            "interface Loopback0", "ip address 10.0.0.1 255.255.255.255",
+        ])
+        assert m.edit_config(target="running", config=f"<config><cli-config-data>{edit}</cli-config-data></config>").ok
+        assert m.copy_config(source="running", target="startup").ok
+        # An address changed after the save is "manual", the others "NVRAM".
+        edit = "<cmd>interface Loopback0</cmd><cmd>ip address 10.0.0.2 255.255.255.255</cmd>"
+        assert m.edit_config(target="running", config=f"<config><cli-config-data>{edit}</cli-config-data></config>").ok
+        brief, counters = exec_responses(
+            m,
+            "show ip interface brief",
+            "show interfaces | include (line protocol)|(BW [0-9]+ Kbit/sec)",
+        )
+        rows = [line.rstrip() for line in brief.replace("\r", "").splitlines() if line.strip()]
+        assert rows == [
+            "Interface              IP-Address      OK? Method Status                Protocol",
+            "GigabitEthernet1       192.0.2.1       YES NVRAM  up                    up",
+            "GigabitEthernet2       unassigned      YES unset  administratively down down",
+            "Loopback0              10.0.0.2        YES manual up                    up",
+            "Loopback113            10.113.0.1      YES NVRAM  up                    up",
+        ]
+        lines = [line.strip() for line in counters.replace("\r", "").splitlines() if line.strip()]
+        assert lines == [
+            "GigabitEthernet1 is up, line protocol is up",
+            "MTU 1500 bytes, BW 1000000 Kbit/sec, DLY 10 usec,",
+            "GigabitEthernet2 is administratively down, line protocol is down",
+            "MTU 1500 bytes, BW 1000000 Kbit/sec, DLY 10 usec,",
+            "Loopback0 is up, line protocol is up",
+            "MTU 1514 bytes, BW 8000000 Kbit/sec, DLY 5000 usec,",
+            "Loopback113 is up, line protocol is up",
+            "MTU 1514 bytes, BW 8000000 Kbit/sec, DLY 5000 usec,",
+        ]
+        # An interface the device does not have: IOS's invalid-input marker.
+        (missing,) = exec_responses(m, "show interfaces GigabitEthernet9")
+        assert "% Invalid input detected at '^' marker." in missing

@@ -12,6 +12,7 @@ use ironconf_ios::settings::AccessList;
 use ironconf_proto::ErrorTag;
 
 use crate::device::Device;
+use crate::interfaces::{interfaces, show_interfaces, show_ip_interface_brief};
 
 /// Who runs a command.
 #[derive(Debug, Clone)]
@@ -87,6 +88,24 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         ["show", "netconf", "counters"] => ExecOutput::ok(show_netconf_counters(device)),
         ["show", "netconf", "session"] => ExecOutput::ok(show_netconf_session(device)),
         ["show", "ip", "ssh"] => ExecOutput::ok(show_ip_ssh(device)),
+        ["show", "ip", "interface", "brief"] => {
+            let running = interfaces(&device.state().running);
+            let startup = interfaces(&device.startup_config());
+            ExecOutput::ok(show_ip_interface_brief(&running, &startup))
+        }
+        ["show", "interfaces", name @ ..] => {
+            let running = interfaces(&device.state().running);
+            match show_interfaces(&running, name.first().copied()) {
+                Some(text) => ExecOutput::ok(text),
+                // As IOS does for an interface the device does not have.
+                None => parse_error(
+                    command,
+                    &ParseError::Invalid {
+                        column: command.rfind(' ').map_or(0, |p| p + 1),
+                    },
+                ),
+            }
+        }
         ["crypto", "key", "generate", "rsa", rest @ ..] => crypto_key_generate(device, rest),
         ["crypto", "key", "zeroize", "rsa", rest @ ..] => crypto_key_zeroize(device, rest.first().copied()),
         ["show", "crypto", "key", "mypubkey", "rsa", rest @ ..] => {

@@ -5,6 +5,7 @@
 
 pub mod device;
 pub mod exec;
+pub mod interfaces;
 pub mod netconf;
 pub mod ops;
 pub mod profile;

@@ -307,3 +307,28 @@ fn a_netconf_lock_on_running_holds_off_configuration_mode() {
     let out = type_keys(&mut sh, "configure terminal\rhostname R2\r");
     assert!(out.ends_with("R2(config)#"), "{out:?}");
 }
+
+#[test]
+fn interface_show_commands_take_ios_abbreviations() {
+    let (_d, dev) = device(&format!(
+        "{BASE}interface GigabitEthernet1\n ip address 192.0.2.1 255.255.255.0\ninterface Loopback0\n"
+    ));
+    let mut sh = Shell::new(dev, "admin", 1);
+    type_keys(&mut sh, "terminal length 0\r");
+    let out = type_keys(&mut sh, "sh ip int br\r");
+    assert!(
+        out.contains("\nGigabitEthernet1       192.0.2.1       YES manual up                    up\nLoopback0              unassigned      YES unset  up                    up\n"),
+        "{out}"
+    );
+    let out = type_keys(&mut sh, "sh int gi1\r");
+    assert!(
+        out.contains("\nGigabitEthernet1 is up, line protocol is up \n"),
+        "{out}"
+    );
+    assert!(!out.contains("Loopback0"), "{out}");
+    let out = type_keys(&mut sh, "show interfaces Gi9\r");
+    assert!(
+        out.contains("% Invalid input detected at '^' marker."),
+        "{out}"
+    );
+}

@@ -1,0 +1,353 @@
+//! Interface state for `show ip interface brief` and `show interfaces`.
+//!
+//! The device's hardware is what its configuration names: every
+//! `interface` section is an interface, up unless it is shut down (an
+//! emulated link never fails), with no traffic, so every counter is zero.
+
+use std::fmt::Write as _;
+
+use ironconf_ios::config::{Config, Item};
+
+/// One interface as the `show` commands see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interface {
+    /// Canonical name (`GigabitEthernet1`).
+    pub name: String,
+    /// `description …`.
+    pub description: Option<String>,
+    /// How it gets its IPv4 address.
+    pub address: Address,
+    /// The address line (`ip address …`, `no ip address`, …), to tell
+    /// addresses from startup-config (method NVRAM) from later ones.
+    address_line: Option<String>,
+    /// `shutdown`.
+    pub shutdown: bool,
+    /// `bandwidth N` (kbit/s).
+    pub bandwidth: Option<u64>,
+}
+
+/// An interface's IPv4 addressing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Address {
+    /// No `ip address` line.
+    Unset,
+    /// `no ip address`.
+    None,
+    /// `ip address A.B.C.D M.M.M.M`.
+    Static {
+        /// The address.
+        address: String,
+        /// Its mask, dotted.
+        mask: String,
+    },
+    /// `ip address dhcp` (no DHCP server answers an emulated device).
+    Dhcp,
+    /// `ip unnumbered IFNAME`.
+    Unnumbered(String),
+}
+
+/// The interfaces in `cfg`, in the order the `show` commands list them:
+/// physical interfaces first (IOS creates them at boot), then virtual ones,
+/// each in configuration order.
+pub fn interfaces(cfg: &Config) -> Vec<Interface> {
+    let mut all: Vec<Interface> = cfg
+        .items()
+        .filter_map(|item| {
+            let Item::Section { header, body } = item else {
+                return None;
+            };
+            let name = header.text.strip_prefix("interface ")?.trim();
+            let mut i = Interface {
+                name: name.to_owned(),
+                description: None,
+                address: Address::Unset,
+                address_line: None,
+                shutdown: false,
+                bandwidth: None,
+            };
+            for line in body.lines().filter(|l| l.depth == 0) {
+                let words: Vec<&str> = line.text.split_whitespace().collect();
+                match words.as_slice() {
+                    ["description", ..] => {
+                        let text = line.text["description".len()..].trim();
+                        i.description = Some(text.to_owned());
+                    }
+                    ["shutdown"] => i.shutdown = true,
+                    ["no", "shutdown"] => i.shutdown = false,
+                    ["bandwidth", n] => i.bandwidth = n.parse().ok(),
+                    ["ip", "address", a, m] => {
+                        i.address = Address::Static {
+                            address: (*a).to_owned(),
+                            mask: (*m).to_owned(),
+                        };
+                        i.address_line = Some(line.text.to_owned());
+                    }
+                    ["ip", "address", "dhcp", ..] => {
+                        i.address = Address::Dhcp;
+                        i.address_line = Some(line.text.to_owned());
+                    }
+                    ["ip", "unnumbered", source] => {
+                        i.address = Address::Unnumbered((*source).to_owned());
+                        i.address_line = Some(line.text.to_owned());
+                    }
+                    ["no", "ip", "address"] => {
+                        i.address = Address::None;
+                        i.address_line = Some(line.text.to_owned());
+                    }
+                    _ => {}
+                }
+            }
+            Some(i)
+        })
+        .collect();
+    all.sort_by_key(|i| is_virtual(&i.name));
+    all
+}
+
+fn is_virtual(name: &str) -> bool {
+    matches!(
+        kind(name),
+        "Loopback"
+            | "Tunnel"
+            | "Port-channel"
+            | "Vlan"
+            | "BDI"
+            | "Virtual-Template"
+            | "Dialer"
+            | "Multilink"
+            | "Null"
+    )
+}
+
+fn kind(name: &str) -> &str {
+    let end = name
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(name.len());
+    &name[..end]
+}
+
+/// Default bandwidth (kbit/s), hardware description, MTU, delay (µs),
+/// encapsulation.
+fn hardware(name: &str) -> (u64, &'static str, u32, u32, &'static str) {
+    match kind(name) {
+        "Loopback" => (8_000_000, "Loopback", 1514, 5000, "LOOPBACK"),
+        "Tunnel" => (100, "Tunnel", 9976, 50_000, "TUNNEL"),
+        "Port-channel" => (1_000_000, "EtherChannel", 1500, 10, "ARPA"),
+        "Ethernet" => (10_000, "Ethernet", 1500, 1000, "ARPA"),
+        "FastEthernet" => (100_000, "Fast Ethernet", 1500, 100, "ARPA"),
+        "TenGigabitEthernet" => (10_000_000, "Ten Gigabit Ethernet", 1500, 10, "ARPA"),
+        "Vlan" => (1_000_000, "Ethernet SVI", 1500, 10, "ARPA"),
+        "Serial" => (1544, "M4T", 1500, 20_000, "HDLC"),
+        "Null" => (8_000_000, "Unknown", 1500, 0, "ARPA"),
+        _ => (1_000_000, "Gigabit Ethernet", 1500, 10, "ARPA"),
+    }
+}
+
+/// A stable MAC address per interface name (FNV-1a: the same on every run
+/// and every build), in the VMware range virtual routers show.
+fn mac(name: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("0050.56{:02x}.{:04x}", (h >> 16) & 0xff, h & 0xffff)
+}
+
+fn prefix_len(mask: &str) -> u32 {
+    mask.split('.')
+        .filter_map(|o| o.parse::<u8>().ok())
+        .map(u8::count_ones)
+        .sum()
+}
+
+impl Interface {
+    fn status(&self) -> (&'static str, &'static str) {
+        if self.shutdown {
+            ("administratively down", "down")
+        } else {
+            ("up", "up")
+        }
+    }
+
+    /// The address `show ip interface brief` prints.
+    fn brief_address(&self, all: &[Interface]) -> String {
+        match &self.address {
+            Address::Static { address, .. } => address.clone(),
+            Address::Unnumbered(source) => all
+                .iter()
+                .find(|i| &i.name == source)
+                .and_then(|i| match &i.address {
+                    Address::Static { address, .. } => Some(address.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "unassigned".into()),
+            _ => "unassigned".into(),
+        }
+    }
+
+    /// How the address was set: from startup-config (`NVRAM`), since
+    /// (`manual`), by DHCP, or never (`unset`).
+    fn method(&self, startup: &[Interface]) -> &'static str {
+        match &self.address {
+            Address::Unset | Address::Unnumbered(_) => "unset",
+            Address::Dhcp => "DHCP",
+            Address::None | Address::Static { .. } => {
+                let saved = startup
+                    .iter()
+                    .find(|i| i.name == self.name)
+                    .and_then(|i| i.address_line.as_deref());
+                if saved.is_some() && saved == self.address_line.as_deref() {
+                    "NVRAM"
+                } else {
+                    "manual"
+                }
+            }
+        }
+    }
+}
+
+/// `show ip interface brief`.
+pub fn show_ip_interface_brief(running: &[Interface], startup: &[Interface]) -> String {
+    let mut out = String::from(
+        "Interface              IP-Address      OK? Method Status                Protocol\n",
+    );
+    for i in running {
+        let (status, protocol) = i.status();
+        let _ = writeln!(
+            out,
+            "{:<22} {:<15} YES {:<6} {:<21} {protocol}",
+            i.name,
+            i.brief_address(running),
+            i.method(startup),
+            status
+        );
+    }
+    out
+}
+
+/// `show interfaces [NAME]`; `None` when `NAME` is not an interface.
+pub fn show_interfaces(running: &[Interface], only: Option<&str>) -> Option<String> {
+    let mut out = String::new();
+    let mut found = false;
+    for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
+        found = true;
+        describe(&mut out, i, running);
+    }
+    (found || only.is_none()).then_some(out)
+}
+
+fn describe(out: &mut String, i: &Interface, all: &[Interface]) {
+    let (status, protocol) = i.status();
+    let (bw, hw, mtu, delay, encapsulation) = hardware(&i.name);
+    let bw = i.bandwidth.unwrap_or(bw);
+    let _ = writeln!(out, "{} is {status}, line protocol is {protocol} ", i.name);
+    if matches!(kind(&i.name), "Loopback" | "Tunnel" | "Null") {
+        let _ = writeln!(out, "  Hardware is {hw}");
+    } else {
+        let mac = mac(&i.name);
+        let _ = writeln!(out, "  Hardware is {hw}, address is {mac} (bia {mac})");
+    }
+    if let Some(d) = &i.description {
+        let _ = writeln!(out, "  Description: {d}");
+    }
+    match &i.address {
+        Address::Static { address, mask } => {
+            let _ = writeln!(out, "  Internet address is {address}/{}", prefix_len(mask));
+        }
+        Address::Dhcp => {
+            out.push_str("  Internet address will be negotiated using DHCP\n");
+        }
+        Address::Unnumbered(source) => {
+            let _ = writeln!(
+                out,
+                "  Interface is unnumbered. Using address of {source} ({})",
+                i.brief_address(all)
+            );
+        }
+        Address::Unset | Address::None => {}
+    }
+    let _ = writeln!(
+        out,
+        "  MTU {mtu} bytes, BW {bw} Kbit/sec, DLY {delay} usec, \n     reliability 255/255, txload 1/255, rxload 1/255\n  Encapsulation {encapsulation}, loopback not set\n  Keepalive set (10 sec)"
+    );
+    if encapsulation == "ARPA" {
+        out.push_str("  ARP type: ARPA, ARP Timeout 04:00:00\n");
+    }
+    out.push_str(
+        "  Last input never, output never, output hang never\n\
+         \x20 Last clearing of \"show interface\" counters never\n\
+         \x20 Input queue: 0/375/0/0 (size/max/drops/flushes); Total output drops: 0\n\
+         \x20 Queueing strategy: fifo\n\
+         \x20 Output queue: 0/40 (size/max)\n\
+         \x20 5 minute input rate 0 bits/sec, 0 packets/sec\n\
+         \x20 5 minute output rate 0 bits/sec, 0 packets/sec\n\
+         \x20    0 packets input, 0 bytes, 0 no buffer\n\
+         \x20    Received 0 broadcasts (0 IP multicasts)\n\
+         \x20    0 runts, 0 giants, 0 throttles \n\
+         \x20    0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored\n\
+         \x20    0 packets output, 0 bytes, 0 underruns\n\
+         \x20    0 output errors, 0 collisions, 0 interface resets\n\
+         \x20    0 unknown protocol drops\n\
+         \x20    0 output buffer failures, 0 output buffers swapped out\n",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ironconf_ios::apply::load;
+
+    fn parse(text: &str) -> Vec<Interface> {
+        let cat = ironconf_ios::catalogue::Catalogue::builtin();
+        let (cfg, unknown) = load(&cat, text);
+        assert!(unknown.is_empty(), "{unknown:?}");
+        interfaces(&cfg)
+    }
+
+    const CONFIG: &str = "interface Loopback0\n ip address 10.0.0.1 255.255.255.255\n\
+interface GigabitEthernet2\n shutdown\n\
+interface GigabitEthernet1\n description uplink to core\n ip address 192.0.2.1 255.255.255.0\n\
+interface GigabitEthernet3\n ip unnumbered Loopback0\n\
+interface GigabitEthernet4\n ip address dhcp\n\
+interface GigabitEthernet5\n no ip address\n";
+
+    #[test]
+    fn brief_lists_every_interface_in_ios_order_and_columns() {
+        let startup = parse(CONFIG);
+        let running = parse(&CONFIG.replace("192.0.2.1", "192.0.2.9"));
+        assert_eq!(
+            show_ip_interface_brief(&running, &startup),
+            "Interface              IP-Address      OK? Method Status                Protocol\n\
+             GigabitEthernet1       192.0.2.9       YES manual up                    up\n\
+             GigabitEthernet2       unassigned      YES unset  administratively down down\n\
+             GigabitEthernet3       10.0.0.1        YES unset  up                    up\n\
+             GigabitEthernet4       unassigned      YES DHCP   up                    up\n\
+             GigabitEthernet5       unassigned      YES NVRAM  up                    up\n\
+             Loopback0              10.0.0.1        YES NVRAM  up                    up\n"
+        );
+    }
+
+    #[test]
+    fn show_interfaces_describes_one_or_all() {
+        let running = parse(CONFIG);
+        let one = show_interfaces(&running, Some("GigabitEthernet1")).unwrap_or_default();
+        assert!(
+            one.starts_with("GigabitEthernet1 is up, line protocol is up \n  Hardware is Gigabit Ethernet, address is 0050.56"),
+            "{one}"
+        );
+        assert!(one.contains("  Description: uplink to core\n  Internet address is 192.0.2.1/24\n  MTU 1500 bytes, BW 1000000 Kbit/sec, DLY 10 usec, \n"), "{one}");
+        assert_eq!(one.matches(" is up, line protocol").count(), 1);
+        let all = show_interfaces(&running, None).unwrap_or_default();
+        assert!(
+            all.contains("GigabitEthernet2 is administratively down, line protocol is down \n")
+        );
+        assert!(all.contains("Loopback0 is up, line protocol is up \n  Hardware is Loopback\n  Internet address is 10.0.0.1/32\n  MTU 1514 bytes, BW 8000000 Kbit/sec"));
+        assert!(all.contains("  Interface is unnumbered. Using address of Loopback0 (10.0.0.1)\n"));
+        assert_eq!(all.matches("line protocol is").count(), 6);
+        assert_eq!(show_interfaces(&running, Some("GigabitEthernet9")), None);
+        // The same name gives the same address on every run.
+        assert_eq!(mac("GigabitEthernet1"), mac("GigabitEthernet1"));
+        assert_ne!(mac("GigabitEthernet1"), mac("GigabitEthernet2"));
+    }
+}
