@@ -227,3 +227,22 @@ def test_interface_state_follows_the_configuration(device):
         # An interface the device does not have: IOS's invalid-input marker.
         (missing,) = exec_responses(m, "show interfaces GigabitEthernet9")
         assert "% Invalid input detected at '^' marker." in missing
+        # The XML-PI form of the same table.
+        xml = (
+            '<filter type="subtree">'
+            "<config-format-text-block><text-filter-spec> | begin ^end </text-filter-spec></config-format-text-block>"
+            "<oper-data-format-xml><show>ip int brief</show></oper-data-format-xml></filter>"
+        )
+        r = m.get(filter=xml)
+        entries = [{local(f): f.text for f in e} for e in r.data_ele.iter() if local(e) == "entry"]
+        assert entries[1] == {"Interface": "GigabitEthernet2", "IP-Address": "unassigned",
+                              "Status": "administratively down", "Method": "unset", "Protocol": "down"}
+        assert [e["Method"] for e in entries] == ["NVRAM", "unset", "manual", "NVRAM"]
+        assert [local(e) for e in r.data_ele.iter()][:6] == [
+            "data", "cli-config-data-block", "xml-oper-data", "item", "show", "response"]
+        # A show command with no XML form here: operation-not-supported.
+        with pytest.raises(RPCError) as err:
+            m.get(filter=xml.replace("ip int brief", "version"))
+        assert err.value.tag == "operation-not-supported"
+        if device.profile == "standard":  # IOS profiles send the minimal three-field error
+            assert "show version" in err.value.message

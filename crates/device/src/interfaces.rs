@@ -207,20 +207,48 @@ impl Interface {
     }
 }
 
+/// A row of `show ip interface brief`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefRow {
+    /// Interface name.
+    pub interface: String,
+    /// IPv4 address or `unassigned`.
+    pub address: String,
+    /// `NVRAM`, `manual`, `DHCP` or `unset`.
+    pub method: &'static str,
+    /// `up` or `administratively down`.
+    pub status: &'static str,
+    /// `up` or `down`.
+    pub protocol: &'static str,
+}
+
+/// The rows of `show ip interface brief`, for its text and XML forms.
+pub fn brief_rows(running: &[Interface], startup: &[Interface]) -> Vec<BriefRow> {
+    running
+        .iter()
+        .map(|i| {
+            let (status, protocol) = i.status();
+            BriefRow {
+                interface: i.name.clone(),
+                address: i.brief_address(running),
+                method: i.method(startup),
+                status,
+                protocol,
+            }
+        })
+        .collect()
+}
+
 /// `show ip interface brief`.
 pub fn show_ip_interface_brief(running: &[Interface], startup: &[Interface]) -> String {
     let mut out = String::from(
         "Interface              IP-Address      OK? Method Status                Protocol\n",
     );
-    for i in running {
-        let (status, protocol) = i.status();
+    for r in brief_rows(running, startup) {
         let _ = writeln!(
             out,
-            "{:<22} {:<15} YES {:<6} {:<21} {protocol}",
-            i.name,
-            i.brief_address(running),
-            i.method(startup),
-            status
+            "{:<22} {:<15} YES {:<6} {:<21} {}",
+            r.interface, r.address, r.method, r.status, r.protocol
         );
     }
     out

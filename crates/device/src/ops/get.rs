@@ -1,23 +1,29 @@
 //! `<get>`: the running configuration (as text) and EXEC command output
-//! (`oper-data-format-text-block` with `<show>` and `<exec>` items).
+//! (`oper-data-format-text-block` with `<show>` and `<exec>` items), or
+//! show output as XML-PI data (`oper-data-format-xml`, for the commands
+//! that have an XML form here: `show ip interface brief`).
 
 use ironconf_proto::RpcError;
 use ironconf_session::{Reply, Request};
 
 use super::{Ctx, config_filter, running_text, write_config};
 use crate::exec::{self, ExecCaller};
+use crate::interfaces::{brief_rows, interfaces};
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     let filter = req.operation.child("filter");
     let oper = filter.and_then(|f| f.child("oper-data-format-text-block"));
+    let oper_xml = filter.and_then(|f| f.child("oper-data-format-xml"));
+    let xml_items = oper_xml.map(xml_items).transpose()?;
     // `get` is configuration plus state: without a config-format element
     // the whole running-config comes first (clients add a filter that
     // matches nothing to avoid it). A user below privilege 15 gets only the
     // EXEC items, each checked against its own level.
     let (format, spec) =
         config_filter(filter)?.unwrap_or((super::TextFormat::Block, String::new()));
-    let wants_config = oper.is_none() || ctx.caller.privilege >= 15;
-    if oper.is_none() {
+    let any_oper = oper.is_some() || oper_xml.is_some();
+    let wants_config = !any_oper || ctx.caller.privilege >= 15;
+    if !any_oper {
         ctx.require_privilege_15()?;
     }
     let mut reply = req.data();
@@ -56,5 +62,69 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
         }
         w.end("cli-oper-data-block");
     }
+    if let Some(items) = xml_items {
+        let w = &mut reply.writer;
+        w.start("xml-oper-data");
+        for (asked, command) in items {
+            w.start("item");
+            w.text_element("show", &asked);
+            w.start("response");
+            match command {
+                XmlShow::IpInterfaceBrief => {
+                    let running = interfaces(&ctx.device.state().running);
+                    let startup = interfaces(&ctx.device.startup_config());
+                    w.start("ShowIpInterfaceBrief");
+                    w.start("IPInterfaces");
+                    for row in brief_rows(&running, &startup) {
+                        w.start("entry");
+                        w.text_element("Interface", &row.interface);
+                        w.text_element("IP-Address", &row.address);
+                        w.text_element("Status", row.status);
+                        w.text_element("Method", row.method);
+                        w.text_element("Protocol", row.protocol);
+                        w.end("entry");
+                    }
+                    w.end("IPInterfaces");
+                    w.end("ShowIpInterfaceBrief");
+                }
+            }
+            w.end("response");
+            w.end("item");
+        }
+        w.end("xml-oper-data");
+    }
     Ok(reply.finish())
+}
+
+/// Show commands with an XML form.
+#[derive(Debug, Clone, Copy)]
+enum XmlShow {
+    IpInterfaceBrief,
+}
+
+/// The `<show>` items of an `oper-data-format-xml` filter, checked before
+/// any output is written.
+fn xml_items(oper: &ironconf_proto::Element) -> Result<Vec<(String, XmlShow)>, RpcError> {
+    oper.child_elements()
+        .map(|item| {
+            if &*item.name != "show" {
+                return Err(RpcError::operation_not_supported(&item.name));
+            }
+            let asked = item.text();
+            // IOS abbreviations, as at the CLI (`ip int br`).
+            let words: Vec<&str> = asked.split_whitespace().collect();
+            let is = |word: &str, full: &str| !word.is_empty() && full.starts_with(word);
+            match words.as_slice() {
+                [a, b, c] if is(a, "ip") && is(b, "interface") && is(c, "brief") => {
+                    Ok((asked.to_string(), XmlShow::IpInterfaceBrief))
+                }
+                _ => Err(RpcError::new(ironconf_proto::ErrorTag::OperationNotSupported)
+                    .bad_element("show")
+                    .message(format!(
+                        "'show {}' has no XML form on this device; use oper-data-format-text-block",
+                        asked.trim()
+                    ))),
+            }
+        })
+        .collect()
 }

@@ -159,7 +159,7 @@ pub(crate) fn config_filter(
         match &*c.name {
             "config-format-text-cmd" => config = Some((TextFormat::Cmd, spec())),
             "config-format-text-block" => config = Some((TextFormat::Block, spec())),
-            "oper-data-format-text-block" => {}
+            "oper-data-format-text-block" | "oper-data-format-xml" => {}
             other => return Err(RpcError::operation_not_supported(other)),
         }
     }
