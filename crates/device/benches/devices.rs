@@ -20,16 +20,7 @@ interface GigabitEthernet1\n description uplink\n ip address 192.0.2.1 255.255.2
 ip ssh version 2\nnetconf ssh\nnetconf max-sessions 8\n\
 line vty 0 4\n transport input ssh\n";
 
-fn rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
+include!("../../ios/benches/support/rss.rs");
 
 /// Per-item memory (kB) and time (µs) of making `n` values kept alive.
 fn per_item<T>(n: usize, mut make: impl FnMut() -> T) -> (f64, f64) {
