@@ -1,13 +1,18 @@
 //! What one more device costs a process that hosts many: memory and time
 //! to create an in-memory device, against the baseline of loading the same
 //! configuration alone (the least a device must hold) in the same run.
+//! Then the interface show commands on a device with 30,000 interfaces,
+//! against `show running-config` on the same device.
 //!
 //! `cargo bench -p ironconf-device --bench devices`
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use ironconf_device::{Device, Profile};
+use std::fmt::Write as _;
+
+use ironconf_device::exec::{ExecCaller, run};
+use ironconf_device::{Device, Profile, STARTUP_CONFIG};
 use ironconf_ios::apply::load;
 use ironconf_ios::catalogue::Catalogue;
 
@@ -33,6 +38,65 @@ fn per_item<T>(n: usize, mut make: impl FnMut() -> T) -> (f64, f64) {
     (kb, micros)
 }
 
+fn big_startup() -> String {
+    let mut s = String::from("hostname big\n");
+    for i in 0..30_000u32 {
+        let _ = writeln!(
+            s,
+            "interface GigabitEthernet{}/{}/{}\n description c{i}\n ip address 10.{}.{}.1 255.255.255.252\n load-interval 30",
+            i / 4096,
+            (i / 64) % 64,
+            i % 64,
+            i / 256,
+            i % 256
+        );
+    }
+    s
+}
+
+fn ms(f: impl FnOnce() -> usize) -> (f64, usize) {
+    let t = Instant::now();
+    let n = f();
+    (t.elapsed().as_secs_f64() * 1e3, n)
+}
+
+fn interface_shows() {
+    let Ok(dir) = tempfile::tempdir() else {
+        eprintln!("no temporary directory");
+        return;
+    };
+    if let Err(e) = std::fs::write(dir.path().join(STARTUP_CONFIG), big_startup()) {
+        eprintln!("{e}");
+        return;
+    }
+    let Ok((device, _)) = Device::open(Profile::default(), dir.path()) else {
+        eprintln!("cannot open the device");
+        return;
+    };
+    let caller = ExecCaller {
+        session: None,
+        user: "admin".into(),
+        privilege: 15,
+        line: None,
+    };
+    let show = |cmd: &str| run(&device, &caller, cmd).text.len();
+    let (running, running_bytes) = ms(|| show("show running-config"));
+    let (first, _) = ms(|| show("show ip interface brief"));
+    let (brief, brief_bytes) = ms(|| show("show ip interface brief"));
+    let (interfaces, interfaces_bytes) = ms(|| show("show interfaces"));
+    println!(
+        "30,000 interfaces; baseline show running-config {running:.1} ms ({running_bytes} bytes)"
+    );
+    println!(
+        "show ip interface brief: first {first:.1} ms (reads startup-config), then {brief:.1} ms ({brief_bytes} bytes) = {:.2}x the baseline",
+        brief / running
+    );
+    println!(
+        "show interfaces: {interfaces:.1} ms ({interfaces_bytes} bytes) = {:.2}x the baseline",
+        interfaces / running
+    );
+}
+
 fn main() {
     let Some(profile) = Profile::by_name("ios-xe-16") else {
         eprintln!("no ios-xe-16 profile");
@@ -52,4 +116,5 @@ fn main() {
         device_kb / config_kb.max(0.1),
         device_us / config_us.max(0.001)
     );
+    interface_shows();
 }

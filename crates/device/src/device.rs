@@ -13,6 +13,8 @@ use std::time::{Duration, SystemTime};
 use ironconf_ios::apply::{LineFailure, load};
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::change::ChangeRecord;
+
+use crate::interfaces::{Interface, interfaces};
 use ironconf_ios::config::{Config, ItemChange};
 use ironconf_ios::settings::{Settings, SettingsTracker};
 use ironconf_proto::ErrorTag;
@@ -307,6 +309,20 @@ struct Shared {
     profile: Profile,
     state_dir: Option<PathBuf>,
     state: Mutex<State>,
+    /// The startup-config's interfaces, with the file identity they were
+    /// read from (`show ip interface brief` compares addresses with them;
+    /// parsing a large startup-config for every show would cost more than
+    /// the show).
+    startup_interfaces: Mutex<Option<(FileStamp, Arc<Vec<Interface>>)>>,
+}
+
+/// Identifies one version of a file: a save renames a new file into place
+/// (a new inode); an edit in place changes the length or the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    inode: u64,
+    len: u64,
+    modified: Option<SystemTime>,
 }
 
 /// An emulated device. Cloning shares it.
@@ -431,6 +447,7 @@ impl Device {
         Device {
             shared: Arc::new(Shared {
                 keys: Mutex::new(None),
+                startup_interfaces: Mutex::new(None),
                 started: std::time::Instant::now(),
                 catalogue,
                 profile,
@@ -833,6 +850,36 @@ impl Device {
     pub fn startup_config(&self) -> Config {
         let text = self.startup_text().unwrap_or_default();
         load_startup(&self.shared.catalogue, &text).0
+    }
+
+    /// The interfaces in startup-config, read again only when the file
+    /// changed.
+    pub fn startup_interfaces(&self) -> Arc<Vec<Interface>> {
+        use std::os::unix::fs::MetadataExt as _;
+        let Some(dir) = self.shared.state_dir.as_ref() else {
+            return Arc::default();
+        };
+        let Ok(meta) = fs::metadata(dir.join(STARTUP_CONFIG)) else {
+            return Arc::default();
+        };
+        let stamp = FileStamp {
+            inode: meta.ino(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        };
+        let mut cache = self
+            .shared
+            .startup_interfaces
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, list)) = cache.as_ref()
+            && *seen == stamp
+        {
+            return list.clone();
+        }
+        let list = Arc::new(interfaces(&self.startup_config()));
+        *cache = Some((stamp, list.clone()));
+        list
     }
 
     /// The startup-config text (`None`: erased or never saved).

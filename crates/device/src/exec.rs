@@ -90,7 +90,7 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         ["show", "ip", "ssh"] => ExecOutput::ok(show_ip_ssh(device)),
         ["show", "ip", "interface", "brief"] => {
             let running = interfaces(&device.state().running);
-            let startup = interfaces(&device.startup_config());
+            let startup = device.startup_interfaces();
             ExecOutput::ok(show_ip_interface_brief(&running, &startup))
         }
         ["show", "interfaces", name @ ..] => {

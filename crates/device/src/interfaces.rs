@@ -4,6 +4,7 @@
 //! `interface` section is an interface, up unless it is shut down (an
 //! emulated link never fails), with no traffic, so every counter is zero.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use ironconf_ios::config::{Config, Item};
@@ -171,12 +172,11 @@ impl Interface {
     }
 
     /// The address `show ip interface brief` prints.
-    fn brief_address(&self, all: &[Interface]) -> String {
+    fn brief_address(&self, all: &ByName<'_>) -> String {
         match &self.address {
             Address::Static { address, .. } => address.clone(),
             Address::Unnumbered(source) => all
-                .iter()
-                .find(|i| &i.name == source)
+                .get(source.as_str())
                 .and_then(|i| match &i.address {
                     Address::Static { address, .. } => Some(address.clone()),
                     _ => None,
@@ -188,14 +188,13 @@ impl Interface {
 
     /// How the address was set: from startup-config (`NVRAM`), since
     /// (`manual`), by DHCP, or never (`unset`).
-    fn method(&self, startup: &[Interface]) -> &'static str {
+    fn method(&self, startup: &ByName<'_>) -> &'static str {
         match &self.address {
             Address::Unset | Address::Unnumbered(_) => "unset",
             Address::Dhcp => "DHCP",
             Address::None | Address::Static { .. } => {
                 let saved = startup
-                    .iter()
-                    .find(|i| i.name == self.name)
+                    .get(self.name.as_str())
                     .and_then(|i| i.address_line.as_deref());
                 if saved.is_some() && saved == self.address_line.as_deref() {
                     "NVRAM"
@@ -205,6 +204,13 @@ impl Interface {
             }
         }
     }
+}
+
+/// Interfaces by name: a show over many interfaces looks each one up.
+type ByName<'a> = HashMap<&'a str, &'a Interface>;
+
+fn by_name(list: &[Interface]) -> ByName<'_> {
+    list.iter().map(|i| (i.name.as_str(), i)).collect()
 }
 
 /// A row of `show ip interface brief`.
@@ -224,14 +230,15 @@ pub struct BriefRow {
 
 /// The rows of `show ip interface brief`, for its text and XML forms.
 pub fn brief_rows(running: &[Interface], startup: &[Interface]) -> Vec<BriefRow> {
+    let (all, startup) = (by_name(running), by_name(startup));
     running
         .iter()
         .map(|i| {
             let (status, protocol) = i.status();
             BriefRow {
                 interface: i.name.clone(),
-                address: i.brief_address(running),
-                method: i.method(startup),
+                address: i.brief_address(&all),
+                method: i.method(&startup),
                 status,
                 protocol,
             }
@@ -258,14 +265,15 @@ pub fn show_ip_interface_brief(running: &[Interface], startup: &[Interface]) -> 
 pub fn show_interfaces(running: &[Interface], only: Option<&str>) -> Option<String> {
     let mut out = String::new();
     let mut found = false;
+    let all = by_name(running);
     for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
         found = true;
-        describe(&mut out, i, running);
+        describe(&mut out, i, &all);
     }
     (found || only.is_none()).then_some(out)
 }
 
-fn describe(out: &mut String, i: &Interface, all: &[Interface]) {
+fn describe(out: &mut String, i: &Interface, all: &ByName<'_>) {
     let (status, protocol) = i.status();
     let (bw, hw, mtu, delay, encapsulation) = hardware(&i.name);
     let bw = i.bandwidth.unwrap_or(bw);

@@ -513,3 +513,45 @@ fn show_netconf_schema_lists_exactly_the_operations_answered() {
         "{text}"
     );
 }
+
+#[test]
+fn interface_method_follows_startup_config_saves() {
+    use ironconf_device::exec::{ExecCaller, run};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (dev, _) = Device::open(Profile::default(), dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let caller = ExecCaller {
+        session: None,
+        user: "admin".into(),
+        privilege: 15,
+        line: None,
+    };
+    let method = |dev: &Device| {
+        let out = run(dev, &caller, "show ip interface brief | include Loopback1 ").text;
+        out.split_whitespace().nth(3).unwrap_or_default().to_owned()
+    };
+    let set = |address: &str| {
+        let mut st = dev.state();
+        let cat = dev.catalogue();
+        let lines = format!("interface Loopback1\n ip address {address} 255.255.255.255\n");
+        let r = ironconf_ios::apply::apply_batch(
+            cat,
+            &mut st.running,
+            lines.lines(),
+            ironconf_ios::apply::ErrorOption::StopOnError,
+            false,
+        );
+        assert!(r.ok());
+    };
+    set("10.0.0.1");
+    assert_eq!(method(&dev), "manual");
+    dev.save_startup().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(method(&dev), "NVRAM");
+    set("10.0.0.2");
+    assert_eq!(method(&dev), "manual");
+    // Saved again: the cached startup interfaces are read again.
+    dev.save_startup().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(method(&dev), "NVRAM");
+    // Erased: nothing came from NVRAM.
+    dev.erase_startup().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(method(&dev), "manual");
+}

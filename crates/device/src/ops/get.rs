@@ -72,7 +72,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
             match command {
                 XmlShow::IpInterfaceBrief => {
                     let running = interfaces(&ctx.device.state().running);
-                    let startup = interfaces(&ctx.device.startup_config());
+                    let startup = ctx.device.startup_interfaces();
                     w.start("ShowIpInterfaceBrief");
                     w.start("IPInterfaces");
                     for row in brief_rows(&running, &startup) {
