@@ -327,7 +327,10 @@ fn interface_show_commands_take_ios_abbreviations() {
     );
     assert!(!out.contains("Loopback0"), "{out}");
     let out = type_keys(&mut sh, "show interfaces loopback 0\r");
-    assert!(out.contains("\nLoopback0 is up, line protocol is up \n"), "{out}");
+    assert!(
+        out.contains("\nLoopback0 is up, line protocol is up \n"),
+        "{out}"
+    );
     let out = type_keys(&mut sh, "show interfaces Gi9\r");
     assert!(
         out.contains("% Invalid input detected at '^' marker."),
