@@ -15,37 +15,21 @@ use std::time::{Duration, Instant};
 
 const HELLO: &str = r#"<?xml version="1.0"?><hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>"#;
 
-fn ssh_args(dev: &Device, user: &str) -> Vec<String> {
-    let key: PathBuf = dev.dir.path().join("id");
-    [
-        "-s",
-        "-p",
-        &dev.port.to_string(),
-        "-i",
-        &key.to_string_lossy(),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "LogLevel=ERROR",
-        "-o",
-        "ConnectTimeout=10",
-        &format!("{user}@127.0.0.1"),
-        "netconf",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+/// `ssh -s … netconf` with the tests' OpenSSH options
+/// ([`common::ssh_command`]); `extra` options come first, so they win.
+fn netconf_command(dev: &Device, user: &str, extra: &[&str]) -> Command {
+    let mut options = extra.to_vec();
+    options.extend(["-s", "-o", "ConnectTimeout=10"]);
+    let mut cmd = ssh_command(dev, user, &options);
+    cmd.arg("netconf");
+    cmd
 }
 
 /// Runs one `ssh -s` session with `input` on stdin; returns stdout and the
 /// exit status.
 fn ssh(dev: &Device, user: &str, extra: &[&str], input: &str) -> (String, Option<i32>) {
-    let mut cmd = Command::new("ssh");
-    cmd.args(extra)
-        .args(ssh_args(dev, user))
-        .stdin(Stdio::piped())
+    let mut cmd = netconf_command(dev, user, extra);
+    cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     run_ssh(cmd, input)
@@ -155,18 +139,22 @@ fn askpass(dir: &Path, password: &str) -> PathBuf {
 fn ssh_with_password(dev: &Device, password: &str, input: &str) -> (String, Option<i32>, usize) {
     let script = askpass(dev.dir.path(), password);
     let _ = std::fs::remove_file(dev.dir.path().join("prompts"));
-    let mut cmd = Command::new("setsid");
-    cmd.arg("-w")
-        .arg("ssh")
-        .args([
+    let ssh = netconf_command(
+        dev,
+        "admin",
+        &[
             "-o",
             "PubkeyAuthentication=no",
             "-o",
             "PreferredAuthentications=password",
             "-o",
             "NumberOfPasswordPrompts=5",
-        ])
-        .args(ssh_args(dev, "admin"))
+        ],
+    );
+    let mut cmd = Command::new("setsid");
+    cmd.arg("-w")
+        .arg("ssh")
+        .args(ssh.get_args())
         .env("SSH_ASKPASS", &script)
         .env("SSH_ASKPASS_REQUIRE", "force")
         .env("DISPLAY", ":0")
@@ -205,9 +193,8 @@ fn session_limit_and_acl_refuse_cleanly() {
     // Four sessions held open.
     let mut held = Vec::new();
     for _ in 0..4 {
-        let mut cmd = Command::new("ssh");
-        cmd.args(ssh_args(&dev, "admin"))
-            .stdin(Stdio::piped())
+        let mut cmd = netconf_command(&dev, "admin", &[]);
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("ssh: {e}"));
@@ -357,9 +344,8 @@ fn killing_the_device_during_save_never_tears_the_startup_config() {
             ),
             rpc(3, "<close-session/>")
         );
-        let mut cmd = Command::new("ssh");
-        cmd.args(ssh_args(&dev, "admin"))
-            .stdin(Stdio::piped())
+        let mut cmd = netconf_command(&dev, "admin", &[]);
+        cmd.stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let mut client = cmd.spawn().unwrap();
@@ -454,9 +440,8 @@ fn ios_12_switch_profile_speaks_like_the_old_switches() {
 #[test]
 fn sigterm_ends_the_device_and_its_sessions_cleanly() {
     let mut dev = start(BASE);
-    let mut cmd = Command::new("ssh");
-    cmd.args(ssh_args(&dev, "admin"))
-        .stdin(Stdio::piped())
+    let mut cmd = netconf_command(&dev, "admin", &[]);
+    cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     let mut client = cmd.spawn().unwrap();
@@ -881,8 +866,7 @@ fn show_ssh_lists_connections_with_negotiated_algorithms() {
         "{last}"
     );
     // A NETCONF session is an SSH connection like any other.
-    let mut netconf = Command::new("ssh")
-        .args(ssh_args(&dev, "admin"))
+    let mut netconf = netconf_command(&dev, "admin", &[])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
