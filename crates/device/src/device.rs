@@ -14,7 +14,7 @@ use ironconf_ios::apply::{LineFailure, load};
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::change::ChangeRecord;
 
-use crate::interfaces::{Interface, interfaces};
+use crate::interfaces::{BriefRow, Interface, brief_rows, interfaces};
 use ironconf_ios::config::{Config, ItemChange};
 use ironconf_ios::settings::{Settings, SettingsTracker};
 use ironconf_proto::ErrorTag;
@@ -850,6 +850,12 @@ impl Device {
     pub fn startup_config(&self) -> Config {
         let text = self.startup_text().unwrap_or_default();
         load_startup(&self.shared.catalogue, &text).0
+    }
+
+    /// The rows of `show ip interface brief` (its text and XML forms).
+    pub fn ip_interface_brief(&self) -> Vec<BriefRow> {
+        let running = interfaces(&self.state().running);
+        brief_rows(&running, &self.startup_interfaces())
     }
 
     /// The interfaces in startup-config, read again only when the file

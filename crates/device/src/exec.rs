@@ -89,9 +89,7 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         ["show", "netconf", "session"] => ExecOutput::ok(show_netconf_session(device)),
         ["show", "ip", "ssh"] => ExecOutput::ok(show_ip_ssh(device)),
         ["show", "ip", "interface", "brief"] => {
-            let running = interfaces(&device.state().running);
-            let startup = device.startup_interfaces();
-            ExecOutput::ok(show_ip_interface_brief(&running, &startup))
+            ExecOutput::ok(show_ip_interface_brief(&device.ip_interface_brief()))
         }
         ["show", "interfaces", name @ ..] => {
             let running = interfaces(&device.state().running);

@@ -3,18 +3,21 @@
 //! show output as XML-PI data (`oper-data-format-xml`, for the commands
 //! that have an XML form here: `show ip interface brief`).
 
+use ironconf_ios::catalogue::Catalogue;
+use ironconf_ios::parse::parse_line;
 use ironconf_proto::RpcError;
 use ironconf_session::{Reply, Request};
 
 use super::{Ctx, config_filter, running_text, write_config};
 use crate::exec::{self, ExecCaller};
-use crate::interfaces::{brief_rows, interfaces};
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     let filter = req.operation.child("filter");
     let oper = filter.and_then(|f| f.child("oper-data-format-text-block"));
     let oper_xml = filter.and_then(|f| f.child("oper-data-format-xml"));
-    let xml_items = oper_xml.map(xml_items).transpose()?;
+    let xml_items = oper_xml
+        .map(|o| xml_items(ctx.device.catalogue(), o))
+        .transpose()?;
     // `get` is configuration plus state: without a config-format element
     // the whole running-config comes first (clients add a filter that
     // matches nothing to avoid it). A user below privilege 15 gets only the
@@ -71,11 +74,9 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
             w.start("response");
             match command {
                 XmlShow::IpInterfaceBrief => {
-                    let running = interfaces(&ctx.device.state().running);
-                    let startup = ctx.device.startup_interfaces();
                     w.start("ShowIpInterfaceBrief");
                     w.start("IPInterfaces");
-                    for row in brief_rows(&running, &startup) {
+                    for row in ctx.device.ip_interface_brief() {
                         w.start("entry");
                         w.text_element("Interface", &row.interface);
                         w.text_element("IP-Address", &row.address);
@@ -104,25 +105,32 @@ enum XmlShow {
 
 /// The `<show>` items of an `oper-data-format-xml` filter, checked before
 /// any output is written.
-fn xml_items(oper: &ironconf_proto::Element) -> Result<Vec<(String, XmlShow)>, RpcError> {
+fn xml_items(
+    cat: &Catalogue,
+    oper: &ironconf_proto::Element,
+) -> Result<Vec<(String, XmlShow)>, RpcError> {
     oper.child_elements()
         .map(|item| {
             if &*item.name != "show" {
                 return Err(RpcError::operation_not_supported(&item.name));
             }
             let asked = item.text();
-            // IOS abbreviations, as at the CLI (`ip int br`).
-            let words: Vec<&str> = asked.split_whitespace().collect();
-            let is = |word: &str, full: &str| !word.is_empty() && full.starts_with(word);
-            match words.as_slice() {
-                [a, b, c] if is(a, "ip") && is(b, "interface") && is(c, "brief") => {
+            // Read by the EXEC parser, so IOS abbreviations work as at the
+            // CLI (`ip int br`).
+            let command = format!("show {}", asked.trim());
+            let tokens = cat
+                .mode_by_name("exec")
+                .and_then(|mode| parse_line(cat, mode, &command, false).ok())
+                .map(|p| p.tokens)
+                .unwrap_or_default();
+            match tokens.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+                ["show", "ip", "interface", "brief"] => {
                     Ok((asked.to_string(), XmlShow::IpInterfaceBrief))
                 }
                 _ => Err(RpcError::new(ironconf_proto::ErrorTag::OperationNotSupported)
                     .bad_element("show")
                     .message(format!(
-                        "'show {}' has no XML form on this device; use oper-data-format-text-block",
-                        asked.trim()
+                        "'{command}' has no XML form on this device; use oper-data-format-text-block"
                     ))),
             }
         })
