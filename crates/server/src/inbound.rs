@@ -56,6 +56,16 @@ impl Inbound {
     /// The next input; `None` once the reader is gone.
     pub(crate) async fn recv(&mut self) -> Option<Input> {
         let input = self.rx.recv().await;
+        self.taken(input)
+    }
+
+    /// Input that has already arrived, without waiting.
+    pub(crate) fn try_recv(&mut self) -> Option<Input> {
+        let input = self.rx.try_recv().ok();
+        self.taken(input)
+    }
+
+    fn taken(&self, input: Option<Input>) -> Option<Input> {
         if let Some(Input::Data(d)) = &input {
             self.queued.fetch_sub(d.len(), Ordering::SeqCst);
         }

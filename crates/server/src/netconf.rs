@@ -4,8 +4,10 @@
 
 use std::net::SocketAddr;
 
+use bytes::{Bytes, BytesMut};
 use ironconf_device::{DebugLevel, Device, NetconfHandler};
 use ironconf_session::{Session, dispatch, dispatch_some};
+use russh::ChannelWriteHalf;
 use russh::server::Msg;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -44,9 +46,11 @@ pub(crate) async fn run(
     let mut handler = NetconfHandler::new(device.clone(), id, &user, privilege);
     let (read, write) = channel.split();
     let mut inbound = Inbound::spawn(read, MAX_QUEUED, kill.clone());
+    let mut out = Outbox::default();
     loop {
-        // One rpc at a time, its reply sent before the next is answered:
-        // what waits for a client that does not read is one reply.
+        // One rpc at a time, its reply queued before the next is answered:
+        // what waits for a client that does not read is one reply and the
+        // small replies gathered into one write.
         let mut write_failed = false;
         loop {
             let (_, more) = dispatch_some(&mut session, &mut handler, 1);
@@ -58,14 +62,29 @@ pub(crate) async fn run(
                         &format!("NETCONF: ns_send.sess=0x{id:X}\n{}", debug_text(&bytes)),
                     );
                 }
-                if write.data_bytes(bytes).await.is_err() {
+                if out.push(&write, bytes).await.is_err() {
                     write_failed = true;
                     break;
                 }
             }
-            if write_failed || !more {
+            if write_failed {
                 break;
             }
+            if !more {
+                // Input that has already arrived is answered before the
+                // gathered replies go out, so that a burst of requests is
+                // answered in full SSH packets rather than one per reply.
+                if out.wants_more()
+                    && let Some(input) = inbound.try_recv()
+                {
+                    take_input(&device, id, &mut session, input);
+                    continue;
+                }
+                break;
+            }
+        }
+        if !write_failed && out.flush(&write).await.is_err() {
+            write_failed = true;
         }
         if write_failed {
             session.kill();
@@ -78,16 +97,8 @@ pub(crate) async fn run(
             _ = kill.cancelled() => session.kill(),
             _ = conn_kill.cancelled() => session.kill(),
             input = inbound.recv() => match input {
-                Some(Input::Data(data)) => {
-                    if device.debugging(DebugLevel::Info) {
-                        device.debug(
-                            DebugLevel::Info,
-                            &format!("GSI: netconf app _s_ssh.[0x{id:X}]: {}", debug_text(&data)),
-                        );
-                    }
-                    session.handle_input(&data, Instant::now().into_std());
-                }
-                Some(Input::Eof) | None => session.handle_eof(Instant::now().into_std()),
+                Some(input) => take_input(&device, id, &mut session, input),
+                None => session.handle_eof(Instant::now().into_std()),
             },
             _ = async {
                 match deadline {
@@ -100,10 +111,15 @@ pub(crate) async fn run(
     // Deliver the close to the device (locks, registry) and flush.
     dispatch(&mut session, &mut handler);
     handler.account(session.stats());
+    let mut flushed = Ok(());
     while let Some(bytes) = session.poll_transmit() {
-        if write.data_bytes(bytes).await.is_err() {
+        flushed = out.push(&write, bytes).await;
+        if flushed.is_err() {
             break;
         }
+    }
+    if flushed.is_ok() {
+        let _ = out.flush(&write).await;
     }
     // An exit status lets `ssh -s` end with 0 after close-session.
     let _ = write.exit_status(0).await;
@@ -112,6 +128,66 @@ pub(crate) async fn run(
     drop(inbound);
     device.unregister_session(id);
     tracing::info!("session ended");
+}
+
+/// Hands what the peer sent to the session.
+fn take_input(device: &Device, id: u32, session: &mut Session, input: Input) {
+    match input {
+        Input::Data(data) => {
+            if device.debugging(DebugLevel::Info) {
+                device.debug(
+                    DebugLevel::Info,
+                    &format!("GSI: netconf app _s_ssh.[0x{id:X}]: {}", debug_text(&data)),
+                );
+            }
+            session.handle_input(&data, Instant::now().into_std());
+        }
+        Input::Eof => session.handle_eof(Instant::now().into_std()),
+    }
+}
+
+/// Replies on their way out. Small ones are gathered and written together
+/// (up to [`GATHER`] bytes); a large one goes out as it is, without a copy.
+/// Each write becomes full-size SSH packets: a client that appends every
+/// packet to its output buffer (OpenSSH grows that buffer in 256-byte
+/// steps, copying it each time) then does a few large appends rather than
+/// thousands of small ones.
+#[derive(Default)]
+struct Outbox {
+    gathered: BytesMut,
+}
+
+/// Bytes gathered before a write; OpenSSH's largest channel packet.
+const GATHER: usize = 32 * 1024;
+
+impl Outbox {
+    /// Whether answering more requests first would fill the next write.
+    fn wants_more(&self) -> bool {
+        self.gathered.len() < GATHER
+    }
+
+    async fn push(
+        &mut self,
+        write: &ChannelWriteHalf<Msg>,
+        bytes: Bytes,
+    ) -> Result<(), russh::Error> {
+        if bytes.len() >= GATHER {
+            self.flush(write).await?;
+            return write.data_bytes(bytes).await;
+        }
+        self.gathered.extend_from_slice(&bytes);
+        if self.gathered.len() >= GATHER {
+            self.flush(write).await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self, write: &ChannelWriteHalf<Msg>) -> Result<(), russh::Error> {
+        if self.gathered.is_empty() {
+            return Ok(());
+        }
+        write.data_bytes(self.gathered.split().freeze()).await
+    }
 }
 
 /// Wire bytes as a debug line shows them: text, without the end-of-message
