@@ -56,7 +56,8 @@ pub(crate) struct BenchArgs {
     /// Stop each mode after this many requests (or sessions in setup).
     #[arg(long, short = 'n')]
     count: Option<u64>,
-    /// Requests in flight per session (pipe, conc).
+    /// Requests in flight per session (pipe, conc); 0 writes all of them
+    /// at once before reading any reply (needs --count).
     #[arg(long, default_value_t = 64)]
     depth: usize,
     /// Sessions (conc; an IOS device admits `netconf max-sessions`, 4 by default).
@@ -109,6 +110,8 @@ struct Measured {
     sessions: usize,
     depth: usize,
     rss_kb: Option<(u64, u64)>,
+    /// The server's largest RSS seen during the run (sampled every 10 ms).
+    rss_peak: Option<u64>,
     /// Server RSS once the first session of `conc` is up.
     rss_one_session: Option<u64>,
 }
@@ -203,6 +206,33 @@ fn process_cpu(pid: &str) -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
+/// Samples a process's RSS until stopped, keeping the largest.
+struct PeakRss {
+    peak: Arc<std::sync::atomic::AtomicU64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl PeakRss {
+    fn watch(pid: u32) -> PeakRss {
+        let peak = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let p = peak.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                if let Some(kb) = rss_kb(pid) {
+                    p.fetch_max(kb, std::sync::atomic::Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        });
+        PeakRss { peak, task }
+    }
+
+    fn stop(self) -> u64 {
+        self.task.abort();
+        self.peak.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 fn rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
@@ -218,39 +248,70 @@ struct Limits {
 }
 
 impl Limits {
+    /// The run's limits, its clock starting now.
+    fn from_now(args: &BenchArgs) -> Limits {
+        Limits {
+            deadline: Instant::now() + Duration::from_secs_f64(args.duration.max(0.1)),
+            count: args.count.unwrap_or(u64::MAX),
+        }
+    }
+
     fn more(&self, sent: u64) -> bool {
         sent < self.count && Instant::now() < self.deadline
     }
 }
 
+/// A moment of a run, with the CPU time used so far by the client (this
+/// process and the ssh programs it runs) and by the server.
+struct Stamp {
+    at: Instant,
+    client_cpu: Duration,
+    server_cpu: Option<Duration>,
+}
+
+impl Stamp {
+    fn now(args: &BenchArgs, clients: &[&Client]) -> Stamp {
+        let programs: Duration = clients
+            .iter()
+            .filter_map(|c| c.transport_pid())
+            .map(|pid| process_cpu(&pid.to_string()))
+            .sum();
+        Stamp {
+            at: Instant::now(),
+            client_cpu: cpu_time() + programs,
+            server_cpu: args.server_pid.map(|p| process_cpu(&p.to_string())),
+        }
+    }
+}
+
 pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
+    if args.depth == 0 && args.count.is_none() {
+        return Err(ClientError::Request(
+            "--depth 0 sends every request at once: give their number with --count".into(),
+        ));
+    }
     let options = args.conn.options()?;
     let mut results = Vec::new();
     for &mode in &args.mode {
         let bar = progress(mode, args.duration);
         let rss_before = args.server_pid.and_then(rss_kb);
         let prepared = prepare(args, mode, &options).await?;
-        let cpu0 = cpu_time();
-        let server = args.server_pid.map(|p| p.to_string());
-        let server_cpu0 = server.as_deref().map(process_cpu);
-        let start = Instant::now();
-        let limits = Limits {
-            deadline: start + Duration::from_secs_f64(args.duration.max(0.1)),
-            count: args.count.unwrap_or(u64::MAX),
-        };
+        let peak = args.server_pid.map(PeakRss::watch);
         let Run {
             rec,
             sessions,
             depth,
             rss_after,
             rss_one_session,
-        } = measure(args, mode, &options, prepared, &limits, start).await?;
-        let wall = start.elapsed();
-        let client_cpu = cpu_time().saturating_sub(cpu0);
-        let server_cpu = server
-            .as_deref()
-            .map(process_cpu)
-            .zip(server_cpu0)
+            began,
+            ended,
+        } = measure(args, mode, &options, prepared).await?;
+        let rss_peak = peak.map(PeakRss::stop);
+        let wall = ended.at.duration_since(began.at);
+        let client_cpu = ended.client_cpu.saturating_sub(began.client_cpu);
+        let server_cpu = ended
+            .server_cpu
+            .zip(began.server_cpu)
             .map(|(b, a)| b.saturating_sub(a));
         if let Some(b) = &bar {
             b.finish_and_clear();
@@ -268,6 +329,7 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
             sessions,
             depth,
             rss_kb: rss_before.zip(rss_after),
+            rss_peak,
             rss_one_session,
         });
     }
@@ -372,25 +434,17 @@ fn edit_op(template: Option<&str>, n: u64) -> String {
 struct Run {
     rec: Recorder,
     sessions: usize,
-    /// Requests in flight per session.
+    /// Requests in flight per session (0: all at once).
     depth: usize,
     /// Server RSS (kB) with every session still open.
     rss_after: Option<u64>,
     /// Server RSS (kB) with the first session open (conc only).
     rss_one_session: Option<u64>,
-}
-
-impl Run {
-    /// A single-session run.
-    fn one(rec: Recorder, depth: usize, rss_after: Option<u64>) -> Run {
-        Run {
-            rec,
-            sessions: 1,
-            depth,
-            rss_after,
-            rss_one_session: None,
-        }
-    }
+    /// When the first request went out, once every session was up (the
+    /// start of setup).
+    began: Stamp,
+    /// When the last reply came back, before the sessions closed.
+    ended: Stamp,
 }
 
 async fn measure(
@@ -398,12 +452,21 @@ async fn measure(
     mode: Mode,
     options: &ironconf_client::ConnectOptions,
     prepared: Prepared,
-    limits: &Limits,
-    start: Instant,
 ) -> Result<Run, ClientError> {
-    let mut rec = Recorder::new(start);
+    let one = |rec, depth, began, ended| Run {
+        rec,
+        sessions: 1,
+        depth,
+        rss_after: args.server_pid.and_then(rss_kb),
+        rss_one_session: None,
+        began,
+        ended,
+    };
     match mode {
         Mode::Setup => {
+            let began = Stamp::now(args, &[]);
+            let limits = Limits::from_now(args);
+            let mut rec = Recorder::new(began.at);
             let mut n = 0;
             while limits.more(n) {
                 let t = Instant::now();
@@ -414,11 +477,13 @@ async fn measure(
                 rec.done(t, r.map_err(|e| e.to_string()));
                 n += 1;
             }
-            let rss_after = args.server_pid.and_then(rss_kb);
-            Ok(Run::one(rec, 1, rss_after))
+            Ok(one(rec, 1, began, Stamp::now(args, &[])))
         }
         Mode::Seq | Mode::Big | Mode::Edit => {
             let c = Client::connect(options.clone()).await?;
+            let began = Stamp::now(args, &[&c]);
+            let limits = Limits::from_now(args);
+            let mut rec = Recorder::new(began.at);
             let mut n = 0;
             while limits.more(n) {
                 let op = if mode == Mode::Edit {
@@ -431,16 +496,25 @@ async fn measure(
                 rec.done(t, outcome(r));
                 n += 1;
             }
-            let rss_after = args.server_pid.and_then(rss_kb);
+            let run = one(rec, 1, began, Stamp::now(args, &[&c]));
             let _ = c.close().await;
-            Ok(Run::one(rec, 1, rss_after))
+            Ok(run)
         }
         Mode::Pipe => {
             let c = Client::connect(options.clone()).await?;
-            let rec = pipelined(&c, &prepared.op, args.depth.max(1), limits, rec).await;
-            let rss_after = args.server_pid.and_then(rss_kb);
+            let began = Stamp::now(args, &[&c]);
+            let limits = Limits::from_now(args);
+            let rec = pipelined(
+                &c,
+                &prepared.op,
+                args.depth,
+                &limits,
+                Recorder::new(began.at),
+            )
+            .await;
+            let run = one(rec, args.depth, began, Stamp::now(args, &[&c]));
             let _ = c.close().await;
-            Ok(Run::one(rec, args.depth.max(1), rss_after))
+            Ok(run)
         }
         Mode::Conc => {
             let mut rss_one = None;
@@ -455,45 +529,52 @@ async fn measure(
                 }
             }
             let rss_after = args.server_pid.and_then(rss_kb);
+            let all: Vec<&Client> = clients.iter().collect();
+            let began = Stamp::now(args, &all);
+            let limits = Limits::from_now(args);
             let limits = Arc::new(Limits {
                 deadline: limits.deadline,
                 // The count is shared out between the sessions.
                 count: limits.count / clients.len() as u64,
             });
-            let all = Arc::new(Mutex::new(Recorder::new(start)));
+            let merged = Arc::new(Mutex::new(Recorder::new(began.at)));
             let mut tasks = Vec::new();
             for c in &clients {
                 let c = c.clone();
                 let op = prepared.op.clone();
                 let limits = limits.clone();
-                let all = all.clone();
-                let depth = args.depth.max(1);
+                let merged = merged.clone();
+                let depth = args.depth;
+                let at = began.at;
                 tasks.push(tokio::spawn(async move {
-                    let r = pipelined(&c, &op, depth, &limits, Recorder::new(start)).await;
-                    all.lock().await.merge(r);
+                    let r = pipelined(&c, &op, depth, &limits, Recorder::new(at)).await;
+                    merged.lock().await.merge(r);
                 }));
             }
             for t in tasks {
                 let _ = t.await;
             }
+            let ended = Stamp::now(args, &all);
             for c in clients {
                 let _ = c.close().await;
             }
-            let merged = std::mem::replace(&mut *all.lock().await, Recorder::new(start));
-            rec.merge(merged);
+            let rec = std::mem::replace(&mut *merged.lock().await, Recorder::new(began.at));
             Ok(Run {
                 rec,
                 sessions: args.sessions.max(1),
-                depth: args.depth.max(1),
+                depth: args.depth,
                 rss_after,
                 rss_one_session: rss_one,
+                began,
+                ended,
             })
         }
     }
 }
 
-/// Keeps `depth` requests in flight on `c`; replies are awaited in the
-/// order sent, which is the order a NETCONF server answers in.
+/// Keeps `depth` requests in flight on `c` (0: sends every request at
+/// once, then reads the replies); replies are awaited in the order sent,
+/// which is the order a NETCONF server answers in.
 async fn pipelined(
     c: &Client,
     op: &str,
@@ -501,7 +582,8 @@ async fn pipelined(
     limits: &Limits,
     mut rec: Recorder,
 ) -> Recorder {
-    let mut window: VecDeque<(Instant, PendingReply)> = VecDeque::with_capacity(depth);
+    let depth = if depth == 0 { usize::MAX } else { depth };
+    let mut window: VecDeque<(Instant, PendingReply)> = VecDeque::new();
     let mut sent = 0u64;
     loop {
         while window.len() < depth && limits.more(sent) {
@@ -578,6 +660,7 @@ fn summary(args: &BenchArgs, m: &Measured) -> Value {
         "server_rss_kb": m.rss_kb.map(|(a, b)| json!({
             "before": a,
             "after": b,
+            "peak": m.rss_peak,
             "one_session": m.rss_one_session,
             // The marginal cost of a session: the first one also pays
             // for what a server sets up once.
@@ -630,9 +713,10 @@ fn report(args: &BenchArgs, results: &[Measured]) -> Result<(), ClientError> {
                 }
                 if let Some(rss) = r["server_rss_kb"].as_object() {
                     println!(
-                        "       server RSS: {} kB before, {} kB during",
+                        "       server RSS: {} kB before, {} kB at the end, {} kB at most",
                         rss.get("before").unwrap_or(&Value::Null),
-                        rss.get("after").unwrap_or(&Value::Null)
+                        rss.get("after").unwrap_or(&Value::Null),
+                        rss.get("peak").unwrap_or(&Value::Null)
                     );
                 }
             }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use ironconf_client::{Client, ClientError, ConnectOptions, HostKeyCheck};
+use ironconf_client::{Client, ClientError, ConnectOptions, HostKeyCheck, Transport};
 
 /// The environment variable a password is read from.
 pub(crate) const PASSWORD_ENV: &str = "IRONCONF_PASSWORD";
@@ -51,6 +51,12 @@ pub(crate) struct ConnArgs {
     /// SSH ciphers to offer, comma-separated, preferred first.
     #[arg(long, value_delimiter = ',')]
     pub(crate) ciphers: Vec<String>,
+    /// Run the session over the OpenSSH client (`ssh -s … HOST netconf`,
+    /// this program or `ssh` from PATH) instead of the built-in SSH client:
+    /// ~/.ssh/config applies; logs in with --key, --agent or ssh's own
+    /// configuration, never a password.
+    #[arg(long, value_name = "PROGRAM", num_args = 0..=1, default_missing_value = "ssh", global = true)]
+    pub(crate) openssh: Option<PathBuf>,
     /// Seconds to wait for the connection and for each reply.
     #[arg(long, default_value_t = 30, global = true)]
     pub(crate) timeout: u64,
@@ -77,6 +83,13 @@ impl ConnArgs {
         }
         if self.agent {
             o = o.agent();
+        }
+        if let Some(program) = &self.openssh {
+            o.transport = Transport::OpenSsh {
+                program: program.clone(),
+                args: Vec::new(),
+            };
+            return Ok(o);
         }
         let password = std::env::var(PASSWORD_ENV).ok();
         match password {
@@ -130,6 +143,7 @@ pub(crate) fn exit_code(e: &ClientError) -> u8 {
         | ClientError::HostKeyChanged { .. }
         | ClientError::KnownHosts(_)
         | ClientError::SubsystemRefused
+        | ClientError::Transport(_)
         | ClientError::Hello(_)
         | ClientError::Framing(_)
         | ClientError::Message(_)

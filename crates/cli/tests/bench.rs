@@ -66,6 +66,11 @@ fn every_mode_completes_with_sane_numbers_and_a_plot() {
         );
         assert!(r["client_cpu_percent"].as_f64().unwrap() >= 0.0, "{r}");
         assert!(r["server_rss_kb"]["after"].as_u64().unwrap() > 1000, "{r}");
+        assert!(
+            r["server_rss_kb"]["peak"].as_u64().unwrap()
+                >= r["server_rss_kb"]["after"].as_u64().unwrap() / 2,
+            "{r}"
+        );
     }
     assert_eq!(rows[3]["sessions"].as_u64(), Some(4));
     // A 2000-line configuration is tens of kilobytes per get-config.
@@ -97,5 +102,65 @@ fn every_mode_completes_with_sane_numbers_and_a_plot() {
     assert!(svg.starts_with("<svg") && svg.contains("Latency by percentile"));
     for m in ["setup", "seq", "pipe", "conc", "big", "edit"] {
         assert!(svg.contains(&format!("\n{m}\n")), "{m}");
+    }
+}
+
+/// `--depth 0` writes every request at once and needs their number; the
+/// OpenSSH client carries the sessions with `--openssh`.
+#[test]
+fn bursts_through_the_openssh_client() {
+    let dev = start(BASE);
+    let bench = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ironconf"))
+            .args([
+                "bench",
+                "--port",
+                &dev.port.to_string(),
+                "--host-key-check",
+                "off",
+            ])
+            .args(extra)
+            .env("IRONCONF_PASSWORD", "cisco")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = bench(&["-m", "pipe", "--depth", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--depth 0 sends every request at once: give their number with --count"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = dev.dir.path().join("id");
+    let key = key.to_str().unwrap();
+    let out = bench(&[
+        "--openssh",
+        "-i",
+        key,
+        "-m",
+        "pipe,conc",
+        "--depth",
+        "0",
+        "-n",
+        "2000",
+        "-S",
+        "2",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (r, sessions) in rows.as_array().unwrap().iter().zip([1, 2]) {
+        assert_eq!(r["requests"], 2000, "{r}");
+        assert_eq!(r["errors"], 0, "{r}");
+        assert_eq!(r["depth"], 0, "{r}");
+        assert_eq!(r["sessions"], sessions, "{r}");
+        assert!(r["per_second"].as_f64().unwrap() > 0.0, "{r}");
     }
 }

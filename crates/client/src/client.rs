@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use ironconf_proto::{Framing, Hello};
-use russh::ChannelMsg;
 use russh::client;
 use tokio::sync::{mpsc, oneshot};
 
@@ -22,6 +21,7 @@ use crate::ops::{self, Config, Datastore, EditOptions, Filter};
 use crate::reply::{ExecOutput, Reply};
 use crate::session::{ClientSession, Incoming, default_capabilities, message_id_of};
 use crate::ssh::{Auth, Handler, HostKeyCheck, authenticate};
+use crate::transport::{self, Link, Read, Reader, Transport, Writer};
 
 /// How to reach and log in to a server.
 #[derive(Debug, Clone)]
@@ -45,6 +45,8 @@ pub struct ConnectOptions {
     /// Ciphers to offer, in order of preference (empty: AES-GCM first,
     /// which AES-NI makes the cheapest, then ChaCha20-Poly1305 and AES-CTR).
     pub ciphers: Vec<String>,
+    /// The SSH implementation (the built-in one by default).
+    pub transport: Transport,
 }
 
 impl ConnectOptions {
@@ -61,6 +63,7 @@ impl ConnectOptions {
             rpc_timeout: Duration::from_secs(300),
             capabilities: default_capabilities(),
             ciphers: Vec::new(),
+            transport: Transport::Builtin,
         }
     }
 
@@ -88,6 +91,12 @@ impl ConnectOptions {
     /// Sets host-key checking.
     pub fn host_key_check(mut self, check: HostKeyCheck) -> Self {
         self.host_key_check = check;
+        self
+    }
+
+    /// Sets the SSH implementation.
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
         self
     }
 }
@@ -167,7 +176,7 @@ pub struct Client {
     shared: Arc<Shared>,
     session: Arc<ClientSession>,
     writer: mpsc::Sender<Bytes>,
-    handle: Arc<client::Handle<Handler>>,
+    link: Arc<Link>,
     rpc_timeout: Duration,
 }
 
@@ -281,26 +290,24 @@ impl Client {
     /// Connects, logs in, opens the `netconf` subsystem and exchanges hellos.
     pub async fn connect(options: ConnectOptions) -> Result<Client, ClientError> {
         let limit = options.connect_timeout;
-        let (handle, channel) = open_netconf_channel(&options).await?;
-        let (mut read, write) = channel.split();
+        let (link, mut read, mut write) = transport::open(&options).await?;
         let mut session = ClientSession::new(options.capabilities.clone());
         let mut buf = BytesMut::new();
         // The hello goes out at once, as RFC 6241 allows, while the
         // server's is on its way.
-        write.data_bytes(session.hello()).await?;
-        within(limit, "the server's hello", async {
+        let hello = async {
+            write.write(session.hello()).await?;
             let mut accepted = false;
             loop {
-                match read.wait().await {
-                    Some(ChannelMsg::Success) => accepted = true,
-                    Some(ChannelMsg::Failure) => return Err(ClientError::SubsystemRefused),
-                    Some(ChannelMsg::Data { data }) => {
-                        buf.extend_from_slice(&data);
+                match read.read(&mut buf).await {
+                    Read::Accepted => accepted = true,
+                    Read::Refused => return Err(ClientError::SubsystemRefused),
+                    Read::Data(_) => {
                         if session.read_hello(&mut buf)? {
                             return Ok(());
                         }
                     }
-                    Some(ChannelMsg::Eof | ChannelMsg::Close) | None => {
+                    Read::Ended => {
                         return Err(if accepted {
                             ClientError::Hello(
                                 "the server closed the session before its hello".into(),
@@ -309,11 +316,23 @@ impl Client {
                             ClientError::SubsystemRefused
                         });
                     }
-                    Some(_) => {}
                 }
             }
-        })
-        .await?;
+        };
+        match within(limit, "the server's hello", hello).await {
+            Ok(()) => {}
+            Err(e) => {
+                // The ssh program says why better than an ended pipe does.
+                let why = match &e {
+                    ClientError::SubsystemRefused | ClientError::Io(_) => {
+                        link.failure(&options).await
+                    }
+                    _ => None,
+                };
+                link.disconnect().await;
+                return Err(why.unwrap_or(e));
+            }
+        }
         tracing::debug!(
             host = %options.host,
             session_id = ?session.server_hello().and_then(|h| h.session_id),
@@ -335,7 +354,7 @@ impl Client {
             shared,
             session: encoder,
             writer: tx,
-            handle: Arc::new(handle),
+            link: Arc::new(link),
             rpc_timeout: options.rpc_timeout,
         })
     }
@@ -499,16 +518,19 @@ impl Client {
 
     /// Ends the SSH connection without `<close-session>`.
     pub async fn disconnect(&self) {
-        let _ = self
-            .handle
-            .disconnect(russh::Disconnect::ByApplication, "", "en")
-            .await;
+        self.link.disconnect().await;
         self.shared.close("disconnected".into());
     }
 
     /// Bytes received on the session so far (hello excluded).
     pub fn bytes_received(&self) -> u64 {
         self.shared.received.load(Ordering::Relaxed)
+    }
+
+    /// The process id of the ssh program carrying the session (the
+    /// OpenSSH transport), while it runs.
+    pub fn transport_pid(&self) -> Option<u32> {
+        self.link.pid()
     }
 
     /// True once the session has ended.
@@ -563,7 +585,7 @@ impl std::future::IntoFuture for PendingReply {
 }
 
 async fn read_loop(
-    mut read: russh::ChannelReadHalf,
+    mut read: Reader,
     mut session: ClientSession,
     mut buf: BytesMut,
     shared: Arc<Shared>,
@@ -587,28 +609,19 @@ async fn read_loop(
                 Err(e) => break 'outer e.to_string(),
             }
         }
-        match read.wait().await {
-            Some(ChannelMsg::Data { data }) => {
-                shared
-                    .received
-                    .fetch_add(data.len() as u64, Ordering::Relaxed);
-                buf.extend_from_slice(&data);
+        match read.read(&mut buf).await {
+            Read::Data(n) => {
+                shared.received.fetch_add(n as u64, Ordering::Relaxed);
             }
-            Some(ChannelMsg::Eof | ChannelMsg::Close) | None => {
-                break "the server ended the session".into();
-            }
-            Some(_) => {}
+            Read::Ended => break "the server ended the session".into(),
+            Read::Accepted | Read::Refused => {}
         }
     };
     tracing::debug!(%reason, "NETCONF session over");
     shared.close(reason);
 }
 
-async fn write_loop(
-    write: russh::ChannelWriteHalf<client::Msg>,
-    mut rx: mpsc::Receiver<Bytes>,
-    shared: Arc<Shared>,
-) {
+async fn write_loop(mut write: Writer, mut rx: mpsc::Receiver<Bytes>, shared: Arc<Shared>) {
     let mut batch = BytesMut::new();
     while let Some(first) = rx.recv().await {
         // Requests queued together go out in one write.
@@ -624,10 +637,10 @@ async fn write_loop(
             }
             batch.split().freeze()
         };
-        if let Err(e) = write.data_bytes(data).await {
+        if let Err(e) = write.write(data).await {
             shared.close(format!("send failed: {e}"));
             return;
         }
     }
-    let _ = write.eof().await;
+    write.eof().await;
 }

@@ -57,6 +57,9 @@ pub enum ClientError {
     /// A key file or the agent could not be used.
     #[error("key: {0}")]
     Key(String),
+    /// The ssh program (the OpenSSH transport) failed; its words.
+    #[error("ssh: {0}")]
+    Transport(String),
     /// The server refused the `netconf` subsystem.
     #[error("the server refused the netconf subsystem")]
     SubsystemRefused,

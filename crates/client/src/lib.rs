@@ -23,6 +23,7 @@ pub mod raw;
 mod reply;
 pub mod session;
 mod ssh;
+mod transport;
 
 pub use client::{Client, ConnectOptions, PendingReply};
 pub use error::ClientError;
@@ -31,3 +32,4 @@ pub use ops::{Config, Datastore, EditOptions, ErrorOption, Filter};
 pub use raw::RawSession;
 pub use reply::{ExecOutput, Reply};
 pub use ssh::{Auth, HostKeyCheck};
+pub use transport::Transport;

@@ -21,6 +21,9 @@ pub struct RawSession {
     handle: client::Handle<Handler>,
     /// Bytes received and not yet taken.
     pending: Vec<u8>,
+    /// Data messages received: how the server cut its output into SSH
+    /// packets.
+    messages: u64,
     /// The server ended the channel.
     ended: bool,
 }
@@ -63,6 +66,7 @@ impl RawSession {
             write,
             handle,
             pending: Vec::new(),
+            messages: 0,
             ended: false,
         })
     }
@@ -85,7 +89,10 @@ impl RawSession {
             return false;
         }
         match tokio::time::timeout(limit, self.read.recv()).await {
-            Ok(Some(Some(data))) => self.pending.extend_from_slice(&data),
+            Ok(Some(Some(data))) => {
+                self.messages += 1;
+                self.pending.extend_from_slice(&data);
+            }
             Ok(Some(None)) | Ok(None) => self.ended = true,
             Err(_) => return false,
         }
@@ -143,6 +150,11 @@ impl RawSession {
         })
         .await;
         r.is_ok()
+    }
+
+    /// SSH data messages received so far (each is one packet).
+    pub fn data_messages(&self) -> u64 {
+        self.messages
     }
 
     /// True once the server has ended the channel.
