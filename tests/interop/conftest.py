@@ -20,7 +20,7 @@ ip ssh pubkey-chain
 interface Loopback113
  description test
  ip address 10.113.0.1 255.255.255.255
-line vty 0 15
+line vty {vty}
  login local
  transport input ssh
 netconf max-sessions 16
@@ -49,11 +49,11 @@ def client_key(tmp_path_factory):
     return key
 
 
-def start(tmp_path, client_key, profile):
+def start(tmp_path, client_key, profile, vty="0 15"):
     state = tmp_path / "state"
     state.mkdir()
     blob = (client_key.with_suffix(".pub")).read_text().split()[1]
-    (state / "startup-config").write_text(STARTUP.format(key=blob))
+    (state / "startup-config").write_text(STARTUP.format(key=blob, vty=vty))
     proc = subprocess.Popen(
         [BINARY, "serve", "--listen", "127.0.0.1:0", "--state-dir", str(state), "--profile", profile],
         stdout=subprocess.PIPE,

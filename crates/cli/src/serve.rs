@@ -40,7 +40,7 @@ pub(crate) fn serve(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let mut listeners = Vec::new();
         for addr in &listen {
             let l = tokio::net::TcpListener::bind(addr)
@@ -65,7 +65,11 @@ pub(crate) fn serve(
         )
         .await?;
         Ok(())
-    })
+    });
+    // A command still running on a blocking thread (a large show, key
+    // generation) must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    served
 }
 
 async fn wait_for_signal() {

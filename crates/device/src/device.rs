@@ -114,6 +114,9 @@ pub struct LineEntry {
     pub last_input: std::time::Instant,
     /// The session on it.
     pub owner: LineOwner,
+    /// The NETCONF session running on the SSH connection that holds the
+    /// line, if any.
+    pub netconf: Option<u32>,
 }
 
 impl std::fmt::Debug for LineEntry {
@@ -232,6 +235,7 @@ impl State {
                 source,
                 last_input: std::time::Instant::now(),
                 owner,
+                netconf: None,
             },
         );
     }
@@ -629,11 +633,32 @@ impl Device {
         st.sessions.remove(&id);
         st.lines
             .retain(|_, l| !matches!(l.owner, LineOwner::Netconf(n) if n == id));
+        for l in st.lines.values_mut() {
+            if l.netconf == Some(id) {
+                l.netconf = None;
+            }
+        }
         st.locks.release_session(id);
     }
 
-    /// Takes the lowest free vty line for an EXEC session; `None` when
-    /// every configured vty line is busy (IOS's default is `line vty 0 4`).
+    /// The NETCONF session `id` runs on line `vty`, which its SSH
+    /// connection holds (every SSH connection holds one, as on IOS): the
+    /// line the session took when it was registered is given back.
+    pub fn run_session_on_line(&self, id: u32, vty: u32) {
+        let mut st = self.state();
+        if !st.lines.contains_key(&vty) {
+            return;
+        }
+        st.lines
+            .retain(|_, l| !matches!(l.owner, LineOwner::Netconf(n) if n == id));
+        if let Some(l) = st.lines.get_mut(&vty) {
+            l.netconf = Some(id);
+        }
+    }
+
+    /// Takes the lowest free vty line for an EXEC session or an SSH
+    /// connection, which `kill` ends; `None` when every configured vty
+    /// line is busy (IOS's default is `line vty 0 4`).
     pub fn occupy_line(&self, user: &str, source: Option<IpAddr>, kill: KillSwitch) -> Option<u32> {
         let mut st = self.state();
         let count = st.settings.current().vty_lines();

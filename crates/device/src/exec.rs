@@ -462,6 +462,7 @@ fn show_users(device: &Device, caller: &ExecCaller) -> String {
     let st = device.state();
     for (vty, l) in &st.lines {
         let own = caller.line == Some(*vty)
+            || (caller.session.is_some() && l.netconf == caller.session)
             || matches!(l.owner, crate::device::LineOwner::Netconf(id) if Some(id) == caller.session);
         let mark = if own { '*' } else { ' ' };
         let idle = l.last_input.elapsed().as_secs();

@@ -135,6 +135,23 @@ impl Shell {
         }
     }
 
+    /// Like [`Shell::input`], but stops once `max_output` bytes of output
+    /// wait to be taken; returns how many bytes were read. A paste of many
+    /// commands then produces its output a part at a time, each taken and
+    /// sent before the next commands run.
+    pub fn input_some(&mut self, bytes: &[u8], max_output: usize) -> usize {
+        for (i, &b) in bytes.iter().enumerate() {
+            if self.closed {
+                return bytes.len();
+            }
+            if self.out.len() >= max_output {
+                return i;
+            }
+            self.key(b);
+        }
+        bytes.len()
+    }
+
     fn key(&mut self, b: u8) {
         if !self.more.is_empty() {
             return self.more_key(b);

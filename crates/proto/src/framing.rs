@@ -515,15 +515,29 @@ pub const HEADER_ROOM: usize = 13;
 /// Frames a message body built in place: `buf` holds [`HEADER_ROOM`] bytes of
 /// room followed by the body. Returns the framed message as one or more
 /// `Bytes` that share `buf`'s allocation (no copy of the body).
-pub fn frame_in_place(mut buf: Vec<u8>, framing: Framing, style: FrameStyle) -> Vec<Bytes> {
+pub fn frame_in_place(buf: Vec<u8>, framing: Framing, style: FrameStyle) -> Vec<Bytes> {
+    frame(buf, framing, style, true)
+}
+
+/// Frames one part of a message sent in parts, built in place as for
+/// [`frame_in_place`]: chunks in chunked framing, the bytes as they are in
+/// end-of-message framing. The last part is framed with
+/// [`frame_in_place`], which adds the end of the message.
+pub fn frame_part(buf: Vec<u8>, framing: Framing, style: FrameStyle) -> Vec<Bytes> {
+    frame(buf, framing, style, false)
+}
+
+fn frame(mut buf: Vec<u8>, framing: Framing, style: FrameStyle, last: bool) -> Vec<Bytes> {
     let room = HEADER_ROOM.min(buf.len());
     let body_len = buf.len() - room;
     match framing {
         Framing::EndOfMessage => {
-            if style.newline_before_eom {
-                buf.push(b'\n');
+            if last {
+                if style.newline_before_eom {
+                    buf.push(b'\n');
+                }
+                buf.extend_from_slice(EOM_MARKER);
             }
-            buf.extend_from_slice(EOM_MARKER);
             vec![Bytes::from(buf).slice(room..)]
         }
         Framing::Chunked => {
@@ -531,15 +545,17 @@ pub fn frame_in_place(mut buf: Vec<u8>, framing: Framing, style: FrameStyle) -> 
                 Chunking::OnePerMessage => MAX_CHUNK_SIZE as usize,
                 Chunking::MaxSize(n) => n.max(1) as usize,
             };
+            let end: &[u8] = if last { b"\n##\n" } else { b"" };
             if body_len == 0 {
-                // RFC 6242 has no empty chunk; an empty body is never sent.
+                // RFC 6242 has no empty chunk; an empty body is never sent
+                // (the last part of a reply always holds its end tag).
                 return vec![Bytes::from(buf).slice(room..)];
             }
             if body_len <= max && room == HEADER_ROOM {
                 let header = format!("\n#{body_len}\n");
                 let start = HEADER_ROOM - header.len();
                 buf[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
-                buf.extend_from_slice(b"\n##\n");
+                buf.extend_from_slice(end);
                 return vec![Bytes::from(buf).slice(start..)];
             }
             let body = Bytes::from(buf).slice(room..);
@@ -554,14 +570,16 @@ pub fn frame_in_place(mut buf: Vec<u8>, framing: Framing, style: FrameStyle) -> 
                 at += n;
             }
             let h_end0 = headers.len();
-            headers.extend_from_slice(b"\n##\n");
+            headers.extend_from_slice(end);
             let headers = headers.freeze();
             let mut out = Vec::with_capacity(spans.len() * 2 + 1);
             for (h0, h1, b0, b1) in spans {
                 out.push(headers.slice(h0..h1));
                 out.push(body.slice(b0..b1));
             }
-            out.push(headers.slice(h_end0..));
+            if last {
+                out.push(headers.slice(h_end0..));
+            }
             out
         }
     }

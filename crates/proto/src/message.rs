@@ -4,7 +4,7 @@
 use bytes::Bytes;
 
 use crate::error::{ErrorStyle, RpcError};
-use crate::framing::{FrameStyle, Framing, HEADER_ROOM, frame_in_place};
+use crate::framing::{FrameStyle, Framing, HEADER_ROOM, frame_in_place, frame_part};
 use crate::xml::{self, Attribute, Element, Limits, Node, XmlError};
 
 /// The base namespace (RFC 6241).
@@ -526,6 +526,27 @@ impl DataWriter {
     /// The output buffer, for bulk writers.
     pub fn buffer(&mut self) -> &mut Vec<u8> {
         &mut self.reply.buf
+    }
+
+    /// Bytes written and not yet taken.
+    pub fn len(&self) -> usize {
+        self.reply.buf.len() - HEADER_ROOM
+    }
+
+    /// True when nothing has been written since the last part was taken.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Frames what has been written so far as one part of a reply sent in
+    /// parts, and goes on writing into a new buffer: a reply too large to
+    /// hold is written and sent a part at a time. [`DataWriter::finish`]
+    /// frames the last part.
+    pub fn take_part(&mut self) -> FramedMessage {
+        let mut next = Vec::with_capacity(self.reply.buf.capacity().min(64 * 1024));
+        next.resize(HEADER_ROOM, 0);
+        let part = std::mem::replace(&mut self.reply.buf, next);
+        frame_part(part, self.reply.framing, self.reply.style.frame)
     }
 
     /// Closes `<data>` and the reply, and frames it.

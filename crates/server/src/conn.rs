@@ -5,16 +5,17 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ironconf_device::Device;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
-use russh::{Channel, ChannelId, MethodKind, MethodSet, SshId};
+use russh::{Channel, ChannelId, ChannelWriteHalf, MethodKind, MethodSet, SshId};
 use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 
 use crate::hostkeys::HostKeys;
+use crate::inbound::Inbound;
 use crate::killable::Killable;
 use crate::pending::Ticket;
 
@@ -113,7 +114,9 @@ impl Connection {
             authed: authed.clone(),
             ticket: Some(ticket),
             channels: HashMap::new(),
+            live: Arc::new(AtomicUsize::new(0)),
             rows: HashMap::new(),
+            vty: None,
             kill: kill.clone(),
         };
         let stream = Killable::new(tcp, kill.clone()).with_sniffer(sniffer);
@@ -187,10 +190,38 @@ pub(crate) struct Handler {
     retries: u32,
     authed: Arc<AtomicBool>,
     ticket: Option<Ticket>,
-    channels: HashMap<ChannelId, Channel<Msg>>,
+    /// Session channels open and not yet given a service, each already
+    /// drained by its reader task.
+    channels: HashMap<ChannelId, Opened>,
+    /// Session channels open on this connection, with or without a service.
+    live: Arc<AtomicUsize>,
     /// Screen rows from each channel's pty request.
     rows: HashMap<ChannelId, u32>,
+    /// The vty line the connection holds once authenticated, as on IOS.
+    vty: Option<u32>,
     kill: CancellationToken,
+}
+
+/// Session channels one connection may have open at once. IOS serves one
+/// session per SSH connection; a few more leave room for clients that open
+/// a second channel for a command while their shell is open.
+const MAX_CHANNELS: usize = 8;
+
+/// A session channel waiting for its shell, exec or subsystem request.
+pub(crate) struct Opened {
+    pub(crate) inbound: Inbound,
+    pub(crate) write: ChannelWriteHalf<Msg>,
+    pub(crate) slot: Slot,
+}
+
+/// A place among the connection's [`MAX_CHANNELS`]; given back when the
+/// channel's service ends.
+pub(crate) struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Drop for Handler {
@@ -198,27 +229,35 @@ impl Drop for Handler {
         if let Some(n) = self.ssh_connection.take() {
             self.device.close_ssh_connection(n);
         }
+        if let Some(vty) = self.vty.take() {
+            self.device.release_line(vty);
+        }
     }
 }
 
 impl Handler {
-    /// Takes an open session channel for an exec or shell request,
-    /// answering success, or failure when there is no such channel.
-    fn accept_channel(
+    /// Takes an open session channel for an exec, shell or subsystem
+    /// request. A channel that is not waiting for one, or whose client sent
+    /// more than [`crate::inbound::PENDING_MAX`] bytes before asking, gets
+    /// failure (and the second is closed).
+    fn take_channel(
         &mut self,
         id: ChannelId,
+        max_input: usize,
+        kill: &CancellationToken,
         session: &mut Session,
-    ) -> Result<Option<Channel<Msg>>, russh::Error> {
-        match self.channels.remove(&id) {
-            Some(channel) => {
-                session.channel_success(id)?;
-                Ok(Some(channel))
-            }
-            None => {
-                session.channel_failure(id)?;
-                Ok(None)
-            }
+    ) -> Result<Option<Opened>, russh::Error> {
+        let Some(opened) = self.channels.remove(&id) else {
+            session.channel_failure(id)?;
+            return Ok(None);
+        };
+        if !opened.inbound.start(max_input, kill.clone()) {
+            tracing::info!(peer = %self.peer, "input before the channel's request went past its bound; channel closed");
+            session.channel_failure(id)?;
+            session.close(id)?;
+            return Ok(None);
         }
+        Ok(Some(opened))
     }
 
     fn reject(&mut self) -> Auth {
@@ -356,6 +395,16 @@ impl russh::server::Handler for Handler {
             user: self.user.clone().unwrap_or_default(),
         };
         self.ssh_connection = Some(self.device.open_ssh_connection(connection));
+        // Every SSH connection holds a vty line, as on IOS, so the lines
+        // bound how many connections users can keep open.
+        let kill = self.kill.clone();
+        let switch: ironconf_device::KillSwitch = Arc::new(move || kill.cancel());
+        let user = self.user.clone().unwrap_or_default();
+        self.vty = self.device.occupy_line(&user, Some(self.peer.ip()), switch);
+        if self.vty.is_none() {
+            tracing::info!(peer = %self.peer, %user, "no free vty line; connection closed");
+            self.kill.cancel();
+        }
         Ok(())
     }
 
@@ -365,9 +414,64 @@ impl russh::server::Handler for Handler {
         reply: ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
+        if self.live.load(Ordering::SeqCst) >= MAX_CHANNELS {
+            tracing::info!(peer = %self.peer, "too many channels on one connection; refused");
+            reply
+                .reject(russh::ChannelOpenFailure::ResourceShortage)
+                .await;
+            return Ok(());
+        }
+        self.live.fetch_add(1, Ordering::SeqCst);
+        let slot = Slot(self.live.clone());
         let id = channel.id();
         reply.accept().await;
-        self.channels.insert(id, channel);
+        // Drained from now on: whatever the client sends before (or
+        // without) a request must not stop the connection's reader.
+        let (read, write) = channel.split();
+        self.channels.insert(
+            id,
+            Opened {
+                inbound: Inbound::spawn(read),
+                write,
+                slot,
+            },
+        );
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        id: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.channels.remove(&id);
+        self.rows.remove(&id);
+        Ok(())
+    }
+
+    async fn env_request(
+        &mut self,
+        id: ChannelId,
+        _name: &str,
+        _value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        // IOS sets no environment from the client (a reply goes only to a
+        // request that asks for one).
+        session.channel_failure(id)?;
+        Ok(())
+    }
+
+    async fn x11_request(
+        &mut self,
+        id: ChannelId,
+        _single_connection: bool,
+        _x11_auth_protocol: &str,
+        _x11_auth_cookie: &str,
+        _x11_screen_number: u32,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(id)?;
         Ok(())
     }
 
@@ -431,13 +535,21 @@ impl russh::server::Handler for Handler {
             }
             reason
         };
-        let channel = self.channels.remove(&id);
-        match (refused, registered, channel) {
-            (None, Some(session_id), Some(channel)) => {
+        match (refused, registered) {
+            (None, Some(session_id)) => {
+                let Some(opened) =
+                    self.take_channel(id, crate::netconf::MAX_QUEUED, &kill, session)?
+                else {
+                    self.device.unregister_session(session_id);
+                    return Ok(());
+                };
+                if let Some(vty) = self.vty {
+                    self.device.run_session_on_line(session_id, vty);
+                }
                 session.channel_success(id)?;
                 tokio::spawn(crate::netconf::run(
                     self.device.clone(),
-                    channel,
+                    opened,
                     user,
                     self.privilege,
                     session_id,
@@ -446,11 +558,12 @@ impl russh::server::Handler for Handler {
                     self.kill.clone(),
                 ));
             }
-            (reason, registered, _) => {
+            (reason, registered) => {
                 if let Some(session_id) = registered {
                     self.device.unregister_session(session_id);
                 }
                 tracing::info!(peer = %self.peer, reason = reason.unwrap_or("no such channel"), "netconf session refused");
+                self.channels.remove(&id);
                 session.channel_failure(id)?;
                 session.close(id)?;
             }
@@ -465,18 +578,26 @@ impl russh::server::Handler for Handler {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         // `ssh host 'show ip ssh'`: one EXEC command, its output, its status.
-        let Some(channel) = self.accept_channel(id, session)? else {
+        let Some(opened) = self.take_channel(id, 0, &self.kill.child_token(), session)? else {
             return Ok(());
         };
+        session.channel_success(id)?;
+        // The command reads no input; the channel is still drained.
+        opened.inbound.discard();
         let command = String::from_utf8_lossy(data).into_owned();
         let caller = ironconf_device::exec::ExecCaller {
             session: None,
             user: self.user.clone().unwrap_or_default(),
             privilege: self.privilege,
-            line: None,
+            line: self.vty,
         };
         let device = self.device.clone();
         tokio::spawn(async move {
+            let Opened {
+                inbound: _inbound,
+                write: channel,
+                slot: _slot,
+            } = opened;
             let out = tokio::task::spawn_blocking(move || {
                 ironconf_device::exec::run(&device, &caller, &command)
             })
@@ -508,7 +629,7 @@ impl russh::server::Handler for Handler {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         if self.channels.contains_key(&id) {
-            self.rows.insert(id, rows);
+            self.rows.insert(id, rows.min(512));
             session.channel_success(id)?;
         } else {
             session.channel_failure(id)?;
@@ -522,19 +643,24 @@ impl russh::server::Handler for Handler {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         // `ssh host`: the IOS CLI.
-        let Some(channel) = self.accept_channel(id, session)? else {
+        let kill = self.kill.child_token();
+        let Some(opened) = self.take_channel(id, crate::shell::MAX_QUEUED, &kill, session)? else {
             return Ok(());
         };
+        session.channel_success(id)?;
         let rows = self.rows.remove(&id).filter(|r| *r > 0);
         tracing::info!(peer = %self.peer, "shell started");
         tokio::spawn(crate::shell::run(
             self.device.clone(),
-            channel,
-            self.user.clone().unwrap_or_default(),
-            self.privilege,
-            rows,
-            Some(self.peer.ip()),
-            self.kill.child_token(),
+            opened,
+            crate::shell::Caller {
+                user: self.user.clone().unwrap_or_default(),
+                privilege: self.privilege,
+                rows,
+                source: Some(self.peer.ip()),
+                vty: self.vty,
+            },
+            kill,
         ));
         Ok(())
     }

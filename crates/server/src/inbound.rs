@@ -1,10 +1,18 @@
-//! The reader task every channel gets: it drains russh's inbound queue
-//! whatever the consumer is doing (a consumer blocked on a full outbound
-//! window must never stall the connection's reader), with a bound on the
-//! bytes waiting to be consumed.
+//! The reader task every session channel gets from the moment it opens:
+//! it drains russh's inbound queue whatever the consumer is doing, so the
+//! connection's reader never waits on a channel. (russh hands every
+//! channel message, data and requests alike, to a bounded queue and waits
+//! while it is full, inside the loop that reads the connection: one
+//! channel left unread would stop the whole connection, its window
+//! adjustments and its end included.)
+//!
+//! Bytes waiting for the consumer are bounded. Before a service (shell,
+//! exec, subsystem) takes the channel, the bound is [`PENDING_MAX`] and
+//! what goes past it is dropped and remembered, so the service is then
+//! refused; once a service has started, going past its bound ends it.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use russh::{ChannelMsg, ChannelReadHalf};
@@ -12,31 +20,62 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+/// Bytes a client may send on a channel before asking for a service.
+pub(crate) const PENDING_MAX: usize = 64 * 1024;
+
 /// What the peer sent.
 pub(crate) enum Input {
     Data(Bytes),
     Eof,
 }
 
+#[derive(Default)]
+struct Shared {
+    queued: AtomicUsize,
+    max: AtomicUsize,
+    /// Input went past the bound before a service started.
+    overflowed: AtomicBool,
+    /// Input is read and dropped (a service that takes none).
+    discard: AtomicBool,
+    /// Cancelled when input goes past the bound of a started service.
+    kill: Mutex<Option<CancellationToken>>,
+}
+
 pub(crate) struct Inbound {
     rx: mpsc::UnboundedReceiver<Input>,
-    queued: Arc<AtomicUsize>,
+    shared: Arc<Shared>,
     task: JoinHandle<()>,
 }
 
 impl Inbound {
-    /// Starts draining `read`; more than `max` bytes waiting cancels `kill`.
-    pub(crate) fn spawn(mut read: ChannelReadHalf, max: usize, kill: CancellationToken) -> Self {
+    /// Starts draining `read`, with the bound of a channel no service has
+    /// taken yet.
+    pub(crate) fn spawn(mut read: ChannelReadHalf) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        let queued = Arc::new(AtomicUsize::new(0));
-        let counter = queued.clone();
+        let shared = Arc::new(Shared {
+            max: AtomicUsize::new(PENDING_MAX),
+            ..Shared::default()
+        });
+        let s = shared.clone();
         let task = tokio::spawn(async move {
             while let Some(msg) = read.wait().await {
                 match msg {
                     ChannelMsg::Data { data } => {
-                        if counter.fetch_add(data.len(), Ordering::SeqCst) + data.len() > max {
-                            kill.cancel();
+                        if s.discard.load(Ordering::SeqCst) {
+                            continue;
                         }
+                        let queued = s.queued.load(Ordering::SeqCst) + data.len();
+                        if queued > s.max.load(Ordering::SeqCst) {
+                            let kill = s.kill.lock().unwrap_or_else(|p| p.into_inner()).clone();
+                            match kill {
+                                Some(kill) => kill.cancel(),
+                                None => {
+                                    s.overflowed.store(true, Ordering::SeqCst);
+                                    continue;
+                                }
+                            }
+                        }
+                        s.queued.fetch_add(data.len(), Ordering::SeqCst);
                         if tx.send(Input::Data(data)).is_err() {
                             break;
                         }
@@ -45,12 +84,28 @@ impl Inbound {
                         let _ = tx.send(Input::Eof);
                     }
                     ChannelMsg::Close => break,
+                    // Requests are answered by the connection's handler;
+                    // here they are only taken off the queue.
                     _ => {}
                 }
             }
             let _ = tx.send(Input::Eof);
         });
-        Inbound { rx, queued, task }
+        Inbound { rx, shared, task }
+    }
+
+    /// A service takes the channel: from now on more than `max` bytes
+    /// waiting cancels `kill`. False if input was already dropped for
+    /// going past the bound before (the service must not start).
+    pub(crate) fn start(&self, max: usize, kill: CancellationToken) -> bool {
+        *self.shared.kill.lock().unwrap_or_else(|p| p.into_inner()) = Some(kill);
+        self.shared.max.store(max, Ordering::SeqCst);
+        !self.shared.overflowed.load(Ordering::SeqCst)
+    }
+
+    /// The service reads no input: what arrives from now on is dropped.
+    pub(crate) fn discard(&self) {
+        self.shared.discard.store(true, Ordering::SeqCst);
     }
 
     /// The next input; `None` once the reader is gone.
@@ -67,7 +122,7 @@ impl Inbound {
 
     fn taken(&self, input: Option<Input>) -> Option<Input> {
         if let Some(Input::Data(d)) = &input {
-            self.queued.fetch_sub(d.len(), Ordering::SeqCst);
+            self.shared.queued.fetch_sub(d.len(), Ordering::SeqCst);
         }
         input
     }

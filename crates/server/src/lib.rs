@@ -29,12 +29,17 @@ pub struct Limits {
     /// once; past it the oldest is dropped, so a flood of half-open
     /// connections holds bounded resources and cannot starve real users.
     pub max_unauthenticated: usize,
+    /// How long [`serve`] waits, once shut down, for open connections to
+    /// end (their sessions are told to end at once); it returns after
+    /// this even if some have not.
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_unauthenticated: 64,
+            shutdown_grace: std::time::Duration::from_secs(3),
         }
     }
 }
@@ -64,7 +69,8 @@ pub fn host_keys(device: &Device) -> Result<HostKeys, HostKeyError> {
 }
 
 /// Serves `device` on the listeners until `shutdown` is cancelled, then
-/// waits for open connections to end.
+/// ends every connection and waits for them, at most
+/// [`Limits::shutdown_grace`].
 pub async fn serve(
     device: Device,
     keys: HostKeys,
@@ -116,6 +122,15 @@ pub async fn serve(
         let _ = a.await;
     }
     tracker.close();
-    tracker.wait().await;
+    if tokio::time::timeout(limits.shutdown_grace, tracker.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            connections = tracker.len(),
+            grace = ?limits.shutdown_grace,
+            "connections still open at shutdown; left behind"
+        );
+    }
     Ok(())
 }

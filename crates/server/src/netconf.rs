@@ -12,11 +12,12 @@ use russh::server::Msg;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::inbound::{Inbound, Input};
+use crate::conn::Opened;
+use crate::inbound::Input;
 
 /// Bytes a client may have sent and the session not yet taken; past this
 /// the session is ended (the session's own buffer bound applies after).
-const MAX_QUEUED: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_QUEUED: usize = 16 * 1024 * 1024;
 
 /// Drives a registered session (`id`) on its channel. `kill` ends it
 /// (kill-session, clear); `conn_kill` ends the whole connection.
@@ -24,7 +25,7 @@ const MAX_QUEUED: usize = 16 * 1024 * 1024;
 #[tracing::instrument(name = "netconf", skip_all, fields(session = id, %peer, user = %user))]
 pub(crate) async fn run(
     device: Device,
-    channel: russh::Channel<Msg>,
+    channel: Opened,
     user: String,
     privilege: u8,
     id: u32,
@@ -44,8 +45,11 @@ pub(crate) async fn run(
     }
     let mut session = Session::new(device.session_config(id), Instant::now().into_std());
     let mut handler = NetconfHandler::new(device.clone(), id, &user, privilege);
-    let (read, write) = channel.split();
-    let mut inbound = Inbound::spawn(read, MAX_QUEUED, kill.clone());
+    let Opened {
+        mut inbound,
+        write,
+        slot: _slot,
+    } = channel;
     let mut out = Outbox::default();
     loop {
         // One rpc at a time, its reply queued before the next is answered:

@@ -5,38 +5,61 @@ use std::sync::Arc;
 
 use ironconf_device::Device;
 use ironconf_device::shell::Shell;
-use russh::Channel;
-use russh::server::Msg;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::inbound::{Inbound, Input};
+use crate::conn::Opened;
+use crate::inbound::Input;
 
 /// Keystrokes buffered while output is being written; a peer pasting
 /// more than this without reading its screen is disconnected.
-const MAX_QUEUED: usize = 1024 * 1024;
+pub(crate) const MAX_QUEUED: usize = 1024 * 1024;
+/// Output of pasted commands gathered before it is sent and the next
+/// commands run.
+const OUTPUT_PART: usize = 64 * 1024;
 /// Debug lines waiting for a monitoring terminal.
 const MONITOR_QUEUE: usize = 1024;
 
-pub(crate) async fn run(
-    device: Device,
-    channel: Channel<Msg>,
-    user: String,
-    privilege: u8,
-    rows: Option<u32>,
-    source: Option<std::net::IpAddr>,
-    kill: CancellationToken,
-) {
+/// Who the shell is for.
+pub(crate) struct Caller {
+    pub(crate) user: String,
+    pub(crate) privilege: u8,
+    /// Screen rows from the pty request.
+    pub(crate) rows: Option<u32>,
+    pub(crate) source: Option<std::net::IpAddr>,
+    /// The vty line the SSH connection holds; without one, the shell takes
+    /// a line of its own.
+    pub(crate) vty: Option<u32>,
+}
+
+pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: CancellationToken) {
+    let Caller {
+        user,
+        privilege,
+        rows,
+        source,
+        vty,
+    } = caller;
+    let Opened {
+        mut inbound,
+        write,
+        slot: _slot,
+    } = channel;
     let switch: ironconf_device::KillSwitch = {
         let kill = kill.clone();
         Arc::new(move || kill.cancel())
     };
-    let Some(vty) = device.occupy_line(&user, source, switch) else {
+    let own_line = vty.is_none();
+    let vty = match vty {
+        Some(v) => Some(v),
+        None => device.occupy_line(&user, source, switch),
+    };
+    let Some(vty) = vty else {
         tracing::info!(%user, "no free vty line");
-        let _ = channel.data(&b"% All vty lines are in use\r\n"[..]).await;
-        let _ = channel.exit_status(1).await;
-        let _ = channel.eof().await;
-        let _ = channel.close().await;
+        let _ = write.data(&b"% All vty lines are in use\r\n"[..]).await;
+        let _ = write.exit_status(1).await;
+        let _ = write.eof().await;
+        let _ = write.close().await;
         return;
     };
     let mut shell = Shell::new(device.clone(), &user, privilege);
@@ -53,9 +76,7 @@ pub(crate) async fn run(
     if let Some(rows) = rows {
         shell.set_length(rows as usize);
     }
-    let (read, write) = channel.split();
-    let mut inbound = Inbound::spawn(read, MAX_QUEUED, kill.clone());
-    loop {
+    'session: loop {
         let out = shell.take_output();
         if !out.is_empty() && write.data_bytes(bytes::Bytes::from(out)).await.is_err() {
             break;
@@ -84,27 +105,45 @@ pub(crate) async fn run(
         match input {
             Some(Input::Data(data)) => {
                 device.touch_line(vty);
-                // A command may take a while (RSA key generation, a large
-                // show): off the async workers.
-                shell = match tokio::task::spawn_blocking(move || {
-                    shell.input(&data);
-                    shell
-                })
-                .await
-                {
-                    Ok(s) => s,
-                    Err(e) => {
-                        tracing::error!(%e, "shell command failed");
+                let mut at = 0;
+                while at < data.len() && !shell.is_closed() {
+                    // A command may take a while (RSA key generation, a
+                    // large show): off the async workers. Output is sent
+                    // between commands once it reaches OUTPUT_PART.
+                    let rest = data.slice(at..);
+                    let (s, read) = match tokio::task::spawn_blocking(move || {
+                        let read = shell.input_some(&rest, OUTPUT_PART);
+                        (shell, read)
+                    })
+                    .await
+                    {
+                        Ok(r) => r,
+                        Err(e) => {
+                            tracing::error!(%e, "shell command failed");
+                            break 'session;
+                        }
+                    };
+                    shell = s;
+                    at += read;
+                    let out = shell.take_output();
+                    if read == 0 && out.is_empty() {
+                        // Cannot happen (output is taken before each call);
+                        // never spin on it.
                         break;
                     }
-                };
+                    if !out.is_empty() && write.data_bytes(bytes::Bytes::from(out)).await.is_err() {
+                        break 'session;
+                    }
+                }
             }
             _ => break,
         }
     }
     drop(inbound);
     device.set_monitor_sink(vty, None);
-    device.release_line(vty);
+    if own_line {
+        device.release_line(vty);
+    }
     let _ = write.exit_status(0).await;
     let _ = write.eof().await;
     let _ = write.close().await;

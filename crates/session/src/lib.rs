@@ -14,6 +14,6 @@ pub mod testing;
 pub use handler::{RpcHandler, dispatch, dispatch_some};
 pub use lock::{Datastore, LockTable};
 pub use session::{
-    CloseReason, DataReply, Event, MissingMessageId, NoHello, Reply, Request, RequestId,
-    SendReplyError, Session, SessionConfig, SessionStats,
+    CloseReason, DataReply, DataSource, Event, MissingMessageId, NoHello, Reply, Request,
+    RequestId, SendReplyError, Session, SessionConfig, SessionStats,
 };

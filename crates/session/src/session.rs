@@ -121,6 +121,7 @@ impl Request {
     pub fn ok(&self) -> Reply {
         Reply {
             message: self.builder().ok(),
+            stream: None,
             errors: Vec::new(),
         }
     }
@@ -129,6 +130,7 @@ impl Request {
     pub fn errors(&self, errors: &[RpcError]) -> Reply {
         Reply {
             message: self.builder().errors(errors),
+            stream: None,
             errors: errors.iter().map(|e| e.error_tag).collect(),
         }
     }
@@ -153,15 +155,56 @@ impl DataReply {
     pub fn finish(self) -> Reply {
         Reply {
             message: self.writer.finish(),
+            stream: None,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Sends what has been written, then what `source` writes, a part at
+    /// a time as the reply is sent ([`Session::poll_transmit`]): a reply
+    /// whose size the request decides is never whole in memory.
+    pub fn stream(self, source: Box<dyn DataSource>) -> Reply {
+        Reply {
+            message: Vec::new(),
+            stream: Some(Stream {
+                writer: self.writer,
+                source,
+            }),
             errors: Vec::new(),
         }
     }
 }
 
-/// A framed reply, ready to be queued with [`Session::send_reply`].
-#[derive(Debug, Clone)]
+/// The rest of a `<data>` reply, written while it is sent.
+pub trait DataSource: Send {
+    /// Writes the next piece of the content into `w`; returns false once
+    /// there is nothing left to write (the reply is then closed).
+    fn write_next(&mut self, w: &mut DataWriter) -> bool;
+}
+
+/// A reply being written as it is sent.
+struct Stream {
+    writer: DataWriter,
+    source: Box<dyn DataSource>,
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream")
+            .field("written", &self.writer.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How much of a streamed reply is written before it is framed and sent.
+const STREAM_PART: usize = 32 * 1024;
+
+/// A reply, ready to be queued with [`Session::send_reply`].
+#[derive(Debug)]
 pub struct Reply {
     message: FramedMessage,
+    /// The rest of a reply written as it is sent, after `message`.
+    stream: Option<Stream>,
     errors: Vec<ErrorTag>,
 }
 
@@ -171,15 +214,24 @@ impl Reply {
         &self.errors
     }
 
-    /// Its length on the wire.
+    /// Its length on the wire, as far as it is written (a streamed reply
+    /// is written while it is sent).
     pub fn len(&self) -> usize {
-        self.message.iter().map(Bytes::len).sum()
+        self.message.iter().map(Bytes::len).sum::<usize>()
+            + self.stream.as_ref().map_or(0, |s| s.writer.len())
     }
 
     /// True if it has no bytes (never, for a real reply).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// What waits to be sent.
+#[derive(Debug)]
+enum Out {
+    Bytes(Bytes),
+    Stream(Stream),
 }
 
 /// Why a session ended before a valid hello exchange (`no-hello`).
@@ -289,7 +341,7 @@ pub struct Session {
     /// this reason once every rpc already received is answered, so the
     /// outcome does not depend on how the input was split into packets.
     draining: Option<CloseReason>,
-    output: VecDeque<Bytes>,
+    output: VecDeque<Out>,
     events: VecDeque<Event>,
     started: Instant,
     last_input: Instant,
@@ -372,9 +424,16 @@ impl Session {
         self.inbuf.len() + self.decoder.buffered()
     }
 
-    /// Bytes queued for sending.
+    /// Bytes queued for sending (a streamed reply counts what it has
+    /// written so far).
     pub fn buffered_output(&self) -> usize {
-        self.output.iter().map(Bytes::len).sum()
+        self.output
+            .iter()
+            .map(|o| match o {
+                Out::Bytes(b) => b.len(),
+                Out::Stream(s) => s.writer.len(),
+            })
+            .sum()
     }
 
     /// Changes the message size limit for the next messages (the device's
@@ -430,9 +489,31 @@ impl Session {
         self.events.pop_front()
     }
 
-    /// The next bytes to send, if any.
+    /// The next bytes to send, if any. A streamed reply is written here,
+    /// a part at a time, as the driver asks for it.
     pub fn poll_transmit(&mut self) -> Option<Bytes> {
-        self.output.pop_front()
+        loop {
+            match self.output.pop_front()? {
+                Out::Bytes(b) => return Some(b),
+                Out::Stream(mut s) => {
+                    let mut more = true;
+                    while more && s.writer.len() < STREAM_PART {
+                        more = s.source.write_next(&mut s.writer);
+                    }
+                    let parts = if more {
+                        let parts = s.writer.take_part();
+                        self.output.push_front(Out::Stream(s));
+                        parts
+                    } else {
+                        s.writer.finish()
+                    };
+                    for p in parts.into_iter().rev() {
+                        self.stats.bytes_out += p.len() as u64;
+                        self.output.push_front(Out::Bytes(p));
+                    }
+                }
+            }
+        }
     }
 
     /// The next deadline the driver must call [`Session::handle_timeout`] at.
@@ -649,6 +730,7 @@ impl Session {
         let reply = Reply {
             message: ReplyBuilder::new(self.framing, self.config.reply_style, attributes)
                 .errors(std::slice::from_ref(&e)),
+            stream: None,
             errors: vec![e.error_tag],
         };
         self.ready.insert(id, reply);
@@ -673,6 +755,9 @@ impl Session {
                 }
             }
             self.push_output(reply.message);
+            if let Some(stream) = reply.stream {
+                self.output.push_back(Out::Stream(stream));
+            }
             let sent = RequestId(self.next_to_send);
             self.next_to_send += 1;
             if self.close_after == Some(sent) {
@@ -695,7 +780,7 @@ impl Session {
     fn push_output(&mut self, parts: FramedMessage) {
         for p in parts {
             self.stats.bytes_out += p.len() as u64;
-            self.output.push_back(p);
+            self.output.push_back(Out::Bytes(p));
         }
     }
 

@@ -11,7 +11,8 @@ use ironconf_proto::message::{OkStyle, ReplyStyle};
 use ironconf_proto::{ErrorStyle, ErrorTag, FramingErrorKind, RpcError};
 use ironconf_session::testing::ScriptedPeer;
 use ironconf_session::{
-    CloseReason, MissingMessageId, NoHello, Reply, Request, RequestId, RpcHandler, SessionConfig,
+    CloseReason, DataSource, MissingMessageId, NoHello, Reply, Request, RequestId, RpcHandler,
+    SessionConfig,
 };
 use proptest::prelude::*;
 
@@ -34,6 +35,12 @@ impl RpcHandler for Device {
                 Some(d.finish())
             }
             "fail" => Some(r.errors(&[RpcError::new(ErrorTag::OperationFailed)])),
+            "stream" => {
+                let n = r.operation.text().trim().parse().unwrap_or(0);
+                let mut d = r.data();
+                d.writer.start("items");
+                Some(d.stream(Box::new(Items { left: n })))
+            }
             "defer" => {
                 self.deferred.push(r.clone());
                 None
@@ -44,6 +51,26 @@ impl RpcHandler for Device {
 
     fn hello_received(&mut self, _: &[String], _: ironconf_proto::Framing) {
         self.hellos += 1;
+    }
+}
+
+/// Writes `left` items of 1,000 characters, one per call, then closes.
+struct Items {
+    left: usize,
+}
+
+impl DataSource for Items {
+    fn write_next(&mut self, w: &mut ironconf_proto::message::DataWriter) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        self.left -= 1;
+        if self.left == 0 {
+            w.text_element("i", &"a<".repeat(500)).end("items");
+        } else {
+            w.text_element("i", &"a<".repeat(500));
+        }
+        true
     }
 }
 
@@ -274,9 +301,9 @@ fn replies_keep_request_order_when_completed_out_of_order() {
     p.expect("");
     let first = p.handler.deferred.remove(0);
     let reply = first.ok();
-    assert_eq!(p.session.send_reply(first.id, reply.clone()), Ok(()));
+    assert_eq!(p.session.send_reply(first.id, reply), Ok(()));
     // Answering twice is refused, not a crash.
-    assert!(p.session.send_reply(first.id, reply).is_err());
+    assert!(p.session.send_reply(first.id, first.ok()).is_err());
     assert!(p.session.send_reply(RequestId(999), first.ok()).is_err());
     p.pump();
     let out = p.take_text();
@@ -553,5 +580,70 @@ proptest! {
             prop_assert!(out.contains(&framed), "missing reply {}: {}", i, out);
         }
         prop_assert_eq!(p.closed(), None);
+    }
+}
+
+/// A streamed reply is written while it is sent: each `poll_transmit`
+/// writes about one part, the parts frame one message in either framing,
+/// and replies after it wait for its end.
+#[test]
+fn streamed_replies_are_written_a_part_at_a_time() {
+    for chunked in [false, true] {
+        let mut p = peer(rfc_config());
+        p.take_output();
+        let caps: &[&str] = if chunked {
+            &[BASE_1_0, BASE_1_1]
+        } else {
+            &[BASE_1_0]
+        };
+        p.send(hello(caps));
+        let frame = |body: &str| {
+            if chunked {
+                chunk(body)
+            } else {
+                format!("{body}]]>]]>")
+            }
+        };
+        // 300 items of about 1.5 kB escaped: about 450 kB in all.
+        p.session.handle_input(
+            (frame(&format!(
+                r#"<rpc message-id="1" xmlns="{NS}"><stream>300</stream></rpc>"#
+            )) + &frame(&format!(
+                r#"<rpc message-id="2" xmlns="{NS}"><get>after</get></rpc>"#
+            )))
+                .as_bytes(),
+            p.now(),
+        );
+        ironconf_session::dispatch(&mut p.session, &mut p.handler);
+        let mut parts = Vec::new();
+        while let Some(b) = p.session.poll_transmit() {
+            // The session holds no more than one part written ahead.
+            assert!(p.session.buffered_output() < 64 * 1024);
+            parts.push(b);
+        }
+        assert!(parts.len() > 10, "{} parts", parts.len());
+        assert!(parts.iter().all(|b| b.len() < 40 * 1024));
+        let wire: Vec<u8> = parts.concat();
+        let mut dec = ironconf_proto::FrameDecoder::new(if chunked {
+            ironconf_proto::Framing::Chunked
+        } else {
+            ironconf_proto::Framing::EndOfMessage
+        });
+        let mut buf = bytes::BytesMut::from(&wire[..]);
+        let mut messages = Vec::new();
+        while let Ok(Some(ironconf_proto::Frame::Message(m))) = dec.decode(&mut buf) {
+            messages.push(String::from_utf8_lossy(&m).into_owned());
+        }
+        assert_eq!(messages.len(), 2, "chunked {chunked}");
+        let item = format!("<i>{}</i>", "a&lt;".repeat(500));
+        assert_eq!(
+            messages[0],
+            format!(
+                r#"<rpc-reply message-id="1" xmlns="{NS}"><data><items>{}</items></data></rpc-reply>"#,
+                item.repeat(300)
+            )
+        );
+        assert!(messages[1].contains("<x>after</x>"));
+        assert_eq!(p.session.stats().replies_ok, 2);
     }
 }

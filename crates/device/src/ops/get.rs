@@ -6,7 +6,8 @@
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::parse::parse_line;
 use ironconf_proto::RpcError;
-use ironconf_session::{Reply, Request};
+use ironconf_proto::message::DataWriter;
+use ironconf_session::{DataSource, Reply, Request};
 
 use super::{Ctx, config_filter, running_text, write_config};
 use crate::exec::{self, ExecCaller};
@@ -29,77 +30,186 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     if !any_oper {
         ctx.require_privilege_15()?;
     }
+    // Every item is checked before anything is written, and kept compactly:
+    // the request's tree is dropped before the output is written.
+    let text_items = oper
+        .map(|oper| {
+            let mut items = TextItems::default();
+            for item in oper.child_elements() {
+                let exec = match &*item.name {
+                    "show" => false,
+                    "exec" => true,
+                    other => return Err(RpcError::operation_not_supported(other)),
+                };
+                items.push(exec, &item.text());
+            }
+            Ok(items)
+        })
+        .transpose()?;
     let mut reply = req.data();
     if wants_config {
         let text = running_text(ctx.device, &spec);
         write_config(&mut reply.writer, ctx.device, &text, format);
     }
-    if let Some(oper) = oper {
-        let caller = ExecCaller {
+    if text_items.is_none() && xml_items.is_none() {
+        return Ok(reply.finish());
+    }
+    // The items' output is written while the reply is sent: a request of
+    // a few bytes per item can ask for any amount of output, which must
+    // never be held whole.
+    Ok(reply.stream(Box::new(OperItems {
+        device: ctx.device.clone(),
+        caller: ExecCaller {
             session: Some(ctx.caller.session),
             user: ctx.caller.user.clone(),
             privilege: ctx.caller.privilege,
             line: None,
-        };
-        let eol = ctx.device.profile().text_eol.as_str();
-        let w = &mut reply.writer;
-        w.start("cli-oper-data-block");
-        for item in oper.child_elements() {
-            let text = item.text();
-            let command = match &*item.name {
-                "show" => format!("show {}", text.trim()),
-                "exec" => text.trim().to_owned(),
-                other => return Err(RpcError::operation_not_supported(other)),
-            };
-            let out = exec::run(ctx.device, &caller, &command);
-            w.start("item");
-            w.text_element(&item.name, &text);
-            w.start("response");
-            for line in out.text.split_inclusive('\n') {
-                // The response starts with a line break, as on IOS.
-                w.raw(eol);
-                w.text(line.trim_end_matches('\n'));
-            }
-            w.end("response");
-            w.end("item");
-        }
-        w.end("cli-oper-data-block");
+        },
+        eol: ctx.device.profile().text_eol.as_str().to_owned(),
+        text: text_items.unwrap_or_default(),
+        xml: xml_items,
+        next: Next::TextStart,
+    })))
+}
+
+/// The items of an `oper-data-format-text-block`: their texts in one
+/// string, so that a request of many items costs little more than its
+/// own size while its output is written.
+#[derive(Default)]
+struct TextItems {
+    texts: String,
+    /// Per item: `<exec>` (else `<show>`), and its text's end in `texts`.
+    items: Vec<(bool, usize)>,
+}
+
+impl TextItems {
+    fn push(&mut self, exec: bool, text: &str) {
+        self.texts.push_str(text);
+        self.items.push((exec, self.texts.len()));
     }
-    if let Some(items) = xml_items {
-        let w = &mut reply.writer;
-        w.start("xml-oper-data");
-        for (asked, command) in items {
-            w.start("item");
-            w.text_element("show", &asked);
-            w.start("response");
-            match command {
-                XmlShow::IpInterfaceBrief => {
-                    w.start("ShowIpInterfaceBrief");
-                    w.start("IPInterfaces");
-                    for row in ctx.device.ip_interface_brief() {
-                        w.start("entry");
-                        w.text_element("Interface", &row.interface);
-                        w.text_element("IP-Address", &row.address);
-                        w.text_element("Status", row.status);
-                        w.text_element("Method", row.method);
-                        w.text_element("Protocol", row.protocol);
-                        w.end("entry");
+
+    fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Item `i`: whether it is `<exec>`, and its text.
+    fn get(&self, i: usize) -> Option<(bool, &str)> {
+        let (exec, end) = *self.items.get(i)?;
+        let start = i
+            .checked_sub(1)
+            .and_then(|p| self.items.get(p))
+            .map_or(0, |p| p.1);
+        Some((exec, self.texts.get(start..end)?))
+    }
+}
+
+/// What [`OperItems`] writes next.
+enum Next {
+    TextStart,
+    Text(usize),
+    XmlStart,
+    Xml(usize),
+    Done,
+}
+
+/// The EXEC items of a `<get>`, each run and written when the reply
+/// reaches it.
+struct OperItems {
+    device: crate::device::Device,
+    caller: ExecCaller,
+    eol: String,
+    text: TextItems,
+    xml: Option<Vec<(String, XmlShow)>>,
+    next: Next,
+}
+
+impl DataSource for OperItems {
+    fn write_next(&mut self, w: &mut DataWriter) -> bool {
+        self.next = match self.next {
+            Next::TextStart if self.text.is_empty() => Next::XmlStart,
+            Next::TextStart => {
+                w.start("cli-oper-data-block");
+                Next::Text(0)
+            }
+            Next::Text(i) => match self.text.get(i) {
+                Some((is_exec, asked)) => {
+                    let (name, command) = if is_exec {
+                        ("exec", asked.trim().to_owned())
+                    } else {
+                        ("show", format!("show {}", asked.trim()))
+                    };
+                    let out = exec::run(&self.device, &self.caller, &command);
+                    w.start("item");
+                    w.text_element(name, asked);
+                    w.start("response");
+                    for line in out.text.split_inclusive('\n') {
+                        // The response starts with a line break, as on IOS.
+                        w.raw(&self.eol);
+                        w.text(line.trim_end_matches('\n'));
                     }
-                    w.end("IPInterfaces");
-                    w.end("ShowIpInterfaceBrief");
+                    w.end("response");
+                    w.end("item");
+                    Next::Text(i + 1)
                 }
+                None => {
+                    w.end("cli-oper-data-block");
+                    Next::XmlStart
+                }
+            },
+            Next::XmlStart if self.xml.is_none() => Next::Done,
+            Next::XmlStart => {
+                w.start("xml-oper-data");
+                Next::Xml(0)
             }
-            w.end("response");
-            w.end("item");
-        }
-        w.end("xml-oper-data");
+            Next::Xml(i) => match self.xml.as_ref().and_then(|x| x.get(i)) {
+                Some((asked, command)) => {
+                    write_xml_item(w, &self.device, asked, *command);
+                    Next::Xml(i + 1)
+                }
+                None => {
+                    w.end("xml-oper-data");
+                    Next::Done
+                }
+            },
+            Next::Done => return false,
+        };
+        true
     }
-    Ok(reply.finish())
+}
+
+fn write_xml_item(
+    w: &mut DataWriter,
+    device: &crate::device::Device,
+    asked: &str,
+    command: XmlShow,
+) {
+    w.start("item");
+    w.text_element("show", asked);
+    w.start("response");
+    match command {
+        XmlShow::IpInterfaceBrief => {
+            w.start("ShowIpInterfaceBrief");
+            w.start("IPInterfaces");
+            for row in device.ip_interface_brief() {
+                w.start("entry");
+                w.text_element("Interface", &row.interface);
+                w.text_element("IP-Address", &row.address);
+                w.text_element("Status", row.status);
+                w.text_element("Method", row.method);
+                w.text_element("Protocol", row.protocol);
+                w.end("entry");
+            }
+            w.end("IPInterfaces");
+            w.end("ShowIpInterfaceBrief");
+        }
+    }
+    w.end("response");
+    w.end("item");
 }
 
 /// Show commands with an XML form.
 #[derive(Debug, Clone, Copy)]
-enum XmlShow {
+pub(crate) enum XmlShow {
     IpInterfaceBrief,
 }
 

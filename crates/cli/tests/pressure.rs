@@ -1,0 +1,256 @@
+//! Deep pipelining: a burst of requests written at once is answered at a
+//! cost per rpc that does not grow with the burst, its replies leave in
+//! full SSH packets, and a request that asks for a huge reply does not
+//! make the server hold it.
+
+// Test harness code: failing loudly is the point.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Device, rss_kb, runtime, start};
+use ironconf_client::RawSession;
+
+const BASE: &str = "hostname pressure\nip domain name example.net\n\
+username admin privilege 15 secret 0 cisco\n\
+ip ssh pubkey-chain\n username admin\n  key-string\n   {KEY}\n  exit\n\
+line vty 0 15\n login local\n transport input ssh\nnetconf ssh\nnetconf max-sessions 16\n";
+
+const HELLO: &str = "<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities><capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>";
+
+fn get_config(n: usize) -> String {
+    format!(
+        "<rpc message-id=\"{n}\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><get-config><source><running/></source></get-config></rpc>]]>]]>"
+    )
+}
+
+/// Replies to a burst used to leave one SSH packet each; OpenSSH appends
+/// every packet to a buffer it grows by copying, so a burst of thousands
+/// cost the client time in proportion to the square of its size.
+#[test]
+fn replies_to_a_burst_leave_in_full_packets() {
+    let dev = start(BASE);
+    let rt = runtime();
+    rt.block_on(async {
+        let mut raw = RawSession::connect(&common::key_options(&dev, dev.port))
+            .await
+            .unwrap();
+        raw.send(HELLO.as_bytes()).await.unwrap();
+        raw.read_until(b"]]>]]>", Duration::from_secs(30))
+            .await
+            .unwrap();
+        let before = raw.data_messages();
+        let n = 6400;
+        let burst: String = (0..n).map(get_config).collect();
+        raw.send(burst.as_bytes()).await.unwrap();
+        let mut replies = 0;
+        while replies < n {
+            let r = raw
+                .read_until(b"]]>]]>", Duration::from_secs(120))
+                .await
+                .unwrap();
+            assert!(String::from_utf8_lossy(&r).contains("<data>"));
+            replies += 1;
+        }
+        let messages = raw.data_messages() - before;
+        let per_reply = messages as f64 / n as f64;
+        eprintln!("{n} replies in {messages} SSH data messages ({per_reply:.3} per reply)");
+        // A reply is about 300 bytes; a full packet holds about a hundred.
+        assert!(per_reply <= 0.2, "{messages} data messages for {n} replies");
+        raw.disconnect().await;
+    });
+}
+
+/// rpc/s of one burst of `n` get-configs written at once through the
+/// OpenSSH client (`ironconf bench --openssh --depth 0`).
+fn burst_rate(dev: &Device, n: usize) -> f64 {
+    let out = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["bench", "--openssh", "--host-key-check", "off", "-i"])
+        .arg(dev.dir.path().join("id"))
+        .args(["-p", &dev.port.to_string(), "-m", "pipe", "--depth", "0"])
+        .args(["-n", &n.to_string(), "-o", "json", "--timeout", "120"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = &rows[0];
+    assert_eq!(row["requests"], n as u64, "{row}");
+    assert_eq!(row["errors"], 0, "{row}");
+    assert_eq!(row["depth"], 0, "{row}");
+    row["per_second"].as_f64().unwrap()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The cost per rpc with 6,400 requests written at once, against 640, in
+/// the same run, through the client users drive the device with.
+#[test]
+fn cost_per_rpc_does_not_grow_with_the_burst() {
+    let dev = start(BASE);
+    let (mut small, mut large) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        small.push(burst_rate(&dev, 640));
+        large.push(burst_rate(&dev, 6400));
+    }
+    let (small, large) = (median(small), median(large));
+    // Time per rpc at 6,400 over time per rpc at 640.
+    let ratio = small / large;
+    eprintln!("burst of 640: {small:.0} rpc/s; of 6,400: {large:.0} rpc/s; cost ratio {ratio:.2}");
+    assert!(ratio <= 3.0, "time per rpc grew {ratio:.2}× with the burst");
+}
+
+/// 200,000 `<show>version</show>` items: a 4 MB request for a 134 MB
+/// reply. The reply is written as it is sent, so the server's memory
+/// grows with the request (its parsed form), not with the reply.
+#[test]
+fn a_request_for_a_huge_reply_does_not_hold_the_reply() {
+    let dev = start(BASE);
+    let pid = dev.child.id();
+    let items = "<show>version</show>".repeat(200_000);
+    let rpc = format!(
+        "<rpc message-id=\"1\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><get><filter>\
+         <config-format-text-block><text-filter-spec>| include ^hostname</text-filter-spec></config-format-text-block>\
+         <oper-data-format-text-block>{items}</oper-data-format-text-block></filter></get></rpc>]]>]]>"
+    );
+    let mut child = common::ssh_command(&dev, "admin", &["-s"])
+        .arg("netconf")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let request_len = rpc.len();
+    let before = rss_kb(pid);
+    let writer = std::thread::spawn(move || {
+        stdin.write_all(HELLO.as_bytes()).unwrap();
+        stdin.write_all(rpc.as_bytes()).unwrap();
+        stdin
+    });
+    let mut total = 0usize;
+    let mut markers = 0;
+    let mut tail = Vec::new();
+    let mut peak = before;
+    let mut first = Vec::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let t = Instant::now();
+    while markers < 2 && t.elapsed() < Duration::from_secs(300) {
+        let n = stdout.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        if first.len() < 4096 {
+            first.extend_from_slice(&buf[..n.min(4096)]);
+        }
+        total += n;
+        tail.extend_from_slice(&buf[..n]);
+        markers += tail.windows(6).filter(|w| w == b"]]>]]>").count();
+        let keep = tail.len().saturating_sub(5);
+        tail.drain(..keep);
+        peak = peak.max(rss_kb(pid));
+    }
+    let _stdin = writer.join().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let grew = peak.saturating_sub(before) * 1024;
+    eprintln!(
+        "request {request_len} bytes, reply {total} bytes in {:.1} s; server RSS {before} kB, at most {peak} kB",
+        t.elapsed().as_secs_f64()
+    );
+    assert_eq!(markers, 2, "the reply did not end");
+    let text = String::from_utf8_lossy(&first);
+    assert!(text.contains("hostname pressure"), "{text}");
+    assert!(
+        text.contains("<item><show>version</show><response>"),
+        "{text}"
+    );
+    assert!(total > 130_000_000, "reply of {total} bytes");
+    // The parsed request costs about twelve times its size here; the
+    // reply, thirty times the request, must add nothing like its size.
+    assert!(
+        grew < request_len as u64 * 16,
+        "server RSS grew by {grew} bytes for a {request_len}-byte request and a {total}-byte reply"
+    );
+}
+
+/// Commands pasted into a shell: their output is sent a part at a time, each
+/// part before the next commands run, so 100 `show interfaces` of 2,000
+/// interfaces (over 200 MB of output from 2 kB of input) never sit in the
+/// server's memory at once.
+#[test]
+fn pasted_commands_do_not_hold_their_output() {
+    let dev = start(BASE);
+    let rt = runtime();
+    rt.block_on(async {
+        let c = ironconf_client::Client::connect(common::key_options(&dev, dev.port))
+            .await
+            .unwrap();
+        let mut cmds = Vec::new();
+        for i in 0..2000 {
+            cmds.push(format!("interface Loopback{i}"));
+            cmds.push(format!(
+                " ip address 10.{}.{}.1 255.255.255.255",
+                i / 250,
+                i % 250
+            ));
+        }
+        c.edit_config(
+            &ironconf_client::Datastore::Running,
+            &ironconf_client::Config::Cli(cmds),
+            &ironconf_client::EditOptions::default(),
+        )
+        .await
+        .unwrap();
+        c.close().await.unwrap();
+    });
+    let pid = dev.child.id();
+    let mut child = common::ssh_command(&dev, "admin", &["-tt"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let before = rss_kb(pid);
+    let mut paste = String::from("terminal length 0\r");
+    paste.push_str(&"show interfaces\r".repeat(100));
+    paste.push_str("show privilege\rexit\r");
+    stdin.write_all(paste.as_bytes()).unwrap();
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut total, mut peak, mut tail) = (0usize, before, Vec::new());
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(300) {
+        let n = stdout.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        total += n;
+        tail.extend_from_slice(&buf[..n]);
+        let keep = tail.len().saturating_sub(4096);
+        tail.drain(..keep);
+        peak = peak.max(rss_kb(pid));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdin);
+    eprintln!(
+        "{total} bytes of shell output in {:.1} s; server RSS {before} kB, at most {peak} kB",
+        t.elapsed().as_secs_f64()
+    );
+    let tail = String::from_utf8_lossy(&tail);
+    assert!(tail.contains("Current privilege level is 15"), "{tail}");
+    assert!(total > 150_000_000, "{total} bytes");
+    assert!(
+        peak < before + 64 * 1024,
+        "server RSS grew from {before} kB to {peak} kB"
+    );
+}
