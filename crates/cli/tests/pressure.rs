@@ -254,3 +254,66 @@ fn pasted_commands_do_not_hold_their_output() {
         "server RSS grew from {before} kB to {peak} kB"
     );
 }
+
+/// A client that asks for a huge reply and reads none of it: the reply
+/// waits for the client's window, and `kill-session` still ends the
+/// session (its write is given up), freeing its place.
+#[test]
+fn kill_session_ends_a_session_whose_reply_waits_for_the_window() {
+    let dev = start(BASE);
+    let items = "<show>version</show>".repeat(20_000);
+    let rpc = format!(
+        "<rpc message-id=\"1\" xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><get><filter>\
+         <oper-data-format-text-block>{items}</oper-data-format-text-block></filter></get></rpc>]]>]]>"
+    );
+    let mut child = common::ssh_command(&dev, "admin", &["-s"])
+        .arg("netconf")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    // The hello is read, for the session id; nothing after it ever is.
+    let mut hello = Vec::new();
+    let mut byte = [0u8; 1];
+    while !hello.ends_with(b"]]>]]>") && stdout.read(&mut byte).unwrap() == 1 {
+        hello.push(byte[0]);
+    }
+    let hello = String::from_utf8_lossy(&hello).into_owned();
+    let id: u32 = hello
+        .split("<session-id>")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no session id in {hello}"));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(HELLO.as_bytes()).unwrap();
+    stdin.write_all(rpc.as_bytes()).unwrap();
+    let rt = runtime();
+    rt.block_on(async {
+        let c = ironconf_client::Client::connect(common::key_options(&dev, dev.port))
+            .await
+            .unwrap();
+        let sessions = || async {
+            let out = c.exec(&["show netconf session".into()]).await.unwrap();
+            out[0].response.clone()
+        };
+        // Time for the reply to fill the window nobody opens.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let text = sessions().await;
+        assert!(text.contains("sessions: 2 |"), "{text}");
+        c.kill_session(id).await.unwrap();
+        let mut left = String::new();
+        for _ in 0..100 {
+            left = sessions().await;
+            if left.contains("sessions: 1 |") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(left.contains("sessions: 1 |"), "{left}");
+        c.close().await.unwrap();
+    });
+    drop(stdin);
+    let _ = child.kill();
+    let _ = child.wait();
+}

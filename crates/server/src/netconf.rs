@@ -50,7 +50,11 @@ pub(crate) async fn run(
         write,
         slot: _slot,
     } = channel;
-    let mut out = Outbox::default();
+    let mut out = Outbox {
+        gathered: BytesMut::new(),
+        kill: kill.clone(),
+        conn_kill: conn_kill.clone(),
+    };
     loop {
         // One rpc at a time, its reply queued before the next is answered:
         // what waits for a client that does not read is one reply and the
@@ -79,6 +83,8 @@ pub(crate) async fn run(
                 // gathered replies go out, so that a burst of requests is
                 // answered in full SSH packets rather than one per reply.
                 if out.wants_more()
+                    && !kill.is_cancelled()
+                    && !conn_kill.is_cancelled()
                     && let Some(input) = inbound.try_recv()
                 {
                     take_input(&device, id, &mut session, input);
@@ -155,14 +161,19 @@ fn take_input(device: &Device, id: u32, session: &mut Session, input: Input) {
 /// Each write becomes full-size SSH packets: a client that appends every
 /// packet to its output buffer (OpenSSH grows that buffer in 256-byte
 /// steps, copying it each time) then does a few large appends rather than
-/// thousands of small ones.
-#[derive(Default)]
+/// thousands of small ones. A write waiting for the client's window ends
+/// when the session is killed.
 struct Outbox {
     gathered: BytesMut,
+    kill: CancellationToken,
+    conn_kill: CancellationToken,
 }
 
 /// Bytes gathered before a write; OpenSSH's largest channel packet.
 const GATHER: usize = 32 * 1024;
+
+/// The write did not happen: the channel is gone or the session was killed.
+struct NotSent;
 
 impl Outbox {
     /// Whether answering more requests first would fill the next write.
@@ -170,14 +181,10 @@ impl Outbox {
         self.gathered.len() < GATHER
     }
 
-    async fn push(
-        &mut self,
-        write: &ChannelWriteHalf<Msg>,
-        bytes: Bytes,
-    ) -> Result<(), russh::Error> {
+    async fn push(&mut self, write: &ChannelWriteHalf<Msg>, bytes: Bytes) -> Result<(), NotSent> {
         if bytes.len() >= GATHER {
             self.flush(write).await?;
-            return write.data_bytes(bytes).await;
+            return self.write(write, bytes).await;
         }
         self.gathered.extend_from_slice(&bytes);
         if self.gathered.len() >= GATHER {
@@ -186,11 +193,20 @@ impl Outbox {
         Ok(())
     }
 
-    async fn flush(&mut self, write: &ChannelWriteHalf<Msg>) -> Result<(), russh::Error> {
+    async fn flush(&mut self, write: &ChannelWriteHalf<Msg>) -> Result<(), NotSent> {
         if self.gathered.is_empty() {
             return Ok(());
         }
-        write.data_bytes(self.gathered.split().freeze()).await
+        let bytes = self.gathered.split().freeze();
+        self.write(write, bytes).await
+    }
+
+    async fn write(&self, write: &ChannelWriteHalf<Msg>, bytes: Bytes) -> Result<(), NotSent> {
+        tokio::select! {
+            r = write.data_bytes(bytes) => r.map_err(|_| NotSent),
+            _ = self.kill.cancelled() => Err(NotSent),
+            _ = self.conn_kill.cancelled() => Err(NotSent),
+        }
     }
 }
 
