@@ -578,7 +578,8 @@ impl russh::server::Handler for Handler {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         // `ssh host 'show ip ssh'`: one EXEC command, its output, its status.
-        let Some(opened) = self.take_channel(id, 0, &self.kill.child_token(), session)? else {
+        let kill = self.kill.child_token();
+        let Some(opened) = self.take_channel(id, usize::MAX, &kill, session)? else {
             return Ok(());
         };
         session.channel_success(id)?;
@@ -606,10 +607,15 @@ impl russh::server::Handler for Handler {
                 Ok(o) => (o.text, u32::from(!o.ok)),
                 Err(_) => ("% internal error\n".to_owned(), 1),
             };
-            // A terminal line ends in CR LF.
-            let _ = channel
-                .data_bytes(bytes::Bytes::from(text.replace('\n', "\r\n")))
-                .await;
+            // A terminal line ends in CR LF. The output waits for a client
+            // that does not read it only as long as the connection lasts.
+            let sent = tokio::select! {
+                r = channel.data_bytes(bytes::Bytes::from(text.replace('\n', "\r\n"))) => r.is_ok(),
+                _ = kill.cancelled() => false,
+            };
+            if !sent {
+                return;
+            }
             let _ = channel.exit_status(status).await;
             let _ = channel.eof().await;
             let _ = channel.close().await;

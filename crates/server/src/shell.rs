@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use ironconf_device::Device;
 use ironconf_device::shell::Shell;
+use russh::ChannelWriteHalf;
+use russh::server::Msg;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -78,7 +80,7 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
     }
     'session: loop {
         let out = shell.take_output();
-        if !out.is_empty() && write.data_bytes(bytes::Bytes::from(out)).await.is_err() {
+        if !send(&write, out, &kill).await {
             break;
         }
         if shell.is_closed() {
@@ -91,7 +93,7 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
             input = inbound.recv() => input,
             Some(line) = monitor_rx.recv() => {
                 let text = format!("{}\r\n", line.replace('\n', "\r\n"));
-                if write.data_bytes(bytes::Bytes::from(text)).await.is_err() {
+                if !send(&write, text.into_bytes(), &kill).await {
                     break;
                 }
                 continue;
@@ -148,6 +150,19 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
     let _ = write.eof().await;
     let _ = write.close().await;
     tracing::info!(%user, "shell ended");
+}
+
+/// Writes to the terminal; false when the channel is gone or the session
+/// was ended meanwhile (a write waiting for a client that reads nothing
+/// must not hold the session).
+async fn send(write: &ChannelWriteHalf<Msg>, out: Vec<u8>, kill: &CancellationToken) -> bool {
+    if out.is_empty() {
+        return true;
+    }
+    tokio::select! {
+        r = write.data_bytes(bytes::Bytes::from(out)) => r.is_ok(),
+        _ = kill.cancelled() => false,
+    }
 }
 
 async fn sleep_or_never(limit: Option<std::time::Duration>) {
