@@ -954,3 +954,76 @@ fn debug_netconf_lines_reach_a_monitoring_terminal() {
         "{stamp:?}"
     );
 }
+
+/// `no netconf ssh` ends the NETCONF sessions open at the time, whether it
+/// is typed in the shell's configuration mode or sent over NETCONF: both go
+/// through the device's one configuration path.
+#[test]
+fn no_netconf_ssh_ends_netconf_sessions_from_either_path() {
+    let dev = start(BASE);
+    let rt = common::runtime();
+    let options = common::key_options(&dev, dev.port);
+    // From the shell.
+    let watcher = rt
+        .block_on(ironconf_client::Client::connect(options.clone()))
+        .unwrap();
+    let (out, status) = shell(
+        &dev,
+        "admin",
+        "configure terminal\rno netconf ssh\rend\rexit\r",
+    );
+    assert_eq!(status, Some(0), "{out}");
+    rt.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !watcher.is_closed() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            watcher.is_closed(),
+            "the NETCONF session outlived `no netconf ssh` typed in the shell"
+        );
+        assert!(watcher.exec(&["show clock".into()]).await.is_err());
+    });
+    // Back on, from the shell; then off over NETCONF, from a second session.
+    let (out, _) = shell(
+        &dev,
+        "admin",
+        "configure terminal\rnetconf ssh\rend\rexit\r",
+    );
+    assert!(!out.contains('%'), "{out}");
+    rt.block_on(async {
+        let watcher = ironconf_client::Client::connect(options.clone())
+            .await
+            .unwrap();
+        let actor = ironconf_client::Client::connect(options.clone())
+            .await
+            .unwrap();
+        actor
+            .edit_config(
+                &ironconf_client::Datastore::Running,
+                &ironconf_client::Config::Cli(vec!["no netconf ssh".into()]),
+                &ironconf_client::EditOptions::default(),
+            )
+            .await
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !watcher.is_closed() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            watcher.is_closed(),
+            "the other NETCONF session outlived `no netconf ssh`"
+        );
+        // The session that made the change goes on until its client closes it.
+        let out = actor
+            .exec(&["show running-config | include netconf".into()])
+            .await
+            .unwrap();
+        assert!(
+            !out[0].response.contains("netconf ssh"),
+            "{}",
+            out[0].response
+        );
+        actor.close().await.unwrap();
+    });
+}

@@ -81,7 +81,7 @@ pub struct SessionEntry {
     pub source: Option<IpAddr>,
     /// When it started.
     pub started: SystemTime,
-    kill: Option<KillSwitch>,
+    pub(crate) kill: Option<KillSwitch>,
 }
 
 impl std::fmt::Debug for SessionEntry {
@@ -790,31 +790,6 @@ impl Device {
             kills
         };
         tracing::info!(sessions = kills.len(), "reload");
-        for k in kills {
-            k();
-        }
-    }
-
-    /// Tears down every NETCONF session but `except` when `netconf ssh` is
-    /// no longer configured (called after a configuration change).
-    pub fn enforce_agent_enabled(&self, except: u32) {
-        let kills: Vec<KillSwitch> = {
-            let st = self.state();
-            if st.settings.current().netconf.ssh {
-                return;
-            }
-            st.sessions
-                .iter()
-                .filter(|(id, _)| **id != except)
-                .filter_map(|(_, s)| s.kill.clone())
-                .collect()
-        };
-        if !kills.is_empty() {
-            tracing::info!(
-                sessions = kills.len(),
-                "no netconf ssh: ending NETCONF sessions"
-            );
-        }
         for k in kills {
             k();
         }

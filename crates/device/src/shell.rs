@@ -10,6 +10,7 @@ use ironconf_ios::catalogue::ModeId;
 use ironconf_ios::parse::parse_line;
 use ironconf_session::Datastore;
 
+use crate::configure::{Changer, Refused};
 use crate::device::{Device, LineOwner, vty_line_number};
 use crate::exec::{self, ExecCaller};
 
@@ -542,19 +543,27 @@ impl Shell {
             return String::new();
         };
         let prompt_len = self.prompt_text_for(&state).len();
-        // A NETCONF lock taken meanwhile holds off CLI changes too.
-        if let Some(message) = self.config_locked() {
-            self.mode = Mode::Config(state);
-            return message;
-        }
         let cat = self.device.catalogue();
         let mut applier = Applier::resume(cat, state);
-        let mut st = self.device.state();
-        st.running.begin();
-        let result = applier.apply_line(&mut st.running, text);
-        let changes = st.running.commit(cat);
-        st.note_change(cat, &self.user, changes);
-        drop(st);
+        let who = Changer {
+            user: &self.user,
+            session: None,
+        };
+        // A NETCONF lock taken meanwhile holds off CLI changes too.
+        let applied = self
+            .device
+            .change_running(who, std::time::Instant::now(), |cat, running| {
+                running.begin();
+                let result = applier.apply_line(running, text);
+                (result, running.commit(cat))
+            });
+        let result = match applied {
+            Ok(result) => result,
+            Err(Refused::Locked { holder }) => {
+                self.mode = Mode::Config(applier.into_state());
+                return self.locked_message(holder);
+            }
+        };
         let next = applier.into_state();
         match result {
             Ok(Outcome::End) => String::new(),
@@ -582,18 +591,29 @@ impl Shell {
 
     /// IOS's refusal when a NETCONF session holds the running-config lock.
     fn config_locked(&self) -> Option<String> {
-        let mut st = self.device.state();
-        st.locks.handle_timeout(std::time::Instant::now());
-        let holder = st.locks.holder(Datastore::Running)?;
+        let holder = {
+            let mut st = self.device.state();
+            st.locks.handle_timeout(std::time::Instant::now());
+            st.locks.holder(Datastore::Running)?
+        };
+        Some(self.locked_message(holder))
+    }
+
+    /// IOS's refusal while a NETCONF session holds the lock on running.
+    fn locked_message(&self, holder: u32) -> String {
+        let st = self.device.state();
         let user = st.sessions.get(&holder).map_or("", |s| s.user.as_str());
         let line = st
             .lines
             .iter()
-            .find(|(_, l)| matches!(l.owner, LineOwner::Netconf(id) if id == holder))
+            .find(|(_, l)| {
+                l.netconf == Some(holder)
+                    || matches!(l.owner, LineOwner::Netconf(id) if id == holder)
+            })
             .map_or(0, |(vty, _)| vty_line_number(*vty));
-        Some(format!(
+        format!(
             "Configuration mode is locked by process '{holder}' user '{user}' from terminal '{line}'. Please try later.\n"
-        ))
+        )
     }
 
     /// Who runs EXEC commands from this terminal.

@@ -5,7 +5,8 @@ use ironconf_ios::config::ItemChange;
 use ironconf_proto::{ErrorTag, RpcError};
 use ironconf_session::{Datastore, Reply, Request};
 
-use super::{Ctx, datastore};
+use super::{Ctx, datastore, refused};
+use crate::configure::Changer;
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     ctx.require_privilege_15()?;
@@ -25,21 +26,27 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
             Ok(req.ok())
         }
         (Datastore::Startup, Datastore::Running) => {
-            let cat = device.catalogue();
             let cfg = device.startup_config();
-            let mut st = device.state();
-            st.locks
-                .check_write(Datastore::Running, ctx.caller.session, ctx.now)?;
-            let before = st.running.render(cat, &[]);
-            st.running = cfg;
-            let after = st.running.render(cat, &[]);
-            if before != after {
-                let change = ItemChange {
-                    before: before.lines().map(str::to_owned).collect(),
-                    after: after.lines().map(str::to_owned).collect(),
-                };
-                st.note_change(cat, &ctx.caller.user, vec![change]);
-            }
+            let who = Changer {
+                user: &ctx.caller.user,
+                session: Some(ctx.caller.session),
+            };
+            device
+                .change_running(who, ctx.now, |cat, running| {
+                    let before = running.render(cat, &[]);
+                    *running = cfg;
+                    let after = running.render(cat, &[]);
+                    let changes = if before == after {
+                        Vec::new()
+                    } else {
+                        vec![ItemChange {
+                            before: before.lines().map(str::to_owned).collect(),
+                            after: after.lines().map(str::to_owned).collect(),
+                        }]
+                    };
+                    ((), changes)
+                })
+                .map_err(refused)?;
             Ok(req.ok())
         }
         (s, t) => Err(RpcError::new(ErrorTag::InvalidValue).message(format!(

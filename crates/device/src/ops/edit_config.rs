@@ -5,7 +5,8 @@ use ironconf_ios::apply::{ErrorOption, apply_batch};
 use ironconf_proto::{ErrorTag, RpcError};
 use ironconf_session::{Datastore, Reply, Request};
 
-use super::{Ctx, datastore};
+use super::{Ctx, datastore, refused};
+use crate::configure::Changer;
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     ctx.require_privilege_15()?;
@@ -73,19 +74,24 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
         return Err(RpcError::missing_element("cli-config-data"));
     };
 
-    let device = ctx.device;
-    let cat = device.catalogue();
-    let mut st = device.state();
-    st.locks
-        .check_write(Datastore::Running, ctx.caller.session, ctx.now)?;
-    let result = apply_batch(
-        cat,
-        &mut st.running,
-        lines.iter().map(String::as_str),
-        option,
-        false,
-    );
-    st.note_change(cat, &ctx.caller.user, result.changes.clone());
+    let who = Changer {
+        user: &ctx.caller.user,
+        session: Some(ctx.caller.session),
+    };
+    let result = ctx
+        .device
+        .change_running(who, ctx.now, |cat, running| {
+            let result = apply_batch(
+                cat,
+                running,
+                lines.iter().map(String::as_str),
+                option,
+                false,
+            );
+            let changes = result.changes.clone();
+            (result, changes)
+        })
+        .map_err(refused)?;
     if let Some((index, cmd)) = result.execs.first() {
         // EXEC commands come with the device's EXEC CLI.
         return Err(RpcError::new(ErrorTag::OperationFailed).message(format!(

@@ -83,14 +83,16 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
         "kill-session" => kill_session::run(&ctx, req),
         other => Err(RpcError::operation_not_supported(other)),
     };
-    // `no netconf ssh` ends the other sessions (this one ends when its
-    // client closes it).
-    if matches!(req.operation_name(), "edit-config" | "copy-config") {
-        device.enforce_agent_enabled(caller.session);
-    }
     match result {
         Ok(reply) => reply,
         Err(e) => req.errors(&[e]),
+    }
+}
+
+/// The error for a change refused by the configuration path.
+pub(crate) fn refused(r: crate::configure::Refused) -> RpcError {
+    match r {
+        crate::configure::Refused::Locked { holder } => RpcError::in_use(holder),
     }
 }
 

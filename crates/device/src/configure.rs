@@ -1,0 +1,84 @@
+//! The one path by which running-config changes, whatever the source:
+//! NETCONF `edit-config` and `copy-config` to running, and the shell's
+//! configuration mode line by line. Under the device lock, in this order:
+//! the datastore lock is checked, the change is applied (each source brings
+//! its own transaction: a batch with its error option, or one line), the
+//! change record is written and settings follow it, and the reactions are
+//! decided (`no netconf ssh` ends the NETCONF sessions). The reactions run
+//! once the lock is released.
+
+use std::time::Instant;
+
+use ironconf_ios::catalogue::Catalogue;
+use ironconf_ios::config::{Config, ItemChange};
+use ironconf_session::Datastore;
+
+use crate::device::{Device, KillSwitch};
+
+/// Who changes running-config.
+#[derive(Debug, Clone, Copy)]
+pub struct Changer<'a> {
+    /// The user, for the change record.
+    pub user: &'a str,
+    /// The NETCONF session making the change, if one is: its own lock lets
+    /// it through, and it is not ended when the change switches the agent
+    /// off (its client closes it).
+    pub session: Option<u32>,
+}
+
+/// Why a change was not applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Another session holds the running datastore's lock.
+    Locked {
+        /// The session holding it.
+        holder: u32,
+    },
+}
+
+impl Device {
+    /// Applies a change to running-config: `apply` changes it and returns
+    /// its result with the items it changed. Refused, without calling
+    /// `apply`, while another session holds the lock on running.
+    pub fn change_running<R>(
+        &self,
+        who: Changer<'_>,
+        now: Instant,
+        apply: impl FnOnce(&Catalogue, &mut Config) -> (R, Vec<ItemChange>),
+    ) -> Result<R, Refused> {
+        let cat = self.catalogue();
+        let (result, reactions) = {
+            let mut st = self.state();
+            st.locks.handle_timeout(now);
+            if let Some(holder) = st.locks.holder(Datastore::Running)
+                && Some(holder) != who.session
+            {
+                return Err(Refused::Locked { holder });
+            }
+            let (result, changes) = apply(cat, &mut st.running);
+            st.note_change(cat, who.user, changes);
+            // The agent switched off: every NETCONF session ends but the
+            // one that made the change.
+            let reactions: Vec<KillSwitch> = if st.settings.current().netconf.ssh {
+                Vec::new()
+            } else {
+                st.sessions
+                    .iter()
+                    .filter(|(id, _)| Some(**id) != who.session)
+                    .filter_map(|(_, s)| s.kill.clone())
+                    .collect()
+            };
+            (result, reactions)
+        };
+        if !reactions.is_empty() {
+            tracing::info!(
+                sessions = reactions.len(),
+                "no netconf ssh: ending NETCONF sessions"
+            );
+        }
+        for end in reactions {
+            end();
+        }
+        Ok(result)
+    }
+}
