@@ -12,6 +12,7 @@ use common::start;
 
 const BASE: &str = "hostname bench-test\nip domain name example.net\n\
 username admin privilege 15 secret 0 cisco\n\
+ip ssh pubkey-chain\n username admin\n  key-string\n   {KEY}\n  exit\n\
 line vty 0 15\n login local\n transport input ssh\nnetconf ssh\nnetconf max-sessions 8\n";
 
 #[test]

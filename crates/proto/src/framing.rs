@@ -2,8 +2,8 @@
 //! chunked `\n#<len>\n…\n##\n` (base:1.1).
 //!
 //! [`FrameDecoder`] is incremental and consumes bytes from a `BytesMut`, so
-//! it drops into a `tokio_util::codec::FramedRead` ([`NetconfCodec`]) and
-//! into the sans-I/O session alike. Its framing can be switched between two
+//! it drops into the sans-I/O session and, with the `codec` feature, into a
+//! `tokio_util::codec::FramedRead` (`NetconfCodec`) alike. Its framing can be switched between two
 //! messages without losing bytes already buffered.
 
 use bytes::{Buf, Bytes, BytesMut};
@@ -596,6 +596,7 @@ pub fn encode(body: &[u8], framing: Framing, style: FrameStyle, out: &mut BytesM
 }
 
 /// `tokio_util` codec over [`FrameDecoder`]; encodes whole bodies.
+#[cfg(feature = "codec")]
 #[derive(Debug)]
 pub struct NetconfCodec {
     decoder: FrameDecoder,
@@ -603,6 +604,7 @@ pub struct NetconfCodec {
     pub style: FrameStyle,
 }
 
+#[cfg(feature = "codec")]
 impl NetconfCodec {
     /// A codec starting in end-of-message framing (as every session does).
     pub fn new() -> Self {
@@ -623,6 +625,7 @@ impl NetconfCodec {
     }
 }
 
+#[cfg(feature = "codec")]
 impl Default for NetconfCodec {
     fn default() -> Self {
         NetconfCodec::new()
@@ -630,6 +633,7 @@ impl Default for NetconfCodec {
 }
 
 /// Errors from [`NetconfCodec`].
+#[cfg(feature = "codec")]
 #[derive(Debug, thiserror::Error)]
 pub enum CodecError {
     /// The byte stream is not framed correctly.
@@ -640,6 +644,7 @@ pub enum CodecError {
     Io(#[from] std::io::Error),
 }
 
+#[cfg(feature = "codec")]
 impl tokio_util::codec::Decoder for NetconfCodec {
     type Item = Frame;
     type Error = CodecError;
@@ -653,6 +658,7 @@ impl tokio_util::codec::Decoder for NetconfCodec {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<T: AsRef<[u8]>> tokio_util::codec::Encoder<T> for NetconfCodec {
     type Error = CodecError;
 
@@ -858,6 +864,7 @@ mod tests {
         assert!(dec.decode_eof(&mut buf).is_err());
     }
 
+    #[cfg(feature = "codec")]
     #[test]
     fn codec_switches_framing_between_messages() {
         use tokio_util::codec::{Decoder, Encoder};

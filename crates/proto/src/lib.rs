@@ -13,8 +13,9 @@ pub mod xml;
 pub use error::{ErrorInfo, ErrorSeverity, ErrorStyle, ErrorTag, ErrorType, RpcError};
 pub use framing::{
     Chunking, Frame, FrameDecoder, FrameStyle, Framing, FramingError, FramingErrorKind,
-    NetconfCodec,
 };
+#[cfg(feature = "codec")]
+pub use framing::{CodecError, NetconfCodec};
 pub use message::{
     FramedMessage, Hello, HelloStyle, Message, MessageError, OkStyle, ReplyBuilder, ReplyNamespace,
     ReplyStyle, Rpc, RpcReply, parse_message,
