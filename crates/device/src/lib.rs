@@ -3,6 +3,7 @@
 //! sessions, counters and crash-safe persistence. A device is a value; a
 //! process may run many.
 
+pub mod admission;
 pub mod configure;
 pub mod device;
 pub mod exec;

@@ -555,3 +555,80 @@ fn interface_method_follows_startup_config_saves() {
     dev.erase_startup().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(method(&dev), "manual");
 }
+
+fn end_sessions(device: &Device) {
+    let ids: Vec<u32> = device.state().sessions.keys().copied().collect();
+    for id in ids {
+        device.unregister_session(id);
+    }
+}
+
+/// Logins and NETCONF admission are the device's decisions, counted as
+/// `show netconf session` counts them, whatever carries the connection.
+#[test]
+fn admission_is_decided_and_counted_by_the_device() {
+    use ironconf_device::admission::{NetconfRefusal, NetconfRequest};
+    let startup = format!(
+        "{STARTUP}ip ssh pubkey-chain\n username viewer\n  key-string\n   ssh-ed25519 AAAAC3Nza viewer@lab\n  exit\n\
+         username viewer\n  key-hash ssh-rsa 0A1B2C\n  exit\naccess-list 10 permit 10.0.0.0 0.255.255.255\n\
+         line vty 0 1\n login local\n transport input ssh\nnetconf max-sessions 1\n"
+    );
+    let (device, _) = Device::in_memory(Profile::default(), &startup);
+    // "cisco" is the password behind the MD5 hashes above.
+    assert_eq!(device.login_with_password("admin", "cisco"), Some(15));
+    assert_eq!(device.login_with_password("admin", "wrong"), None);
+    assert_eq!(device.login_with_password("nobody", "cisco"), None);
+    assert_eq!(
+        device.public_key_allowed("viewer", "AAAAC3Nza", "FF"),
+        Some(1)
+    );
+    assert_eq!(
+        device.public_key_allowed("viewer", "OTHER", "0a1b2c"),
+        Some(1)
+    );
+    assert_eq!(device.public_key_allowed("viewer", "OTHER", "FF"), None);
+    assert_eq!(
+        device.public_key_allowed("admin", "AAAAC3Nza", "0A1B2C"),
+        None
+    );
+    let request = |source: &str| NetconfRequest {
+        user: "admin",
+        privilege: 15,
+        source: source.parse().unwrap(),
+        kill: Arc::new(|| {}),
+        line: None,
+    };
+    // Without the access list every source may come; the limit is one.
+    let first = device.admit_netconf(request("192.0.2.1")).unwrap();
+    assert_eq!(
+        device.admit_netconf(request("192.0.2.1")),
+        Err(NetconfRefusal::MaxSessions)
+    );
+    device.unregister_session(first);
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(1, "<edit-config><target><running/></target><config><cli-config-data><cmd>netconf ssh acl 10</cmd></cli-config-data></config></edit-config>"));
+    assert!(p.take_text().contains("<ok />"));
+    drop(p);
+    end_sessions(&device);
+    assert_eq!(
+        device.admit_netconf(request("192.0.2.1")),
+        Err(NetconfRefusal::AclDenied)
+    );
+    let permitted = device.admit_netconf(request("10.1.2.3")).unwrap();
+    device.unregister_session(permitted);
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(2, "<edit-config><target><running/></target><config><cli-config-data><cmd>no netconf ssh</cmd></cli-config-data></config></edit-config>"));
+    drop(p);
+    end_sessions(&device);
+    assert_eq!(
+        device.admit_netconf(request("10.1.2.3")),
+        Err(NetconfRefusal::AgentOff)
+    );
+    let st = device.state();
+    let c = &st.counters;
+    assert_eq!(c.auth_errors, 2);
+    assert_eq!(c.connection_attempts, 5);
+    assert_eq!(c.rejected, 3);
+    assert_eq!(c.connection_failures, 1);
+    assert_eq!(c.acl_dropped, 1);
+}

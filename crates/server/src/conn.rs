@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ironconf_device::Device;
+use ironconf_device::admission::NetconfRequest;
 use russh::server::{Auth, ChannelOpenHandle, Msg, Session};
 use russh::{Channel, ChannelId, ChannelWriteHalf, MethodKind, MethodSet, SshId};
 use tokio::net::TcpStream;
@@ -262,7 +263,6 @@ impl Handler {
 
     fn reject(&mut self) -> Auth {
         self.failures += 1;
-        self.device.state().counters.auth_errors += 1;
         // `ip ssh authentication-retries N`: after N failures, no more tries.
         if self.failures >= self.retries.max(1) {
             tracing::info!(peer = %self.peer, failures = self.failures, "authentication retries exhausted");
@@ -292,29 +292,16 @@ impl Handler {
         Auth::Accept
     }
 
-    /// Whether a public key is configured for the user (`ip ssh
-    /// pubkey-chain`: a `key-string`, or a `key-hash` — the MD5 of the key
-    /// blob in hex, as IOS keeps it).
+    /// The privilege a public key logs `user` in with, if the device
+    /// allows the key.
     fn key_allowed(&self, user: &str, key: &russh::keys::PublicKey) -> Option<u8> {
-        let settings = self.device.settings();
-        let account = settings.users.get(user)?;
         let text = key.to_openssh().ok()?;
-        let blob = text.split_whitespace().nth(1)?.to_owned();
-        let keys = settings.pubkeys.get(user)?;
-        let by_string = keys.key_strings.iter().any(|k| {
-            let k = k.trim();
-            k == blob || k.split_whitespace().nth(1) == Some(blob.as_str())
-        });
-        let by_hash = !keys.key_hashes.is_empty() && {
-            let hash = key
-                .to_bytes()
-                .map(|b| format!("{:X}", md5::compute(b)))
-                .unwrap_or_default();
-            keys.key_hashes
-                .iter()
-                .any(|(_, h)| h.eq_ignore_ascii_case(&hash))
-        };
-        (by_string || by_hash).then_some(account.privilege)
+        let blob = text.split_whitespace().nth(1)?;
+        let md5 = key
+            .to_bytes()
+            .map(|b| format!("{:X}", md5::compute(b)))
+            .unwrap_or_default();
+        self.device.public_key_allowed(user, blob, &md5)
     }
 }
 
@@ -331,14 +318,9 @@ impl russh::server::Handler for Handler {
     }
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        let settings = self.device.settings();
-        let account = settings.users.get(user);
-        let ok = account
-            .and_then(|u| u.secret.as_ref())
-            .is_some_and(|s| s.verify(password));
-        match account {
-            Some(u) if ok => Ok(self.accept(user, u.privilege)),
-            _ => {
+        match self.device.login_with_password(user, password) {
+            Some(privilege) => Ok(self.accept(user, privilege)),
+            None => {
                 tracing::info!(peer = %self.peer, user, "password rejected");
                 Ok(self.reject())
             }
@@ -367,7 +349,10 @@ impl russh::server::Handler for Handler {
     ) -> Result<Auth, Self::Error> {
         match self.key_allowed(user, key.public_key) {
             Some(privilege) => Ok(self.accept(user, privilege)),
-            None => Ok(self.reject()),
+            None => {
+                self.device.login_failed();
+                Ok(self.reject())
+            }
         }
     }
 
@@ -485,67 +470,27 @@ impl russh::server::Handler for Handler {
             session.channel_failure(id)?;
             return Ok(());
         }
-        let settings = self.device.settings();
-        let vty = settings.vty_count();
-        let limit = if vty > 0 {
-            settings.netconf.max_sessions.min(vty)
-        } else {
-            settings.netconf.max_sessions
-        };
-        let acl_denied = settings.netconf.acl.is_some_and(|n| {
-            !settings
-                .access_lists
-                .get(&n.to_string())
-                .is_some_and(|a| a.permits(self.peer.ip()))
-        });
         let kill = CancellationToken::new();
         let kill_switch: ironconf_device::KillSwitch = {
             let kill = kill.clone();
             Arc::new(move || kill.cancel())
         };
         let user = self.user.clone().unwrap_or_default();
-        // The limit check and the registration happen under one lock.
-        let registered = if !settings.netconf.ssh || acl_denied {
-            None
-        } else {
-            self.device.register_session_within(
-                limit,
-                &user,
-                self.privilege,
-                Some(self.peer.ip()),
-                Some(kill_switch),
-            )
-        };
-        let refused = {
-            let mut st = self.device.state();
-            st.counters.connection_attempts += 1;
-            let reason = if !settings.netconf.ssh {
-                Some("netconf ssh is not configured")
-            } else if acl_denied {
-                st.counters.acl_dropped += 1;
-                Some("denied by netconf ssh acl")
-            } else if registered.is_none() {
-                st.counters.connection_failures += 1;
-                Some("netconf max-sessions reached")
-            } else {
-                None
-            };
-            if reason.is_some() {
-                st.counters.rejected += 1;
-            }
-            reason
-        };
-        match (refused, registered) {
-            (None, Some(session_id)) => {
+        let admitted = self.device.admit_netconf(NetconfRequest {
+            user: &user,
+            privilege: self.privilege,
+            source: self.peer.ip(),
+            kill: kill_switch,
+            line: self.vty,
+        });
+        match admitted {
+            Ok(session_id) => {
                 let Some(opened) =
                     self.take_channel(id, crate::netconf::MAX_QUEUED, &kill, session)?
                 else {
                     self.device.unregister_session(session_id);
                     return Ok(());
                 };
-                if let Some(vty) = self.vty {
-                    self.device.run_session_on_line(session_id, vty);
-                }
                 session.channel_success(id)?;
                 tokio::spawn(crate::netconf::run(
                     self.device.clone(),
@@ -558,11 +503,8 @@ impl russh::server::Handler for Handler {
                     self.kill.clone(),
                 ));
             }
-            (reason, registered) => {
-                if let Some(session_id) = registered {
-                    self.device.unregister_session(session_id);
-                }
-                tracing::info!(peer = %self.peer, reason = reason.unwrap_or("no such channel"), "netconf session refused");
+            Err(refusal) => {
+                tracing::info!(peer = %self.peer, reason = refusal.reason(), "netconf session refused");
                 self.channels.remove(&id);
                 session.channel_failure(id)?;
                 session.close(id)?;

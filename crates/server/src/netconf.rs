@@ -136,7 +136,6 @@ pub(crate) async fn run(
     let _ = write.eof().await;
     let _ = write.close().await;
     drop(inbound);
-    device.unregister_session(id);
     tracing::info!("session ended");
 }
 

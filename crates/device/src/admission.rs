@@ -1,0 +1,151 @@
+//! Who gets in, decided by the device whatever carries the connection: a
+//! login by password or public key, the vty line every SSH connection
+//! holds, and a NETCONF session (`netconf ssh`, its access list, the
+//! session limit). The SSH layer asks; the device answers and counts.
+
+use std::net::IpAddr;
+
+use crate::device::{Device, KillSwitch};
+
+/// Why a NETCONF session was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetconfRefusal {
+    /// `netconf ssh` is not configured.
+    AgentOff,
+    /// The source is not permitted by `netconf ssh acl N`.
+    AclDenied,
+    /// `netconf max-sessions` (or the vty lines) are all in use.
+    MaxSessions,
+}
+
+impl NetconfRefusal {
+    /// Why, in words for the log.
+    pub fn reason(self) -> &'static str {
+        match self {
+            NetconfRefusal::AgentOff => "netconf ssh is not configured",
+            NetconfRefusal::AclDenied => "denied by netconf ssh acl",
+            NetconfRefusal::MaxSessions => "netconf max-sessions reached",
+        }
+    }
+}
+
+/// A NETCONF session asking to start.
+#[derive(Clone)]
+pub struct NetconfRequest<'a> {
+    /// The authenticated user.
+    pub user: &'a str,
+    /// Their privilege level.
+    pub privilege: u8,
+    /// Where the connection comes from.
+    pub source: IpAddr,
+    /// Ends the session (kill-session, clear, `no netconf ssh`).
+    pub kill: KillSwitch,
+    /// The vty line the SSH connection holds, which the session runs on.
+    pub line: Option<u32>,
+}
+
+impl Device {
+    /// A password login: the user's privilege level when `password` is
+    /// theirs. A failure is counted.
+    pub fn login_with_password(&self, user: &str, password: &str) -> Option<u8> {
+        let settings = self.settings();
+        let privilege = settings
+            .users
+            .get(user)
+            .filter(|u| u.secret.as_ref().is_some_and(|s| s.verify(password)))
+            .map(|u| u.privilege);
+        if privilege.is_none() {
+            self.login_failed();
+        }
+        privilege
+    }
+
+    /// Whether a public key may log `user` in (`ip ssh pubkey-chain`: a
+    /// `key-string`, or a `key-hash`, the MD5 of the key blob in hex as IOS
+    /// keeps it): their privilege level if so. `blob` is the key in
+    /// base64, as in an OpenSSH public key line; `md5_hex` the hash of its
+    /// bytes. Not counted: a client offers keys before it signs with one.
+    pub fn public_key_allowed(&self, user: &str, blob: &str, md5_hex: &str) -> Option<u8> {
+        let settings = self.settings();
+        let account = settings.users.get(user)?;
+        let keys = settings.pubkeys.get(user)?;
+        let by_string = keys.key_strings.iter().any(|k| {
+            let k = k.trim();
+            k == blob || k.split_whitespace().nth(1) == Some(blob)
+        });
+        let by_hash = keys
+            .key_hashes
+            .iter()
+            .any(|(_, h)| h.eq_ignore_ascii_case(md5_hex));
+        (by_string || by_hash).then_some(account.privilege)
+    }
+
+    /// Counts a failed login (`show netconf session`'s authentication
+    /// errors).
+    pub fn login_failed(&self) {
+        self.state().counters.auth_errors += 1;
+    }
+
+    /// An authenticated SSH connection takes its vty line, as on IOS; `None`
+    /// when every configured line is in use (the connection is then
+    /// refused). `kill` ends the connection (`clear line`, `reload`).
+    pub fn admit_connection(
+        &self,
+        user: &str,
+        source: Option<IpAddr>,
+        kill: KillSwitch,
+    ) -> Option<u32> {
+        self.occupy_line(user, source, kill)
+    }
+
+    /// A NETCONF session asks to start: its session id, or why not. The
+    /// limit is checked and the session registered under one lock; every
+    /// attempt and refusal is counted.
+    pub fn admit_netconf(&self, request: NetconfRequest<'_>) -> Result<u32, NetconfRefusal> {
+        let settings = self.settings();
+        let vty = settings.vty_count();
+        let limit = if vty > 0 {
+            settings.netconf.max_sessions.min(vty)
+        } else {
+            settings.netconf.max_sessions
+        };
+        let acl_denied = settings.netconf.acl.is_some_and(|n| {
+            !settings
+                .access_lists
+                .get(&n.to_string())
+                .is_some_and(|a| a.permits(request.source))
+        });
+        let admitted = if !settings.netconf.ssh {
+            Err(NetconfRefusal::AgentOff)
+        } else if acl_denied {
+            Err(NetconfRefusal::AclDenied)
+        } else {
+            self.register_session_within(
+                limit,
+                request.user,
+                request.privilege,
+                Some(request.source),
+                Some(request.kill),
+            )
+            .ok_or(NetconfRefusal::MaxSessions)
+        };
+        {
+            let mut st = self.state();
+            let c = &mut st.counters;
+            c.connection_attempts += 1;
+            match admitted {
+                Ok(_) => {}
+                Err(NetconfRefusal::AclDenied) => c.acl_dropped += 1,
+                Err(NetconfRefusal::MaxSessions) => c.connection_failures += 1,
+                Err(NetconfRefusal::AgentOff) => {}
+            }
+            if admitted.is_err() {
+                c.rejected += 1;
+            }
+        }
+        if let (Ok(id), Some(vty)) = (admitted, request.line) {
+            self.run_session_on_line(id, vty);
+        }
+        admitted
+    }
+}
