@@ -86,18 +86,6 @@ impl Device {
         self.state().counters.auth_errors += 1;
     }
 
-    /// An authenticated SSH connection takes its vty line, as on IOS; `None`
-    /// when every configured line is in use (the connection is then
-    /// refused). `kill` ends the connection (`clear line`, `reload`).
-    pub fn admit_connection(
-        &self,
-        user: &str,
-        source: Option<IpAddr>,
-        kill: KillSwitch,
-    ) -> Option<u32> {
-        self.occupy_line(user, source, kill)
-    }
-
     /// A NETCONF session asks to start: its session id, or why not. The
     /// limit is checked and the session registered under one lock; every
     /// attempt and refusal is counted.

@@ -590,7 +590,11 @@ impl russh::server::Handler for Handler {
         id: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // `ssh host`: the IOS CLI.
+        // `ssh host`: the IOS CLI, on the connection's vty line.
+        let Some(vty) = self.vty else {
+            session.channel_failure(id)?;
+            return Ok(());
+        };
         let kill = self.kill.child_token();
         let Some(opened) = self.take_channel(id, crate::shell::MAX_QUEUED, &kill, session)? else {
             return Ok(());
@@ -605,8 +609,7 @@ impl russh::server::Handler for Handler {
                 user: self.user.clone().unwrap_or_default(),
                 privilege: self.privilege,
                 rows,
-                source: Some(self.peer.ip()),
-                vty: self.vty,
+                vty,
             },
             kill,
         ));

@@ -28,10 +28,8 @@ pub(crate) struct Caller {
     pub(crate) privilege: u8,
     /// Screen rows from the pty request.
     pub(crate) rows: Option<u32>,
-    pub(crate) source: Option<std::net::IpAddr>,
-    /// The vty line the SSH connection holds; without one, the shell takes
-    /// a line of its own.
-    pub(crate) vty: Option<u32>,
+    /// The vty line the SSH connection holds, which the shell runs on.
+    pub(crate) vty: u32,
 }
 
 pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: CancellationToken) {
@@ -39,7 +37,6 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
         user,
         privilege,
         rows,
-        source,
         vty,
     } = caller;
     let Opened {
@@ -47,23 +44,6 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
         write,
         slot: _slot,
     } = channel;
-    let switch: ironconf_device::KillSwitch = {
-        let kill = kill.clone();
-        Arc::new(move || kill.cancel())
-    };
-    let own_line = vty.is_none();
-    let vty = match vty {
-        Some(v) => Some(v),
-        None => device.occupy_line(&user, source, switch),
-    };
-    let Some(vty) = vty else {
-        tracing::info!(%user, "no free vty line");
-        let _ = write.data(&b"% All vty lines are in use\r\n"[..]).await;
-        let _ = write.exit_status(1).await;
-        let _ = write.eof().await;
-        let _ = write.close().await;
-        return;
-    };
     let mut shell = Shell::new(device.clone(), &user, privilege);
     shell.set_vty(vty);
     // Debug lines for `terminal monitor`: queued, bounded; a terminal that
@@ -143,9 +123,6 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
     }
     drop(inbound);
     device.set_monitor_sink(vty, None);
-    if own_line {
-        device.release_line(vty);
-    }
     let _ = write.exit_status(0).await;
     let _ = write.eof().await;
     let _ = write.close().await;
