@@ -187,3 +187,27 @@ def test_sigterm_ends_the_device_with_connections_open(tmp_path, client_key):
     raw.close()
     t.close()
     admin.close()
+
+
+def test_session_channels_per_connection_are_bounded(xe_device):
+    t = login(xe_device)
+    held = [t.open_session(timeout=10) for _ in range(8)]
+    # The ninth is refused with resource-shortage (4), and the connection
+    # goes on.
+    with pytest.raises(paramiko.ChannelException) as refused:
+        t.open_session(timeout=10)
+    assert refused.value.code == 4, refused.value
+    held.pop().close()
+    # The device notices the close and gives the place back.
+    ch = None
+    for _ in range(100):
+        try:
+            ch = t.open_session(timeout=10)
+            break
+        except paramiko.ChannelException:
+            time.sleep(0.05)
+    assert ch is not None, "a closed channel's place was not given back"
+    ch.close()
+    held.pop().close()
+    assert "Current privilege level is 1" in run(t, "show privilege")
+    t.close()
