@@ -1,0 +1,50 @@
+//! The configuration files: `show running-config`, `show startup-config`,
+//! `copy running-config startup-config` (and `write`), `erase
+//! startup-config`, `reload`.
+
+use ironconf_ios::filter::show_running_config as render;
+
+use super::{ExecOutput, Invocation};
+
+/// Takes its own `| …` filters, which IOS applies to the rendering.
+pub(super) fn show_running_config(i: &Invocation<'_>) -> ExecOutput {
+    let args = format!("{} {}", i.args.join(" "), i.pipes);
+    let cat = i.device.catalogue();
+    let st = i.device.state();
+    match render(cat, &st.running, &st.config_header(), args.trim()) {
+        Ok(t) => ExecOutput::ok(t),
+        Err(e) => ExecOutput::error(format!("{}\n", e.message)),
+    }
+}
+
+pub(super) fn show_startup_config(i: &Invocation<'_>) -> ExecOutput {
+    match i.device.startup_text() {
+        Some(t) => ExecOutput::ok(format!("Using {} out of 33554432 bytes\n{t}", t.len())),
+        None => ExecOutput::error("startup-config is not present\n".into()),
+    }
+}
+
+/// The "Destination filename [startup-config]?" prompt is answered with
+/// its default.
+pub(super) fn write_memory(i: &Invocation<'_>) -> ExecOutput {
+    match i.device.save_startup() {
+        Ok(()) => ExecOutput::ok("Building configuration...\n[OK]\n".into()),
+        Err(e) => ExecOutput::error(format!("%Error copying nvram:startup-config ({e})\n")),
+    }
+}
+
+pub(super) fn erase_startup_config(i: &Invocation<'_>) -> ExecOutput {
+    match i.device.erase_startup() {
+        Ok(()) => ExecOutput::ok(
+            "Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]\n[OK]\nErase of nvram: complete\n"
+                .into(),
+        ),
+        Err(e) => ExecOutput::error(format!("%Error erasing nvram: ({e})\n")),
+    }
+}
+
+/// The confirmation is answered with its default.
+pub(super) fn reload(i: &Invocation<'_>) -> ExecOutput {
+    i.device.reload();
+    ExecOutput::ok("Proceed with reload? [confirm]\n".into())
+}

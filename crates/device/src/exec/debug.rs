@@ -1,0 +1,63 @@
+//! `debug netconf`, `undebug`, `show debugging`, and the terminals that
+//! show debug lines (`terminal monitor`).
+
+use super::{ExecOutput, Invocation};
+
+pub(super) fn show_debugging(i: &Invocation<'_>) -> ExecOutput {
+    let d = i.device.state().debug;
+    let mut out = String::new();
+    if d.errors || d.info {
+        out.push_str("NETCONF:\n");
+        if d.errors {
+            out.push_str("  NETCONF Errors debugging is on\n");
+        }
+        if d.info {
+            out.push_str("  NETCONF Informational debugging is on\n");
+        }
+    }
+    ExecOutput::ok(out)
+}
+
+/// `debug netconf all|error`.
+pub(super) fn debug_netconf(i: &Invocation<'_>) -> ExecOutput {
+    let level = i.arg().unwrap_or_default();
+    let mut st = i.device.state();
+    st.debug.errors = true;
+    if level == "all" {
+        st.debug.info = true;
+    }
+    ExecOutput::ok(format!("NETCONF {level} debugging is on\n"))
+}
+
+/// `no debug netconf all|error`, `undebug netconf all|error`.
+pub(super) fn no_debug_netconf(i: &Invocation<'_>) -> ExecOutput {
+    let level = i.arg().unwrap_or_default();
+    let mut st = i.device.state();
+    st.debug.errors = false;
+    if level == "all" {
+        st.debug.info = false;
+    }
+    ExecOutput::ok(format!("NETCONF {level} debugging is off\n"))
+}
+
+pub(super) fn no_debug_all(i: &Invocation<'_>) -> ExecOutput {
+    i.device.state().debug = Default::default();
+    ExecOutput::ok("All possible debugging has been turned off\n".into())
+}
+
+pub(super) fn terminal_monitor(i: &Invocation<'_>) -> ExecOutput {
+    match i.caller.line {
+        Some(vty) => {
+            i.device.state().monitoring.insert(vty);
+            ExecOutput::ok(String::new())
+        }
+        None => ExecOutput::error("% Not a terminal line\n".into()),
+    }
+}
+
+pub(super) fn terminal_no_monitor(i: &Invocation<'_>) -> ExecOutput {
+    if let Some(vty) = i.caller.line {
+        i.device.state().monitoring.remove(&vty);
+    }
+    ExecOutput::ok(String::new())
+}

@@ -1,0 +1,77 @@
+//! `show users`, `show line`, `clear line N`.
+
+use super::{ExecCaller, ExecOutput, Invocation};
+use crate::device::Device;
+
+pub(super) fn show_users(i: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(users_text(i.device, i.caller))
+}
+
+pub(super) fn show_line(i: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(line_text(i.device))
+}
+
+/// The confirmation is answered with its default.
+pub(super) fn clear_line(i: &Invocation<'_>) -> ExecOutput {
+    if let Some(n) = i.arg().and_then(|n| n.parse::<u32>().ok()) {
+        i.device.clear_line(n);
+    }
+    ExecOutput::ok("[confirm]\n [OK]\n".into())
+}
+
+/// `show users`: every vty line in use, the caller's marked `*`.
+fn users_text(device: &Device, caller: &ExecCaller) -> String {
+    let mut out =
+        String::from("    Line       User       Host(s)              Idle       Location\n");
+    let st = device.state();
+    for (vty, l) in &st.lines {
+        let own = caller.line == Some(*vty)
+            || (caller.session.is_some() && l.netconf == caller.session)
+            || matches!(l.owner, crate::device::LineOwner::Netconf(id) if Some(id) == caller.session);
+        let mark = if own { '*' } else { ' ' };
+        let idle = l.last_input.elapsed().as_secs();
+        let idle = format!("{:02}:{:02}:{:02}", idle / 3600, idle / 60 % 60, idle % 60);
+        let location = l.source.map(|a| a.to_string()).unwrap_or_default();
+        out.push_str(&format!(
+            "{mark}{:>3} {:<9} {:<10} {:<20} {idle} {location}\n",
+            crate::device::vty_line_number(*vty),
+            format!("vty {vty}"),
+            l.user,
+            "idle",
+        ));
+    }
+    out.push_str("\n  Interface    User               Mode         Idle     Peer Address\n\n");
+    out
+}
+
+/// `show line`: the console and each configured vty (`*` when in use),
+/// with its access class and how many sessions it has carried.
+fn line_text(device: &Device) -> String {
+    let st = device.state();
+    let settings = st.settings.current();
+    let mut out = String::from(
+        "   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int\n",
+    );
+    out.push_str(
+        "*    0 CTY              -    -      -    -    -      0       0     0/0       -\n",
+    );
+    for vty in 0..settings.vty_lines() {
+        let mark = if st.lines.contains_key(&vty) {
+            '*'
+        } else {
+            ' '
+        };
+        let access = settings
+            .vty
+            .iter()
+            .find(|b| (b.first..=b.last).contains(&vty))
+            .and_then(|b| b.access_class.clone())
+            .unwrap_or_else(|| "-".into());
+        let uses = st.line_uses.get(&vty).copied().unwrap_or(0);
+        out.push_str(&format!(
+            "{mark}{:>5} VTY              -    -      -    - {access:>4} {uses:>6}       0     0/0       -\n",
+            crate::device::vty_line_number(vty)
+        ));
+    }
+    out
+}

@@ -1,0 +1,119 @@
+//! EXEC commands: the same implementations serve the shell, the SSH exec
+//! channel and NETCONF's `oper-data-format-text-block`. Interactive prompts
+//! are answered with their defaults, as IOS does for NETCONF.
+//!
+//! A command's grammar and privilege level are in the catalogue
+//! (`ios/catalogue/exec.cat`); what it does is in one file per command
+//! family here, registered in [`registry`]. A line is parsed, its privilege
+//! checked, and the parsed words looked up in the registry.
+
+mod access_lists;
+mod config;
+mod crypto;
+mod debug;
+mod interfaces;
+mod lines;
+mod netconf;
+pub mod registry;
+mod ssh;
+mod system;
+
+pub use access_lists::show_access_lists;
+pub use registry::{ExecCommand, Invocation};
+
+use std::fmt::Write as _;
+
+use ironconf_ios::filter::apply_pipes;
+use ironconf_ios::parse::{ParseError, parse_line};
+
+use crate::device::Device;
+
+/// Who runs a command.
+#[derive(Debug, Clone)]
+pub struct ExecCaller {
+    /// The NETCONF session, if the command came through NETCONF.
+    pub session: Option<u32>,
+    /// The user.
+    pub user: String,
+    /// Privilege level.
+    pub privilege: u8,
+    /// The caller's vty line, if it holds one.
+    pub line: Option<u32>,
+}
+
+/// A command's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOutput {
+    /// The text, lines ending in `\n`.
+    pub text: String,
+    /// False when the command was refused or failed (IOS `%` message).
+    pub ok: bool,
+}
+
+impl ExecOutput {
+    /// Output of a command that did what it was asked.
+    pub fn ok(text: String) -> Self {
+        ExecOutput { text, ok: true }
+    }
+
+    /// An IOS `%` message: the command was refused or failed.
+    pub fn error(text: String) -> Self {
+        ExecOutput { text, ok: false }
+    }
+}
+
+/// Runs one EXEC command line (with an optional `| include …` filter).
+pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
+    let line = line.trim();
+    let (command, pipes) = match line.find('|') {
+        Some(p) => (line[..p].trim_end(), &line[p..]),
+        None => (line, ""),
+    };
+    let cat = device.catalogue();
+    let Some(mode) = cat.mode_by_name("exec") else {
+        return ExecOutput::error("% EXEC commands are not available\n".into());
+    };
+    let parsed = match parse_line(cat, mode, command, false) {
+        Ok(p) => p,
+        Err(e) => return parse_error(command, &e),
+    };
+    let Some(rule) = parsed.rule else {
+        return parse_error(command, &ParseError::Incomplete);
+    };
+    // Commands above the caller's level are invisible, as on IOS.
+    if cat.rule(rule).privilege > caller.privilege {
+        return parse_error(command, &ParseError::Invalid { column: 0 });
+    }
+    let words: Vec<&str> = parsed.tokens.iter().map(String::as_str).collect();
+    let Some((command_entry, args)) = registry::find(&words) else {
+        return ExecOutput::error(format!("% '{command}' is not implemented on this device\n"));
+    };
+    let invocation = Invocation {
+        device,
+        caller,
+        command,
+        args: &args,
+        pipes,
+    };
+    let output = (command_entry.run)(&invocation);
+    if command_entry.own_pipes {
+        return output;
+    }
+    if pipes.is_empty() || !output.ok {
+        return output;
+    }
+    match apply_pipes(&output.text, pipes) {
+        Ok(t) => ExecOutput::ok(t),
+        Err(e) => ExecOutput::error(format!("{}\n", e.message)),
+    }
+}
+
+pub(crate) fn parse_error(command: &str, e: &ParseError) -> ExecOutput {
+    let mut text = String::new();
+    if let Some(caret) = e.caret_line(0) {
+        let _ = writeln!(text, "{command}");
+        let _ = writeln!(text, "{caret}");
+    }
+    let _ = writeln!(text, "{}", e.message(command));
+    ExecOutput::error(text)
+}

@@ -1,0 +1,233 @@
+//! The EXEC commands the device runs, one registration line each. A
+//! pattern names a command by its parsed words (full keywords, as the
+//! catalogue completes abbreviations); `*` takes one argument and `..` the
+//! rest. Adding a command: its grammar in `ios/catalogue/exec.cat`, its
+//! run function in the family's file, and a line here.
+
+use super::{ExecCaller, ExecOutput};
+use super::{access_lists, config, crypto, debug, interfaces, lines, netconf, ssh, system};
+use crate::device::Device;
+
+/// One command as it runs.
+pub struct Invocation<'a> {
+    /// The device.
+    pub device: &'a Device,
+    /// Who runs it.
+    pub caller: &'a ExecCaller,
+    /// The command as typed, without its `| …` filters.
+    pub command: &'a str,
+    /// The words the pattern's `*` and `..` took, in order.
+    pub args: &'a [&'a str],
+    /// The `| …` filters as typed (applied after the command unless it
+    /// takes them itself).
+    pub pipes: &'a str,
+}
+
+impl Invocation<'_> {
+    /// The first argument, if any.
+    pub fn arg(&self) -> Option<&str> {
+        self.args.first().copied()
+    }
+}
+
+/// A registered EXEC command.
+pub struct ExecCommand {
+    /// The words that name it.
+    pub pattern: &'static [&'static str],
+    /// What it does.
+    pub run: fn(&Invocation<'_>) -> ExecOutput,
+    /// It applies the `| …` filters itself (`show running-config`).
+    pub own_pipes: bool,
+}
+
+const fn cmd(
+    pattern: &'static [&'static str],
+    run: fn(&Invocation<'_>) -> ExecOutput,
+) -> ExecCommand {
+    ExecCommand {
+        pattern,
+        run,
+        own_pipes: false,
+    }
+}
+
+/// The built-in commands.
+pub static BUILTIN: &[ExecCommand] = &[
+    ExecCommand {
+        pattern: &["show", "running-config", ".."],
+        run: config::show_running_config,
+        own_pipes: true,
+    },
+    cmd(&["show", "startup-config"], config::show_startup_config),
+    cmd(
+        &["copy", "running-config", "startup-config"],
+        config::write_memory,
+    ),
+    cmd(&["write", ".."], config::write_memory),
+    cmd(&["erase", "startup-config"], config::erase_startup_config),
+    cmd(&["reload"], config::reload),
+    cmd(&["show", "version"], system::show_version),
+    cmd(&["show", "clock"], system::show_clock),
+    cmd(&["show", "privilege"], system::show_privilege),
+    cmd(&["terminal", "length", "*"], system::terminal_length),
+    cmd(&["ping", ".."], system::no_data_plane),
+    cmd(&["traceroute", ".."], system::no_data_plane),
+    cmd(
+        &["show", "netconf", "counters"],
+        netconf::show_netconf_counters,
+    ),
+    cmd(
+        &["show", "netconf", "session"],
+        netconf::show_netconf_session,
+    ),
+    cmd(&["show", "netconf", "schema"], netconf::show_netconf_schema),
+    cmd(
+        &["clear", "netconf", "counters"],
+        netconf::clear_netconf_counters,
+    ),
+    cmd(
+        &["clear", "netconf", "sessions"],
+        netconf::clear_netconf_sessions,
+    ),
+    cmd(&["show", "debugging"], debug::show_debugging),
+    cmd(&["debug", "netconf", "*"], debug::debug_netconf),
+    cmd(&["no", "debug", "netconf", "*"], debug::no_debug_netconf),
+    cmd(&["undebug", "netconf", "*"], debug::no_debug_netconf),
+    cmd(&["no", "debug", "all"], debug::no_debug_all),
+    cmd(&["undebug", "all"], debug::no_debug_all),
+    cmd(&["terminal", "monitor"], debug::terminal_monitor),
+    cmd(&["terminal", "no", "monitor"], debug::terminal_no_monitor),
+    cmd(&["show", "ip", "ssh"], ssh::show_ip_ssh),
+    cmd(&["show", "ssh"], ssh::show_ssh),
+    cmd(
+        &["show", "ip", "interface", "brief"],
+        interfaces::show_ip_interface_brief,
+    ),
+    cmd(&["show", "interfaces", ".."], interfaces::show_interfaces),
+    cmd(
+        &["crypto", "key", "generate", "rsa", ".."],
+        crypto::generate,
+    ),
+    cmd(&["crypto", "key", "zeroize", "rsa", ".."], crypto::zeroize),
+    cmd(
+        &["show", "crypto", "key", "mypubkey", "rsa", ".."],
+        crypto::show_mypubkey,
+    ),
+    cmd(&["show", "users"], lines::show_users),
+    cmd(&["show", "line"], lines::show_line),
+    cmd(&["clear", "line", "*"], lines::clear_line),
+    cmd(&["show", "access-lists", ".."], access_lists::show),
+];
+
+/// The command `words` name, with the words its pattern's `*` and `..`
+/// took.
+pub(crate) fn find<'w>(words: &[&'w str]) -> Option<(&'static ExecCommand, Vec<&'w str>)> {
+    BUILTIN
+        .iter()
+        .find_map(|c| matches(c.pattern, words).map(|args| (c, args)))
+}
+
+fn matches<'w>(pattern: &[&str], words: &[&'w str]) -> Option<Vec<&'w str>> {
+    let mut args = Vec::new();
+    let mut i = 0;
+    for (at, p) in pattern.iter().enumerate() {
+        match *p {
+            ".." if at + 1 == pattern.len() => {
+                args.extend_from_slice(words.get(i..).unwrap_or_default());
+                return Some(args);
+            }
+            "*" => {
+                args.push(*words.get(i)?);
+                i += 1;
+            }
+            word => {
+                if words.get(i) != Some(&word) {
+                    return None;
+                }
+                i += 1;
+            }
+        }
+    }
+    (i == words.len()).then_some(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_take_their_arguments() {
+        assert_eq!(
+            matches(&["show", "version"], &["show", "version"]),
+            Some(vec![])
+        );
+        assert_eq!(
+            matches(&["show", "version"], &["show", "version", "x"]),
+            None
+        );
+        assert_eq!(
+            matches(&["clear", "line", "*"], &["clear", "line", "3"]),
+            Some(vec!["3"])
+        );
+        assert_eq!(matches(&["clear", "line", "*"], &["clear", "line"]), None);
+        assert_eq!(
+            matches(&["show", "interfaces", ".."], &["show", "interfaces"]),
+            Some(vec![])
+        );
+        assert_eq!(
+            matches(&["write", ".."], &["write", "memory"]),
+            Some(vec!["memory"])
+        );
+        assert_eq!(matches(&["show", "ssh"], &["show", "ip", "ssh"]), None);
+    }
+
+    /// Every EXEC rule of the built-in catalogue has a command that runs it
+    /// (but those the interactive shell handles itself, listed last).
+    #[test]
+    fn every_catalogued_command_is_registered() {
+        let cat = ironconf_ios::catalogue::Catalogue::builtin();
+        let Some(mode) = cat.mode_by_name("exec") else {
+            panic!("no exec mode");
+        };
+        let exec = ironconf_ios::catalogue::BUILTIN_EXEC;
+        let own = exec
+            .find("# Handled by the interactive shell itself.")
+            .unwrap_or(exec.len());
+        for line in exec[..own].lines() {
+            let Some(rule) = line.strip_prefix("exec: ") else {
+                continue;
+            };
+            let syntax = rule.split(';').next().unwrap_or_default().trim();
+            // The shortest command the rule accepts: its leading keywords,
+            // with an argument where one is required.
+            let mut words = Vec::new();
+            for w in syntax.split_whitespace() {
+                if w.starts_with('[') {
+                    break;
+                }
+                let w = if w.starts_with('(') {
+                    w.trim_matches(|c| c == '(' || c == ')')
+                        .split('|')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                } else if w.starts_with('<') {
+                    "1".to_owned()
+                } else if w.chars().all(|c| c.is_ascii_uppercase()) {
+                    "x".to_owned()
+                } else {
+                    w.to_owned()
+                };
+                words.push(w);
+            }
+            let text = words.join(" ");
+            let parsed = ironconf_ios::parse::parse_line(&cat, mode, &text, false)
+                .unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            let tokens: Vec<&str> = parsed.tokens.iter().map(String::as_str).collect();
+            assert!(
+                find(&tokens).is_some(),
+                "'{text}' is catalogued but not registered"
+            );
+        }
+    }
+}
