@@ -1,6 +1,8 @@
 //! One module per NETCONF operation, each parsing its request and applying
-//! it to the device. Operations the device does not have are answered
-//! `operation-not-supported`, never dropped.
+//! it to the device, registered by namespace and name in [`registry`].
+//! Operations the device does not have are answered
+//! `operation-not-supported` (`unknown-namespace` in a namespace it does
+//! not know), never dropped.
 
 mod copy_config;
 mod delete_config;
@@ -9,6 +11,7 @@ mod get;
 mod get_config;
 mod kill_session;
 mod lock;
+mod registry;
 pub mod schema;
 
 use std::time::Instant;
@@ -60,28 +63,19 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
         now: Instant::now(),
     };
     device.state().locks.touch(caller.session, ctx.now);
-    // Operations are the base namespace's (or none, as old clients send).
-    if let Some(ns) = req.operation.namespace.as_deref()
-        && !ironconf_proto::message::is_base_namespace(Some(ns))
-    {
-        return req.errors(&[RpcError::new(ErrorTag::UnknownNamespace)
-            .bad_element(req.operation_name().to_owned())
-            .bad_namespace(ns.to_owned())
-            .message(format!(
-                "<{}> is not a NETCONF operation in namespace '{ns}'",
-                req.operation_name()
-            ))]);
-    }
-    let result = match req.operation_name() {
-        "get" => get::run(&ctx, req),
-        "get-config" => get_config::run(&ctx, req),
-        "edit-config" => edit_config::run(&ctx, req),
-        "copy-config" => copy_config::run(&ctx, req),
-        "delete-config" => delete_config::run(&ctx, req),
-        "lock" => lock::lock(&ctx, req),
-        "unlock" => lock::unlock(&ctx, req),
-        "kill-session" => kill_session::run(&ctx, req),
-        other => Err(RpcError::operation_not_supported(other)),
+    let name = req.operation_name();
+    let result = match registry::find(req.operation.namespace.as_deref(), name) {
+        registry::Found::Operation(op) => (op.run)(&ctx, req),
+        registry::Found::Unsupported => Err(RpcError::operation_not_supported(name)),
+        registry::Found::UnknownNamespace => {
+            let ns = req.operation.namespace.as_deref().unwrap_or_default();
+            Err(RpcError::new(ErrorTag::UnknownNamespace)
+                .bad_element(name.to_owned())
+                .bad_namespace(ns.to_owned())
+                .message(format!(
+                    "<{name}> is not a NETCONF operation in namespace '{ns}'"
+                )))
+        }
     };
     match result {
         Ok(reply) => reply,
