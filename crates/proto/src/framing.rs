@@ -130,6 +130,16 @@ enum State {
     ChunkEnd,
 }
 
+/// What one state's step did.
+enum Step {
+    /// The state changed; go on with the bytes left.
+    Continue,
+    /// More bytes are needed.
+    NeedMore,
+    /// A frame is complete.
+    Frame(Frame),
+}
+
 /// Incremental NETCONF frame decoder.
 #[derive(Debug)]
 pub struct FrameDecoder {
@@ -242,225 +252,264 @@ impl FrameDecoder {
     }
 
     /// Decodes the next frame from `buf`, consuming what it uses.
-    /// `Ok(None)` means more bytes are needed.
+    /// `Ok(None)` means more bytes are needed. One method per state.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Frame>, FramingError> {
         loop {
-            match self.state {
-                State::EomIdle => {
-                    let ws = buf.iter().take_while(|b| is_space(**b)).count();
-                    self.consume(buf, ws);
-                    match buf.first() {
-                        None => return Ok(None),
-                        // A chunk header where a message should start: a peer
-                        // that switched to chunked framing one message early.
-                        // (XML cannot start with '#', so this is unambiguous.)
-                        Some(b'#') => {
-                            self.state = State::ChunkStart {
-                                saw_lf: true,
-                                first: true,
-                            };
-                        }
-                        Some(_) => {
-                            self.size = 0;
-                            self.state = State::EomBody { scanned: 0 };
-                        }
-                    }
-                }
-                State::EomBody { scanned } => {
-                    if let Some(pos) = self.finder.find(&buf[scanned..]) {
-                        let len = scanned + pos;
-                        self.state = idle_state(self.framing);
-                        if self.over_limit(len as u64) {
-                            self.consume(buf, len + EOM_MARKER.len());
-                            return Ok(Some(Frame::TooBig { size: len as u64 }));
-                        }
-                        let msg = self.take(buf, len);
-                        self.consume(buf, EOM_MARKER.len());
-                        return Ok(Some(Frame::Message(msg)));
-                    }
-                    // The last bytes may be the start of a split marker, so
-                    // only the bytes before them surely belong to the message.
-                    let keep = buf.len().min(EOM_MARKER.len() - 1);
-                    if self.over_limit((buf.len() - keep) as u64) {
-                        let drop = buf.len() - keep;
-                        self.size = drop as u64;
-                        self.consume(buf, drop);
-                        self.state = State::EomDiscard;
-                        continue;
-                    }
-                    self.state = State::EomBody {
-                        scanned: buf.len() - keep,
-                    };
-                    return Ok(None);
-                }
-                State::EomDiscard => {
-                    if let Some(pos) = self.finder.find(buf) {
-                        let size = self.size + pos as u64;
-                        self.consume(buf, pos + EOM_MARKER.len());
-                        self.state = idle_state(self.framing);
-                        return Ok(Some(Frame::TooBig { size }));
-                    }
-                    let keep = buf.len().min(EOM_MARKER.len() - 1);
-                    let drop = buf.len() - keep;
-                    self.size += drop as u64;
-                    self.consume(buf, drop);
-                    return Ok(None);
-                }
-                State::ChunkStart { saw_lf, first } => {
-                    let Some(&b) = buf.first() else {
-                        return Ok(None);
-                    };
-                    match b {
-                        b'\n' => {
-                            self.consume(buf, 1);
-                            self.state = State::ChunkStart {
-                                saw_lf: true,
-                                first,
-                            };
-                        }
-                        // Between messages, tolerate stray whitespace (a CR
-                        // or a newline after the previous message).
-                        b' ' | b'\t' | b'\r' if first => {
-                            self.consume(buf, 1);
-                        }
-                        b'#' if saw_lf => {
-                            if first {
-                                self.size = 0;
-                                self.discarding = false;
-                            }
-                            self.consume(buf, 1);
-                            self.state = State::ChunkHash;
-                        }
-                        b'#' => return Err(self.err(0, FramingErrorKind::ExpectedLf { found: b })),
-                        _ if saw_lf => {
-                            return Err(self.err(0, FramingErrorKind::ExpectedHash { found: b }));
-                        }
-                        _ => return Err(self.err(0, FramingErrorKind::ExpectedLf { found: b })),
-                    }
-                }
-                State::ChunkHash => {
-                    let Some(&b) = buf.first() else {
-                        return Ok(None);
-                    };
-                    match b {
-                        b'#' => {
-                            if self.parts.is_empty() && self.size == 0 {
-                                return Err(self.err(0, FramingErrorKind::EmptyMessage));
-                            }
-                            self.consume(buf, 1);
-                            self.state = State::ChunkEnd;
-                        }
-                        b'1'..=b'9' => {
-                            self.consume(buf, 1);
-                            self.state = State::ChunkSize {
-                                value: u64::from(b - b'0'),
-                            };
-                        }
-                        b'0' => return Err(self.err(0, FramingErrorKind::ZeroChunkSize)),
-                        _ => {
-                            return Err(
-                                self.err(0, FramingErrorKind::ExpectedSizeOrEnd { found: b })
-                            );
-                        }
-                    }
-                }
-                State::ChunkSize { value } => {
-                    let Some(&b) = buf.first() else {
-                        return Ok(None);
-                    };
-                    match b {
-                        b'0'..=b'9' => {
-                            let v = value * 10 + u64::from(b - b'0');
-                            if v > MAX_CHUNK_SIZE {
-                                return Err(self.err(0, FramingErrorKind::ChunkSizeTooLarge));
-                            }
-                            self.consume(buf, 1);
-                            self.state = State::ChunkSize { value: v };
-                        }
-                        b'\n' => {
-                            self.consume(buf, 1);
-                            self.size += value;
-                            if !self.discarding && self.over_limit(self.size) {
-                                self.discarding = true;
-                                self.parts.clear();
-                            }
-                            self.state = State::ChunkData { remaining: value };
-                        }
-                        _ => {
-                            return Err(
-                                self.err(0, FramingErrorKind::InvalidChunkSize { found: b })
-                            );
-                        }
-                    }
-                }
-                State::ChunkData { remaining } => {
-                    if let Some(limit) = self.whole_chunks
-                        && !self.discarding
-                        && remaining <= limit as u64
-                    {
-                        let need = remaining as usize;
-                        if buf.len() < need {
-                            // Once: reserving again could move what arrived.
-                            if buf.capacity() < need {
-                                buf.reserve(need - buf.len());
-                            }
-                            return Ok(None);
-                        }
-                        let part = self.take(buf, need);
-                        self.parts.push(part);
-                        self.state = State::ChunkStart {
-                            saw_lf: false,
-                            first: false,
-                        };
-                        continue;
-                    }
-                    if buf.is_empty() {
-                        return Ok(None);
-                    }
-                    let n = usize::try_from(remaining)
-                        .unwrap_or(usize::MAX)
-                        .min(buf.len());
-                    if self.discarding {
-                        self.consume(buf, n);
-                    } else {
-                        let part = self.take(buf, n);
-                        self.parts.push(part);
-                    }
-                    let left = remaining - n as u64;
-                    if left > 0 {
-                        self.state = State::ChunkData { remaining: left };
-                        return Ok(None);
-                    }
-                    self.state = State::ChunkStart {
-                        saw_lf: false,
-                        first: false,
-                    };
-                }
-                State::ChunkEnd => {
-                    let Some(&b) = buf.first() else {
-                        return Ok(None);
-                    };
-                    if b != b'\n' {
-                        return Err(self.err(0, FramingErrorKind::ExpectedLfAfterEnd { found: b }));
-                    }
-                    self.consume(buf, 1);
-                    self.state = idle_state(self.framing);
-                    if self.discarding {
-                        self.discarding = false;
-                        return Ok(Some(Frame::TooBig { size: self.size }));
-                    }
-                    let parts = std::mem::take(&mut self.parts);
-                    let msg = if parts.len() == 1 {
-                        parts.into_iter().next().unwrap_or_default()
-                    } else {
-                        let mut m = BytesMut::with_capacity(self.size as usize);
-                        parts.iter().for_each(|p| m.extend_from_slice(p));
-                        m.freeze()
-                    };
-                    return Ok(Some(Frame::Message(msg)));
-                }
+            let step = match self.state {
+                State::EomIdle => self.eom_idle(buf)?,
+                State::EomBody { scanned } => self.eom_body(buf, scanned)?,
+                State::EomDiscard => self.eom_discard(buf)?,
+                State::ChunkStart { saw_lf, first } => self.chunk_start(buf, saw_lf, first)?,
+                State::ChunkHash => self.chunk_hash(buf)?,
+                State::ChunkSize { value } => self.chunk_size(buf, value)?,
+                State::ChunkData { remaining } => self.chunk_data(buf, remaining)?,
+                State::ChunkEnd => self.chunk_end(buf)?,
+            };
+            match step {
+                Step::Continue => {}
+                Step::NeedMore => return Ok(None),
+                Step::Frame(frame) => return Ok(Some(frame)),
             }
         }
+    }
+
+    /// Between messages in end-of-message framing: skips whitespace, then
+    /// a message starts (or a chunk header, from a peer that switched
+    /// early).
+    fn eom_idle(&mut self, buf: &mut BytesMut) -> Result<Step, FramingError> {
+        let ws = buf.iter().take_while(|b| is_space(**b)).count();
+        self.consume(buf, ws);
+        match buf.first() {
+            None => return Ok(Step::NeedMore),
+            // A chunk header where a message should start: a peer
+            // that switched to chunked framing one message early.
+            // (XML cannot start with '#', so this is unambiguous.)
+            Some(b'#') => {
+                self.state = State::ChunkStart {
+                    saw_lf: true,
+                    first: true,
+                };
+            }
+            Some(_) => {
+                self.size = 0;
+                self.state = State::EomBody { scanned: 0 };
+            }
+        }
+        Ok(Step::Continue)
+    }
+
+    /// Inside an end-of-message framed message: looks for the marker past
+    /// what is already scanned.
+    fn eom_body(&mut self, buf: &mut BytesMut, scanned: usize) -> Result<Step, FramingError> {
+        if let Some(pos) = self.finder.find(&buf[scanned..]) {
+            let len = scanned + pos;
+            self.state = idle_state(self.framing);
+            if self.over_limit(len as u64) {
+                self.consume(buf, len + EOM_MARKER.len());
+                return Ok(Step::Frame(Frame::TooBig { size: len as u64 }));
+            }
+            let msg = self.take(buf, len);
+            self.consume(buf, EOM_MARKER.len());
+            return Ok(Step::Frame(Frame::Message(msg)));
+        }
+        // The last bytes may be the start of a split marker, so
+        // only the bytes before them surely belong to the message.
+        let keep = buf.len().min(EOM_MARKER.len() - 1);
+        if self.over_limit((buf.len() - keep) as u64) {
+            let drop = buf.len() - keep;
+            self.size = drop as u64;
+            self.consume(buf, drop);
+            self.state = State::EomDiscard;
+            return Ok(Step::Continue);
+        }
+        self.state = State::EomBody {
+            scanned: buf.len() - keep,
+        };
+        Ok(Step::NeedMore)
+    }
+
+    /// Discarding an oversized end-of-message framed message up to its
+    /// marker.
+    fn eom_discard(&mut self, buf: &mut BytesMut) -> Result<Step, FramingError> {
+        if let Some(pos) = self.finder.find(buf) {
+            let size = self.size + pos as u64;
+            self.consume(buf, pos + EOM_MARKER.len());
+            self.state = idle_state(self.framing);
+            return Ok(Step::Frame(Frame::TooBig { size }));
+        }
+        let keep = buf.len().min(EOM_MARKER.len() - 1);
+        let drop = buf.len() - keep;
+        self.size += drop as u64;
+        self.consume(buf, drop);
+        Ok(Step::NeedMore)
+    }
+
+    /// Before a chunk header (`\n#`).
+    fn chunk_start(
+        &mut self,
+        buf: &mut BytesMut,
+        saw_lf: bool,
+        first: bool,
+    ) -> Result<Step, FramingError> {
+        let Some(&b) = buf.first() else {
+            return Ok(Step::NeedMore);
+        };
+        match b {
+            b'\n' => {
+                self.consume(buf, 1);
+                self.state = State::ChunkStart {
+                    saw_lf: true,
+                    first,
+                };
+            }
+            // Between messages, tolerate stray whitespace (a CR
+            // or a newline after the previous message).
+            b' ' | b'\t' | b'\r' if first => {
+                self.consume(buf, 1);
+            }
+            b'#' if saw_lf => {
+                if first {
+                    self.size = 0;
+                    self.discarding = false;
+                }
+                self.consume(buf, 1);
+                self.state = State::ChunkHash;
+            }
+            b'#' => return Err(self.err(0, FramingErrorKind::ExpectedLf { found: b })),
+            _ if saw_lf => {
+                return Err(self.err(0, FramingErrorKind::ExpectedHash { found: b }));
+            }
+            _ => return Err(self.err(0, FramingErrorKind::ExpectedLf { found: b })),
+        }
+        Ok(Step::Continue)
+    }
+
+    /// After `\n#`: a chunk size, or `#` for the end of the message.
+    fn chunk_hash(&mut self, buf: &mut BytesMut) -> Result<Step, FramingError> {
+        let Some(&b) = buf.first() else {
+            return Ok(Step::NeedMore);
+        };
+        match b {
+            b'#' => {
+                if self.parts.is_empty() && self.size == 0 {
+                    return Err(self.err(0, FramingErrorKind::EmptyMessage));
+                }
+                self.consume(buf, 1);
+                self.state = State::ChunkEnd;
+            }
+            b'1'..=b'9' => {
+                self.consume(buf, 1);
+                self.state = State::ChunkSize {
+                    value: u64::from(b - b'0'),
+                };
+            }
+            b'0' => return Err(self.err(0, FramingErrorKind::ZeroChunkSize)),
+            _ => {
+                return Err(self.err(0, FramingErrorKind::ExpectedSizeOrEnd { found: b }));
+            }
+        }
+        Ok(Step::Continue)
+    }
+
+    /// Reading chunk-size digits up to their LF.
+    fn chunk_size(&mut self, buf: &mut BytesMut, value: u64) -> Result<Step, FramingError> {
+        let Some(&b) = buf.first() else {
+            return Ok(Step::NeedMore);
+        };
+        match b {
+            b'0'..=b'9' => {
+                let v = value * 10 + u64::from(b - b'0');
+                if v > MAX_CHUNK_SIZE {
+                    return Err(self.err(0, FramingErrorKind::ChunkSizeTooLarge));
+                }
+                self.consume(buf, 1);
+                self.state = State::ChunkSize { value: v };
+            }
+            b'\n' => {
+                self.consume(buf, 1);
+                self.size += value;
+                if !self.discarding && self.over_limit(self.size) {
+                    self.discarding = true;
+                    self.parts.clear();
+                }
+                self.state = State::ChunkData { remaining: value };
+            }
+            _ => {
+                return Err(self.err(0, FramingErrorKind::InvalidChunkSize { found: b }));
+            }
+        }
+        Ok(Step::Continue)
+    }
+
+    /// Inside chunk data.
+    fn chunk_data(&mut self, buf: &mut BytesMut, remaining: u64) -> Result<Step, FramingError> {
+        if let Some(limit) = self.whole_chunks
+            && !self.discarding
+            && remaining <= limit as u64
+        {
+            let need = remaining as usize;
+            if buf.len() < need {
+                // Once: reserving again could move what arrived.
+                if buf.capacity() < need {
+                    buf.reserve(need - buf.len());
+                }
+                return Ok(Step::NeedMore);
+            }
+            let part = self.take(buf, need);
+            self.parts.push(part);
+            self.state = State::ChunkStart {
+                saw_lf: false,
+                first: false,
+            };
+            return Ok(Step::Continue);
+        }
+        if buf.is_empty() {
+            return Ok(Step::NeedMore);
+        }
+        let n = usize::try_from(remaining)
+            .unwrap_or(usize::MAX)
+            .min(buf.len());
+        if self.discarding {
+            self.consume(buf, n);
+        } else {
+            let part = self.take(buf, n);
+            self.parts.push(part);
+        }
+        let left = remaining - n as u64;
+        if left > 0 {
+            self.state = State::ChunkData { remaining: left };
+            return Ok(Step::NeedMore);
+        }
+        self.state = State::ChunkStart {
+            saw_lf: false,
+            first: false,
+        };
+        Ok(Step::Continue)
+    }
+
+    /// After `\n##`: the LF that ends the message.
+    fn chunk_end(&mut self, buf: &mut BytesMut) -> Result<Step, FramingError> {
+        let Some(&b) = buf.first() else {
+            return Ok(Step::NeedMore);
+        };
+        if b != b'\n' {
+            return Err(self.err(0, FramingErrorKind::ExpectedLfAfterEnd { found: b }));
+        }
+        self.consume(buf, 1);
+        self.state = idle_state(self.framing);
+        if self.discarding {
+            self.discarding = false;
+            return Ok(Step::Frame(Frame::TooBig { size: self.size }));
+        }
+        let parts = std::mem::take(&mut self.parts);
+        let msg = if parts.len() == 1 {
+            parts.into_iter().next().unwrap_or_default()
+        } else {
+            let mut m = BytesMut::with_capacity(self.size as usize);
+            parts.iter().for_each(|p| m.extend_from_slice(p));
+            m.freeze()
+        };
+        Ok(Step::Frame(Frame::Message(msg)))
     }
 
     /// Call at end of stream: an error if a message was cut off. Whitespace
