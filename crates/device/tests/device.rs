@@ -632,3 +632,20 @@ fn admission_is_decided_and_counted_by_the_device() {
     assert_eq!(c.connection_failures, 1);
     assert_eq!(c.acl_dropped, 1);
 }
+
+/// An empty `oper-data-format-text-block` still gets its (empty) block, and
+/// an empty XML one its `xml-oper-data`.
+#[test]
+fn empty_oper_data_filters_get_empty_blocks() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let mut p = session(&device, "admin", 15);
+    p.send(rpc(
+        8,
+        "<get><filter><config-format-text-block><text-filter-spec>| include ^hostname</text-filter-spec></config-format-text-block><oper-data-format-text-block/><oper-data-format-xml/></filter></get>",
+    ));
+    let out = p.take_text();
+    assert!(
+        out.contains("<data><cli-config-data-block>hostname R1</cli-config-data-block><cli-oper-data-block></cli-oper-data-block><xml-oper-data></xml-oper-data></data>"),
+        "{out}"
+    );
+}

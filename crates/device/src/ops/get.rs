@@ -66,7 +66,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
             line: None,
         },
         eol: ctx.device.profile().text_eol.as_str().to_owned(),
-        text: text_items.unwrap_or_default(),
+        text: text_items,
         xml: xml_items,
         next: Next::TextStart,
     })))
@@ -86,10 +86,6 @@ impl TextItems {
     fn push(&mut self, exec: bool, text: &str) {
         self.texts.push_str(text);
         self.items.push((exec, self.texts.len()));
-    }
-
-    fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 
     /// Item `i`: whether it is `<exec>`, and its text.
@@ -118,7 +114,9 @@ struct OperItems {
     device: crate::device::Device,
     caller: ExecCaller,
     eol: String,
-    text: TextItems,
+    /// The `oper-data-format-text-block` items, if it was asked for (an
+    /// empty one still gets its empty block).
+    text: Option<TextItems>,
     xml: Option<Vec<(String, XmlShow)>>,
     next: Next,
 }
@@ -126,12 +124,12 @@ struct OperItems {
 impl DataSource for OperItems {
     fn write_next(&mut self, w: &mut DataWriter) -> bool {
         self.next = match self.next {
-            Next::TextStart if self.text.is_empty() => Next::XmlStart,
+            Next::TextStart if self.text.is_none() => Next::XmlStart,
             Next::TextStart => {
                 w.start("cli-oper-data-block");
                 Next::Text(0)
             }
-            Next::Text(i) => match self.text.get(i) {
+            Next::Text(i) => match self.text.as_ref().and_then(|t| t.get(i)) {
                 Some((is_exec, asked)) => {
                     let (name, command) = if is_exec {
                         ("exec", asked.trim().to_owned())
