@@ -960,6 +960,15 @@ fn debug_netconf_lines_reach_a_monitoring_terminal() {
     );
 }
 
+/// Whether the client's session ends within `limit`.
+async fn closed_within(c: &ironconf_client::Client, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while !c.is_closed() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    c.is_closed()
+}
+
 /// `no netconf ssh` ends the NETCONF sessions open at the time, whether it
 /// is typed in the shell's configuration mode or sent over NETCONF: both go
 /// through the device's one configuration path.
@@ -979,12 +988,8 @@ fn no_netconf_ssh_ends_netconf_sessions_from_either_path() {
     );
     assert_eq!(status, Some(0), "{out}");
     rt.block_on(async {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !watcher.is_closed() && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
         assert!(
-            watcher.is_closed(),
+            closed_within(&watcher, Duration::from_secs(10)).await,
             "the NETCONF session outlived `no netconf ssh` typed in the shell"
         );
         assert!(watcher.exec(&["show clock".into()]).await.is_err());
@@ -1011,12 +1016,8 @@ fn no_netconf_ssh_ends_netconf_sessions_from_either_path() {
             )
             .await
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !watcher.is_closed() && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
         assert!(
-            watcher.is_closed(),
+            closed_within(&watcher, Duration::from_secs(10)).await,
             "the other NETCONF session outlived `no netconf ssh`"
         );
         // The session that made the change goes on until its client closes it.

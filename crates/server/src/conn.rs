@@ -521,11 +521,12 @@ impl russh::server::Handler for Handler {
     ) -> Result<(), Self::Error> {
         // `ssh host 'show ip ssh'`: one EXEC command, its output, its status.
         let kill = self.kill.child_token();
+        // No bound to reach: the command reads no input, which is dropped
+        // from here on.
         let Some(opened) = self.take_channel(id, usize::MAX, &kill, session)? else {
             return Ok(());
         };
         session.channel_success(id)?;
-        // The command reads no input; the channel is still drained.
         opened.inbound.discard();
         let command = String::from_utf8_lossy(data).into_owned();
         let caller = ironconf_device::exec::ExecCaller {

@@ -20,24 +20,24 @@ pub(super) fn show_debugging(i: &Invocation<'_>) -> ExecOutput {
 
 /// `debug netconf all|error`.
 pub(super) fn debug_netconf(i: &Invocation<'_>) -> ExecOutput {
-    let level = i.arg().unwrap_or_default();
-    let mut st = i.device.state();
-    st.debug.errors = true;
-    if level == "all" {
-        st.debug.info = true;
-    }
-    ExecOutput::ok(format!("NETCONF {level} debugging is on\n"))
+    set_netconf_debug(i, true)
 }
 
 /// `no debug netconf all|error`, `undebug netconf all|error`.
 pub(super) fn no_debug_netconf(i: &Invocation<'_>) -> ExecOutput {
+    set_netconf_debug(i, false)
+}
+
+/// `error` sets the error lines; `all` the informational ones too.
+fn set_netconf_debug(i: &Invocation<'_>, on: bool) -> ExecOutput {
     let level = i.arg().unwrap_or_default();
     let mut st = i.device.state();
-    st.debug.errors = false;
+    st.debug.errors = on;
     if level == "all" {
-        st.debug.info = false;
+        st.debug.info = on;
     }
-    ExecOutput::ok(format!("NETCONF {level} debugging is off\n"))
+    let state = if on { "on" } else { "off" };
+    ExecOutput::ok(format!("NETCONF {level} debugging is {state}\n"))
 }
 
 pub(super) fn no_debug_all(i: &Invocation<'_>) -> ExecOutput {
