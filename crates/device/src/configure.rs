@@ -9,9 +9,9 @@
 
 use std::time::Instant;
 
+use crate::locks::Datastore;
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::config::{Config, ItemChange};
-use ironconf_session::Datastore;
 
 use crate::device::{Device, KillSwitch};
 

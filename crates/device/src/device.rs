@@ -15,10 +15,11 @@ use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::change::ChangeRecord;
 
 use crate::interfaces::{BriefRow, Interface, brief_rows, interfaces};
+use crate::locks::LockTable;
 use ironconf_ios::config::{Config, ItemChange};
 use ironconf_ios::settings::{Settings, SettingsTracker};
 use ironconf_proto::ErrorTag;
-use ironconf_session::{LockTable, SessionConfig};
+use ironconf_session::SessionConfig;
 use rand::RngExt;
 
 use crate::profile::{Profile, SessionIds};

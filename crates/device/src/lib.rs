@@ -8,6 +8,7 @@ pub mod configure;
 pub mod device;
 pub mod exec;
 pub mod interfaces;
+pub mod locks;
 pub mod netconf;
 pub mod ops;
 pub mod profile;

@@ -5,10 +5,10 @@
 //! history, Ctrl-A/E/U/W/C/Z), `?` help, Tab completion and `--More--`
 //! paging (`terminal length`).
 
+use crate::locks::Datastore;
 use ironconf_ios::apply::{Applier, ApplierState, Outcome};
 use ironconf_ios::catalogue::ModeId;
 use ironconf_ios::parse::parse_line;
-use ironconf_session::Datastore;
 
 use crate::configure::{Changer, Refused};
 use crate::device::{Device, LineOwner, vty_line_number};

@@ -191,7 +191,7 @@ fn locks_across_two_sessions() {
         device
             .state()
             .locks
-            .holder(ironconf_session::Datastore::Running)
+            .holder(ironconf_device::locks::Datastore::Running)
             .is_none()
     );
 }
@@ -211,7 +211,7 @@ fn kill_session_ends_the_target_and_frees_its_lock() {
         .state()
         .locks
         .lock(
-            ironconf_session::Datastore::Running,
+            ironconf_device::locks::Datastore::Running,
             victim,
             std::time::Instant::now(),
         )
@@ -227,7 +227,7 @@ fn kill_session_ends_the_target_and_frees_its_lock() {
         device
             .state()
             .locks
-            .holder(ironconf_session::Datastore::Running)
+            .holder(ironconf_device::locks::Datastore::Running)
             .is_none()
     );
     p.send(rpc(

@@ -288,7 +288,7 @@ fn a_netconf_lock_on_running_holds_off_configuration_mode() {
     dev.state()
         .locks
         .lock(
-            ironconf_session::Datastore::Running,
+            ironconf_device::locks::Datastore::Running,
             id,
             std::time::Instant::now(),
         )

@@ -1,9 +1,10 @@
 //! `<copy-config>`: running to startup (`copy running-config
 //! startup-config`) and startup to running.
 
+use crate::locks::Datastore;
 use ironconf_ios::config::ItemChange;
 use ironconf_proto::{ErrorTag, RpcError};
-use ironconf_session::{Datastore, Reply, Request};
+use ironconf_session::{Reply, Request};
 
 use super::{Ctx, datastore, refused};
 use crate::configure::Changer;

@@ -1,7 +1,8 @@
 //! `<delete-config>` of startup (`erase startup-config`).
 
+use crate::locks::Datastore;
 use ironconf_proto::{ErrorTag, RpcError};
-use ironconf_session::{Datastore, Reply, Request};
+use ironconf_session::{Reply, Request};
 
 use super::{Ctx, datastore};
 

@@ -1,9 +1,10 @@
 //! `<edit-config>` of running with CLI commands (`cli-config-data` or
 //! `cli-config-data-block`), as if typed after `configure terminal`.
 
+use crate::locks::Datastore;
 use ironconf_ios::apply::{ErrorOption, apply_batch};
 use ironconf_proto::{ErrorTag, RpcError};
-use ironconf_session::{Datastore, Reply, Request};
+use ironconf_session::{Reply, Request};
 
 use super::{Ctx, datastore, refused};
 use crate::configure::Changer;

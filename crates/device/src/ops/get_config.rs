@@ -1,9 +1,10 @@
 //! `<get-config>`: running or startup, whole or through a Cisco text filter.
 
+use crate::locks::Datastore;
 use ironconf_ios::apply::load;
 use ironconf_ios::filter::{show_running_config, strip_show_header};
 use ironconf_proto::RpcError;
-use ironconf_session::{Datastore, Reply, Request};
+use ironconf_session::{Reply, Request};
 
 use super::{Ctx, config_filter, datastore, running_text, write_config};
 

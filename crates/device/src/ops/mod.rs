@@ -16,10 +16,11 @@ pub mod schema;
 
 use std::time::Instant;
 
+use crate::locks::Datastore;
 use ironconf_ios::filter::{show_running_config, strip_show_header};
 use ironconf_proto::xml::Element;
 use ironconf_proto::{ErrorTag, RpcError};
-use ironconf_session::{Datastore, Reply, Request};
+use ironconf_session::{Reply, Request};
 
 use crate::device::Device;
 
