@@ -5,7 +5,8 @@
 
 use std::net::IpAddr;
 
-use crate::device::{Device, KillSwitch};
+use crate::KillSwitch;
+use crate::device::Device;
 
 /// Why a NETCONF session was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,8 @@ use crate::locks::Datastore;
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::config::{Config, ItemChange};
 
-use crate::device::{Device, KillSwitch};
+use crate::device::Device;
+use crate::lines::{KillSwitch, LineOwner};
 
 /// Who changes running-config.
 #[derive(Debug, Clone, Copy)]
@@ -80,5 +81,36 @@ impl Device {
             end();
         }
         Ok(result)
+    }
+
+    /// `reload`: running-config from startup-config again (empty when there
+    /// is none), locks released, every session on every line ended.
+    pub fn reload(&self) {
+        let cat = &self.shared.catalogue;
+        let running = self.startup_config();
+        let kills: Vec<KillSwitch> = {
+            let mut st = self.state();
+            st.running = running;
+            st.last_change = None;
+            st.settings_changed(cat);
+            let mut kills: Vec<KillSwitch> = st
+                .sessions
+                .values()
+                .filter_map(|s| s.kill.clone())
+                .collect();
+            kills.extend(st.lines.values().filter_map(|l| match &l.owner {
+                LineOwner::Exec(k) => Some(k.clone()),
+                LineOwner::Netconf(_) => None,
+            }));
+            let ids: Vec<u32> = st.sessions.keys().copied().collect();
+            for id in ids {
+                st.locks.release_session(id);
+            }
+            kills
+        };
+        tracing::info!(sessions = kills.len(), "reload");
+        for k in kills {
+            k();
+        }
     }
 }

@@ -4,19 +4,27 @@
 //! process may run many.
 
 pub mod admission;
+pub mod clock;
 pub mod configure;
+mod counters;
+mod debug;
 pub mod device;
 pub mod exec;
 pub mod interfaces;
+mod keys;
+mod lines;
 pub mod locks;
 pub mod netconf;
+mod nvram;
 pub mod ops;
 pub mod profile;
 pub mod shell;
 
-pub use device::{
-    BootReport, Counters, DebugFlags, DebugLevel, Device, DeviceError, KeyStore, KillSwitch,
-    LineEntry, LineOwner, STARTUP_CONFIG, SshConnection, vty_line_number,
-};
+pub use counters::Counters;
+pub use debug::{DebugFlags, DebugLevel, MonitorSink};
+pub use device::{Device, DeviceError};
+pub use keys::KeyStore;
+pub use lines::{KillSwitch, LineEntry, LineOwner, SshConnection, vty_line_number};
 pub use netconf::NetconfHandler;
+pub use nvram::{BootReport, STARTUP_CONFIG, write_atomically};
 pub use profile::{Profile, TextEol};

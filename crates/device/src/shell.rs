@@ -11,8 +11,9 @@ use ironconf_ios::catalogue::ModeId;
 use ironconf_ios::parse::parse_line;
 
 use crate::configure::{Changer, Refused};
-use crate::device::{Device, LineOwner, vty_line_number};
+use crate::device::Device;
 use crate::exec::{self, ExecCaller};
+use crate::{LineOwner, vty_line_number};
 
 #[derive(Debug)]
 enum Mode {

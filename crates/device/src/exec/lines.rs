@@ -27,14 +27,14 @@ fn users_text(device: &Device, caller: &ExecCaller) -> String {
     for (vty, l) in &st.lines {
         let own = caller.line == Some(*vty)
             || (caller.session.is_some() && l.netconf == caller.session)
-            || matches!(l.owner, crate::device::LineOwner::Netconf(id) if Some(id) == caller.session);
+            || matches!(l.owner, crate::LineOwner::Netconf(id) if Some(id) == caller.session);
         let mark = if own { '*' } else { ' ' };
         let idle = l.last_input.elapsed().as_secs();
         let idle = format!("{:02}:{:02}:{:02}", idle / 3600, idle / 60 % 60, idle % 60);
         let location = l.source.map(|a| a.to_string()).unwrap_or_default();
         out.push_str(&format!(
             "{mark}{:>3} {:<9} {:<10} {:<20} {idle} {location}\n",
-            crate::device::vty_line_number(*vty),
+            crate::vty_line_number(*vty),
             format!("vty {vty}"),
             l.user,
             "idle",
@@ -70,7 +70,7 @@ fn line_text(device: &Device) -> String {
         let uses = st.line_uses.get(&vty).copied().unwrap_or(0);
         out.push_str(&format!(
             "{mark}{:>5} VTY              -    -      -    - {access:>4} {uses:>6}       0     0/0       -\n",
-            crate::device::vty_line_number(vty)
+            crate::vty_line_number(vty)
         ));
     }
     out

@@ -1,0 +1,97 @@
+//! `debug netconf` and `terminal monitor`: which debug lines are produced,
+//! and the terminals they go to.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::device::Device;
+
+/// Receives debug lines for a terminal (`terminal monitor`); must not
+/// block (the SSH layer queues, bounded, and drops when a terminal lags).
+pub type MonitorSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+#[derive(Clone)]
+pub(crate) struct Sink(MonitorSink);
+
+impl std::fmt::Debug for Sink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sink")
+    }
+}
+
+/// `debug netconf …` state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DebugFlags {
+    /// `debug netconf error` (or `all`).
+    pub errors: bool,
+    /// `debug netconf all`.
+    pub info: bool,
+}
+
+impl DebugFlags {
+    /// Whether lines of `level` are on.
+    pub fn covers(self, level: DebugLevel) -> bool {
+        match level {
+            DebugLevel::Error => self.errors,
+            DebugLevel::Info => self.info,
+        }
+    }
+}
+
+/// What a debug line is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebugLevel {
+    /// Errors (`debug netconf error`).
+    Error,
+    /// Everything else (`debug netconf all`).
+    Info,
+}
+
+impl Device {
+    /// Attaches (or with `None` detaches) the terminal of a vty, where
+    /// debug lines go once `terminal monitor` is on.
+    pub fn set_monitor_sink(&self, vty: u32, sink: Option<MonitorSink>) {
+        let mut st = self.state();
+        match sink {
+            Some(s) => {
+                st.monitor_sinks.insert(vty, Sink(s));
+            }
+            None => {
+                st.monitor_sinks.remove(&vty);
+                st.monitoring.remove(&vty);
+            }
+        }
+    }
+
+    /// True when debug lines of `level` are being produced (callers skip
+    /// formatting otherwise).
+    pub fn debugging(&self, level: DebugLevel) -> bool {
+        let st = self.state();
+        st.debug.covers(level) && !st.monitoring.is_empty()
+    }
+
+    /// Sends a debug line, timestamped as IOS does, to every monitoring
+    /// terminal.
+    pub fn debug(&self, level: DebugLevel, text: &str) {
+        let sinks: Vec<MonitorSink> = {
+            let st = self.state();
+            if !st.debug.covers(level) {
+                return;
+            }
+            st.monitoring
+                .iter()
+                .filter_map(|v| st.monitor_sinks.get(v).map(|s| s.0.clone()))
+                .collect()
+        };
+        if sinks.is_empty() {
+            return;
+        }
+        // `*Nov 25 03:19:45.123: ` (no weekday or year).
+        let t = ironconf_ios::change::IosTime::at(SystemTime::now());
+        let stamp = format!("*{} {:>2} {}.{:03}", t.month, t.day, t.clock(), t.millis);
+        let line = format!("{stamp}: {text}");
+        for s in sinks {
+            s(&line);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! NVRAM: the startup-config in the state directory, read at boot and
+//! written crash-safely (temporary file, fsync, rename, fsync of the
+//! directory).
+
+use std::fs;
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use ironconf_ios::apply::{LineFailure, load};
+use ironconf_ios::catalogue::Catalogue;
+use ironconf_ios::config::Config;
+use rand::RngExt;
+
+use crate::device::{Device, DeviceError};
+use crate::interfaces::{BriefRow, Interface, brief_rows, interfaces};
+use crate::profile::Profile;
+
+/// Identifies one version of a file: a save renames a new file into place
+/// (a new inode); an edit in place changes the length or the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileStamp {
+    inode: u64,
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+/// What a device reported when it started.
+#[derive(Debug, Default)]
+pub struct BootReport {
+    /// The password of the `admin` user written into a new default
+    /// startup-config (printed once; stored only as a hash).
+    pub generated_password: Option<String>,
+    /// Startup-config lines the catalogue does not know (kept verbatim).
+    pub unknown_lines: Vec<LineFailure>,
+}
+
+/// The startup-config file in a state directory.
+pub const STARTUP_CONFIG: &str = "startup-config";
+
+/// The configuration a new device starts with; `{secret}` is replaced by a
+/// type 9 hash of the generated password.
+const DEFAULT_STARTUP: &str = "\
+hostname ironconf
+ip domain name example.net
+username admin privilege 15 secret 9 {secret}
+ip ssh version 2
+line vty 0 15
+ login local
+ transport input ssh
+netconf ssh
+";
+
+impl Device {
+    /// Opens the device kept in `dir`, creating a default startup-config
+    /// (with a random `admin` password) on first start.
+    pub fn open(profile: Profile, dir: &Path) -> Result<(Device, BootReport), DeviceError> {
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| DeviceError::Io { path, source }
+        };
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        remove_stale_temporaries(dir);
+        let file = dir.join(STARTUP_CONFIG);
+        let mut report = BootReport::default();
+        let text = match fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let password = random_password();
+                let hash = ironconf_ios::secret::Secret::hash(&password)
+                    .map(|s| s.text().to_owned())
+                    .unwrap_or_default();
+                let text = DEFAULT_STARTUP.replace("{secret}", &hash);
+                let catalogue = Catalogue::builtin_shared();
+                let (cfg, _) = load(&catalogue, &text);
+                let rendered = cfg.render(&catalogue, &["!".to_owned()]);
+                write_atomically(&file, rendered.as_bytes()).map_err(io(&file))?;
+                report.generated_password = Some(password);
+                rendered
+            }
+            Err(e) => {
+                return Err(DeviceError::Io {
+                    path: file,
+                    source: e,
+                });
+            }
+        };
+        let catalogue = Catalogue::builtin_shared();
+        let (running, unknown) = load_startup(&catalogue, &text);
+        report.unknown_lines = unknown;
+        Ok((
+            Device::from_parts(catalogue, profile, Some(dir.to_owned()), running),
+            report,
+        ))
+    }
+
+    /// Saves the running configuration as the startup-config (crash-safe:
+    /// temporary file, fsync, rename, fsync of the directory).
+    pub fn save_startup(&self) -> Result<(), DeviceError> {
+        let text = {
+            let st = self.state();
+            st.running
+                .render(&self.shared.catalogue, &st.config_header())
+        };
+        match &self.shared.state_dir {
+            Some(dir) => {
+                let file = dir.join(STARTUP_CONFIG);
+                write_atomically(&file, text.as_bytes())
+                    .map_err(|source| DeviceError::Io { path: file, source })
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// The startup-config as a configuration (empty when there is none).
+    pub fn startup_config(&self) -> Config {
+        let text = self.startup_text().unwrap_or_default();
+        load_startup(&self.shared.catalogue, &text).0
+    }
+
+    /// The rows of `show ip interface brief` (its text and XML forms).
+    pub fn ip_interface_brief(&self) -> Vec<BriefRow> {
+        let running = interfaces(&self.state().running);
+        brief_rows(&running, &self.startup_interfaces())
+    }
+
+    /// The interfaces in startup-config, read again only when the file
+    /// changed.
+    pub fn startup_interfaces(&self) -> Arc<Vec<Interface>> {
+        use std::os::unix::fs::MetadataExt as _;
+        let Some(dir) = self.shared.state_dir.as_ref() else {
+            return Arc::default();
+        };
+        let Ok(meta) = fs::metadata(dir.join(STARTUP_CONFIG)) else {
+            return Arc::default();
+        };
+        let stamp = FileStamp {
+            inode: meta.ino(),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        };
+        let mut cache = self
+            .shared
+            .startup_interfaces
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, list)) = cache.as_ref()
+            && *seen == stamp
+        {
+            return list.clone();
+        }
+        let list = Arc::new(interfaces(&self.startup_config()));
+        *cache = Some((stamp, list.clone()));
+        list
+    }
+
+    /// The startup-config text (`None`: erased or never saved).
+    pub fn startup_text(&self) -> Option<String> {
+        let dir = self.shared.state_dir.as_ref()?;
+        fs::read_to_string(dir.join(STARTUP_CONFIG)).ok()
+    }
+
+    /// Erases the startup-config.
+    pub fn erase_startup(&self) -> Result<(), DeviceError> {
+        let Some(dir) = &self.shared.state_dir else {
+            return Ok(());
+        };
+        let file = dir.join(STARTUP_CONFIG);
+        match fs::remove_file(&file) {
+            Ok(()) => sync_dir(dir).map_err(|source| DeviceError::Io {
+                path: dir.clone(),
+                source,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(DeviceError::Io { path: file, source }),
+        }
+    }
+}
+
+/// Loads startup-config text as IOS does, reporting the lines it keeps
+/// without knowing them.
+pub(crate) fn load_startup(cat: &Catalogue, text: &str) -> (Config, Vec<LineFailure>) {
+    let (cfg, unknown) = load(cat, text);
+    for u in &unknown {
+        tracing::warn!(line = u.index + 1, text = %u.line.trim(), "startup-config: {}", u.message());
+    }
+    (cfg, unknown)
+}
+
+pub(crate) fn random_password() -> String {
+    const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old or the
+/// new file: temporary file in the same directory, fsync, rename, fsync of
+/// the directory.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
+    {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, path)?;
+    sync_dir(dir)
+}
+
+/// Removes temporary files a crash during a save left behind (the file they
+/// were replacing is intact).
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".tmp.") {
+            tracing::info!(file = %name, "removing a temporary file left by an interrupted save");
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
