@@ -4,6 +4,7 @@
 //! session limit). The SSH layer asks; the device answers and counts.
 
 use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use crate::KillSwitch;
 use crate::device::Device;
@@ -46,6 +47,13 @@ pub struct NetconfRequest<'a> {
 }
 
 impl Device {
+    /// `ip ssh time-out` (120 seconds unless configured): when a connection
+    /// that arrived at `connected` is dropped if it has not authenticated.
+    /// Read when the connection arrives, as IOS does.
+    pub fn login_deadline(&self, connected: Instant) -> Instant {
+        connected + Duration::from_secs(u64::from(self.settings().ssh.timeout))
+    }
+
     /// A password login: the user's privilege level when `password` is
     /// theirs. A failure is counted.
     pub fn login_with_password(&self, user: &str, password: &str) -> Option<u8> {

@@ -1,20 +1,19 @@
 //! The one path by which running-config changes, whatever the source:
-//! NETCONF `edit-config` and `copy-config` to running, and the shell's
-//! configuration mode line by line. Under the device lock, in this order:
-//! the datastore lock is checked, the change is applied (each source brings
-//! its own transaction: a batch with its error option, or one line), the
-//! change record is written and settings follow it, and the reactions are
+//! NETCONF `edit-config` and `copy-config` to running, the shell's
+//! configuration mode line by line, `reload`, and the boot itself. Under the
+//! device lock, in this order: the datastore lock is checked, a transaction
+//! is opened and the change applied in it, the commit hooks see the change
+//! set and may refuse it (then the transaction is rolled back), the change
+//! is committed and recorded and settings follow it, and the reactions are
 //! decided (`no netconf ssh` ends the NETCONF sessions). The reactions run
 //! once the lock is released.
 
-use std::time::Instant;
-
-use crate::locks::Datastore;
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::config::{Config, ItemChange};
 
-use crate::device::Device;
+use crate::device::{Device, State};
 use crate::lines::{KillSwitch, LineOwner};
+use crate::locks::Datastore;
 
 /// Who changes running-config.
 #[derive(Debug, Clone, Copy)]
@@ -28,71 +27,138 @@ pub struct Changer<'a> {
 }
 
 /// Why a change was not applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refused {
     /// Another session holds the running datastore's lock.
     Locked {
         /// The session holding it.
         holder: u32,
     },
+    /// A commit hook refused the change; it was rolled back.
+    Hook {
+        /// The hook's reason, shown to the user.
+        message: String,
+    },
+}
+
+/// A change to running-config about to be committed, as a commit hook sees
+/// it.
+#[derive(Debug)]
+pub struct Commit<'a> {
+    /// Who made it (empty at boot and reload).
+    pub user: &'a str,
+    /// The NETCONF session that made it, if one did.
+    pub session: Option<u32>,
+    /// Running-config loaded from startup-config (boot, `reload`): a hook
+    /// cannot refuse it (its refusal is logged), as IOS boots whatever its
+    /// startup-config holds.
+    pub boot: bool,
+    /// What changed, per top-level item (a whole replacement is one item
+    /// holding every line).
+    pub changes: &'a [ItemChange],
+    /// Running-config as it will be once committed.
+    pub running: &'a Config,
+    /// The catalogue, to render or read `running`.
+    pub catalogue: &'a Catalogue,
+}
+
+impl Commit<'_> {
+    /// Lines added, each with its section header.
+    pub fn added(&self) -> Vec<String> {
+        self.changes.iter().flat_map(ItemChange::added).collect()
+    }
+
+    /// Lines removed, each with its section header.
+    pub fn removed(&self) -> Vec<String> {
+        self.changes.iter().flat_map(ItemChange::removed).collect()
+    }
+
+    /// Running-config as it will be, rendered without a header.
+    pub fn running_text(&self) -> String {
+        self.running.render(self.catalogue, &[])
+    }
+}
+
+/// Sees every change to running-config before it is committed, and may
+/// refuse it: the change is then rolled back like a failed apply, and the
+/// message is the error the user sees (`% message` in the shell, an
+/// `operation-failed` rpc-error over NETCONF).
+///
+/// A hook runs under the device's lock: it must be quick and must not call
+/// the [`Device`] (it has the change and the configuration it needs). A
+/// closure `Fn(&Commit) -> Result<(), String>` is a hook.
+pub trait CommitHook: Send + Sync {
+    /// Accepts (`Ok`) or refuses (`Err(message)`) a change.
+    fn check(&self, commit: &Commit<'_>) -> Result<(), String>;
+}
+
+impl<F> CommitHook for F
+where
+    F: Fn(&Commit<'_>) -> Result<(), String> + Send + Sync,
+{
+    fn check(&self, commit: &Commit<'_>) -> Result<(), String> {
+        self(commit)
+    }
+}
+
+/// How a change came about, for [`Device::conclude`].
+enum Made<'a> {
+    /// Applied in place, in the transaction the path opened.
+    InPlace(Changer<'a>),
+    /// Running-config was replaced; this was the one before.
+    Replaced(Changer<'a>, Config),
+    /// Loaded from startup-config (boot, reload), replacing this one.
+    Boot(Config),
 }
 
 impl Device {
-    /// Applies a change to running-config: `apply` changes it and returns
-    /// its result with the items it changed. Refused, without calling
-    /// `apply`, while another session holds the lock on running.
+    /// Applies a change to running-config: `apply` changes it within a
+    /// transaction the path has opened (it must not commit it; it may roll
+    /// it back, as rollback-on-error does) and returns its result. Refused,
+    /// without calling `apply`, while another session holds the lock on
+    /// running; refused and rolled back when a commit hook refuses it.
     pub fn change_running<R>(
         &self,
         who: Changer<'_>,
-        now: Instant,
-        apply: impl FnOnce(&Catalogue, &mut Config) -> (R, Vec<ItemChange>),
+        apply: impl FnOnce(&Catalogue, &mut Config) -> R,
     ) -> Result<R, Refused> {
         let cat = self.catalogue();
         let (result, reactions) = {
             let mut st = self.state();
-            st.locks.handle_timeout(now);
-            if let Some(holder) = st.locks.holder(Datastore::Running)
-                && Some(holder) != who.session
-            {
-                return Err(Refused::Locked { holder });
-            }
-            let (result, changes) = apply(cat, &mut st.running);
-            st.note_change(cat, who.user, changes);
-            // The agent switched off: every NETCONF session ends but the
-            // one that made the change.
-            let reactions: Vec<KillSwitch> = if st.settings.current().netconf.ssh {
-                Vec::new()
-            } else {
-                st.sessions
-                    .iter()
-                    .filter(|(id, _)| Some(**id) != who.session)
-                    .filter_map(|(_, s)| s.kill.clone())
-                    .collect()
-            };
+            self.check_lock(&mut st, who)?;
+            st.running.begin();
+            let result = apply(cat, &mut st.running);
+            let reactions = self.conclude(&mut st, Made::InPlace(who))?;
             (result, reactions)
         };
-        if !reactions.is_empty() {
-            tracing::info!(
-                sessions = reactions.len(),
-                "no netconf ssh: ending NETCONF sessions"
-            );
-        }
-        for end in reactions {
-            end();
-        }
+        react(reactions);
         Ok(result)
     }
 
+    /// Replaces running-config as a whole (`copy-config` to running), on
+    /// the same terms as [`Device::change_running`].
+    pub fn replace_running(&self, who: Changer<'_>, config: Config) -> Result<(), Refused> {
+        let reactions = {
+            let mut st = self.state();
+            self.check_lock(&mut st, who)?;
+            let old = std::mem::replace(&mut st.running, config);
+            self.conclude(&mut st, Made::Replaced(who, old))?
+        };
+        react(reactions);
+        Ok(())
+    }
+
     /// `reload`: running-config from startup-config again (empty when there
-    /// is none), locks released, every session on every line ended.
+    /// is none), through the commit hooks (which cannot refuse it), without
+    /// a change record; locks released, every session on every line ended.
+    /// Not subject to locks: it ends their holders.
     pub fn reload(&self) {
-        let cat = &self.shared.catalogue;
         let running = self.startup_config();
         let kills: Vec<KillSwitch> = {
             let mut st = self.state();
-            st.running = running;
-            st.last_change = None;
-            st.settings_changed(cat);
+            let old = std::mem::replace(&mut st.running, running);
+            // A boot change is never refused.
+            let _ = self.conclude(&mut st, Made::Boot(old));
             let mut kills: Vec<KillSwitch> = st
                 .sessions
                 .values()
@@ -112,5 +178,135 @@ impl Device {
         for k in kills {
             k();
         }
+    }
+
+    /// Shows the boot configuration to the commit hooks (an appliance sets
+    /// itself up from it); returns their refusals, which are not enforced.
+    pub(crate) fn boot_hooks(&self) -> Vec<String> {
+        if self.shared.hooks.is_empty() {
+            return Vec::new();
+        }
+        let cat = self.catalogue();
+        let st = self.state();
+        let after = st.running.render(cat, &[]);
+        let changes = vec![ItemChange {
+            before: Vec::new(),
+            after: after.lines().map(str::to_owned).collect(),
+        }];
+        let commit = Commit {
+            user: "",
+            session: None,
+            boot: true,
+            changes: &changes,
+            running: &st.running,
+            catalogue: cat,
+        };
+        self.run_hooks(&commit).err().into_iter().collect()
+    }
+
+    fn check_lock(&self, st: &mut State, who: Changer<'_>) -> Result<(), Refused> {
+        st.locks.handle_timeout(self.now());
+        match st.locks.holder(Datastore::Running) {
+            Some(holder) if Some(holder) != who.session => Err(Refused::Locked { holder }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs the hooks in registration order; the first refusal wins.
+    fn run_hooks(&self, commit: &Commit<'_>) -> Result<(), String> {
+        for hook in &self.shared.hooks {
+            hook.check(commit)?;
+        }
+        Ok(())
+    }
+
+    /// Ends a change already made to `st.running`: hooks, rollback or
+    /// commit, change record, settings, and the reactions to run.
+    fn conclude(&self, st: &mut State, made: Made<'_>) -> Result<Vec<KillSwitch>, Refused> {
+        let cat = self.catalogue();
+        let changes = match &made {
+            Made::InPlace(_) => st.running.pending_changes(cat),
+            Made::Replaced(_, old) | Made::Boot(old) => whole_change(cat, old, &st.running),
+        };
+        let (who, boot) = match &made {
+            Made::InPlace(w) | Made::Replaced(w, _) => (Some(*w), false),
+            Made::Boot(_) => (None, true),
+        };
+        if !changes.is_empty() && !self.shared.hooks.is_empty() {
+            let commit = Commit {
+                user: who.map_or("", |w| w.user),
+                session: who.and_then(|w| w.session),
+                boot,
+                changes: &changes,
+                running: &st.running,
+                catalogue: cat,
+            };
+            if let Err(message) = self.run_hooks(&commit) {
+                match made {
+                    Made::Boot(_) => {
+                        tracing::warn!(%message, "a commit hook refused the startup-config");
+                    }
+                    Made::InPlace(_) => {
+                        st.running.rollback(cat);
+                        return Err(Refused::Hook { message });
+                    }
+                    Made::Replaced(_, old) => {
+                        st.running = old;
+                        return Err(Refused::Hook { message });
+                    }
+                }
+            }
+        }
+        if let Made::InPlace(_) = made {
+            // The transaction ends; its changes were taken above.
+            st.running.commit(cat);
+        }
+        let now = self.wall_clock();
+        match who {
+            Some(w) => st.note_change(cat, w.user, changes, now),
+            None => {
+                st.last_change = None;
+                st.settings_changed(cat);
+            }
+        }
+        // The agent switched off: every NETCONF session ends but the one
+        // that made the change.
+        if st.settings.current().netconf.ssh {
+            return Ok(Vec::new());
+        }
+        let own = who.and_then(|w| w.session);
+        Ok(st
+            .sessions
+            .iter()
+            .filter(|(id, _)| Some(**id) != own)
+            .filter_map(|(_, s)| s.kill.clone())
+            .collect())
+    }
+}
+
+/// A whole replacement as one change holding every line before and after
+/// (none when the rendered text is the same).
+fn whole_change(cat: &Catalogue, before: &Config, after: &Config) -> Vec<ItemChange> {
+    let before = before.render(cat, &[]);
+    let after = after.render(cat, &[]);
+    if before == after {
+        return Vec::new();
+    }
+    vec![ItemChange {
+        before: before.lines().map(str::to_owned).collect(),
+        after: after.lines().map(str::to_owned).collect(),
+    }]
+}
+
+fn react(reactions: Vec<KillSwitch>) {
+    if reactions.is_empty() {
+        return;
+    }
+    tracing::info!(
+        sessions = reactions.len(),
+        "no netconf ssh: ending NETCONF sessions"
+    );
+    for end in reactions {
+        end();
     }
 }

@@ -2,7 +2,6 @@
 //! and the terminals they go to.
 
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use crate::device::Device;
 
@@ -87,7 +86,7 @@ impl Device {
             return;
         }
         // `*Nov 25 03:19:45.123: ` (no weekday or year).
-        let t = ironconf_ios::change::IosTime::at(SystemTime::now());
+        let t = ironconf_ios::change::IosTime::at(self.wall_clock());
         let stamp = format!("*{} {:>2} {}.{:03}", t.month, t.day, t.clock(), t.millis);
         let line = format!("{stamp}: {text}");
         for s in sinks {

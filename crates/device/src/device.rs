@@ -6,52 +6,58 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use ironconf_ios::apply::load;
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::change::ChangeRecord;
 
+use crate::builder::Parts;
+use crate::clock::Clock;
+use crate::configure::CommitHook;
 use crate::counters::Counters;
 use crate::debug::{DebugFlags, Sink};
+use crate::exec::registry::ExecRegistry;
 use crate::interfaces::Interface;
 use crate::keys::KeyStore;
 use crate::lines::{LineEntry, LineOwner, SessionEntry, SshConnection};
-use crate::locks::LockTable;
+use crate::locks::{Datastore, LockTable};
 use crate::nvram::{BootReport, FileStamp};
+use crate::ops::OperationRegistry;
 use ironconf_ios::config::{Config, ItemChange};
 use ironconf_ios::settings::{Settings, SettingsTracker};
+use ironconf_proto::RpcError;
 use ironconf_session::SessionConfig;
 
 use crate::profile::Profile;
 
-/// The mutable state of a device.
+/// The mutable state of a device, behind its one lock.
 #[derive(Debug)]
-pub struct State {
+pub(crate) struct State {
     /// The running configuration.
-    pub running: Config,
+    pub(crate) running: Config,
     /// Settings derived from it.
-    pub settings: SettingsTracker,
+    pub(crate) settings: SettingsTracker,
     /// Configuration locks.
-    pub locks: LockTable,
+    pub(crate) locks: LockTable,
     /// Counters.
-    pub counters: Counters,
+    pub(crate) counters: Counters,
     /// Live NETCONF sessions by id.
-    pub sessions: BTreeMap<u32, SessionEntry>,
+    pub(crate) sessions: BTreeMap<u32, SessionEntry>,
     /// vty lines in use, by vty number.
-    pub lines: BTreeMap<u32, LineEntry>,
+    pub(crate) lines: BTreeMap<u32, LineEntry>,
     /// Authenticated SSH connections by connection number.
-    pub ssh_connections: BTreeMap<u32, SshConnection>,
+    pub(crate) ssh_connections: BTreeMap<u32, SshConnection>,
     /// Sessions each vty line has carried since the device started.
-    pub line_uses: BTreeMap<u32, u64>,
+    pub(crate) line_uses: BTreeMap<u32, u64>,
     /// `debug netconf`.
-    pub debug: DebugFlags,
+    pub(crate) debug: DebugFlags,
     /// Terminals that can show debug lines, by vty.
     pub(crate) monitor_sinks: BTreeMap<u32, Sink>,
     /// vtys with `terminal monitor` on.
-    pub monitoring: std::collections::BTreeSet<u32>,
+    pub(crate) monitoring: std::collections::BTreeSet<u32>,
     /// The last change to the running configuration.
-    pub last_change: Option<ChangeRecord>,
+    pub(crate) last_change: Option<ChangeRecord>,
     pub(crate) next_sequential: u32,
 }
 
@@ -68,6 +74,7 @@ impl State {
         user: &str,
         source: Option<IpAddr>,
         owner: LineOwner,
+        now: Instant,
     ) {
         *self.line_uses.entry(vty).or_default() += 1;
         self.lines.insert(
@@ -75,7 +82,7 @@ impl State {
             LineEntry {
                 user: user.to_owned(),
                 source,
-                last_input: std::time::Instant::now(),
+                last_input: now,
                 owner,
                 netconf: None,
             },
@@ -83,7 +90,7 @@ impl State {
     }
 
     /// The `!` lines that head the configuration.
-    pub fn config_header(&self) -> Vec<String> {
+    pub(crate) fn config_header(&self) -> Vec<String> {
         match &self.last_change {
             Some(c) => vec!["!".into(), c.header_line(), "!".into()],
             None => vec!["!".into()],
@@ -93,7 +100,13 @@ impl State {
     /// Records a change to the running configuration by `user` (nothing
     /// when `changes` is empty) and recomputes the settings when a changed
     /// item is one they are read from.
-    pub fn note_change(&mut self, cat: &Catalogue, user: &str, changes: Vec<ItemChange>) {
+    pub(crate) fn note_change(
+        &mut self,
+        cat: &Catalogue,
+        user: &str,
+        changes: Vec<ItemChange>,
+        now: SystemTime,
+    ) {
         if changes.is_empty() {
             return;
         }
@@ -107,7 +120,7 @@ impl State {
         });
         self.last_change = Some(ChangeRecord {
             user: user.to_owned(),
-            time: SystemTime::now(),
+            time: now,
             changes,
         });
         if relevant {
@@ -116,7 +129,7 @@ impl State {
     }
 
     /// Recomputes settings after a change; applies what affects live state.
-    pub fn settings_changed(&mut self, cat: &Catalogue) {
+    pub(crate) fn settings_changed(&mut self, cat: &Catalogue) {
         if self.settings.update(cat, &self.running) {
             let lock_time = self.settings.current().netconf.lock_time;
             self.locks
@@ -141,7 +154,11 @@ pub enum DeviceError {
 
 pub(crate) struct Shared {
     pub(crate) keys: Mutex<Option<Arc<dyn KeyStore>>>,
-    pub(crate) started: std::time::Instant,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) started: Instant,
+    pub(crate) exec: ExecRegistry,
+    pub(crate) operations: OperationRegistry,
+    pub(crate) hooks: Vec<Arc<dyn CommitHook>>,
     pub(crate) catalogue: Arc<Catalogue>,
     pub(crate) profile: Profile,
     pub(crate) state_dir: Option<PathBuf>,
@@ -168,26 +185,34 @@ impl std::fmt::Debug for Device {
 }
 
 impl Device {
-    /// A device with no state directory, configured from `startup` text.
+    /// A device with no state directory, configured from `startup` text,
+    /// with the built-in commands and the system clock (the builder,
+    /// [`Device::builder`], adds an embedder's).
     pub fn in_memory(profile: Profile, startup: &str) -> (Device, BootReport) {
         let catalogue = Catalogue::builtin_shared();
         let (running, unknown) = load(&catalogue, startup);
-        let device = Device::from_parts(catalogue, profile, None, running);
+        let device = Device::from_parts(Parts::new(catalogue, profile, None, running));
         (
             device,
             BootReport {
-                generated_password: None,
                 unknown_lines: unknown,
+                ..BootReport::default()
             },
         )
     }
 
-    pub(crate) fn from_parts(
-        catalogue: Arc<Catalogue>,
-        profile: Profile,
-        state_dir: Option<PathBuf>,
-        running: Config,
-    ) -> Device {
+    pub(crate) fn from_parts(parts: Parts) -> Device {
+        let Parts {
+            catalogue,
+            profile,
+            state_dir,
+            running,
+            clock,
+            key_store,
+            exec,
+            operations,
+            hooks,
+        } = parts;
         let mut state = State {
             running,
             settings: SettingsTracker::default(),
@@ -206,15 +231,39 @@ impl Device {
         state.settings_changed(&catalogue);
         Device {
             shared: Arc::new(Shared {
-                keys: Mutex::new(None),
+                keys: Mutex::new(key_store),
                 startup_interfaces: Mutex::new(None),
-                started: std::time::Instant::now(),
+                started: clock.now(),
+                clock,
+                exec,
+                operations,
+                hooks,
                 catalogue,
                 profile,
                 state_dir,
                 state: Mutex::new(state),
             }),
         }
+    }
+
+    /// Now, from the device's clock.
+    pub fn now(&self) -> Instant {
+        self.shared.clock.now()
+    }
+
+    /// The calendar time, from the device's clock.
+    pub fn wall_clock(&self) -> SystemTime {
+        self.shared.clock.wall()
+    }
+
+    /// The EXEC commands.
+    pub(crate) fn exec_commands(&self) -> &ExecRegistry {
+        &self.shared.exec
+    }
+
+    /// The rpc operations.
+    pub(crate) fn operations(&self) -> &OperationRegistry {
+        &self.shared.operations
     }
 
     /// The command catalogue.
@@ -229,7 +278,7 @@ impl Device {
 
     /// How long the device has been up.
     pub fn uptime(&self) -> Duration {
-        self.shared.started.elapsed()
+        self.now().saturating_duration_since(self.shared.started)
     }
 
     /// The state directory, if any.
@@ -239,13 +288,64 @@ impl Device {
 
     /// Locks the state. A poisoned lock (a panic while holding it) is
     /// recovered: the state is plain data and stays usable.
-    pub fn state(&self) -> MutexGuard<'_, State> {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.shared.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Current settings.
     pub fn settings(&self) -> Settings {
         self.state().settings.current().clone()
+    }
+
+    /// Running-config as `show running-config` renders it, without its
+    /// header.
+    pub fn running_config(&self) -> String {
+        let st = self.state();
+        st.running.render(&self.shared.catalogue, &[])
+    }
+
+    /// The lines of running-config (section lines included, indented as
+    /// rendered) that begin with `prefix`.
+    pub fn running_config_lines(&self, prefix: &str) -> Vec<String> {
+        self.running_config()
+            .lines()
+            .filter(|l| l.starts_with(prefix))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The last change to running-config, if any since boot.
+    pub fn last_change(&self) -> Option<ChangeRecord> {
+        self.state().last_change.clone()
+    }
+
+    /// The NETCONF counters.
+    pub fn counters(&self) -> Counters {
+        self.state().counters.clone()
+    }
+
+    /// The session holding the lock on `datastore`, if one does.
+    pub fn lock_holder(&self, datastore: Datastore) -> Option<u32> {
+        let now = self.now();
+        let mut st = self.state();
+        st.locks.handle_timeout(now);
+        st.locks.holder(datastore)
+    }
+
+    /// Takes the lock on `datastore` for `session`, as `<lock>` does.
+    pub fn lock_datastore(&self, datastore: Datastore, session: u32) -> Result<(), RpcError> {
+        let now = self.now();
+        self.state().locks.lock(datastore, session, now)
+    }
+
+    /// The ids of the live NETCONF sessions.
+    pub fn session_ids(&self) -> Vec<u32> {
+        self.state().sessions.keys().copied().collect()
+    }
+
+    /// The vty lines in use, by vty number.
+    pub fn lines_in_use(&self) -> Vec<u32> {
+        self.state().lines.keys().copied().collect()
     }
 
     /// The session parameters for a new session with this id.

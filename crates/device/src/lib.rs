@@ -4,6 +4,7 @@
 //! process may run many.
 
 pub mod admission;
+pub mod builder;
 pub mod clock;
 pub mod configure;
 mod counters;
@@ -20,6 +21,8 @@ pub mod ops;
 pub mod profile;
 pub mod shell;
 
+pub use builder::{BuildError, DeviceBuilder};
+pub use configure::{Changer, Commit, CommitHook, Refused};
 pub use counters::Counters;
 pub use debug::{DebugFlags, DebugLevel, MonitorSink};
 pub use device::{Device, DeviceError};

@@ -4,7 +4,6 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use rand::RngExt;
 
@@ -16,15 +15,13 @@ pub type KillSwitch = Arc<dyn Fn() + Send + Sync>;
 
 /// A NETCONF session known to the device.
 #[derive(Clone)]
-pub struct SessionEntry {
+pub(crate) struct SessionEntry {
     /// The SSH user.
     pub user: String,
     /// Its privilege level.
     pub privilege: u8,
     /// Where it came from.
     pub source: Option<IpAddr>,
-    /// When it started.
-    pub started: SystemTime,
     pub(crate) kill: Option<KillSwitch>,
 }
 
@@ -116,6 +113,7 @@ impl Device {
         source: Option<IpAddr>,
         kill: Option<KillSwitch>,
     ) -> Option<u32> {
+        let now = self.now();
         let mut st = self.state();
         if st.sessions.len() as u64 >= u64::from(limit) {
             return None;
@@ -140,14 +138,13 @@ impl Device {
                 user: user.to_owned(),
                 privilege,
                 source,
-                started: SystemTime::now(),
                 kill,
             },
         );
         // A NETCONF session holds a vty line, as on IOS; the session limit
         // is already bounded by the vty count.
         let vty = st.free_vty();
-        st.take_line(vty, user, source, LineOwner::Netconf(id));
+        st.take_line(vty, user, source, LineOwner::Netconf(id), now);
         Some(id)
     }
 
@@ -184,13 +181,14 @@ impl Device {
     /// connection, which `kill` ends; `None` when every configured vty
     /// line is busy (IOS's default is `line vty 0 4`).
     pub fn occupy_line(&self, user: &str, source: Option<IpAddr>, kill: KillSwitch) -> Option<u32> {
+        let now = self.now();
         let mut st = self.state();
         let count = st.settings.current().vty_lines();
         let vty = st.free_vty();
         if vty >= count {
             return None;
         }
-        st.take_line(vty, user, source, LineOwner::Exec(kill));
+        st.take_line(vty, user, source, LineOwner::Exec(kill), now);
         Some(vty)
     }
 
@@ -217,8 +215,9 @@ impl Device {
 
     /// Notes input on a line.
     pub fn touch_line(&self, vty: u32) {
+        let now = self.now();
         if let Some(l) = self.state().lines.get_mut(&vty) {
-            l.last_input = std::time::Instant::now();
+            l.last_input = now;
         }
     }
 

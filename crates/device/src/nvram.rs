@@ -13,6 +13,7 @@ use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::config::Config;
 use rand::RngExt;
 
+use crate::builder::Parts;
 use crate::device::{Device, DeviceError};
 use crate::interfaces::{BriefRow, Interface, brief_rows, interfaces};
 use crate::profile::Profile;
@@ -34,6 +35,9 @@ pub struct BootReport {
     pub generated_password: Option<String>,
     /// Startup-config lines the catalogue does not know (kept verbatim).
     pub unknown_lines: Vec<LineFailure>,
+    /// What commit hooks said against the startup-config (it is loaded
+    /// all the same, as IOS boots whatever its startup-config holds).
+    pub hook_refusals: Vec<String>,
 }
 
 /// The startup-config file in a state directory.
@@ -56,42 +60,17 @@ impl Device {
     /// Opens the device kept in `dir`, creating a default startup-config
     /// (with a random `admin` password) on first start.
     pub fn open(profile: Profile, dir: &Path) -> Result<(Device, BootReport), DeviceError> {
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| DeviceError::Io { path, source }
-        };
-        fs::create_dir_all(dir).map_err(io(dir))?;
-        remove_stale_temporaries(dir);
-        let file = dir.join(STARTUP_CONFIG);
-        let mut report = BootReport::default();
-        let text = match fs::read_to_string(&file) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let password = random_password();
-                let hash = ironconf_ios::secret::Secret::hash(&password)
-                    .map(|s| s.text().to_owned())
-                    .unwrap_or_default();
-                let text = DEFAULT_STARTUP.replace("{secret}", &hash);
-                let catalogue = Catalogue::builtin_shared();
-                let (cfg, _) = load(&catalogue, &text);
-                let rendered = cfg.render(&catalogue, &["!".to_owned()]);
-                write_atomically(&file, rendered.as_bytes()).map_err(io(&file))?;
-                report.generated_password = Some(password);
-                rendered
-            }
-            Err(e) => {
-                return Err(DeviceError::Io {
-                    path: file,
-                    source: e,
-                });
-            }
-        };
         let catalogue = Catalogue::builtin_shared();
+        let (text, generated_password) = read_startup(dir, &catalogue)?;
         let (running, unknown) = load_startup(&catalogue, &text);
-        report.unknown_lines = unknown;
+        let parts = Parts::new(catalogue, profile, Some(dir.to_owned()), running);
         Ok((
-            Device::from_parts(catalogue, profile, Some(dir.to_owned()), running),
-            report,
+            Device::from_parts(parts),
+            BootReport {
+                generated_password,
+                unknown_lines: unknown,
+                ..BootReport::default()
+            },
         ))
     }
 
@@ -175,6 +154,37 @@ impl Device {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(source) => Err(DeviceError::Io { path: file, source }),
         }
+    }
+}
+
+/// The startup-config text in `dir`, creating the directory and a default
+/// startup-config (with a random `admin` password, returned) on first
+/// start.
+pub(crate) fn read_startup(
+    dir: &Path,
+    catalogue: &Catalogue,
+) -> Result<(String, Option<String>), DeviceError> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| DeviceError::Io { path, source }
+    };
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    remove_stale_temporaries(dir);
+    let file = dir.join(STARTUP_CONFIG);
+    match fs::read_to_string(&file) {
+        Ok(t) => Ok((t, None)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let password = random_password();
+            let hash = ironconf_ios::secret::Secret::hash(&password)
+                .map(|s| s.text().to_owned())
+                .unwrap_or_default();
+            let text = DEFAULT_STARTUP.replace("{secret}", &hash);
+            let (cfg, _) = load(catalogue, &text);
+            let rendered = cfg.render(catalogue, &["!".to_owned()]);
+            write_atomically(&file, rendered.as_bytes()).map_err(io(&file))?;
+            Ok((rendered, Some(password)))
+        }
+        Err(source) => Err(DeviceError::Io { path: file, source }),
     }
 }
 

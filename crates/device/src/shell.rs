@@ -52,6 +52,8 @@ pub struct Shell {
     password: bool,
     /// The vty line this shell holds.
     vty: Option<u32>,
+    /// When the terminal last sent something (for `exec-timeout`).
+    last_input: std::time::Instant,
 }
 
 const MORE: &str = " --More-- ";
@@ -79,7 +81,9 @@ impl Shell {
             more: Vec::new(),
             password: false,
             vty: None,
+            last_input: std::time::Instant::now(),
         };
+        s.last_input = s.device.now();
         s.prompt();
         s
     }
@@ -98,6 +102,26 @@ impl Shell {
     /// Output to send.
     pub fn take_output(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)
+    }
+
+    /// When the session ends for want of input: the vty lines'
+    /// `exec-timeout` (10 minutes unless configured; `0` or `0 0`: never)
+    /// after the last input, read each time so that a change applies to
+    /// open sessions.
+    pub fn poll_timeout(&self) -> Option<std::time::Instant> {
+        let idle = self.device.settings().vty_exec_timeout()?;
+        Some(self.last_input + idle)
+    }
+
+    /// Ends the session if its `exec-timeout` has passed at `now`; true when
+    /// it did.
+    pub fn handle_timeout(&mut self, now: std::time::Instant) -> bool {
+        if self.closed || self.poll_timeout().is_none_or(|t| now < t) {
+            return false;
+        }
+        tracing::info!(user = %self.user, "exec-timeout expired");
+        self.closed = true;
+        true
     }
 
     /// True after `exit`/`logout`.
@@ -129,6 +153,7 @@ impl Shell {
 
     /// Bytes typed at the terminal.
     pub fn input(&mut self, bytes: &[u8]) {
+        self.last_input = self.device.now();
         for &b in bytes {
             if self.closed {
                 return;
@@ -142,6 +167,7 @@ impl Shell {
     /// commands then produces its output a part at a time, each taken and
     /// sent before the next commands run.
     pub fn input_some(&mut self, bytes: &[u8], max_output: usize) -> usize {
+        self.last_input = self.device.now();
         for (i, &b) in bytes.iter().enumerate() {
             if self.closed {
                 return bytes.len();
@@ -553,16 +579,18 @@ impl Shell {
         // A NETCONF lock taken meanwhile holds off CLI changes too.
         let applied = self
             .device
-            .change_running(who, std::time::Instant::now(), |cat, running| {
-                running.begin();
-                let result = applier.apply_line(running, text);
-                (result, running.commit(cat))
-            });
+            .change_running(who, |_, running| applier.apply_line(running, text));
         let result = match applied {
             Ok(result) => result,
             Err(Refused::Locked { holder }) => {
                 self.mode = Mode::Config(applier.into_state());
                 return self.locked_message(holder);
+            }
+            Err(Refused::Hook { message }) => {
+                // The line was rolled back; the mode it would have entered
+                // is not entered either.
+                self.mode = Mode::Config(applier.into_state());
+                return format!("% {message}\n");
             }
         };
         let next = applier.into_state();
@@ -592,11 +620,7 @@ impl Shell {
 
     /// IOS's refusal when a NETCONF session holds the running-config lock.
     fn config_locked(&self) -> Option<String> {
-        let holder = {
-            let mut st = self.device.state();
-            st.locks.handle_timeout(std::time::Instant::now());
-            st.locks.holder(Datastore::Running)?
-        };
+        let holder = { self.device.lock_holder(Datastore::Running)? };
         Some(self.locked_message(holder))
     }
 

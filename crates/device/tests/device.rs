@@ -87,18 +87,9 @@ fn edit_config_with_every_error_option() {
     let mut p = session(&device, "admin", 15);
     p.send(rpc(1, "<edit-config><target><running/></target><config><cli-config-data><cmd>interface GigabitEthernet2</cmd><cmd>description scrapli was here!</cmd></cli-config-data></config></edit-config>"));
     p.expect(reply(1, "<ok />"));
-    let text = |d: &Device| {
-        let st = d.state();
-        st.running.render(d.catalogue(), &[])
-    };
+    let text = |d: &Device| d.running_config();
     assert!(text(&device).contains("interface GigabitEthernet2\n description scrapli was here!\n"));
-    assert!(
-        device
-            .state()
-            .last_change
-            .as_ref()
-            .is_some_and(|c| c.user == "admin")
-    );
+    assert!(device.last_change().is_some_and(|c| c.user == "admin"));
 
     let before = text(&device);
     p.send(rpc(2, "<edit-config><target><running/></target><error-option>rollback-on-error</error-option><config><cli-config-data-block>hostname R2\nnetconf max-sessions 17\n</cli-config-data-block></config></edit-config>"));
@@ -136,7 +127,7 @@ fn edit_config_with_every_error_option() {
     // Malformed input is answered by the session and counted too.
     p.send("<rpc message-id=\"7\"><get></rpc>]]>]]>");
     p.handler.account(p.session.stats());
-    let c = device.state().counters.clone();
+    let c = device.counters();
     assert_eq!((c.transactions_total, c.transactions_errors), (7, 6));
     assert_eq!(
         c.error_tags[ironconf_proto::ErrorTag::OperationFailed.index()],
@@ -189,9 +180,7 @@ fn locks_across_two_sessions() {
     b.send(rpc(5, "<close-session/>"));
     assert!(
         device
-            .state()
-            .locks
-            .holder(ironconf_device::locks::Datastore::Running)
+            .lock_holder(ironconf_device::locks::Datastore::Running)
             .is_none()
     );
 }
@@ -208,13 +197,7 @@ fn kill_session_ends_the_target_and_frees_its_lock() {
         Some(Arc::new(move || flag.store(true, Ordering::SeqCst))),
     );
     device
-        .state()
-        .locks
-        .lock(
-            ironconf_device::locks::Datastore::Running,
-            victim,
-            std::time::Instant::now(),
-        )
+        .lock_datastore(ironconf_device::locks::Datastore::Running, victim)
         .ok();
     let mut p = session(&device, "admin", 15);
     p.send(rpc(
@@ -225,9 +208,7 @@ fn kill_session_ends_the_target_and_frees_its_lock() {
     assert!(killed.load(Ordering::SeqCst));
     assert!(
         device
-            .state()
-            .locks
-            .holder(ironconf_device::locks::Datastore::Running)
+            .lock_holder(ironconf_device::locks::Datastore::Running)
             .is_none()
     );
     p.send(rpc(
@@ -376,7 +357,7 @@ fn hand_written_startup_with_clear_secret_is_hashed() {
             .and_then(|u| u.secret.as_ref())
             .is_some_and(|s| s.kind() == 9 && s.verify("s3cret"))
     );
-    let text = device.state().running.render(device.catalogue(), &[]);
+    let text = device.running_config();
     assert!(
         !text.contains("s3cret") && text.contains("frobnicate on"),
         "{text}"
@@ -530,16 +511,22 @@ fn interface_method_follows_startup_config_saves() {
         out.split_whitespace().nth(3).unwrap_or_default().to_owned()
     };
     let set = |address: &str| {
-        let mut st = dev.state();
-        let cat = dev.catalogue();
         let lines = format!("interface Loopback1\n ip address {address} 255.255.255.255\n");
-        let r = ironconf_ios::apply::apply_batch(
-            cat,
-            &mut st.running,
-            lines.lines(),
-            ironconf_ios::apply::ErrorOption::StopOnError,
-            false,
-        );
+        let who = ironconf_device::Changer {
+            user: "admin",
+            session: None,
+        };
+        let r = dev
+            .change_running(who, |cat, running| {
+                ironconf_ios::apply::apply_batch_in(
+                    cat,
+                    running,
+                    lines.lines(),
+                    ironconf_ios::apply::ErrorOption::StopOnError,
+                    false,
+                )
+            })
+            .unwrap_or_else(|e| panic!("{e:?}"));
         assert!(r.ok());
     };
     set("10.0.0.1");
@@ -557,7 +544,7 @@ fn interface_method_follows_startup_config_saves() {
 }
 
 fn end_sessions(device: &Device) {
-    let ids: Vec<u32> = device.state().sessions.keys().copied().collect();
+    let ids: Vec<u32> = device.session_ids();
     for id in ids {
         device.unregister_session(id);
     }
@@ -624,8 +611,7 @@ fn admission_is_decided_and_counted_by_the_device() {
         device.admit_netconf(request("10.1.2.3")),
         Err(NetconfRefusal::AgentOff)
     );
-    let st = device.state();
-    let c = &st.counters;
+    let c = device.counters();
     assert_eq!(c.auth_errors, 2);
     assert_eq!(c.connection_attempts, 5);
     assert_eq!(c.rejected, 3);

@@ -252,7 +252,7 @@ fn vty_lines_show_users_clear_line_and_reload() {
     assert!(shell_killed.load(Ordering::SeqCst));
     assert_eq!(dev.settings().hostname, "R1");
     dev.release_line(1);
-    assert!(dev.state().lines.is_empty());
+    assert!(dev.lines_in_use().is_empty());
 }
 
 #[test]
@@ -285,13 +285,7 @@ fn abbreviated_terminal_length_sets_the_screen() {
 fn a_netconf_lock_on_running_holds_off_configuration_mode() {
     let (_d, dev) = device(BASE);
     let id = dev.register_session("netops", 15, None, None);
-    dev.state()
-        .locks
-        .lock(
-            ironconf_device::locks::Datastore::Running,
-            id,
-            std::time::Instant::now(),
-        )
+    dev.lock_datastore(ironconf_device::locks::Datastore::Running, id)
         .unwrap_or_else(|e| panic!("{e:?}"));
     let mut sh = Shell::new(dev.clone(), "admin", 15);
     let out = type_keys(&mut sh, "configure terminal\r");

@@ -471,6 +471,23 @@ pub fn apply_batch<'a>(
     result
 }
 
+/// Applies lines as one batch within the caller's open transaction
+/// ([`Config::begin`]): the caller commits it, or rolls it back. With
+/// [`ErrorOption::RollbackOnError`] a failing line rolls the transaction
+/// back here (`rolled_back`); `changes` is left empty for the caller to
+/// take from its commit.
+pub fn apply_batch_in<'a>(
+    cat: &Catalogue,
+    cfg: &mut Config,
+    lines: impl IntoIterator<Item = &'a str>,
+    option: ErrorOption,
+    permissive: bool,
+) -> BatchResult {
+    let mut result = BatchResult::default();
+    run_batch(cat, cfg, lines, option, permissive, &mut result);
+    result
+}
+
 fn run_batch<'a>(
     cat: &Catalogue,
     cfg: &mut Config,

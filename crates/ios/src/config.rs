@@ -505,16 +505,24 @@ impl Config {
 
     /// Ends the transaction; returns what changed, per top-level item.
     pub fn commit(&mut self, cat: &Catalogue) -> Vec<ItemChange> {
-        let saved = self.saved.take().unwrap_or_default();
+        let changes = self.pending_changes(cat);
+        self.saved = None;
         self.touched.clear();
+        changes
+    }
+
+    /// What the open transaction has changed so far, per top-level item
+    /// (empty when none is open).
+    pub fn pending_changes(&self, cat: &Catalogue) -> Vec<ItemChange> {
         let mut changes = Vec::new();
-        for (order, before) in saved {
+        for (order, before) in self.saved.iter().flatten() {
             let before = before
-                .map(|i| render_item_lines(cat, &i))
+                .as_ref()
+                .map(|i| render_item_lines(cat, i))
                 .unwrap_or_default();
             let after = self
                 .top
-                .get(&order)
+                .get(order)
                 .map(|i| render_item_lines(cat, i))
                 .unwrap_or_default();
             if before != after {

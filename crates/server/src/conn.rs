@@ -58,17 +58,24 @@ impl Connection {
         let guard = {
             let kill = kill.clone();
             let authed = authed.clone();
-            let timeout = Duration::from_secs(u64::from(settings.ssh.timeout));
+            let device = self.device.clone();
+            let deadline = device.login_deadline(device.now());
             let peer = self.peer;
             tokio::spawn(async move {
-                tokio::select! {
-                    _ = tokio::time::sleep(timeout) => {
-                        if !authed.load(Ordering::SeqCst) {
-                            tracing::info!(%peer, "authentication timed out");
-                            kill.cancel();
+                loop {
+                    tokio::select! {
+                        _ = crate::sleep_until(&device, Some(deadline)) => {
+                            if authed.load(Ordering::SeqCst) {
+                                break;
+                            }
+                            if device.now() >= deadline {
+                                tracing::info!(%peer, "authentication timed out");
+                                kill.cancel();
+                                break;
+                            }
                         }
+                        _ = kill.cancelled() => break,
                     }
-                    _ = kill.cancelled() => {}
                 }
             })
         };

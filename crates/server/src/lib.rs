@@ -53,6 +53,16 @@ pub enum ServeError {
 }
 
 /// The device's host keys: from its state directory (generated on first
+/// Sleeps until `deadline` on the device's clock, forever when `None`. The
+/// wait is measured against the device's clock, whatever it is; the caller
+/// checks the deadline again on waking.
+pub(crate) async fn sleep_until(device: &Device, deadline: Option<std::time::Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep(d.saturating_duration_since(device.now())).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// start), or ephemeral for a device without one.
 pub fn host_keys(device: &Device) -> Result<HostKeys, HostKeyError> {
     match device.state_dir() {

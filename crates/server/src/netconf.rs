@@ -9,7 +9,6 @@ use ironconf_device::{DebugLevel, Device, NetconfHandler};
 use ironconf_session::{Session, dispatch, dispatch_some};
 use russh::ChannelWriteHalf;
 use russh::server::Msg;
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::conn::Opened;
@@ -43,7 +42,7 @@ pub(crate) async fn run(
             ),
         );
     }
-    let mut session = Session::new(device.session_config(id), Instant::now().into_std());
+    let mut session = Session::new(device.session_config(id), device.now());
     let mut handler = NetconfHandler::new(device.clone(), id, &user, privilege);
     let Opened {
         mut inbound,
@@ -108,14 +107,9 @@ pub(crate) async fn run(
             _ = conn_kill.cancelled() => session.kill(),
             input = inbound.recv() => match input {
                 Some(input) => take_input(&device, id, &mut session, input),
-                None => session.handle_eof(Instant::now().into_std()),
+                None => session.handle_eof(device.now()),
             },
-            _ = async {
-                match deadline {
-                    Some(d) => tokio::time::sleep_until(Instant::from_std(d)).await,
-                    None => std::future::pending().await,
-                }
-            } => session.handle_timeout(Instant::now().into_std()),
+            _ = crate::sleep_until(&device, deadline) => session.handle_timeout(device.now()),
         }
     }
     // Deliver the close to the device (locks, registry) and flush.
@@ -149,9 +143,9 @@ fn take_input(device: &Device, id: u32, session: &mut Session, input: Input) {
                     &format!("GSI: netconf app _s_ssh.[0x{id:X}]: {}", debug_text(&data)),
                 );
             }
-            session.handle_input(&data, Instant::now().into_std());
+            session.handle_input(&data, device.now());
         }
-        Input::Eof => session.handle_eof(Instant::now().into_std()),
+        Input::Eof => session.handle_eof(device.now()),
     }
 }
 

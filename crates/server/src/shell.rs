@@ -66,9 +66,8 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
         if shell.is_closed() {
             break;
         }
-        // `exec-timeout` on the vty lines, read each time so a change
-        // applies to open sessions.
-        let idle = device.state().settings.current().vty_exec_timeout();
+        // `exec-timeout` on the vty lines, from the device's clock.
+        let deadline = shell.poll_timeout();
         let input = tokio::select! {
             input = inbound.recv() => input,
             Some(line) = monitor_rx.recv() => {
@@ -79,9 +78,11 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
                 continue;
             }
             _ = kill.cancelled() => break,
-            _ = sleep_or_never(idle) => {
-                tracing::info!(%user, "exec-timeout expired");
-                break;
+            _ = crate::sleep_until(&device, deadline) => {
+                if shell.handle_timeout(device.now()) {
+                    break;
+                }
+                continue;
             }
         };
         match input {
@@ -139,12 +140,5 @@ async fn send(write: &ChannelWriteHalf<Msg>, out: Vec<u8>, kill: &CancellationTo
     tokio::select! {
         r = write.data_bytes(bytes::Bytes::from(out)) => r.is_ok(),
         _ = kill.cancelled() => false,
-    }
-}
-
-async fn sleep_or_never(limit: Option<std::time::Duration>) {
-    match limit {
-        Some(d) => tokio::time::sleep(d).await,
-        None => std::future::pending().await,
     }
 }

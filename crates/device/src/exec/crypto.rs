@@ -71,12 +71,16 @@ fn key_generate(device: &Device, args: &[&str]) -> ExecOutput {
     out.push_str(&format!(
         "% Generating {bits} bit RSA keys, keys will be non-exportable...\n"
     ));
-    let started = std::time::Instant::now();
+    let started = device.now();
     match store.generate_rsa(&label, bits) {
         Ok(()) => {
             out.push_str(&format!(
                 "[OK] (elapsed time was {} seconds)\n",
-                started.elapsed().as_secs().max(1)
+                device
+                    .now()
+                    .saturating_duration_since(started)
+                    .as_secs()
+                    .max(1)
             ));
             ExecOutput::ok(out)
         }

@@ -23,13 +23,14 @@ pub(super) fn clear_line(i: &Invocation<'_>) -> ExecOutput {
 fn users_text(device: &Device, caller: &ExecCaller) -> String {
     let mut out =
         String::from("    Line       User       Host(s)              Idle       Location\n");
+    let now = device.now();
     let st = device.state();
     for (vty, l) in &st.lines {
         let own = caller.line == Some(*vty)
             || (caller.session.is_some() && l.netconf == caller.session)
             || matches!(l.owner, crate::LineOwner::Netconf(id) if Some(id) == caller.session);
         let mark = if own { '*' } else { ' ' };
-        let idle = l.last_input.elapsed().as_secs();
+        let idle = now.saturating_duration_since(l.last_input).as_secs();
         let idle = format!("{:02}:{:02}:{:02}", idle / 3600, idle / 60 % 60, idle % 60);
         let location = l.source.map(|a| a.to_string()).unwrap_or_default();
         out.push_str(&format!(

@@ -19,7 +19,7 @@ mod ssh;
 mod system;
 
 pub use access_lists::show_access_lists;
-pub use registry::{ExecCommand, Invocation};
+pub use registry::{Command, ExecFn, Invocation};
 
 use std::fmt::Write as _;
 
@@ -85,7 +85,7 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         return parse_error(command, &ParseError::Invalid { column: 0 });
     }
     let words: Vec<&str> = parsed.tokens.iter().map(String::as_str).collect();
-    let Some((command_entry, args)) = registry::find(&words) else {
+    let Some((command_entry, args)) = device.exec_commands().find(&words) else {
         return ExecOutput::error(format!("% '{command}' is not implemented on this device\n"));
     };
     let invocation = Invocation {

@@ -2,7 +2,10 @@
 //! pattern names a command by its parsed words (full keywords, as the
 //! catalogue completes abbreviations); `*` takes one argument and `..` the
 //! rest. Adding a command: its grammar in `ios/catalogue/exec.cat`, its
-//! run function in the family's file, and a line here.
+//! run function in the family's file, and a line here. An embedder adds
+//! its own with [`Command`] through the device builder.
+
+use std::sync::Arc;
 
 use super::{ExecCaller, ExecOutput};
 use super::{access_lists, config, crypto, debug, interfaces, lines, netconf, ssh, system};
@@ -30,8 +33,8 @@ impl Invocation<'_> {
     }
 }
 
-/// A registered EXEC command.
-pub struct ExecCommand {
+/// A built-in EXEC command.
+pub(crate) struct ExecCommand {
     /// The words that name it.
     pub pattern: &'static [&'static str],
     /// What it does.
@@ -52,7 +55,7 @@ const fn cmd(
 }
 
 /// The built-in commands.
-pub static BUILTIN: &[ExecCommand] = &[
+pub(crate) static BUILTIN: &[ExecCommand] = &[
     ExecCommand {
         pattern: &["show", "running-config", ".."],
         run: config::show_running_config,
@@ -119,19 +122,142 @@ pub static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "access-lists", ".."], access_lists::show),
 ];
 
-/// The command `words` name, with the words its pattern's `*` and `..`
-/// took.
-pub(crate) fn find<'w>(words: &[&'w str]) -> Option<(&'static ExecCommand, Vec<&'w str>)> {
-    BUILTIN
-        .iter()
-        .find_map(|c| matches(c.pattern, words).map(|args| (c, args)))
+/// What runs an EXEC command.
+pub type ExecFn = Arc<dyn Fn(&Invocation<'_>) -> ExecOutput + Send + Sync>;
+
+/// An EXEC command of an embedder's: its grammar (a catalogue rule in
+/// `exec` mode, with its privilege), its `?` help, and what it does,
+/// together.
+///
+/// ```
+/// use ironconf_device::exec::{Command, ExecOutput};
+///
+/// let show = Command::new("show firewall [LINE] ; priv=1", |inv| {
+///     ExecOutput::ok(format!("rules for {}\n", inv.caller.user))
+/// })
+/// .help("show firewall", "Firewall rules");
+/// assert_eq!(show.pattern(), ["show", "firewall", ".."]);
+/// ```
+#[derive(Clone)]
+pub struct Command {
+    pub(crate) grammar: String,
+    pub(crate) help: Vec<(String, String)>,
+    pub(crate) pattern: Vec<String>,
+    pub(crate) run: ExecFn,
 }
 
-fn matches<'w>(pattern: &[&str], words: &[&'w str]) -> Option<Vec<&'w str>> {
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Command")
+            .field("grammar", &self.grammar)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Command {
+    /// A command with the grammar `rule` (catalogue syntax: keywords,
+    /// `WORD`, `LINE`, `<lo-hi>`, `[optional]`, `(a|b)`, then `; priv=N`)
+    /// run by `run`. Its pattern is its leading keywords, followed by `..`
+    /// when the grammar takes more: the words after the keywords are
+    /// [`Invocation::args`].
+    pub fn new(
+        rule: &str,
+        run: impl Fn(&Invocation<'_>) -> ExecOutput + Send + Sync + 'static,
+    ) -> Command {
+        let syntax = rule.split(';').next().unwrap_or_default();
+        let mut pattern = Vec::new();
+        let mut more = false;
+        for w in syntax.split_whitespace() {
+            let keyword = w
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !keyword {
+                more = true;
+                break;
+            }
+            pattern.push(w.to_owned());
+        }
+        if more {
+            pattern.push("..".to_owned());
+        }
+        Command {
+            grammar: rule.trim().to_owned(),
+            help: Vec::new(),
+            pattern,
+            run: Arc::new(run),
+        }
+    }
+
+    /// The `?` help of the keyword path `words` (`"show firewall"`).
+    pub fn help(mut self, words: &str, text: &str) -> Command {
+        self.help.push((words.trim().to_owned(), text.to_owned()));
+        self
+    }
+
+    /// The words that name the command (`..`: the rest are arguments).
+    pub fn pattern(&self) -> Vec<&str> {
+        self.pattern.iter().map(String::as_str).collect()
+    }
+
+    /// The catalogue text that defines its grammar and help.
+    pub(crate) fn catalogue_text(&self) -> String {
+        let mut text = format!("exec: {}\n", self.grammar);
+        for (words, help) in &self.help {
+            text.push_str(&format!(
+                "help exec {words} \"{}\"\n",
+                help.replace('"', "'")
+            ));
+        }
+        text
+    }
+}
+
+/// A command as the registry holds it.
+pub(crate) struct Registered {
+    pattern: Vec<String>,
+    pub(crate) run: ExecFn,
+    pub(crate) own_pipes: bool,
+}
+
+/// The commands a device runs: an embedder's first (they may replace a
+/// built-in one), then the built-in ones.
+pub(crate) struct ExecRegistry {
+    commands: Vec<Registered>,
+}
+
+impl ExecRegistry {
+    /// The built-in commands and `extra` before them.
+    pub(crate) fn new(extra: &[Command]) -> ExecRegistry {
+        let mut commands: Vec<Registered> = extra
+            .iter()
+            .map(|c| Registered {
+                pattern: c.pattern.clone(),
+                run: c.run.clone(),
+                own_pipes: false,
+            })
+            .collect();
+        commands.extend(BUILTIN.iter().map(|c| Registered {
+            pattern: c.pattern.iter().map(|w| (*w).to_owned()).collect(),
+            run: Arc::new(c.run),
+            own_pipes: c.own_pipes,
+        }));
+        ExecRegistry { commands }
+    }
+
+    /// The command `words` name, with the words its pattern's `*` and `..`
+    /// took.
+    pub(crate) fn find<'w>(&self, words: &[&'w str]) -> Option<(&Registered, Vec<&'w str>)> {
+        self.commands
+            .iter()
+            .find_map(|c| matches(&c.pattern, words).map(|args| (c, args)))
+    }
+}
+
+fn matches<'w, P: AsRef<str>>(pattern: &[P], words: &[&'w str]) -> Option<Vec<&'w str>> {
     let mut args = Vec::new();
     let mut i = 0;
     for (at, p) in pattern.iter().enumerate() {
-        match *p {
+        match p.as_ref() {
             ".." if at + 1 == pattern.len() => {
                 args.extend_from_slice(words.get(i..).unwrap_or_default());
                 return Some(args);
@@ -225,7 +351,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{text}: {e:?}"));
             let tokens: Vec<&str> = parsed.tokens.iter().map(String::as_str).collect();
             assert!(
-                find(&tokens).is_some(),
+                ExecRegistry::new(&[]).find(&tokens).is_some(),
                 "'{text}' is catalogued but not registered"
             );
         }

@@ -12,8 +12,8 @@ pub(super) fn show_version(i: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(version_text(i.device))
 }
 
-pub(super) fn show_clock(_: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::ok(format!("*{}\n", clock(SystemTime::now())))
+pub(super) fn show_clock(inv: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(format!("*{}\n", clock(inv.device.wall_clock())))
 }
 
 pub(super) fn show_privilege(i: &Invocation<'_>) -> ExecOutput {

@@ -2,7 +2,6 @@
 //! startup-config`) and startup to running.
 
 use crate::locks::Datastore;
-use ironconf_ios::config::ItemChange;
 use ironconf_proto::{ErrorTag, RpcError};
 use ironconf_session::{Reply, Request};
 
@@ -32,22 +31,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
                 user: &ctx.caller.user,
                 session: Some(ctx.caller.session),
             };
-            device
-                .change_running(who, ctx.now, |cat, running| {
-                    let before = running.render(cat, &[]);
-                    *running = cfg;
-                    let after = running.render(cat, &[]);
-                    let changes = if before == after {
-                        Vec::new()
-                    } else {
-                        vec![ItemChange {
-                            before: before.lines().map(str::to_owned).collect(),
-                            after: after.lines().map(str::to_owned).collect(),
-                        }]
-                    };
-                    ((), changes)
-                })
-                .map_err(refused)?;
+            device.replace_running(who, cfg).map_err(refused)?;
             Ok(req.ok())
         }
         (s, t) => Err(RpcError::new(ErrorTag::InvalidValue).message(format!(

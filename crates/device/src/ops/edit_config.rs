@@ -2,7 +2,7 @@
 //! `cli-config-data-block`), as if typed after `configure terminal`.
 
 use crate::locks::Datastore;
-use ironconf_ios::apply::{ErrorOption, apply_batch};
+use ironconf_ios::apply::{ErrorOption, apply_batch_in};
 use ironconf_proto::{ErrorTag, RpcError};
 use ironconf_session::{Reply, Request};
 
@@ -81,16 +81,14 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     };
     let result = ctx
         .device
-        .change_running(who, ctx.now, |cat, running| {
-            let result = apply_batch(
+        .change_running(who, |cat, running| {
+            apply_batch_in(
                 cat,
                 running,
                 lines.iter().map(String::as_str),
                 option,
                 false,
-            );
-            let changes = result.changes.clone();
-            (result, changes)
+            )
         })
         .map_err(refused)?;
     if let Some((index, cmd)) = result.execs.first() {

@@ -12,6 +12,9 @@ mod get_config;
 mod kill_session;
 mod lock;
 mod registry;
+
+pub use registry::OperationFn;
+pub(crate) use registry::{Operation, OperationRegistry};
 pub mod schema;
 
 use std::time::Instant;
@@ -35,17 +38,23 @@ pub struct Caller {
     pub privilege: u8,
 }
 
-/// What an operation module needs.
-pub(crate) struct Ctx<'a> {
-    pub(crate) device: &'a Device,
-    pub(crate) caller: &'a Caller,
-    pub(crate) now: Instant,
+/// What an operation is run with.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The device.
+    pub device: &'a Device,
+    /// The session asking.
+    pub caller: &'a Caller,
+    /// When the rpc is answered (from the device's clock).
+    pub now: Instant,
 }
+
+pub(crate) type Ctx<'a> = Context<'a>;
 
 impl Ctx<'_> {
     /// Configuration operations need privilege 15; IOS answers a lower
     /// level with a bare `operation-failed`.
-    pub(crate) fn require_privilege_15(&self) -> Result<(), RpcError> {
+    pub fn require_privilege_15(&self) -> Result<(), RpcError> {
         if self.caller.privilege >= 15 {
             return Ok(());
         }
@@ -61,11 +70,14 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
     let ctx = Ctx {
         device,
         caller,
-        now: Instant::now(),
+        now: device.now(),
     };
     device.state().locks.touch(caller.session, ctx.now);
     let name = req.operation_name();
-    let result = match registry::find(req.operation.namespace.as_deref(), name) {
+    let result = match device
+        .operations()
+        .find(req.operation.namespace.as_deref(), name)
+    {
         registry::Found::Operation(op) => (op.run)(&ctx, req),
         registry::Found::Unsupported => Err(RpcError::operation_not_supported(name)),
         registry::Found::UnknownNamespace => {
@@ -88,6 +100,9 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
 pub(crate) fn refused(r: crate::configure::Refused) -> RpcError {
     match r {
         crate::configure::Refused::Locked { holder } => RpcError::in_use(holder),
+        crate::configure::Refused::Hook { message } => {
+            RpcError::new(ErrorTag::OperationFailed).message(message)
+        }
     }
 }
 

@@ -1,36 +1,44 @@
 //! The rpc operations the device answers, one registration line each,
 //! keyed by namespace and name. Adding an operation: a file in `ops/` with
-//! its run function, and a line here.
+//! its run function, and a line here; an embedder adds its own through the
+//! device builder.
+
+use std::sync::Arc;
 
 use ironconf_proto::RpcError;
 use ironconf_session::{Reply, Request};
 
 use super::{Ctx, copy_config, delete_config, edit_config, get, get_config, kill_session, lock};
 
+/// What answers an rpc operation.
+pub type OperationFn = Arc<dyn Fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError> + Send + Sync>;
+
+/// A built-in rpc operation.
+struct Builtin {
+    name: &'static str,
+    run: fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError>,
+}
+
 /// A registered rpc operation.
 pub(crate) struct Operation {
     /// Its namespace; `None` for the NETCONF base namespace (which clients
     /// may also leave out).
-    pub(crate) namespace: Option<&'static str>,
+    pub(crate) namespace: Option<String>,
     /// The operation element's local name.
-    pub(crate) name: &'static str,
+    pub(crate) name: String,
     /// What answers it.
-    pub(crate) run: fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError>,
+    pub(crate) run: OperationFn,
 }
 
 const fn base(
     name: &'static str,
     run: fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError>,
-) -> Operation {
-    Operation {
-        namespace: None,
-        name,
-        run,
-    }
+) -> Builtin {
+    Builtin { name, run }
 }
 
 /// The built-in operations (RFC 6241's, as IOS answers them).
-pub(crate) static BUILTIN: &[Operation] = &[
+static BUILTIN: &[Builtin] = &[
     base("get", get::run),
     base("get-config", get_config::run),
     base("edit-config", edit_config::run),
@@ -42,32 +50,60 @@ pub(crate) static BUILTIN: &[Operation] = &[
 ];
 
 /// What a request's operation element names.
-pub(crate) enum Found {
+pub(crate) enum Found<'a> {
     /// A registered operation.
-    Operation(&'static Operation),
+    Operation(&'a Operation),
     /// No operation of that name in a namespace the device knows.
     Unsupported,
     /// A namespace no operation is registered in.
     UnknownNamespace,
 }
 
-/// Looks up the operation `name` in `namespace` (the base namespace when
-/// `None` or one of its spellings).
-pub(crate) fn find(namespace: Option<&str>, name: &str) -> Found {
-    let ns = namespace.filter(|ns| !ironconf_proto::message::is_base_namespace(Some(ns)));
-    let mut namespace_known = ns.is_none();
-    for op in BUILTIN {
-        if op.namespace == ns {
-            namespace_known = true;
-            if op.name == name {
-                return Found::Operation(op);
+/// The operations of a device: an embedder's, then the built-in ones.
+pub(crate) struct OperationRegistry {
+    operations: Vec<Operation>,
+}
+
+impl OperationRegistry {
+    /// The built-in operations and `extra` before them.
+    pub(crate) fn new(extra: Vec<Operation>) -> OperationRegistry {
+        let mut operations = extra;
+        for op in operations.iter_mut() {
+            // The base namespace has one spelling here.
+            if op
+                .namespace
+                .as_deref()
+                .is_some_and(|ns| ironconf_proto::message::is_base_namespace(Some(ns)))
+            {
+                op.namespace = None;
             }
         }
+        operations.extend(BUILTIN.iter().map(|b| Operation {
+            namespace: None,
+            name: b.name.to_owned(),
+            run: Arc::new(b.run),
+        }));
+        OperationRegistry { operations }
     }
-    if namespace_known {
-        Found::Unsupported
-    } else {
-        Found::UnknownNamespace
+
+    /// Looks up the operation `name` in `namespace` (the base namespace
+    /// when `None` or one of its spellings).
+    pub(crate) fn find(&self, namespace: Option<&str>, name: &str) -> Found<'_> {
+        let ns = namespace.filter(|ns| !ironconf_proto::message::is_base_namespace(Some(ns)));
+        let mut namespace_known = ns.is_none();
+        for op in &self.operations {
+            if op.namespace.as_deref() == ns {
+                namespace_known = true;
+                if op.name == name {
+                    return Found::Operation(op);
+                }
+            }
+        }
+        if namespace_known {
+            Found::Unsupported
+        } else {
+            Found::UnknownNamespace
+        }
     }
 }
 
@@ -78,6 +114,8 @@ mod tests {
 
     #[test]
     fn operations_are_found_by_namespace_and_name() {
+        let ops = OperationRegistry::new(Vec::new());
+        let find = |ns, name| ops.find(ns, name);
         assert!(matches!(find(None, "get"), Found::Operation(op) if op.name == "get"));
         assert!(
             matches!(find(Some(BASE_NS), "kill-session"), Found::Operation(op) if op.name == "kill-session")

@@ -1,0 +1,296 @@
+//! Building a device: the built-in IOS device, or an appliance that embeds
+//! the agent with its own configuration commands, EXEC commands, rpc
+//! operations and commit hooks.
+//!
+//! ```
+//! use ironconf_device::{Device, Profile};
+//! use ironconf_device::exec::{Command, ExecOutput};
+//!
+//! let (device, _report) = Device::builder(Profile::default())
+//!     // Configuration commands, in the catalogue's format.
+//!     .catalogue("config: firewall rule <1-9999> (permit|deny) LINE ; key=3\n")
+//!     // An EXEC command with its grammar, privilege and help.
+//!     .exec_command(
+//!         Command::new("show firewall ; priv=1", |inv| {
+//!             let rules = inv.device.running_config_lines("firewall rule");
+//!             ExecOutput::ok(rules.iter().map(|l| format!("{l}\n")).collect())
+//!         })
+//!         .help("show firewall", "Firewall rules"),
+//!     )
+//!     // A hook that may refuse a change before it is committed.
+//!     .commit_hook(|commit: &ironconf_device::configure::Commit<'_>| {
+//!         match commit.added().iter().any(|l| l.contains("deny any any")) {
+//!             true => Err("a deny-all rule would cut the management path".to_owned()),
+//!             false => Ok(()),
+//!         }
+//!     })
+//!     .in_memory("hostname fw1\nfirewall rule 10 permit tcp any any eq 22\n")
+//!     .build()?;
+//! assert_eq!(
+//!     device.running_config_lines("firewall rule"),
+//!     ["firewall rule 10 permit tcp any any eq 22"]
+//! );
+//! # Ok::<(), ironconf_device::BuildError>(())
+//! ```
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ironconf_ios::apply::load;
+use ironconf_ios::catalogue::{Catalogue, CatalogueError};
+use ironconf_ios::config::Config;
+
+use crate::clock::{Clock, SystemClock};
+use crate::configure::CommitHook;
+use crate::device::{Device, DeviceError};
+use crate::exec::Command;
+use crate::exec::registry::ExecRegistry;
+use crate::keys::KeyStore;
+use crate::nvram::{BootReport, load_startup, read_startup};
+use crate::ops::{Operation, OperationFn, OperationRegistry};
+use crate::profile::Profile;
+
+/// Why a device could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The embedder's catalogue text (or a command's grammar) is not valid.
+    #[error("catalogue line {line}: {message}")]
+    Catalogue {
+        /// The line of the text given (0 when unknown).
+        line: usize,
+        /// Why.
+        message: String,
+    },
+    /// An EXEC command's grammar names no keyword to register it by.
+    #[error("EXEC command '{0}' has no leading keyword")]
+    Command(String),
+    /// The state directory cannot be used.
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+}
+
+impl From<CatalogueError> for BuildError {
+    fn from(e: CatalogueError) -> Self {
+        BuildError::Catalogue {
+            line: e.line,
+            message: e.message,
+        }
+    }
+}
+
+/// Where the device keeps its startup-config.
+#[derive(Debug)]
+enum Storage {
+    /// Nowhere: running-config starts from this text and `write memory`
+    /// keeps nothing.
+    Memory(String),
+    /// A state directory (NVRAM and flash).
+    Dir(PathBuf),
+}
+
+/// Builds a [`Device`]; see the module documentation for an example.
+pub struct DeviceBuilder {
+    profile: Profile,
+    storage: Storage,
+    catalogue: String,
+    clock: Arc<dyn Clock>,
+    key_store: Option<Arc<dyn KeyStore>>,
+    commands: Vec<Command>,
+    operations: Vec<Operation>,
+    hooks: Vec<Arc<dyn CommitHook>>,
+}
+
+impl std::fmt::Debug for DeviceBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceBuilder")
+            .field("profile", &self.profile.name)
+            .field("storage", &self.storage)
+            .field("commands", &self.commands)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Device {
+    /// A builder for a device of `profile`: in memory with an empty
+    /// configuration, the built-in commands and the system clock until told
+    /// otherwise.
+    pub fn builder(profile: Profile) -> DeviceBuilder {
+        DeviceBuilder {
+            profile,
+            storage: Storage::Memory(String::new()),
+            catalogue: String::new(),
+            clock: Arc::new(SystemClock),
+            key_store: None,
+            commands: Vec::new(),
+            operations: Vec::new(),
+            hooks: Vec::new(),
+        }
+    }
+}
+
+impl DeviceBuilder {
+    /// Keeps nothing on disk; running-config starts from `startup`.
+    pub fn in_memory(mut self, startup: &str) -> Self {
+        self.storage = Storage::Memory(startup.to_owned());
+        self
+    }
+
+    /// Keeps the startup-config (and RSA keys) in `dir`, made on first
+    /// start with a default configuration and a random `admin` password
+    /// ([`BootReport::generated_password`]).
+    pub fn state_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.storage = Storage::Dir(dir.into());
+        self
+    }
+
+    /// Adds catalogue definitions (modes, configuration rules, EXEC rules,
+    /// help) in the format of the built-in catalogue, after it: the new
+    /// configuration lines are rendered after the built-in ones.
+    pub fn catalogue(mut self, text: &str) -> Self {
+        self.catalogue.push_str(text);
+        if !text.ends_with('\n') {
+            self.catalogue.push('\n');
+        }
+        self
+    }
+
+    /// Adds an EXEC command: it runs in the shell, on the exec channel and
+    /// in `oper-data-format-text-block`, found before the built-in ones (so
+    /// it may replace one).
+    pub fn exec_command(mut self, command: Command) -> Self {
+        self.commands.push(command);
+        self
+    }
+
+    /// Adds an rpc operation `name` in `namespace` (`None`: the NETCONF
+    /// base namespace). Advertise its namespace with
+    /// [`DeviceBuilder::capability`].
+    pub fn operation(
+        mut self,
+        namespace: Option<&str>,
+        name: &str,
+        run: impl Fn(
+            &crate::ops::Context<'_>,
+            &ironconf_session::Request,
+        ) -> Result<ironconf_session::Reply, ironconf_proto::RpcError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        let run: OperationFn = Arc::new(run);
+        self.operations.push(Operation {
+            namespace: namespace.map(str::to_owned),
+            name: name.to_owned(),
+            run,
+        });
+        self
+    }
+
+    /// Adds a capability URI to the server's hello.
+    pub fn capability(mut self, uri: &str) -> Self {
+        self.profile.capabilities.push(uri.to_owned());
+        self
+    }
+
+    /// Adds a commit hook; hooks run in the order added.
+    pub fn commit_hook(mut self, hook: impl CommitHook + 'static) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Where time comes from (the system clock by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// What makes and removes RSA keys (`crypto key …`); the SSH server
+    /// installs its own when it serves the device.
+    pub fn key_store(mut self, store: Arc<dyn KeyStore>) -> Self {
+        self.key_store = Some(store);
+        self
+    }
+
+    /// Builds the device and boots it: startup-config loaded, the commit
+    /// hooks shown it.
+    pub fn build(self) -> Result<(Device, BootReport), BuildError> {
+        let mut text = self.catalogue;
+        for c in &self.commands {
+            if c.pattern.first().is_none_or(|w| w == "..") {
+                return Err(BuildError::Command(c.grammar.clone()));
+            }
+            text.push_str(&c.catalogue_text());
+        }
+        let catalogue = if text.is_empty() {
+            Catalogue::builtin_shared()
+        } else {
+            let mut cat = Catalogue::builtin();
+            cat.load(&text)?;
+            Arc::new(cat)
+        };
+        let mut report = BootReport::default();
+        let (running, state_dir) = match self.storage {
+            Storage::Memory(startup) => {
+                let (running, unknown) = load(&catalogue, &startup);
+                report.unknown_lines = unknown;
+                (running, None)
+            }
+            Storage::Dir(dir) => {
+                let (startup, password) = read_startup(&dir, &catalogue)?;
+                let (running, unknown) = load_startup(&catalogue, &startup);
+                report.unknown_lines = unknown;
+                report.generated_password = password;
+                (running, Some(dir))
+            }
+        };
+        let parts = Parts {
+            catalogue,
+            profile: self.profile,
+            state_dir,
+            running,
+            clock: self.clock,
+            key_store: self.key_store,
+            exec: ExecRegistry::new(&self.commands),
+            operations: OperationRegistry::new(self.operations),
+            hooks: self.hooks,
+        };
+        let device = Device::from_parts(parts);
+        report.hook_refusals = device.boot_hooks();
+        Ok((device, report))
+    }
+}
+
+/// What a device is made of.
+pub(crate) struct Parts {
+    pub(crate) catalogue: Arc<Catalogue>,
+    pub(crate) profile: Profile,
+    pub(crate) state_dir: Option<PathBuf>,
+    pub(crate) running: Config,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) key_store: Option<Arc<dyn KeyStore>>,
+    pub(crate) exec: ExecRegistry,
+    pub(crate) operations: OperationRegistry,
+    pub(crate) hooks: Vec<Arc<dyn CommitHook>>,
+}
+
+impl Parts {
+    /// The built-in device's parts.
+    pub(crate) fn new(
+        catalogue: Arc<Catalogue>,
+        profile: Profile,
+        state_dir: Option<PathBuf>,
+        running: Config,
+    ) -> Parts {
+        Parts {
+            catalogue,
+            profile,
+            state_dir,
+            running,
+            clock: Arc::new(SystemClock),
+            key_store: None,
+            exec: ExecRegistry::new(&[]),
+            operations: OperationRegistry::new(Vec::new()),
+            hooks: Vec::new(),
+        }
+    }
+}
