@@ -7,6 +7,10 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("IRONCONF_BIN", str(ROOT / "target" / "debug" / "ironconf"))
+# The example appliance that embeds the device (crates/server/examples/firewall.rs).
+FIREWALL = os.environ.get(
+    "IRONCONF_FIREWALL_BIN", str(ROOT / "target" / "debug" / "examples" / "firewall")
+)
 
 STARTUP = """hostname interop
 ip domain name example.net
@@ -49,13 +53,15 @@ def client_key(tmp_path_factory):
     return key
 
 
-def start(tmp_path, client_key, profile, vty="0 15"):
+def start(tmp_path, client_key, profile, vty="0 15", extra="", command=None):
     state = tmp_path / "state"
     state.mkdir()
     blob = (client_key.with_suffix(".pub")).read_text().split()[1]
-    (state / "startup-config").write_text(STARTUP.format(key=blob, vty=vty))
+    (state / "startup-config").write_text(STARTUP.format(key=blob, vty=vty) + extra)
+    if command is None:
+        command = [BINARY, "serve", "--profile", profile]
     proc = subprocess.Popen(
-        [BINARY, "serve", "--listen", "127.0.0.1:0", "--state-dir", str(state), "--profile", profile],
+        command + ["--listen", "127.0.0.1:0", "--state-dir", str(state)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

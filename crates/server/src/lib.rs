@@ -52,7 +52,6 @@ pub enum ServeError {
     HostKeys(#[from] HostKeyError),
 }
 
-/// The device's host keys: from its state directory (generated on first
 /// Sleeps until `deadline` on the device's clock, forever when `None`. The
 /// wait is measured against the device's clock, whatever it is; the caller
 /// checks the deadline again on waking.
@@ -63,6 +62,7 @@ pub(crate) async fn sleep_until(device: &Device, deadline: Option<std::time::Ins
     }
 }
 
+/// The device's host keys: from its state directory (generated on first
 /// start), or ephemeral for a device without one.
 pub fn host_keys(device: &Device) -> Result<HostKeys, HostKeyError> {
     match device.state_dir() {
