@@ -2,6 +2,8 @@
 //! time-out` and the idle time `show users` shows, on a simulated clock
 //! (the SSH tests keep one real-time test of each).
 
+#![allow(clippy::panic)]
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -3,6 +3,8 @@
 //! paths as the built-in ones (NETCONF, the shell, the exec channel's
 //! `exec::run`, reload).
 
+#![allow(clippy::panic)]
+
 use std::sync::{Arc, Mutex};
 
 use ironconf_device::exec::{Command, ExecCaller, ExecOutput, run};
