@@ -61,7 +61,6 @@ pub(crate) async fn run(
         let mut write_failed = false;
         loop {
             let (_, more) = dispatch_some(&mut session, &mut handler, 1);
-            handler.account(session.stats());
             while let Some(bytes) = session.poll_transmit() {
                 if device.debugging(DebugLevel::Info) {
                     device.debug(
@@ -114,7 +113,6 @@ pub(crate) async fn run(
     }
     // Deliver the close to the device (locks, registry) and flush.
     dispatch(&mut session, &mut handler);
-    handler.account(session.stats());
     let mut flushed = Ok(());
     while let Some(bytes) = session.poll_transmit() {
         flushed = out.push(&write, bytes).await;

@@ -2,7 +2,7 @@
 //! [`RpcHandler`] (one module per operation on its side) and [`dispatch`]
 //! feeds it the session's events.
 
-use ironconf_proto::Framing;
+use ironconf_proto::{ErrorTag, Framing};
 
 use crate::session::{CloseReason, Event, Reply, Request, Session};
 
@@ -14,6 +14,10 @@ pub trait RpcHandler {
 
     /// The hello exchange completed.
     fn hello_received(&mut self, _capabilities: &[String], _framing: Framing) {}
+
+    /// A reply was queued (the handler's, or the session's own to a
+    /// malformed message), with the errors it carries.
+    fn replied(&mut self, _errors: &[ErrorTag]) {}
 
     /// The session ended; release what it held (locks).
     fn session_closed(&mut self, _reason: &CloseReason) {}
@@ -56,6 +60,7 @@ pub fn dispatch_some<H: RpcHandler + ?Sized>(
                     let _ = session.send_reply(request.id, reply);
                 }
             }
+            Event::Replied { errors } => handler.replied(&errors),
             Event::Closed(reason) => {
                 handler.session_closed(&reason);
                 closed = Some(reason);

@@ -283,6 +283,12 @@ pub enum Event {
     },
     /// An rpc to answer with [`Session::send_reply`].
     Rpc(Request),
+    /// A reply was queued for sending, the session's own (to a malformed
+    /// message) included: the errors it carries, none for success.
+    Replied {
+        /// The `error-tag`s of its `<rpc-error>`s.
+        errors: Vec<ErrorTag>,
+    },
     /// The session is over; send what [`Session::poll_transmit`] still
     /// yields, then close the transport.
     Closed(CloseReason),
@@ -745,7 +751,7 @@ impl Session {
     }
 
     fn flush_ready(&mut self) {
-        while let Some(reply) = self.ready.remove(&RequestId(self.next_to_send)) {
+        while let Some(mut reply) = self.ready.remove(&RequestId(self.next_to_send)) {
             if reply.errors.is_empty() {
                 self.stats.replies_ok += 1;
             } else {
@@ -754,6 +760,9 @@ impl Session {
                     self.stats.error_tags[t.index()] += 1;
                 }
             }
+            self.events.push_back(Event::Replied {
+                errors: std::mem::take(&mut reply.errors),
+            });
             self.push_output(reply.message);
             if let Some(stream) = reply.stream {
                 self.output.push_back(Out::Stream(stream));
