@@ -26,6 +26,8 @@ pub use configure::{Changer, Commit, CommitHook, Refused};
 pub use counters::Counters;
 pub use debug::{DebugFlags, DebugLevel, MonitorSink};
 pub use device::{Device, DeviceError};
+/// The typed settings the device derives from its configuration.
+pub use ironconf_ios::settings;
 pub use keys::KeyStore;
 pub use lines::{KillSwitch, LineEntry, LineOwner, SshConnection, vty_line_number};
 pub use netconf::NetconfHandler;

@@ -24,11 +24,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ironconf_device::exec::{Command, ExecOutput};
-use ironconf_device::ops::Context;
+use ironconf_device::ops::{Context, Reply, Request, RpcError};
 use ironconf_device::{BuildError, Commit, Device, Profile};
-use ironconf_proto::RpcError;
 use ironconf_server::CancellationToken;
-use ironconf_session::{Reply, Request};
 
 /// The appliance's namespace (its capability and its operation's).
 const NS: &str = "urn:ironconf:example:firewall";

@@ -145,7 +145,7 @@ impl Connection {
 /// `ip ssh server algorithm encryption|mac|kex|hostkey …` lists (names
 /// russh does not implement, such as hmac-md5 or hmac-sha1-96, are
 /// skipped with a warning).
-fn preferred_algorithms(ssh: &ironconf_ios::settings::SshSettings) -> russh::Preferred {
+fn preferred_algorithms(ssh: &ironconf_device::settings::SshSettings) -> russh::Preferred {
     fn pick<N: for<'a> TryFrom<&'a str>>(kind: &str, list: &Option<Vec<String>>) -> Option<Vec<N>> {
         let list = list.as_ref()?;
         let names: Vec<N> = list

@@ -13,6 +13,9 @@ mod kill_session;
 mod lock;
 mod registry;
 
+/// What an operation reads and answers (for an embedder's operations).
+pub use ironconf_proto::{ErrorTag, RpcError};
+pub use ironconf_session::{DataReply, Reply, Request};
 pub use registry::OperationFn;
 pub(crate) use registry::{Operation, OperationRegistry};
 pub mod schema;
@@ -22,8 +25,6 @@ use std::time::Instant;
 use crate::locks::Datastore;
 use ironconf_ios::filter::{show_running_config, strip_show_header};
 use ironconf_proto::xml::Element;
-use ironconf_proto::{ErrorTag, RpcError};
-use ironconf_session::{Reply, Request};
 
 use crate::device::Device;
 
