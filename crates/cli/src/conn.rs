@@ -5,6 +5,7 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::output::Format;
 use clap::{Args, ValueEnum};
 use ironconf_client::{Client, ClientError, ConnectOptions, HostKeyCheck, Transport};
 
@@ -153,4 +154,14 @@ pub(crate) fn exit_code(e: &ClientError) -> u8 {
         ClientError::Timeout { .. } => exit::TIMEOUT,
         _ => exit::OTHER,
     }
+}
+
+/// Where to connect and how to print.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ClientArgs {
+    #[command(flatten)]
+    pub(crate) conn: ConnArgs,
+    /// Output: text, xml (the reply, indented) or json.
+    #[arg(long, short = 'o', value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
 }

@@ -11,8 +11,9 @@ use ironconf_client::{Client, ClientError, Config, Datastore, EditOptions, Filte
 use rustyline::DefaultEditor;
 use rustyline::error::ReadlineError;
 
+use crate::conn::ClientArgs;
 use crate::output::{Format, Shape, error_line, print_reply};
-use crate::verbs::{ClientArgs, with_progress};
+use crate::request::{is_whole_rpc, with_progress};
 
 const HELP: &str = "\
 Commands:
@@ -203,7 +204,7 @@ async fn step(client: &Client, format: Format, step: Step) {
             .await
             .map(|r| (r, Shape::Ok)),
         Step::Xml(text) => {
-            let pending = if crate::verbs::is_whole_rpc(&text) {
+            let pending = if is_whole_rpc(&text) {
                 client.send_raw(&text).await
             } else {
                 client.send(text.trim()).await

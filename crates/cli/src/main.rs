@@ -6,6 +6,7 @@ mod conn;
 mod console;
 mod output;
 mod plot;
+mod request;
 mod serve;
 mod stdio_server;
 mod verbs;
@@ -114,7 +115,11 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(code) => return code,
             };
-            match runtime.block_on(verbs::run(&verb)) {
+            let ran = match &verb {
+                verbs::Verb::Console { client } => runtime.block_on(console::run(client)),
+                _ => runtime.block_on(verbs::run(&verb)),
+            };
+            match ran {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     let format = verb.client_args().format;

@@ -1,26 +1,16 @@
 //! The client verbs: one NETCONF operation each, from the command line.
 
 use std::future::IntoFuture as _;
-use std::io::{IsTerminal as _, Read as _};
+use std::io::Read as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use ironconf_client::{
-    Client, ClientError, Config, Datastore, EditOptions, ErrorOption, Filter, Reply,
-};
+use ironconf_client::{Client, ClientError, Config, Datastore, EditOptions, ErrorOption, Filter};
 
-use crate::conn::ConnArgs;
+use crate::conn::ClientArgs;
 use crate::output::{Format, Shape, print_reply};
-
-#[derive(Debug, Clone, Args)]
-pub(crate) struct ClientArgs {
-    #[command(flatten)]
-    pub(crate) conn: ConnArgs,
-    /// Output: text, xml (the reply, indented) or json.
-    #[arg(long, short = 'o', value_enum, default_value_t = Format::Text)]
-    pub(crate) format: Format,
-}
+use crate::request::{is_whole_rpc, with_progress};
 
 #[derive(Debug, Clone, Args)]
 pub(crate) struct FilterArgs {
@@ -193,41 +183,8 @@ fn read_input(path: &PathBuf) -> Result<String, ClientError> {
     Ok(s)
 }
 
-/// Waits for `reply`, showing the bytes arriving when stderr is a terminal.
-pub(crate) async fn with_progress(
-    client: &Client,
-    reply: impl std::future::Future<Output = Result<Reply, ClientError>>,
-) -> Result<Reply, ClientError> {
-    if !std::io::stderr().is_terminal() {
-        return reply.await;
-    }
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {msg} {binary_bytes} ({binary_bytes_per_sec})",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    bar.set_message("receiving");
-    let start = client.bytes_received();
-    tokio::pin!(reply);
-    let result = loop {
-        tokio::select! {
-            r = &mut reply => break r,
-            _ = tokio::time::sleep(Duration::from_millis(100)) => {
-                bar.set_position(client.bytes_received() - start);
-            }
-        }
-    };
-    bar.finish_and_clear();
-    result
-}
-
 pub(crate) async fn run(verb: &Verb) -> Result<(), ClientError> {
     let args = verb.client_args();
-    if let Verb::Console { client } = verb {
-        return crate::console::run(client).await;
-    }
     // Reading the input first: a bad file fails before any connection.
     let prepared = prepare(verb)?;
     let client = args.conn.connect().await?;
@@ -303,11 +260,6 @@ fn prepare(verb: &Verb) -> Result<Prepared, ClientError> {
         }
         _ => Prepared::None,
     })
-}
-
-/// True when the text's root element is `<rpc>` (any prefix).
-pub(crate) fn is_whole_rpc(text: &str) -> bool {
-    ironconf_client::session::root_of(text).is_some_and(|(name, _)| name == "rpc")
 }
 
 async fn execute(
