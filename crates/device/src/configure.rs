@@ -8,6 +8,7 @@
 //! decided (`no netconf ssh` ends the NETCONF sessions). The reactions run
 //! once the lock is released.
 
+use ironconf_ios::apply::{ErrorOption, apply_batch_in};
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::config::{Config, ItemChange};
 
@@ -101,6 +102,57 @@ where
     }
 }
 
+/// Why [`Device::configure`] changed nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigureError {
+    /// The path refused the change (a lock, a hook).
+    #[error("{0}")]
+    Refused(Refused),
+    /// A line was not accepted; the change was rolled back.
+    #[error("'{line}': {message}")]
+    Line {
+        /// The line.
+        line: String,
+        /// IOS's message (`% Invalid input detected at '^' marker.`).
+        message: String,
+    },
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Locked { holder } => {
+                write!(f, "running-config is locked by NETCONF session {holder}")
+            }
+            Refused::Hook { message } => f.write_str(message),
+        }
+    }
+}
+
+/// Applies configuration lines, from global configuration mode, within the
+/// path's transaction (for [`Device::change_running`]); the first line that
+/// fails rolls the transaction back and is returned.
+pub fn apply_lines(
+    cat: &Catalogue,
+    running: &mut Config,
+    lines: &[&str],
+) -> Result<(), ConfigureError> {
+    let result = apply_batch_in(
+        cat,
+        running,
+        lines.iter().copied(),
+        ErrorOption::RollbackOnError,
+        false,
+    );
+    match result.failures.into_iter().next() {
+        None => Ok(()),
+        Some(f) => Err(ConfigureError::Line {
+            message: f.message(),
+            line: f.line,
+        }),
+    }
+}
+
 /// How a change came about, for [`Device::conclude`].
 enum Made<'a> {
     /// Applied in place, in the transaction the path opened.
@@ -133,6 +185,13 @@ impl Device {
         };
         react(reactions);
         Ok(result)
+    }
+
+    /// Applies configuration lines as one change, all or nothing: what an
+    /// appliance's own code uses to configure the device.
+    pub fn configure(&self, who: Changer<'_>, lines: &[&str]) -> Result<(), ConfigureError> {
+        self.change_running(who, |cat, running| apply_lines(cat, running, lines))
+            .map_err(ConfigureError::Refused)?
     }
 
     /// Replaces running-config as a whole (`copy-config` to running), on
