@@ -250,8 +250,16 @@ impl DeviceBuilder {
             running,
             clock: self.clock,
             key_store: self.key_store,
-            exec: ExecRegistry::new(&self.commands),
-            operations: OperationRegistry::new(self.operations),
+            exec: if self.commands.is_empty() {
+                ExecRegistry::builtin_shared()
+            } else {
+                Arc::new(ExecRegistry::new(&self.commands))
+            },
+            operations: if self.operations.is_empty() {
+                OperationRegistry::builtin_shared()
+            } else {
+                Arc::new(OperationRegistry::new(self.operations))
+            },
             hooks: self.hooks,
         };
         let device = Device::from_parts(parts);
@@ -268,8 +276,8 @@ pub(crate) struct Parts {
     pub(crate) running: Config,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) key_store: Option<Arc<dyn KeyStore>>,
-    pub(crate) exec: ExecRegistry,
-    pub(crate) operations: OperationRegistry,
+    pub(crate) exec: Arc<ExecRegistry>,
+    pub(crate) operations: Arc<OperationRegistry>,
     pub(crate) hooks: Vec<Arc<dyn CommitHook>>,
 }
 
@@ -288,8 +296,8 @@ impl Parts {
             running,
             clock: Arc::new(SystemClock),
             key_store: None,
-            exec: ExecRegistry::new(&[]),
-            operations: OperationRegistry::new(Vec::new()),
+            exec: ExecRegistry::builtin_shared(),
+            operations: OperationRegistry::builtin_shared(),
             hooks: Vec::new(),
         }
     }

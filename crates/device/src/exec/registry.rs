@@ -244,6 +244,15 @@ impl ExecRegistry {
         ExecRegistry { commands }
     }
 
+    /// The built-in commands alone, one copy per process (a fleet of
+    /// devices shares it).
+    pub(crate) fn builtin_shared() -> Arc<ExecRegistry> {
+        static SHARED: std::sync::OnceLock<Arc<ExecRegistry>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| Arc::new(ExecRegistry::new(&[])))
+            .clone()
+    }
+
     /// The command `words` name, with the words its pattern's `*` and `..`
     /// took.
     pub(crate) fn find<'w>(&self, words: &[&'w str]) -> Option<(&Registered, Vec<&'w str>)> {

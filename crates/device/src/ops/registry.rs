@@ -86,6 +86,14 @@ impl OperationRegistry {
         OperationRegistry { operations }
     }
 
+    /// The built-in operations alone, one copy per process.
+    pub(crate) fn builtin_shared() -> Arc<OperationRegistry> {
+        static SHARED: std::sync::OnceLock<Arc<OperationRegistry>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| Arc::new(OperationRegistry::new(Vec::new())))
+            .clone()
+    }
+
     /// Looks up the operation `name` in `namespace` (the base namespace
     /// when `None` or one of its spellings).
     pub(crate) fn find(&self, namespace: Option<&str>, name: &str) -> Found<'_> {
