@@ -1,7 +1,9 @@
 //! Section and list bodies: lines kept packed as the text IOS renders plus
 //! one rule id per line, with their nesting found from indentation.
 
-use super::*;
+use std::ops::Range;
+
+use crate::catalogue::RuleId;
 
 /// Rule id stored for a line no rule knows.
 pub(super) const VERBATIM: u32 = u32::MAX;

@@ -1,7 +1,11 @@
 //! What identifies a setting (its class and key tokens) and where a
 //! top-level item sits in rendering order.
 
-use super::*;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::{Item, VERBATIM};
+use crate::catalogue::{Behaviour, Catalogue, RuleId};
+use crate::param::{INTERFACE_TYPES, parse_interface};
 
 /// What identifies a setting: rules of one class with the same key replace
 /// each other.

@@ -12,11 +12,8 @@
 //! into a diff.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::ops::Range;
 
 use crate::catalogue::{Behaviour, Catalogue, RuleId};
-use crate::param::{INTERFACE_TYPES, parse_interface};
 
 mod body;
 mod identity;

@@ -1,6 +1,7 @@
 //! Rendering: items to the text `show running-config` prints.
 
-use super::*;
+use super::{Body, Config, Item, StoredLine, VERBATIM};
+use crate::catalogue::{Behaviour, Catalogue, RuleId};
 
 /// The rendered lines of one top-level item (no separators).
 pub fn render_item_lines(cat: &Catalogue, item: &Item) -> Vec<String> {

@@ -1,7 +1,8 @@
 //! Transactions: every top-level item a change touches is kept as it was;
 //! rollback restores them, commit turns them into a diff.
 
-use super::*;
+use super::{Config, Order, item_identity, render_item_lines};
+use crate::catalogue::Catalogue;
 
 /// One changed top-level item: its lines before and after.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
