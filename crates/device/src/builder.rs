@@ -45,6 +45,7 @@ use crate::configure::CommitHook;
 use crate::device::{Device, DeviceError};
 use crate::exec::Command;
 use crate::exec::registry::ExecRegistry;
+use crate::fs::Flash;
 use crate::keys::KeyStore;
 use crate::nvram::{BootReport, load_startup, read_startup};
 use crate::ops::{Operation, OperationFn, OperationRegistry};
@@ -243,7 +244,9 @@ impl DeviceBuilder {
                 (running, Some(dir))
             }
         };
+        let flash = flash_for(&self.profile, state_dir.as_deref())?;
         let parts = Parts {
+            flash,
             catalogue,
             profile: self.profile,
             state_dir,
@@ -279,6 +282,7 @@ pub(crate) struct Parts {
     pub(crate) exec: Arc<ExecRegistry>,
     pub(crate) operations: Arc<OperationRegistry>,
     pub(crate) hooks: Vec<Arc<dyn CommitHook>>,
+    pub(crate) flash: Flash,
 }
 
 impl Parts {
@@ -288,6 +292,7 @@ impl Parts {
         profile: Profile,
         state_dir: Option<PathBuf>,
         running: Config,
+        flash: Flash,
     ) -> Parts {
         Parts {
             catalogue,
@@ -299,6 +304,21 @@ impl Parts {
             exec: ExecRegistry::builtin_shared(),
             operations: OperationRegistry::builtin_shared(),
             hooks: Vec::new(),
+            flash,
         }
+    }
+}
+
+/// The profile's flash: a folder of the state directory, or memory.
+pub(crate) fn flash_for(
+    profile: &Profile,
+    dir: Option<&std::path::Path>,
+) -> Result<Flash, DeviceError> {
+    match dir {
+        Some(d) => Flash::open(profile.flash, Some(d)).map_err(|source| DeviceError::Io {
+            path: d.join(profile.flash.name.trim_end_matches(':')),
+            source,
+        }),
+        None => Ok(Flash::in_memory(profile.flash)),
     }
 }

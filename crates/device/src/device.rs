@@ -159,6 +159,7 @@ pub(crate) struct Shared {
     pub(crate) exec: Arc<ExecRegistry>,
     pub(crate) operations: Arc<OperationRegistry>,
     pub(crate) hooks: Vec<Arc<dyn CommitHook>>,
+    pub(crate) flash: crate::fs::Flash,
     pub(crate) catalogue: Arc<Catalogue>,
     pub(crate) profile: Profile,
     pub(crate) state_dir: Option<PathBuf>,
@@ -191,7 +192,8 @@ impl Device {
     pub fn in_memory(profile: Profile, startup: &str) -> (Device, BootReport) {
         let catalogue = Catalogue::builtin_shared();
         let (running, unknown) = load(&catalogue, startup);
-        let device = Device::from_parts(Parts::new(catalogue, profile, None, running));
+        let flash = crate::fs::Flash::in_memory(profile.flash);
+        let device = Device::from_parts(Parts::new(catalogue, profile, None, running, flash));
         (
             device,
             BootReport {
@@ -212,6 +214,7 @@ impl Device {
             exec,
             operations,
             hooks,
+            flash,
         } = parts;
         let mut state = State {
             running,
@@ -238,6 +241,7 @@ impl Device {
                 exec,
                 operations,
                 hooks,
+                flash,
                 catalogue,
                 profile,
                 state_dir,

@@ -68,6 +68,7 @@ mod counters;
 mod debug;
 pub mod device;
 pub mod exec;
+pub mod fs;
 pub mod interfaces;
 mod keys;
 mod lines;

@@ -63,7 +63,8 @@ impl Device {
         let catalogue = Catalogue::builtin_shared();
         let (text, generated_password) = read_startup(dir, &catalogue)?;
         let (running, unknown) = load_startup(&catalogue, &text);
-        let parts = Parts::new(catalogue, profile, Some(dir.to_owned()), running);
+        let flash = crate::builder::flash_for(&profile, Some(dir))?;
+        let parts = Parts::new(catalogue, profile, Some(dir.to_owned()), running, flash);
         Ok((
             Device::from_parts(parts),
             BootReport {
@@ -138,6 +139,19 @@ impl Device {
     pub fn startup_text(&self) -> Option<String> {
         let dir = self.shared.state_dir.as_ref()?;
         fs::read_to_string(dir.join(STARTUP_CONFIG)).ok()
+    }
+
+    /// Replaces the startup-config with `text` (crash-safe); a device
+    /// without a state directory keeps none.
+    pub fn write_startup_text(&self, text: &str) -> Result<(), DeviceError> {
+        match &self.shared.state_dir {
+            Some(dir) => {
+                let file = dir.join(STARTUP_CONFIG);
+                write_atomically(&file, text.as_bytes())
+                    .map_err(|source| DeviceError::Io { path: file, source })
+            }
+            None => Ok(()),
+        }
     }
 
     /// Erases the startup-config.

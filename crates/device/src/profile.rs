@@ -9,6 +9,8 @@ use ironconf_proto::message::{HelloStyle, OkStyle, ReplyNamespace, ReplyStyle};
 use ironconf_proto::{ErrorStyle, ErrorTag};
 use ironconf_session::MissingMessageId;
 
+use crate::fs::FlashSpec;
+
 /// Line ends inside text payloads (`cli-config-data-block`, responses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEol {
@@ -63,7 +65,17 @@ pub struct Profile {
     pub rollback_on_error: bool,
     /// The SSH server identification string.
     pub ssh_banner: &'static str,
+    /// The flash file system.
+    pub flash: FlashSpec,
 }
+
+/// IOS XE's flash: `bootflash:` (with `flash:` as its alias), the size a
+/// CSR1000v shows.
+const IOS_XE_FLASH: FlashSpec = FlashSpec {
+    name: "bootflash:",
+    alias: Some("flash:"),
+    capacity: 7_835_619_328,
+};
 
 fn caps(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
@@ -96,7 +108,7 @@ impl Profile {
     pub const NAMES: [&'static str; 4] = ["ios-xe-16", "ios-15", "ios-12-switch", "standard"];
 
     /// An IOS agent: CRLF text, minimal errors, `<ok />`, pointer-like ids.
-    fn ios(name: &'static str, old_namespaces: bool, rollback: bool) -> Profile {
+    fn ios(name: &'static str, old_namespaces: bool, rollback: bool, flash: FlashSpec) -> Profile {
         let mut capabilities = caps(&IOS_CAPABILITIES);
         if rollback {
             // IOS XE 16 lists it after writeable-running.
@@ -121,15 +133,35 @@ impl Profile {
             session_ids: SessionIds::PointerLike,
             rollback_on_error: rollback,
             ssh_banner: "SSH-2.0-Cisco-1.25",
+            flash,
         }
     }
 
     /// A profile by name.
     pub fn by_name(name: &str) -> Option<Profile> {
         Some(match name {
-            "ios-xe-16" => Profile::ios("ios-xe-16", false, true),
-            "ios-15" => Profile::ios("ios-15", false, false),
-            "ios-12-switch" => Profile::ios("ios-12-switch", true, false),
+            "ios-xe-16" => Profile::ios("ios-xe-16", false, true, IOS_XE_FLASH),
+            // An ISR's flash; a Catalyst 2960's.
+            "ios-15" => Profile::ios(
+                "ios-15",
+                false,
+                false,
+                FlashSpec {
+                    name: "flash:",
+                    alias: None,
+                    capacity: 256_856_064,
+                },
+            ),
+            "ios-12-switch" => Profile::ios(
+                "ios-12-switch",
+                true,
+                false,
+                FlashSpec {
+                    name: "flash:",
+                    alias: None,
+                    capacity: 64_016_384,
+                },
+            ),
             "standard" => Profile {
                 name: "standard",
                 capabilities: caps(&[
@@ -148,6 +180,7 @@ impl Profile {
                 session_ids: SessionIds::Sequential,
                 rollback_on_error: true,
                 ssh_banner: "SSH-2.0-ironconf",
+                flash: IOS_XE_FLASH,
             },
             _ => return None,
         })
@@ -156,7 +189,7 @@ impl Profile {
 
 impl Default for Profile {
     fn default() -> Self {
-        Profile::ios("ios-xe-16", false, true)
+        Profile::ios("ios-xe-16", false, true, IOS_XE_FLASH)
     }
 }
 

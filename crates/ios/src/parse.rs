@@ -324,7 +324,8 @@ mod tests {
             Err(ParseError::Invalid { column: 13 })
         );
         assert_eq!(canon("ip d x"), Err(ParseError::Ambiguous));
-        assert_eq!(canon("ip s"), Err(ParseError::Incomplete));
+        assert_eq!(canon("ip s"), Err(ParseError::Ambiguous));
+        assert_eq!(canon("ip ss"), Err(ParseError::Incomplete));
         assert_eq!(
             canon("netconf ssh acl x"),
             Err(ParseError::Invalid { column: 16 })

@@ -154,6 +154,10 @@ pub struct Settings {
     pub vty: Vec<VtyBlock>,
     /// `banner motd` text.
     pub motd: Option<String>,
+    /// `ip scp server enable` (off by default, as on IOS).
+    pub scp_server: bool,
+    /// `file prompt quiet`: file commands ask nothing.
+    pub file_prompt_quiet: bool,
 }
 
 impl Default for Settings {
@@ -185,6 +189,8 @@ impl Default for Settings {
             },
             vty: Vec::new(),
             motd: None,
+            scp_server: false,
+            file_prompt_quiet: false,
         }
     }
 }
@@ -269,7 +275,8 @@ impl Settings {
     /// so changes to anything else need no recomputation: a one-line edit
     /// of a large configuration stays cheap.
     pub fn reads(line: &str) -> bool {
-        const READ: [&str; 8] = [
+        const READ: [&str; 9] = [
+            "file prompt",
             "hostname",
             "ip ",
             "username ",
@@ -331,6 +338,8 @@ impl Settings {
             ["netconf", "max-message", n] => self.netconf.max_message_kb = num(Some(n)),
             ["netconf", "format", f] => self.netconf.format = Some((*f).to_owned()),
             ["ip", "ssh", "version", v] => self.ssh.version = v.parse().ok(),
+            ["ip", "scp", "server", "enable"] => self.scp_server = true,
+            ["file", "prompt", "quiet"] => self.file_prompt_quiet = true,
             ["ip", "ssh", "time-out", n] => self.ssh.timeout = num(Some(n)).unwrap_or(120),
             ["ip", "ssh", "authentication-retries", n] => {
                 self.ssh.retries = num(Some(n)).unwrap_or(3)

@@ -11,6 +11,7 @@ mod access_lists;
 mod config;
 mod crypto;
 mod debug;
+mod files;
 mod interfaces;
 mod lines;
 mod netconf;

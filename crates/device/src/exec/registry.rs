@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::{ExecCaller, ExecOutput};
-use super::{access_lists, config, crypto, debug, interfaces, lines, netconf, ssh, system};
+use super::{access_lists, config, crypto, debug, files, interfaces, lines, netconf, ssh, system};
 use crate::device::Device;
 
 /// One command as it runs.
@@ -62,10 +62,17 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         own_pipes: true,
     },
     cmd(&["show", "startup-config"], config::show_startup_config),
-    cmd(
-        &["copy", "running-config", "startup-config"],
-        config::write_memory,
-    ),
+    cmd(&["copy", ".."], files::copy),
+    cmd(&["dir", ".."], files::dir),
+    cmd(&["delete", ".."], files::delete),
+    cmd(&["more", ".."], files::more),
+    cmd(&["verify", ".."], files::verify),
+    cmd(&["mkdir", "*"], files::mkdir),
+    cmd(&["rmdir", "*"], files::rmdir),
+    cmd(&["rename", "*", "*"], files::rename),
+    cmd(&["show", "file", "systems"], files::show_file_systems),
+    cmd(&["show", "flash:"], files::show_flash),
+    cmd(&["show", "bootflash:"], files::show_flash),
     cmd(&["write", ".."], config::write_memory),
     cmd(&["erase", "startup-config"], config::erase_startup_config),
     cmd(&["reload"], config::reload),

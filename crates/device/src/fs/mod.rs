@@ -1,0 +1,372 @@
+//! The device's file systems, as IOS names them: the flash (`bootflash:`
+//! with `flash:` as its alias on IOS XE, `flash:` on IOS 15 and 12),
+//! `nvram:` (holding `startup-config`, the file the device boots from),
+//! `system:` (`system:running-config`), `null:`, and the keywords
+//! `running-config` and `startup-config`.
+//!
+//! A name given by a user is checked before anything is touched: plain
+//! components only (no `.` or `..`, no control characters, bounded
+//! lengths), always below the file system's root, so nothing outside it is
+//! read or written. The flash keeps its files in a folder of the state
+//! directory (or in memory), within a capacity that is enforced: a write
+//! that would pass it fails and leaves nothing.
+
+pub mod store;
+
+use std::io::{Read, Write};
+
+use store::{DiskStore, Entry, MemoryStore, NewFile, Store, StoreError, TEMP_PREFIX};
+
+use crate::device::Device;
+
+/// Longest file or directory name accepted.
+pub const MAX_NAME: usize = 127;
+/// Longest path accepted (below the file system's prefix).
+pub const MAX_PATH: usize = 255;
+/// Most bytes a command reads whole into memory (`more`, `copy` into
+/// running-config, `show archive config differences`).
+pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
+/// The size `nvram:` reports.
+pub const NVRAM_BYTES: u64 = 33_554_432;
+
+/// What a profile's flash looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlashSpec {
+    /// Its prefix (`bootflash:`, `flash:`).
+    pub name: &'static str,
+    /// Another prefix for it (`flash:` on IOS XE).
+    pub alias: Option<&'static str>,
+    /// Its size in bytes.
+    pub capacity: u64,
+}
+
+/// Where a copy reads or writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// `running-config`, `system:running-config`.
+    Running,
+    /// `startup-config`, `nvram:startup-config`.
+    Startup,
+    /// `null:` (anything below it).
+    Null,
+    /// A file or directory on the flash, by its components (none: the
+    /// root).
+    Flash(Vec<String>),
+    /// A remote URL (`tftp://`, `scp://`, `http://`, …), as given.
+    Remote(String),
+    /// The directory of a file system that lists but holds no user files
+    /// (`nvram:`, `system:`).
+    Listing(&'static str),
+}
+
+/// Why a name was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameError {
+    /// A prefix no file system has (`foo:`): IOS's parser refuses it.
+    UnknownFileSystem,
+    /// `.` or `..`, an empty name where one is needed, or a control
+    /// character: `Invalid argument`.
+    Invalid,
+    /// Past [`MAX_NAME`] or [`MAX_PATH`]: `File name too long`.
+    TooLong,
+}
+
+impl NameError {
+    /// The words IOS puts in parentheses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameError::UnknownFileSystem => "No such device",
+            NameError::Invalid => "Invalid argument",
+            NameError::TooLong => "File name too long",
+        }
+    }
+}
+
+/// The flash of one device.
+pub(crate) struct Flash {
+    spec: FlashSpec,
+    store: Box<dyn Store>,
+}
+
+impl std::fmt::Debug for Flash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flash")
+            .field("spec", &self.spec)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Flash {
+    /// The flash in `dir` (a folder named after its prefix), or in memory.
+    pub(crate) fn open(spec: FlashSpec, dir: Option<&std::path::Path>) -> std::io::Result<Flash> {
+        let store: Box<dyn Store> = match dir {
+            Some(d) => Box::new(DiskStore::open(d.join(spec.name.trim_end_matches(':')))?),
+            None => Box::new(MemoryStore::default()),
+        };
+        Ok(Flash { spec, store })
+    }
+
+    /// In memory (a device whose state directory cannot hold it).
+    pub(crate) fn in_memory(spec: FlashSpec) -> Flash {
+        Flash {
+            spec,
+            store: Box::new(MemoryStore::default()),
+        }
+    }
+}
+
+/// Splits `rest` (what follows a prefix) into checked components.
+fn components(rest: &str) -> Result<Vec<String>, NameError> {
+    if rest.len() > MAX_PATH {
+        return Err(NameError::TooLong);
+    }
+    let mut out = Vec::new();
+    for c in rest.split('/').filter(|c| !c.is_empty()) {
+        if c == "." || c == ".." || c.chars().any(char::is_control) || c.starts_with(TEMP_PREFIX) {
+            return Err(NameError::Invalid);
+        }
+        if c.len() > MAX_NAME {
+            return Err(NameError::TooLong);
+        }
+        out.push(c.to_owned());
+    }
+    Ok(out)
+}
+
+/// True when `word` abbreviates `keyword` (at least three characters, as
+/// IOS needs to tell `running-config` from `rcp:`).
+fn abbreviates(word: &str, keyword: &str) -> bool {
+    word.len() >= 3 && keyword.starts_with(word)
+}
+
+impl Device {
+    /// The flash's prefix (`bootflash:` or `flash:`).
+    pub fn flash_name(&self) -> &'static str {
+        self.shared.flash.spec.name
+    }
+
+    /// Reads a name as IOS does: a keyword, a prefix and path, or a path
+    /// on the flash (the working directory).
+    pub fn location(&self, text: &str) -> Result<Location, NameError> {
+        let spec = self.shared.flash.spec;
+        let text = text.trim();
+        if text.chars().any(char::is_control) {
+            return Err(NameError::Invalid);
+        }
+        if !text.contains(':') {
+            if abbreviates(text, "running-config") {
+                return Ok(Location::Running);
+            }
+            if abbreviates(text, "startup-config") {
+                return Ok(Location::Startup);
+            }
+            return components(text).map(Location::Flash);
+        }
+        let (prefix, rest) = match text.find(':') {
+            Some(i) => (&text[..=i], &text[i + 1..]),
+            None => (text, ""),
+        };
+        let prefix_lc = prefix.to_ascii_lowercase();
+        if rest.starts_with("//") {
+            return match prefix_lc.as_str() {
+                "tftp:" | "scp:" | "http:" | "https:" | "ftp:" | "rcp:" => {
+                    Ok(Location::Remote(text.to_owned()))
+                }
+                _ => Err(NameError::UnknownFileSystem),
+            };
+        }
+        if prefix_lc == spec.name || Some(prefix_lc.as_str()) == spec.alias {
+            return components(rest).map(Location::Flash);
+        }
+        let name = components(rest)?;
+        match (prefix_lc.as_str(), name.as_slice()) {
+            ("null:", _) => Ok(Location::Null),
+            ("nvram:", []) => Ok(Location::Listing("nvram:")),
+            ("nvram:", [f]) if f == "startup-config" => Ok(Location::Startup),
+            ("system:", []) => Ok(Location::Listing("system:")),
+            ("system:", [f]) if f == "running-config" => Ok(Location::Running),
+            ("nvram:" | "system:", _) => Err(NameError::Invalid),
+            ("tftp:" | "scp:" | "http:" | "https:" | "ftp:" | "rcp:", _) => {
+                Ok(Location::Remote(text.to_owned()))
+            }
+            _ => Err(NameError::UnknownFileSystem),
+        }
+    }
+
+    /// How IOS prints a location in messages and listings.
+    pub fn location_name(&self, loc: &Location) -> String {
+        match loc {
+            Location::Running => "system:running-config".into(),
+            Location::Startup => "nvram:startup-config".into(),
+            Location::Null => "null:".into(),
+            Location::Flash(p) => format!("{}/{}", self.flash_name(), p.join("/")),
+            Location::Remote(u) => u.clone(),
+            Location::Listing(fs) => format!("{fs}/"),
+        }
+    }
+
+    /// Bytes the flash holds and its capacity.
+    pub fn flash_usage(&self) -> (u64, u64) {
+        let f = &self.shared.flash;
+        (f.store.used(), f.spec.capacity)
+    }
+
+    /// The entry at `path` on the flash.
+    pub fn flash_stat(&self, path: &[String]) -> Result<Entry, StoreError> {
+        self.shared.flash.store.stat(path)
+    }
+
+    /// The entries of a directory on the flash.
+    pub fn flash_list(&self, path: &[String]) -> Result<Vec<Entry>, StoreError> {
+        self.shared.flash.store.list(path)
+    }
+
+    /// Opens a file on the flash for reading.
+    pub fn flash_open(&self, path: &[String]) -> Result<Box<dyn Read + Send>, StoreError> {
+        self.shared.flash.store.open(path)
+    }
+
+    /// Starts writing a file on the flash of (at most) `expected` bytes,
+    /// refused at once when they cannot fit; the writer refuses bytes past
+    /// the free space as they come, so a full flash keeps no partial file.
+    pub fn flash_create(
+        &self,
+        path: &[String],
+        expected: Option<u64>,
+    ) -> Result<Box<dyn NewFile>, FsWriteError> {
+        let f = &self.shared.flash;
+        if path.is_empty() {
+            return Err(FsWriteError::Store(StoreError::IsDir));
+        }
+        let replaced = f.store.stat(path).map(|e| e.size).unwrap_or(0);
+        let free = f.spec.capacity.saturating_sub(f.store.used()) + replaced;
+        if expected.is_some_and(|n| n > free) {
+            return Err(FsWriteError::NoSpace);
+        }
+        let inner = f.store.create(path).map_err(FsWriteError::Store)?;
+        Ok(Box::new(Bounded { inner, free }))
+    }
+
+    /// Removes a file on the flash.
+    pub fn flash_remove(&self, path: &[String]) -> Result<(), StoreError> {
+        self.shared.flash.store.remove(path)
+    }
+
+    /// Makes a directory on the flash.
+    pub fn flash_mkdir(&self, path: &[String]) -> Result<(), StoreError> {
+        self.shared.flash.store.mkdir(path)
+    }
+
+    /// Removes an empty directory on the flash.
+    pub fn flash_rmdir(&self, path: &[String]) -> Result<(), StoreError> {
+        self.shared.flash.store.rmdir(path)
+    }
+
+    /// Renames on the flash.
+    pub fn flash_rename(&self, from: &[String], to: &[String]) -> Result<(), StoreError> {
+        self.shared.flash.store.rename(from, to)
+    }
+
+    /// Reads a file on the flash whole, up to `max` bytes.
+    pub fn flash_read(&self, path: &[String], max: u64) -> Result<Vec<u8>, FsReadError> {
+        let entry = self.flash_stat(path).map_err(FsReadError::Store)?;
+        if entry.dir {
+            return Err(FsReadError::Store(StoreError::IsDir));
+        }
+        if entry.size > max {
+            return Err(FsReadError::TooLarge);
+        }
+        let mut r = self.flash_open(path).map_err(FsReadError::Store)?;
+        let mut out = Vec::with_capacity(entry.size as usize);
+        r.by_ref()
+            .take(max.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|_| FsReadError::Store(StoreError::Io))?;
+        if out.len() as u64 > max {
+            return Err(FsReadError::TooLarge);
+        }
+        Ok(out)
+    }
+
+    /// Writes a whole file on the flash, crash-safely.
+    pub fn flash_write(&self, path: &[String], bytes: &[u8]) -> Result<(), FsWriteError> {
+        let mut w = self.flash_create(path, Some(bytes.len() as u64))?;
+        w.write_all(bytes).map_err(FsWriteError::from_io)?;
+        w.commit().map_err(FsWriteError::Store)
+    }
+}
+
+/// Why a whole read failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FsReadError {
+    /// The store's reason.
+    Store(StoreError),
+    /// Larger than the command reads (`File too large`).
+    TooLarge,
+}
+
+impl FsReadError {
+    /// The words IOS puts in parentheses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FsReadError::Store(e) => e.as_str(),
+            FsReadError::TooLarge => "File too large",
+        }
+    }
+}
+
+/// Why a write failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FsWriteError {
+    /// The store's reason.
+    Store(StoreError),
+    /// The flash is full: `No space left on device`.
+    NoSpace,
+}
+
+impl FsWriteError {
+    /// The words IOS puts in parentheses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FsWriteError::Store(e) => e.as_str(),
+            FsWriteError::NoSpace => "No space left on device",
+        }
+    }
+
+    pub(crate) fn from_io(e: std::io::Error) -> FsWriteError {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            FsWriteError::NoSpace
+        } else {
+            FsWriteError::Store(StoreError::Io)
+        }
+    }
+}
+
+/// A new file that may not grow past the free space it started with.
+struct Bounded {
+    inner: Box<dyn NewFile>,
+    free: u64,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.inner.written() + buf.len() as u64 > self.free {
+            return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl NewFile for Bounded {
+    fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.inner.commit()
+    }
+
+    fn written(&self) -> u64 {
+        self.inner.written()
+    }
+}

@@ -1,0 +1,280 @@
+//! The file systems and the file commands, on a device with a state
+//! directory and on one in memory.
+
+#![allow(clippy::panic)]
+
+use ironconf_device::exec::{ExecCaller, ExecOutput, run};
+use ironconf_device::{Device, Profile};
+
+const STARTUP: &str = "hostname R1\nusername admin privilege 15 secret 0 pw\ninterface Loopback1\n ip address 10.0.0.1 255.255.255.255\n";
+
+fn caller(privilege: u8) -> ExecCaller {
+    ExecCaller {
+        session: None,
+        user: "admin".into(),
+        privilege,
+        line: None,
+    }
+}
+
+fn on_disk(profile: Profile, startup: &str) -> (tempfile::TempDir, Device) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("startup-config"), startup).unwrap_or_else(|e| panic!("{e}"));
+    let (d, _) = Device::open(profile, dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    (dir, d)
+}
+
+fn sh(d: &Device, line: &str) -> ExecOutput {
+    run(d, &caller(15), line)
+}
+
+fn ok(d: &Device, line: &str) -> String {
+    let out = sh(d, line);
+    assert!(out.ok, "{line}: {}", out.text);
+    out.text
+}
+
+fn err(d: &Device, line: &str) -> String {
+    let out = sh(d, line);
+    assert!(!out.ok, "{line} should fail: {}", out.text);
+    out.text
+}
+
+#[test]
+fn copy_dir_verify_more_on_the_state_directory() {
+    let (dir, d) = on_disk(Profile::default(), STARTUP);
+    let empty = ok(&d, "dir");
+    assert_eq!(
+        empty,
+        "Directory of bootflash:/\n\nNo files in directory\n\n7835619328 bytes total (7835619328 bytes free)\n"
+    );
+    let out = ok(&d, "copy running-config bootflash:backup.cfg");
+    assert!(
+        out.starts_with("Destination filename [backup.cfg]? \n"),
+        "{out}"
+    );
+    assert!(out.contains(" bytes copied in "), "{out}");
+    // The file is in the state directory, and is running-config as shown.
+    let on_disk = std::fs::read_to_string(dir.path().join("bootflash/backup.cfg"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(on_disk.contains("interface Loopback1\n ip address 10.0.0.1 255.255.255.255\n"));
+    assert!(on_disk.ends_with("end\n"));
+    let size = on_disk.len();
+
+    // `dir` of the file: what netmiko reads (the size is the third word).
+    let listing = ok(&d, "dir bootflash:/backup.cfg");
+    assert!(
+        listing.starts_with("Directory of bootflash:/backup.cfg\n\n"),
+        "{listing}"
+    );
+    let line = listing.lines().nth(2).unwrap_or_default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(words[1], "-rw-");
+    assert_eq!(words[2], size.to_string());
+    assert_eq!(words.last(), Some(&"backup.cfg"));
+    assert!(listing.ends_with(&format!(
+        "7835619328 bytes total ({} bytes free)\n",
+        7_835_619_328 - size
+    )));
+
+    let digest = format!("{:x}", md5::compute(on_disk.as_bytes()));
+    let out = ok(&d, "verify /md5 bootflash:backup.cfg");
+    assert!(
+        out.ends_with(&format!("verify /md5 (bootflash:backup.cfg) = {digest}\n")),
+        "{out}"
+    );
+    let out = ok(&d, &format!("verify /md5 flash:backup.cfg {digest}"));
+    assert!(
+        out.contains(&format!("Verified (flash:backup.cfg) = {digest}")),
+        "{out}"
+    );
+    let out = err(
+        &d,
+        "verify /md5 bootflash:backup.cfg 00000000000000000000000000000000",
+    );
+    assert!(
+        out.contains("%Error verifying bootflash:backup.cfg"),
+        "{out}"
+    );
+    assert_eq!(ok(&d, "more bootflash:backup.cfg"), on_disk);
+
+    // flash: is bootflash:'s alias; a directory takes the source's name.
+    ok(&d, "mkdir cfgs");
+    ok(&d, "copy flash:backup.cfg bootflash:cfgs");
+    assert!(ok(&d, "dir bootflash:cfgs").contains("  backup.cfg\n"));
+    let out = err(&d, "rmdir cfgs");
+    assert!(
+        out.contains("%Error Removing dir bootflash:/cfgs (Directory not empty)"),
+        "{out}"
+    );
+    ok(&d, "delete /force /recursive bootflash:cfgs");
+    let out = err(&d, "dir bootflash:cfgs");
+    assert_eq!(
+        out,
+        "%Error opening bootflash:/cfgs (No such file or directory)\n"
+    );
+
+    // The file systems, and the other prefixes.
+    let fs = ok(&d, "show file systems");
+    assert!(fs.contains("*   7835619328"), "{fs}");
+    assert!(fs.contains("disk     rw   bootflash: flash:"), "{fs}");
+    assert_eq!(ok(&d, "show flash:"), ok(&d, "dir bootflash:"));
+    assert!(ok(&d, "dir nvram:").contains("  startup-config\n"));
+    assert!(ok(&d, "dir system:").contains("running-config"));
+}
+
+#[test]
+fn copy_to_running_merges_and_to_startup_saves() {
+    let (dir, d) = on_disk(Profile::default(), STARTUP);
+    let file = dir.path().join("bootflash/merge.txt");
+    std::fs::write(
+        &file,
+        "interface Loopback2\n ip address 10.0.0.2 255.255.255.255\nfrobnicate\nend\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = ok(&d, "copy bootflash:merge.txt running-config");
+    assert!(
+        out.starts_with("Destination filename [running-config]? \n"),
+        "{out}"
+    );
+    // The line no rule knows is reported; the rest applied.
+    assert!(
+        out.contains("frobnicate\n% Invalid input detected at '^' marker."),
+        "{out}"
+    );
+    assert!(
+        d.running_config()
+            .contains("interface Loopback2\n ip address 10.0.0.2")
+    );
+    assert_eq!(d.last_change().map(|c| c.user), Some("admin".into()));
+
+    ok(&d, "copy bootflash:merge.txt startup-config");
+    let startup = std::fs::read_to_string(dir.path().join("startup-config")).unwrap_or_default();
+    assert!(startup.starts_with("interface Loopback2"), "{startup}");
+    // `copy run start` is `write memory`.
+    let out = ok(&d, "copy run start");
+    assert!(out.ends_with("Building configuration...\n[OK]\n"), "{out}");
+    assert!(ok(&d, "more nvram:startup-config").contains("hostname R1"));
+}
+
+#[test]
+fn file_prompt_quiet_asks_nothing() {
+    let (_dir, d) = on_disk(Profile::default(), &format!("{STARTUP}file prompt quiet\n"));
+    let out = ok(&d, "copy running-config bootflash:a.cfg");
+    assert!(!out.contains("Destination filename"), "{out}");
+    let out = ok(&d, "copy bootflash:a.cfg bootflash:a.cfg");
+    assert!(!out.contains("over write"), "{out}");
+    assert_eq!(ok(&d, "delete bootflash:a.cfg"), "");
+    assert!(ok(&d, "show running-config | include file prompt").contains("file prompt quiet"));
+}
+
+#[test]
+fn names_outside_the_file_system_are_refused() {
+    let (dir, d) = on_disk(Profile::default(), STARTUP);
+    std::fs::write(dir.path().join("secret.txt"), "outside").unwrap_or_else(|e| panic!("{e}"));
+    for name in [
+        "bootflash:../secret.txt",
+        "bootflash:a/../../secret.txt",
+        "bootflash:./x",
+        "../secret.txt",
+    ] {
+        let out = err(&d, &format!("more {name}"));
+        assert_eq!(out, format!("%Error opening {name} (Invalid argument)\n"));
+        let out = err(&d, &format!("copy running-config {name}"));
+        assert!(out.contains("(Invalid argument)"), "{out}");
+    }
+    // An absolute path is below the file system's root.
+    let out = err(&d, "more bootflash:/etc/passwd");
+    assert_eq!(
+        out,
+        "%Error opening bootflash:/etc/passwd (No such file or directory)\n"
+    );
+    let long = "x".repeat(128);
+    let out = err(&d, &format!("copy running-config bootflash:{long}"));
+    assert!(out.contains("(File name too long)"), "{out}");
+    let out = err(&d, "copy running-config bootflash:a\u{1}b");
+    assert!(out.contains("(Invalid argument)"), "{out}");
+    // A prefix no file system has is refused by the parser.
+    let out = err(&d, "dir foo:");
+    assert_eq!(
+        out,
+        "dir foo:\n    ^\n% Invalid input detected at '^' marker.\n"
+    );
+
+    // A symbolic link placed in the state directory is never followed.
+    std::os::unix::fs::symlink(
+        dir.path().join("secret.txt"),
+        dir.path().join("bootflash/link"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = err(&d, "more bootflash:link");
+    assert_eq!(out, "%Error opening bootflash:link (Permission denied)\n");
+    let out = err(&d, "copy running-config bootflash:link");
+    assert!(out.contains("(Permission denied)"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("secret.txt")).unwrap_or_default(),
+        "outside"
+    );
+    assert!(!ok(&d, "dir").contains("link"));
+}
+
+#[test]
+fn a_full_flash_keeps_no_partial_file() {
+    let mut profile = Profile::default();
+    profile.flash.capacity = 300;
+    let (dir, d) = on_disk(profile, STARTUP);
+    ok(&d, "copy running-config bootflash:one.cfg");
+    let used = std::fs::metadata(dir.path().join("bootflash/one.cfg"))
+        .map(|m| m.len())
+        .unwrap_or_default();
+    assert!(used > 150 && used < 300, "{used}");
+    let out = err(&d, "copy running-config bootflash:two.cfg");
+    assert!(
+        out.ends_with("%Error copying bootflash:/two.cfg (No space left on device)\n"),
+        "{out}"
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("bootflash"))
+        .map(|r| {
+            r.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(names, ["one.cfg"]);
+    // Replacing the file itself fits.
+    ok(&d, "copy running-config bootflash:one.cfg");
+}
+
+#[test]
+fn file_commands_need_privilege_15() {
+    let (_dir, d) = on_disk(Profile::default(), STARTUP);
+    for c in [
+        "dir",
+        "copy running-config bootflash:x",
+        "delete bootflash:x",
+        "more bootflash:x",
+    ] {
+        let out = run(&d, &caller(1), c);
+        assert!(
+            !out.ok && out.text.contains("% Invalid input detected"),
+            "{c}: {}",
+            out.text
+        );
+    }
+}
+
+#[test]
+fn an_in_memory_device_has_a_flash_too() {
+    let (d, _) = Device::in_memory(Profile::by_name("ios-15").unwrap_or_default(), STARTUP);
+    assert!(ok(&d, "dir").starts_with("Directory of flash:/\n"));
+    ok(&d, "copy running-config flash:r.cfg");
+    assert!(ok(&d, "more flash:r.cfg").contains("hostname R1"));
+    ok(&d, "mkdir d");
+    ok(&d, "rename flash:r.cfg flash:d/r.cfg");
+    assert!(ok(&d, "dir flash:d").contains("  r.cfg\n"));
+    // IOS 15 has no bootflash:.
+    let out = err(&d, "dir bootflash:");
+    assert!(out.contains("% Invalid input detected"), "{out}");
+    let out = err(&d, "show bootflash:");
+    assert!(out.contains("% Invalid input detected"), "{out}");
+}
