@@ -77,6 +77,7 @@ pub mod netconf;
 mod nvram;
 pub mod ops;
 pub mod profile;
+pub mod scp;
 pub mod shell;
 
 pub use builder::{BuildError, DeviceBuilder};

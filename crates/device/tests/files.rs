@@ -278,3 +278,136 @@ fn an_in_memory_device_has_a_flash_too() {
     let out = err(&d, "show bootflash:");
     assert!(out.contains("% Invalid input detected"), "{out}");
 }
+
+mod scp {
+    use super::*;
+    use ironconf_device::scp::{Scp, ScpRefusal};
+
+    fn sink(d: &Device, command: &str) -> Box<ironconf_device::scp::ScpSink> {
+        match d.scp(command, "admin", 15) {
+            Ok(Scp::Sink(s)) => s,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_file_arrives_whole_or_not_at_all() {
+        let (dir, d) = on_disk(
+            Profile::default(),
+            &format!("{STARTUP}ip scp server enable\n"),
+        );
+        let mut s = sink(&d, "scp -t bootflash:/up.bin");
+        assert_eq!(s.take_output(), [0]);
+        s.handle_input(b"C0644 10 up.bin\n");
+        assert_eq!(s.take_output(), [0]);
+        s.handle_input(b"01234");
+        s.handle_input(b"56789\0");
+        assert_eq!(s.take_output(), [0]);
+        s.handle_eof();
+        assert!(s.is_done() && !s.failed());
+        assert_eq!(
+            std::fs::read(dir.path().join("bootflash/up.bin")).unwrap_or_default(),
+            b"0123456789"
+        );
+
+        // Into a directory, under the sender's name; cut short: nothing.
+        let mut s = sink(&d, "scp -t bootflash:");
+        s.take_output();
+        s.handle_input(b"C0644 100 part.bin\n");
+        assert_eq!(s.take_output(), [0]);
+        s.handle_input(&[7u8; 60]);
+        s.handle_eof();
+        assert!(s.failed());
+        let names: Vec<String> = std::fs::read_dir(dir.path().join("bootflash"))
+            .map(|r| {
+                r.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(names, ["up.bin"]);
+
+        // A name that would leave the directory is refused.
+        let mut s = sink(&d, "scp -t bootflash:");
+        s.take_output();
+        s.handle_input(b"C0644 3 ../evil\n");
+        let out = s.take_output();
+        assert_eq!(out[0], 1, "{out:?}");
+        assert!(String::from_utf8_lossy(&out).contains("Invalid argument"));
+    }
+
+    #[test]
+    fn a_full_flash_refuses_the_file_before_it_is_sent() {
+        let mut profile = Profile::default();
+        profile.flash.capacity = 100;
+        let (dir, d) = on_disk(profile, &format!("{STARTUP}ip scp server enable\n"));
+        let mut s = sink(&d, "scp -t flash:big.bin");
+        s.take_output();
+        s.handle_input(b"C0644 1000 big.bin\n");
+        let out = s.take_output();
+        assert_eq!(out[0], 1);
+        assert_eq!(
+            String::from_utf8_lossy(&out[1..]),
+            "scp: bootflash:/big.bin: No space left on device\n"
+        );
+        assert!(
+            std::fs::read_dir(dir.path().join("bootflash"))
+                .map(|r| r.count())
+                .unwrap_or(1)
+                == 0
+        );
+    }
+
+    #[test]
+    fn files_go_out_a_part_at_a_time() {
+        let (_dir, d) = on_disk(
+            Profile::default(),
+            &format!("{STARTUP}ip scp server enable\n"),
+        );
+        let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        ok(&d, "mkdir x");
+        let path = vec!["x".to_owned(), "f.bin".to_owned()];
+        d.flash_write(&path, &content)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let Ok(Scp::Source(mut src)) = d.scp("scp -f bootflash:x/f.bin", "admin", 15) else {
+            panic!("no source");
+        };
+        assert!(src.poll_transmit().is_empty());
+        src.handle_input(&[0]);
+        assert_eq!(src.poll_transmit(), b"C0644 200000 f.bin\n");
+        src.handle_input(&[0]);
+        let mut got = Vec::new();
+        loop {
+            let part = src.poll_transmit();
+            assert!(part.len() <= 64 * 1024);
+            if part == [0] && got.len() == content.len() {
+                break;
+            }
+            got.extend_from_slice(&part);
+        }
+        assert_eq!(got, content);
+        src.handle_input(&[0]);
+        assert!(src.is_done() && !src.failed());
+    }
+
+    #[test]
+    fn scp_needs_the_server_on_and_privilege_15() {
+        let (_dir, d) = on_disk(Profile::default(), STARTUP);
+        assert!(matches!(
+            d.scp("scp -t flash:", "admin", 15),
+            Err(ScpRefusal::Disabled)
+        ));
+        let (_dir, d) = on_disk(
+            Profile::default(),
+            &format!("{STARTUP}ip scp server enable\n"),
+        );
+        assert!(matches!(
+            d.scp("scp -t flash:", "op", 1),
+            Err(ScpRefusal::Privilege)
+        ));
+        assert!(matches!(
+            d.scp("scp -f flash:nothing", "admin", 15),
+            Err(ScpRefusal::Path(m)) if m == "flash:nothing: No such file or directory"
+        ));
+    }
+}

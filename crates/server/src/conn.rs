@@ -248,6 +248,46 @@ impl Handler {
     /// request. A channel that is not waiting for one, or whose client sent
     /// more than [`crate::inbound::PENDING_MAX`] bytes before asking, gets
     /// failure (and the second is closed).
+    /// `scp -t` / `scp -f` on an exec channel: the device's SCP server
+    /// when `ip scp server enable` is on and the user has privilege 15;
+    /// otherwise the channel closes with status 1 and nothing sent.
+    fn scp_request(
+        &mut self,
+        id: ChannelId,
+        command: &str,
+        session: &mut Session,
+    ) -> Result<(), russh::Error> {
+        let kill = self.kill.child_token();
+        let user = self.user.clone().unwrap_or_default();
+        let Some(opened) = self.take_channel(id, crate::scp::MAX_QUEUED, &kill, session)? else {
+            return Ok(());
+        };
+        session.channel_success(id)?;
+        match self.device.scp(command, &user, self.privilege) {
+            Ok(scp) => {
+                tracing::info!(peer = %self.peer, %user, %command, "scp");
+                tokio::spawn(crate::scp::run(scp, opened, kill));
+            }
+            Err(refusal) => {
+                tracing::info!(peer = %self.peer, %user, ?refusal, "scp refused");
+                let message = match refusal {
+                    ironconf_device::scp::ScpRefusal::Path(m) => format!("\x01scp: {m}\n"),
+                    _ => String::new(),
+                };
+                tokio::spawn(async move {
+                    let write = opened.write;
+                    if !message.is_empty() {
+                        let _ = write.data_bytes(bytes::Bytes::from(message)).await;
+                    }
+                    let _ = write.exit_status(1).await;
+                    let _ = write.eof().await;
+                    let _ = write.close().await;
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn take_channel(
         &mut self,
         id: ChannelId,
@@ -526,6 +566,10 @@ impl russh::server::Handler for Handler {
         data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
+        let command = String::from_utf8_lossy(data).into_owned();
+        if command.split_whitespace().next() == Some("scp") {
+            return self.scp_request(id, &command, session);
+        }
         // `ssh host 'show ip ssh'`: one EXEC command, its output, its status.
         let kill = self.kill.child_token();
         // No bound to reach: the command reads no input, which is dropped
@@ -535,7 +579,6 @@ impl russh::server::Handler for Handler {
         };
         session.channel_success(id)?;
         opened.inbound.discard();
-        let command = String::from_utf8_lossy(data).into_owned();
         let caller = ironconf_device::exec::ExecCaller {
             session: None,
             user: self.user.clone().unwrap_or_default(),

@@ -11,6 +11,7 @@ mod kexinit;
 mod killable;
 mod netconf;
 mod pending;
+mod scp;
 mod shell;
 
 use std::sync::Arc;
