@@ -7,6 +7,7 @@ pub mod apply;
 pub mod catalogue;
 pub mod change;
 pub mod config;
+pub mod diff;
 pub mod filter;
 pub mod param;
 pub mod parse;
