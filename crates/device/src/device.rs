@@ -59,6 +59,8 @@ pub(crate) struct State {
     /// The last change to the running configuration.
     pub(crate) last_change: Option<ChangeRecord>,
     pub(crate) next_sequential: u32,
+    /// The configuration archive and a change waiting for confirmation.
+    pub(crate) archive: crate::archive::ArchiveState,
 }
 
 impl State {
@@ -230,6 +232,7 @@ impl Device {
             monitoring: Default::default(),
             last_change: None,
             next_sequential: 0,
+            archive: Default::default(),
         };
         state.settings_changed(&catalogue);
         Device {

@@ -61,6 +61,7 @@
 //! `crates/server/examples/firewall.rs` is a whole appliance.
 
 pub mod admission;
+pub mod archive;
 pub mod builder;
 pub mod clock;
 pub mod configure;

@@ -83,14 +83,18 @@ impl Device {
             st.running
                 .render(&self.shared.catalogue, &st.config_header())
         };
-        match &self.shared.state_dir {
-            Some(dir) => {
-                let file = dir.join(STARTUP_CONFIG);
-                write_atomically(&file, text.as_bytes())
-                    .map_err(|source| DeviceError::Io { path: file, source })
-            }
-            None => Ok(()),
+        if let Some(dir) = &self.shared.state_dir {
+            let file = dir.join(STARTUP_CONFIG);
+            write_atomically(&file, text.as_bytes())
+                .map_err(|source| DeviceError::Io { path: file, source })?;
         }
+        // `archive` / `write-memory`: every save is archived too.
+        if self.settings().archive.write_memory
+            && let Err(e) = self.archive_config()
+        {
+            tracing::warn!(?e, "archive on write memory failed");
+        }
+        Ok(())
     }
 
     /// The startup-config as a configuration (empty when there is none).

@@ -83,7 +83,12 @@ impl Device {
             .location(path)
             .map_err(|e| ScpRefusal::Path(format!("{path}: {}", e.as_str())))?;
         match (to, from) {
-            (true, false) => Ok(Scp::Sink(Box::new(ScpSink::new(self.clone(), loc, user, dir)))),
+            (true, false) => Ok(Scp::Sink(Box::new(ScpSink::new(
+                self.clone(),
+                loc,
+                user,
+                dir,
+            )))),
             (false, true) => ScpSource::new(self.clone(), loc, path).map(Scp::Source),
             _ => Err(ScpRefusal::NotScp),
         }

@@ -167,8 +167,12 @@ mod tests {
     #[test]
     fn contextual_diff_signs_after_the_indentation() {
         let cat = Catalogue::builtin();
-        let a = cfg("hostname R1\ninterface Loopback1\n description old\n ip address 10.0.0.1 255.255.255.255\nlogging buffered 4096\n");
-        let b = cfg("hostname R2\ninterface Loopback1\n description new\n ip address 10.0.0.1 255.255.255.255\ninterface Loopback2\n description two\n");
+        let a = cfg(
+            "hostname R1\ninterface Loopback1\n description old\n ip address 10.0.0.1 255.255.255.255\nlogging buffered 4096\n",
+        );
+        let b = cfg(
+            "hostname R2\ninterface Loopback1\n description new\n ip address 10.0.0.1 255.255.255.255\ninterface Loopback2\n description two\n",
+        );
         assert_eq!(
             contextual(&cat, &a, &b),
             [

@@ -114,6 +114,31 @@ pub struct SshSettings {
     pub hostkey: Option<Vec<String>>,
 }
 
+/// The `archive` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveSettings {
+    /// `path URL`: where archive files go (`$h` is the hostname, `$t` the
+    /// time); the archive is off without it.
+    pub path: Option<String>,
+    /// `maximum N` (1–14; default 10): files kept before the oldest goes.
+    pub maximum: u32,
+    /// `write-memory`: archive on every `write memory`.
+    pub write_memory: bool,
+    /// `time-period MIN`: archive every so many minutes.
+    pub time_period: Option<u32>,
+}
+
+impl Default for ArchiveSettings {
+    fn default() -> Self {
+        ArchiveSettings {
+            path: None,
+            maximum: 10,
+            write_memory: false,
+            time_period: None,
+        }
+    }
+}
+
 /// A `line vty A B` block.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VtyBlock {
@@ -154,6 +179,8 @@ pub struct Settings {
     pub vty: Vec<VtyBlock>,
     /// `banner motd` text.
     pub motd: Option<String>,
+    /// The `archive` section.
+    pub archive: ArchiveSettings,
     /// `ip scp server enable` (off by default, as on IOS).
     pub scp_server: bool,
     /// `file prompt quiet`: file commands ask nothing.
@@ -191,6 +218,7 @@ impl Default for Settings {
             motd: None,
             scp_server: false,
             file_prompt_quiet: false,
+            archive: ArchiveSettings::default(),
         }
     }
 }
@@ -275,7 +303,8 @@ impl Settings {
     /// so changes to anything else need no recomputation: a one-line edit
     /// of a large configuration stays cheap.
     pub fn reads(line: &str) -> bool {
-        const READ: [&str; 9] = [
+        const READ: [&str; 10] = [
+            "archive",
             "file prompt",
             "hostname",
             "ip ",
@@ -364,6 +393,19 @@ impl Settings {
                 .map(|l| l.text.split(' ').collect::<Vec<&str>>())
         };
         match header {
+            ["archive"] => {
+                let mut a = ArchiveSettings::default();
+                for w in lines() {
+                    match &w[..] {
+                        ["path", p] => a.path = Some((*p).to_owned()),
+                        ["maximum", n] => a.maximum = n.parse().unwrap_or(10),
+                        ["write-memory"] => a.write_memory = true,
+                        ["time-period", n] => a.time_period = n.parse().ok(),
+                        _ => {}
+                    }
+                }
+                self.archive = a;
+            }
             ["line", "vty", first, rest @ ..] => {
                 let first: u32 = first.parse().unwrap_or(0);
                 let last: u32 = rest.first().and_then(|l| l.parse().ok()).unwrap_or(first);

@@ -93,6 +93,25 @@ pub async fn serve(
     device.set_key_store(keys.clone());
     let unauthenticated = pending::Pending::new(limits.max_unauthenticated);
     let tracker = TaskTracker::new();
+    // What the device has due (an unconfirmed change to revert, the
+    // periodic archive), checked every second on the device's clock.
+    {
+        let device = device.clone();
+        let shutdown = shutdown.clone();
+        tracker.spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                }
+                let now = device.now();
+                if device.poll_timeout().is_some_and(|t| t <= now) {
+                    let device = device.clone();
+                    let _ = tokio::task::spawn_blocking(move || device.handle_timeout(now)).await;
+                }
+            }
+        });
+    }
     let mut accepts = Vec::new();
     for listener in listeners {
         let device = device.clone();

@@ -18,7 +18,7 @@ use crate::fs::{FsReadError, Location, MAX_TEXT_FILE, NVRAM_BYTES, NameError};
 
 /// The words of the arguments, and the flags (`/force`, `/md5`, …) among
 /// them, lowercased.
-fn split_args<'a>(inv: &'a Invocation<'_>) -> (Vec<&'a str>, Vec<String>) {
+pub(super) fn split_args<'a>(inv: &'a Invocation<'_>) -> (Vec<&'a str>, Vec<String>) {
     let mut words = Vec::new();
     let mut flags = Vec::new();
     for a in inv.args.iter().flat_map(|a| a.split_whitespace()) {
@@ -33,7 +33,7 @@ fn split_args<'a>(inv: &'a Invocation<'_>) -> (Vec<&'a str>, Vec<String>) {
 
 /// Reads a name; a prefix no file system has is refused by the parser, a
 /// bad path with `%Error opening`.
-fn location(inv: &Invocation<'_>, text: &str) -> Result<Location, ExecOutput> {
+pub(super) fn location(inv: &Invocation<'_>, text: &str) -> Result<Location, ExecOutput> {
     match inv.device.location(text) {
         Ok(l) => Ok(l),
         Err(NameError::UnknownFileSystem) => {
@@ -222,13 +222,13 @@ pub(super) fn show_flash(inv: &Invocation<'_>) -> ExecOutput {
 }
 
 /// What a copy read.
-struct Source {
-    bytes: Vec<u8>,
+pub(super) struct Source {
+    pub(super) bytes: Vec<u8>,
     /// The name a file destination takes by default.
     default_name: String,
 }
 
-fn read_source(device: &Device, loc: &Location, typed: &str) -> Result<Source, String> {
+pub(super) fn read_source(device: &Device, loc: &Location, typed: &str) -> Result<Source, String> {
     let base = |p: &[String]| p.last().cloned().unwrap_or_default();
     match loc {
         Location::Running => {

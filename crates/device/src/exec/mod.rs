@@ -8,6 +8,7 @@
 //! checked, and the parsed words looked up in the registry.
 
 mod access_lists;
+mod archive;
 mod config;
 mod crypto;
 mod debug;

@@ -8,7 +8,9 @@
 use std::sync::Arc;
 
 use super::{ExecCaller, ExecOutput};
-use super::{access_lists, config, crypto, debug, files, interfaces, lines, netconf, ssh, system};
+use super::{
+    access_lists, archive, config, crypto, debug, files, interfaces, lines, netconf, ssh, system,
+};
 use crate::device::Device;
 
 /// One command as it runs.
@@ -71,6 +73,23 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["rmdir", "*"], files::rmdir),
     cmd(&["rename", "*", "*"], files::rename),
     cmd(&["show", "file", "systems"], files::show_file_systems),
+    cmd(&["archive", "config"], archive::archive_config),
+    cmd(&["show", "archive"], archive::show_archive),
+    cmd(
+        &["show", "archive", "config", "differences", ".."],
+        archive::show_differences,
+    ),
+    cmd(
+        &["show", "archive", "config", "incremental-diffs", ".."],
+        archive::show_incremental,
+    ),
+    cmd(
+        &["show", "archive", "config", "rollback", "timer"],
+        archive::show_rollback_timer,
+    ),
+    cmd(&["configure", "replace", ".."], archive::configure_replace),
+    cmd(&["configure", "confirm"], archive::configure_confirm),
+    cmd(&["configure", "revert", ".."], archive::configure_revert),
     cmd(&["show", "flash:"], files::show_flash),
     cmd(&["show", "bootflash:"], files::show_flash),
     cmd(&["write", ".."], config::write_memory),
