@@ -5,6 +5,7 @@ import time
 import pytest
 from ncclient import manager
 from ncclient.operations.rpc import RPCError
+from ncclient.xml_ import to_ele
 
 SEED_FILTER = (
     "subtree",
@@ -246,3 +247,41 @@ def test_interface_state_follows_the_configuration(device):
         assert err.value.tag == "operation-not-supported"
         if device.profile == "standard":  # IOS profiles send the minimal three-field error
             assert "show version" in err.value.message
+
+
+def test_url_copy_config_both_ways_delete_and_edit(device):
+    """RFC 6241 §8.8: `<url>` as copy-config source and target, delete-config
+    target and edit-config source; the file holds IOS CLI text."""
+    flash = device.state / "bootflash"
+    with connect(device) as m:
+        assert any(c.startswith("urn:ietf:params:netconf:capability:url:1.0") for c in m.server_capabilities)
+        m.copy_config(source="running", target="file:///backup.cfg")
+        saved = (flash / "backup.cfg").read_text()
+        assert "hostname interop" in saved and saved.rstrip().endswith("end")
+        (flash / "backup.cfg").write_text(saved.replace(" description test", " description from-url"))
+        m.copy_config(source="file:///backup.cfg", target="running")
+        assert " description from-url" in block(m.get_config("running"))
+        # A file with a line in error changes nothing.
+        (flash / "bad.cfg").write_text("hostname other\nfrobnicate\n")
+        with pytest.raises(RPCError) as e:
+            m.copy_config(source="file:///bad.cfg", target="running")
+        assert e.value.tag == "operation-failed"
+        assert "hostname interop" in block(m.get_config("running"))
+        # edit-config from a file.
+        (flash / "merge.cfg").write_text("interface Loopback7\n description merged from url\n")
+        reply = m.dispatch(to_ele(
+            '<edit-config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><target><running/></target>'
+            "<url>file:///merge.cfg</url></edit-config>"
+        ))
+        assert reply.ok
+        assert "description merged from url" in block(m.get_config("running"))
+        m.delete_config(target="file:///backup.cfg")
+        assert not (flash / "backup.cfg").exists()
+        # A missing file, and a name out of the file system.
+        with pytest.raises(RPCError) as e:
+            m.copy_config(source="file:///nothing.cfg", target="running")
+        assert e.value.tag == "operation-failed"
+        with pytest.raises(RPCError) as e:
+            m.copy_config(source="running", target="file:///../escape.cfg")
+        assert e.value.tag == "invalid-value"
+        assert not (device.state / "escape.cfg").exists()

@@ -164,13 +164,18 @@ impl Profile {
             ),
             "standard" => Profile {
                 name: "standard",
-                capabilities: caps(&[
-                    BASE_1_0,
-                    BASE_1_1,
-                    WRITABLE_RUNNING,
-                    ROLLBACK_ON_ERROR,
-                    STARTUP,
-                ]),
+                capabilities: {
+                    let mut c = caps(&[
+                        BASE_1_0,
+                        BASE_1_1,
+                        WRITABLE_RUNNING,
+                        ROLLBACK_ON_ERROR,
+                        STARTUP,
+                    ]);
+                    // RFC 6241 §8.8: the schemes `<url>` takes.
+                    c.push(format!("{URL}?scheme=file"));
+                    c
+                },
                 hello: HelloStyle::default(),
                 reply: ReplyStyle::default(),
                 missing_message_id: MissingMessageId::Reject,

@@ -296,6 +296,51 @@ impl Device {
     }
 }
 
+impl Device {
+    /// Reads a location whole, up to `max` bytes; the error is IOS's
+    /// message (`%Error opening NAME (REASON)`).
+    pub fn read_location(&self, loc: &Location, max: u64) -> Result<Vec<u8>, String> {
+        let name = self.location_name(loc);
+        let opening = |reason: &str| format!("%Error opening {name} ({reason})");
+        match loc {
+            Location::Running => {
+                let st = self.state();
+                Ok(st
+                    .running
+                    .render(self.catalogue(), &st.config_header())
+                    .into_bytes())
+            }
+            Location::Startup => self
+                .startup_text()
+                .map(String::into_bytes)
+                .ok_or_else(|| opening("No such file or directory")),
+            Location::Null => Ok(Vec::new()),
+            Location::Flash(p) => self.flash_read(p, max).map_err(|e| opening(e.as_str())),
+            Location::Remote(_) => Err(opening("Operation not supported")),
+            Location::Listing(_) => Err(opening("Is a directory")),
+        }
+    }
+
+    /// Writes a location whole: a flash file, startup-config, `null:`.
+    /// running-config is changed through the configuration path instead.
+    pub fn write_location(&self, loc: &Location, bytes: &[u8]) -> Result<(), String> {
+        let name = self.location_name(loc);
+        match loc {
+            Location::Flash(p) => self
+                .flash_write(p, bytes)
+                .map_err(|e| format!("%Error copying {name} ({})", e.as_str())),
+            Location::Startup => self
+                .write_startup_text(&String::from_utf8_lossy(bytes))
+                .map_err(|e| format!("%Error copying {name} ({e})")),
+            Location::Null => Ok(()),
+            Location::Remote(_) => Err(format!("%Error opening {name} (Operation not supported)")),
+            Location::Running | Location::Listing(_) => {
+                Err(format!("%Error opening {name} (Permission denied)"))
+            }
+        }
+    }
+}
+
 /// Why a whole read failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FsReadError {

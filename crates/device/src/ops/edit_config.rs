@@ -6,7 +6,7 @@ use ironconf_ios::apply::{ErrorOption, apply_batch_in};
 use ironconf_proto::{ErrorTag, RpcError};
 use ironconf_session::{Reply, Request};
 
-use super::{Ctx, datastore, refused};
+use super::{Ctx, config_lines, datastore, refused, url_location};
 use crate::configure::Changer;
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
@@ -59,20 +59,25 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
                 .message(format!("'{other}' is not a test-option")));
         }
     }
-    let config = op
-        .child("config")
-        .ok_or_else(|| RpcError::missing_element("config"))?;
-    let lines: Vec<String> = if let Some(data) = config.child("cli-config-data") {
-        data.child_elements()
-            .filter(|c| &*c.name == "cmd")
-            .map(|c| c.text().into_owned())
-            .collect()
-    } else if let Some(block) = config.child("cli-config-data-block") {
-        block.text().lines().map(str::to_owned).collect()
-    } else if let Some(other) = config.child_elements().next() {
-        return Err(RpcError::operation_not_supported(&other.name));
-    } else {
-        return Err(RpcError::missing_element("cli-config-data"));
+    // The configuration inline, or in a file (`<url>`, RFC 6241 §8.8).
+    let lines: Vec<String> = match (op.child("config"), op.child("url")) {
+        (Some(config), _) => config_lines(config)?,
+        (None, Some(url)) => {
+            let loc = url_location(ctx.device, url)?;
+            let bytes = ctx
+                .device
+                .read_location(&loc, crate::fs::MAX_TEXT_FILE)
+                .map_err(|m| {
+                    RpcError::new(ErrorTag::OperationFailed)
+                        .bad_element("url")
+                        .message(m)
+                })?;
+            String::from_utf8_lossy(&bytes)
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        }
+        (None, None) => return Err(RpcError::missing_element("config")),
     };
 
     let who = Changer {

@@ -107,6 +107,72 @@ pub(crate) fn refused(r: crate::configure::Refused) -> RpcError {
     }
 }
 
+/// What `<source>` / `<target>` names.
+pub(crate) enum Endpoint<'a> {
+    /// A datastore.
+    Datastore(Datastore),
+    /// `<url>`: a file on the device or a remote URL.
+    Url(crate::fs::Location),
+    /// `<config>`: configuration given inline.
+    Config(&'a Element),
+}
+
+/// The datastore, `<url>` or `<config>` inside `<source>` / `<target>`.
+pub(crate) fn endpoint<'a>(
+    device: &Device,
+    op: &'a Element,
+    which: &str,
+) -> Result<Endpoint<'a>, RpcError> {
+    let holder = op
+        .child(which)
+        .ok_or_else(|| RpcError::missing_element(which))?;
+    let Some(first) = holder.child_elements().next() else {
+        return Err(RpcError::missing_element(&format!("{which}/running")));
+    };
+    match &*first.name {
+        "url" => url_location(device, first).map(Endpoint::Url),
+        "config" => Ok(Endpoint::Config(first)),
+        _ => datastore(op, which).map(Endpoint::Datastore),
+    }
+}
+
+/// Where a `<url>` points: a name on the device's file systems
+/// (`bootflash:x`, `nvram:startup-config`), `file:///x` (a file on the
+/// flash), or a remote URL.
+pub(crate) fn url_location(
+    device: &Device,
+    url: &Element,
+) -> Result<crate::fs::Location, RpcError> {
+    let text = url.text().trim().to_owned();
+    let name = match text.strip_prefix("file://") {
+        Some(path) => format!("{}{}", device.flash_name(), path),
+        None => text.clone(),
+    };
+    device.location(&name).map_err(|e| {
+        RpcError::new(ErrorTag::InvalidValue)
+            .bad_element("url")
+            .message(format!("{text}: {}", e.as_str()))
+    })
+}
+
+/// CLI lines of a `<config>` (`cli-config-data` or
+/// `cli-config-data-block`).
+pub(crate) fn config_lines(config: &Element) -> Result<Vec<String>, RpcError> {
+    if let Some(data) = config.child("cli-config-data") {
+        Ok(data
+            .child_elements()
+            .filter(|c| &*c.name == "cmd")
+            .map(|c| c.text().into_owned())
+            .collect())
+    } else if let Some(block) = config.child("cli-config-data-block") {
+        Ok(block.text().lines().map(str::to_owned).collect())
+    } else if let Some(other) = config.child_elements().next() {
+        Err(RpcError::operation_not_supported(&other.name))
+    } else {
+        Err(RpcError::missing_element("cli-config-data"))
+    }
+}
+
 /// The datastore named inside `<source>` / `<target>`.
 pub(crate) fn datastore(op: &Element, which: &str) -> Result<Datastore, RpcError> {
     let holder = op
