@@ -75,7 +75,7 @@ fn differences_and_incremental_diffs() {
             &d,
             "show archive config incremental-diffs bootflash:merge.txt ignorecase"
         ),
-        "!List of Commands:\nlogging buffered 8192\ninterface Loopback1\n shutdown\nend\n"
+        "!List of Commands:\ninterface Loopback1\n shutdown\nlogging buffered 8192\nend\n"
     );
 }
 

@@ -4,37 +4,84 @@
 //! their indentation), the lines of a file a merge would add
 //! (`show archive config incremental-diffs`), and the commands that turn
 //! one configuration into another (`configure replace … list`).
+//!
+//! Both sides are configuration text as rendered (a file the device wrote
+//! reads back the same), seen as blocks: a top-level line and the indented
+//! lines below it. Blocks borrow the text: a 250,000-line configuration is
+//! indexed without a copy of its lines, and a section the same on both
+//! sides costs one slice comparison.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::catalogue::Catalogue;
-use crate::config::{Config, render_item_lines};
+use crate::config::Config;
 
-/// A top-level line and the lines below it, as rendered.
-#[derive(Debug)]
-struct Block {
-    header: String,
-    body: Vec<String>,
+/// Configuration text as blocks, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Blocks<'a> {
+    lines: Vec<&'a str>,
+    /// Each block's lines: `lines[start..end]`, the header first.
+    blocks: Vec<(usize, usize)>,
 }
 
-/// The configuration as blocks, in rendering order.
-fn blocks(cat: &Catalogue, cfg: &Config) -> Vec<Block> {
-    let mut out: Vec<Block> = Vec::new();
-    for item in cfg.items() {
-        for line in render_item_lines(cat, item) {
+impl<'a> Blocks<'a> {
+    /// Configuration text as it stands: comments and blank lines skipped,
+    /// `end` ends it.
+    pub fn of_text(text: &'a str) -> Blocks<'a> {
+        let mut b = Blocks::default();
+        for line in text.lines() {
+            let line = line.trim_end();
+            if line == "end" {
+                break;
+            }
+            if line.trim_start().is_empty() || line.trim_start().starts_with('!') {
+                continue;
+            }
             if line.starts_with(' ') {
-                if let Some(b) = out.last_mut() {
-                    b.body.push(line);
+                if let Some(last) = b.blocks.last_mut() {
+                    b.lines.push(line);
+                    last.1 = b.lines.len();
                 }
-            } else if line != "!" {
-                out.push(Block {
-                    header: line,
-                    body: Vec::new(),
-                });
+            } else {
+                b.lines.push(line);
+                b.blocks.push((b.lines.len() - 1, b.lines.len()));
             }
         }
+        b
     }
-    out
+
+    /// How many blocks.
+    pub fn len(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.is_empty()
+    }
+
+    fn header(&self, i: usize) -> &'a str {
+        self.lines[self.blocks[i].0]
+    }
+
+    fn body(&self, i: usize) -> &[&'a str] {
+        let (s, e) = self.blocks[i];
+        &self.lines[s + 1..e]
+    }
+
+    fn index(&self) -> HashMap<&'a str, usize> {
+        (0..self.blocks.len())
+            .map(|i| (self.header(i), i))
+            .collect()
+    }
+}
+
+impl PartialEq for Blocks<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.blocks.len() == other.blocks.len()
+            && (0..self.blocks.len())
+                .all(|i| self.header(i) == other.header(i) && self.body(i) == other.body(i))
+    }
 }
 
 /// Puts `sign` after a line's indentation: ` +description x`.
@@ -44,65 +91,70 @@ fn signed(sign: char, line: &str) -> String {
     format!("{indent}{sign}{text}")
 }
 
-/// The lines of `a` missing from `b`, in `a`'s order.
-fn missing<'a>(a: &'a [String], b: &[String]) -> Vec<&'a String> {
-    let have: HashSet<&String> = b.iter().collect();
-    a.iter().filter(|l| !have.contains(l)).collect()
+/// The lines of `a` missing from `b`, in `a`'s order (nothing to look up
+/// when the two are the same, as almost every section is).
+fn missing<'a>(a: &[&'a str], b: &[&str]) -> Vec<&'a str> {
+    if a == b {
+        return Vec::new();
+    }
+    let have: HashSet<&str> = b.iter().copied().collect();
+    a.iter().copied().filter(|l| !have.contains(l)).collect()
 }
 
 /// `show archive config differences A B`: what changes from `a` to `b`
 /// (`+` in `b` only, `-` in `a` only); empty when they are the same.
-pub fn contextual(cat: &Catalogue, a: &Config, b: &Config) -> Vec<String> {
-    let (a, b) = (blocks(cat, a), blocks(cat, b));
-    let in_b: HashMap<&str, &Block> = b.iter().map(|x| (x.header.as_str(), x)).collect();
-    let in_a: HashMap<&str, &Block> = a.iter().map(|x| (x.header.as_str(), x)).collect();
+pub fn contextual(a: &Blocks<'_>, b: &Blocks<'_>) -> Vec<String> {
+    let in_a = a.index();
+    let in_b = b.index();
     let mut out = Vec::new();
-    for blk in &b {
-        match in_a.get(blk.header.as_str()) {
+    for j in 0..b.len() {
+        let header = b.header(j);
+        match in_a.get(header) {
             None => {
-                out.push(signed('+', &blk.header));
-                out.extend(blk.body.iter().map(|l| signed('+', l)));
+                out.push(signed('+', header));
+                out.extend(b.body(j).iter().map(|l| signed('+', l)));
             }
-            Some(old) => {
-                let removed = missing(&old.body, &blk.body);
-                let added = missing(&blk.body, &old.body);
+            Some(&i) => {
+                let removed = missing(a.body(i), b.body(j));
+                let added = missing(b.body(j), a.body(i));
                 if !removed.is_empty() || !added.is_empty() {
-                    out.push(blk.header.clone());
+                    out.push(header.to_owned());
                     out.extend(removed.iter().map(|l| signed('-', l)));
                     out.extend(added.iter().map(|l| signed('+', l)));
                 }
             }
         }
     }
-    for blk in &a {
-        if !in_b.contains_key(blk.header.as_str()) {
-            out.push(signed('-', &blk.header));
-            out.extend(blk.body.iter().map(|l| signed('-', l)));
+    for i in 0..a.len() {
+        if !in_b.contains_key(a.header(i)) {
+            out.push(signed('-', a.header(i)));
+            out.extend(a.body(i).iter().map(|l| signed('-', l)));
         }
     }
     out
 }
 
 /// `show archive config incremental-diffs FILE`: the lines of `file` that
-/// `running` lacks, each under its section's header.
-pub fn incremental(cat: &Catalogue, running: &Config, file: &Config) -> Vec<String> {
-    let running = blocks(cat, running);
-    let have: HashMap<&str, &Block> = running.iter().map(|x| (x.header.as_str(), x)).collect();
+/// `running` lacks, each under its section's header, in the file's order.
+pub fn incremental(running: &Blocks<'_>, file: &Blocks<'_>) -> Vec<String> {
+    let have = running.index();
     let mut out = Vec::new();
-    for blk in blocks(cat, file) {
-        match have.get(blk.header.as_str()) {
+    for j in 0..file.len() {
+        let header = file.header(j);
+        let added: Vec<&str> = match have.get(header) {
             None => {
-                out.push(blk.header.clone());
-                out.extend(blk.body.iter().cloned());
+                out.push(header.to_owned());
+                file.body(j).to_vec()
             }
-            Some(old) => {
-                let added = missing(&blk.body, &old.body);
+            Some(&i) => {
+                let added = missing(file.body(j), running.body(i));
                 if !added.is_empty() {
-                    out.push(blk.header.clone());
-                    out.extend(added.into_iter().cloned());
+                    out.push(header.to_owned());
                 }
+                added
             }
-        }
+        };
+        out.extend(added.into_iter().map(str::to_owned));
     }
     out
 }
@@ -120,39 +172,46 @@ fn negated(line: &str) -> String {
 /// The commands that turn `running` into `target` (`configure replace …
 /// list`): removals first (a section that goes is removed whole), then
 /// additions, each under its section's header.
-pub fn replace_commands(cat: &Catalogue, running: &Config, target: &Config) -> Vec<String> {
-    let (a, b) = (blocks(cat, running), blocks(cat, target));
-    let in_b: HashMap<&str, &Block> = b.iter().map(|x| (x.header.as_str(), x)).collect();
-    let in_a: HashMap<&str, &Block> = a.iter().map(|x| (x.header.as_str(), x)).collect();
+pub fn replace_commands(running: &Blocks<'_>, target: &Blocks<'_>) -> Vec<String> {
+    let in_a = running.index();
+    let in_b = target.index();
     let mut out = Vec::new();
-    for blk in &a {
-        match in_b.get(blk.header.as_str()) {
-            None => out.push(negated(&blk.header)),
-            Some(new) => {
-                let removed = missing(&blk.body, &new.body);
+    for i in 0..running.len() {
+        let header = running.header(i);
+        match in_b.get(header) {
+            None => out.push(negated(header)),
+            Some(&j) => {
+                let removed = missing(running.body(i), target.body(j));
                 if !removed.is_empty() {
-                    out.push(blk.header.clone());
+                    out.push(header.to_owned());
                     out.extend(removed.iter().map(|l| negated(l)));
                 }
             }
         }
     }
-    for blk in &b {
-        match in_a.get(blk.header.as_str()) {
+    for j in 0..target.len() {
+        let header = target.header(j);
+        let added: Vec<&str> = match in_a.get(header) {
             None => {
-                out.push(blk.header.clone());
-                out.extend(blk.body.iter().cloned());
+                out.push(header.to_owned());
+                target.body(j).to_vec()
             }
-            Some(old) => {
-                let added = missing(&blk.body, &old.body);
+            Some(&i) => {
+                let added = missing(target.body(j), running.body(i));
                 if !added.is_empty() {
-                    out.push(blk.header.clone());
-                    out.extend(added.into_iter().cloned());
+                    out.push(header.to_owned());
                 }
+                added
             }
-        }
+        };
+        out.extend(added.into_iter().map(str::to_owned));
     }
     out
+}
+
+/// A stored configuration rendered for [`Blocks::of_text`].
+pub fn rendered(cat: &Catalogue, cfg: &Config) -> String {
+    cfg.render(cat, &[])
 }
 
 #[cfg(test)]
@@ -160,21 +219,22 @@ mod tests {
     use super::*;
     use crate::apply::load;
 
-    fn cfg(text: &str) -> Config {
-        load(&Catalogue::builtin(), text).0
+    fn text(t: &str) -> String {
+        let cat = Catalogue::builtin();
+        rendered(&cat, &load(&cat, t).0)
     }
 
     #[test]
     fn contextual_diff_signs_after_the_indentation() {
-        let cat = Catalogue::builtin();
-        let a = cfg(
+        let a = text(
             "hostname R1\ninterface Loopback1\n description old\n ip address 10.0.0.1 255.255.255.255\nlogging buffered 4096\n",
         );
-        let b = cfg(
+        let b = text(
             "hostname R2\ninterface Loopback1\n description new\n ip address 10.0.0.1 255.255.255.255\ninterface Loopback2\n description two\n",
         );
+        let (a, b) = (Blocks::of_text(&a), Blocks::of_text(&b));
         assert_eq!(
-            contextual(&cat, &a, &b),
+            contextual(&a, &b),
             [
                 "+hostname R2",
                 "interface Loopback1",
@@ -186,16 +246,17 @@ mod tests {
                 "-logging buffered 4096",
             ]
         );
-        assert!(contextual(&cat, &a, &a).is_empty());
+        assert!(contextual(&a, &a).is_empty());
+        assert!(a == a.clone() && a != b);
     }
 
     #[test]
     fn replace_commands_remove_then_add() {
-        let cat = Catalogue::builtin();
-        let a = cfg("hostname R1\ninterface Loopback1\n description old\nlogging buffered 4096\n");
-        let b = cfg("hostname R2\ninterface Loopback1\n description new\n");
+        let a = text("hostname R1\ninterface Loopback1\n description old\nlogging buffered 4096\n");
+        let b = text("hostname R2\ninterface Loopback1\n description new\n");
+        let (a, b) = (Blocks::of_text(&a), Blocks::of_text(&b));
         assert_eq!(
-            replace_commands(&cat, &a, &b),
+            replace_commands(&a, &b),
             [
                 "no hostname R1",
                 "no logging buffered 4096",
@@ -207,7 +268,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            incremental(&cat, &a, &b),
+            incremental(&a, &b),
             ["hostname R2", "interface Loopback1", " description new"]
         );
     }

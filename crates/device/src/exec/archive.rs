@@ -6,13 +6,13 @@
 use ironconf_ios::apply::{ErrorOption, apply_batch};
 use ironconf_ios::change::ios_time;
 use ironconf_ios::config::Config;
-use ironconf_ios::diff;
+use ironconf_ios::diff::{self, Blocks};
 use ironconf_ios::parse::ParseError;
 
 use super::files::{location, read_source, split_args};
 use super::{ExecOutput, Invocation, parse_error};
 use crate::archive::ArchiveError;
-use crate::configure::{Changer, Refused};
+use crate::configure::{Changer, Refused, apply_lines};
 use crate::device::Device;
 use crate::fs::{Location, MAX_TEXT_FILE};
 
@@ -30,7 +30,10 @@ fn config_text(inv: &Invocation<'_>, name: &str) -> Result<String, ExecOutput> {
         )));
     }
     read_source(inv.device, &loc, name)
-        .map(|s| String::from_utf8_lossy(&s.bytes).into_owned())
+        .map(|s| {
+            String::from_utf8(s.bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        })
         .map_err(ExecOutput::error)
 }
 
@@ -42,15 +45,26 @@ fn is_noise(line: &str) -> bool {
         || line.starts_with("Time source is")
 }
 
-/// A configuration file as a configuration; lines no rule knows kept as
-/// they are (for comparisons).
-fn loaded(device: &Device, text: &str) -> Config {
-    let text: String = text
-        .lines()
-        .filter(|l| !is_noise(l))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    ironconf_ios::apply::load(device.catalogue(), &text).0
+/// A configuration's text: running-config as rendered, a file as it
+/// stands (noise lines left out). Files the device writes read back as
+/// their rendering, so comparing text compares configurations.
+fn text_of(inv: &Invocation<'_>, name: &str) -> Result<String, ExecOutput> {
+    if let Ok(Location::Running) = inv.device.location(name) {
+        return Ok(inv.device.running_config());
+    }
+    Ok(without_noise(config_text(inv, name)?))
+}
+
+fn without_noise(text: String) -> String {
+    if !text.lines().any(is_noise) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for l in text.lines().filter(|l| !is_noise(l)) {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
 }
 
 /// `archive config`.
@@ -95,16 +109,11 @@ pub(super) fn show_differences(inv: &Invocation<'_>) -> ExecOutput {
         [a] => (*a, "system:running-config"),
         [a, b, ..] => (*a, *b),
     };
-    let (ta, tb) = match (config_text(inv, a), config_text(inv, b)) {
+    let (ta, tb) = match (text_of(inv, a), text_of(inv, b)) {
         (Ok(x), Ok(y)) => (x, y),
         (Err(e), _) | (_, Err(e)) => return e,
     };
-    let device = inv.device;
-    let lines = diff::contextual(
-        device.catalogue(),
-        &loaded(device, &ta),
-        &loaded(device, &tb),
-    );
+    let lines = diff::contextual(&Blocks::of_text(&ta), &Blocks::of_text(&tb));
     let mut out = String::from("!Contextual Config Diffs:\n");
     if lines.is_empty() {
         out.push_str("!No changes were found\n");
@@ -122,16 +131,12 @@ pub(super) fn show_incremental(inv: &Invocation<'_>) -> ExecOutput {
     let Some(file) = words.first() else {
         return parse_error(inv.command, &ParseError::Incomplete);
     };
-    let text = match config_text(inv, file) {
+    let file = match text_of(inv, file) {
         Ok(t) => t,
         Err(e) => return e,
     };
-    let device = inv.device;
-    let running = {
-        let st = device.state();
-        st.running.clone()
-    };
-    let lines = diff::incremental(device.catalogue(), &running, &loaded(device, &text));
+    let running = inv.device.running_config();
+    let lines = diff::incremental(&Blocks::of_text(&running), &Blocks::of_text(&file));
     let mut out = String::from("!List of Commands:\n");
     for l in &lines {
         out.push_str(l);
@@ -237,7 +242,7 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
         );
     }
     let text = match config_text(inv, source) {
-        Ok(t) => t,
+        Ok(t) => without_noise(t),
         Err(e) => return e,
     };
     let mut out = String::new();
@@ -245,6 +250,37 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
         // The question is answered with its default, no.
         out.push_str("This will apply all necessary additions and deletions\nto replace the current running configuration with the\ncontents of the specified configuration file, which is\nassumed to be a complete configuration, not a partial\nconfiguration. Enter Y if you are sure you want to proceed. ? [no]: \n");
         return ExecOutput::ok(out);
+    }
+    let who = Changer {
+        user: &inv.caller.user,
+        session: inv.caller.session,
+    };
+    let previous = options.minutes.map(|_| {
+        let st = device.state();
+        st.running.clone()
+    });
+    // What IOS applies: the commands between running-config and the file,
+    // in one change. When the file reads back as running-config will then
+    // render (a file the device wrote), that is all; otherwise (other
+    // spellings, another order, lines in error) the file is parsed whole.
+    let target_blocks = Blocks::of_text(&text);
+    let fast = device.change_running(who, |cat, running| {
+        let current = running.render(cat, &[]);
+        let commands = diff::replace_commands(&Blocks::of_text(&current), &target_blocks);
+        let lines: Vec<&str> = commands.iter().map(String::as_str).collect();
+        if apply_lines(cat, running, &lines).is_err() {
+            return None;
+        }
+        if Blocks::of_text(&running.render(cat, &[])) != target_blocks {
+            running.rollback(cat);
+            return None;
+        }
+        Some(commands)
+    });
+    match fast {
+        Ok(Some(commands)) => return replaced(device, inv, out, &options, &commands, previous),
+        Ok(None) => {}
+        Err(e) => return refused_replace(out, e),
     }
     // The file, parsed as configuration mode would take it.
     let cat = device.catalogue();
@@ -264,40 +300,48 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
         out.push_str("Rollback aborted: the file has lines in error.\nThe original configuration has been successfully restored.\n");
         return ExecOutput::error(out);
     }
-    let previous = {
-        let st = device.state();
-        st.running.clone()
+    let commands = {
+        let current = device.running_config();
+        let target_text = target.render(cat, &[]);
+        diff::replace_commands(&Blocks::of_text(&current), &Blocks::of_text(&target_text))
     };
-    let commands = diff::replace_commands(cat, &previous, &target);
-    let who = Changer {
-        user: &inv.caller.user,
-        session: inv.caller.session,
-    };
-    match device.replace_running(who, target) {
-        Ok(()) => {}
-        Err(Refused::Locked { holder }) => {
-            out.push_str(&format!(
-                "%Error: running-config is locked by NETCONF session {holder}\nRollback aborted\n"
-            ));
-            return ExecOutput::error(out);
-        }
-        Err(Refused::Hook { message }) => {
-            out.push_str(&format!(
-                "% {message}\nThe original configuration has been successfully restored.\n"
-            ));
-            return ExecOutput::error(out);
-        }
+    if let Err(e) = device.replace_running(who, target) {
+        return refused_replace(out, e);
     }
+    replaced(device, inv, out, &options, &commands, previous)
+}
+
+fn refused_replace(mut out: String, e: Refused) -> ExecOutput {
+    match e {
+        Refused::Locked { holder } => out.push_str(&format!(
+            "%Error: running-config is locked by NETCONF session {holder}\nRollback aborted\n"
+        )),
+        Refused::Hook { message } => out.push_str(&format!(
+            "% {message}\nThe original configuration has been successfully restored.\n"
+        )),
+    }
+    ExecOutput::error(out)
+}
+
+/// The report of a replace that was applied, and its timer.
+fn replaced(
+    device: &Device,
+    inv: &Invocation<'_>,
+    mut out: String,
+    options: &ReplaceOptions,
+    commands: &[String],
+    previous: Option<Config>,
+) -> ExecOutput {
     if options.list {
         out.push_str("!Pass 1\n!List of Commands:\n");
-        for c in &commands {
+        for c in commands {
             out.push_str(c);
             out.push('\n');
         }
         out.push_str("end\n");
     }
     out.push_str("Total number of passes: 1\nRollback Done\n");
-    if let Some(m) = options.minutes {
+    if let (Some(m), Some(previous)) = (options.minutes, previous) {
         device.set_pending_rollback(previous, m, &inv.caller.user);
         out.push_str(&format!(
             "\nThe configuration will be reverted in {m} minutes unless 'configure confirm' is entered.\n"
