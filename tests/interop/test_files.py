@@ -41,7 +41,8 @@ def exec_cmd(dev, command):
 
 
 def test_openssh_scp_both_ways(scp_device, tmp_path):
-    data = os.urandom(1_500_000)
+    # Larger than what a channel may queue (4 MB): the transfer is paced.
+    data = os.urandom(24_000_000)
     local = tmp_path / "image.bin"
     local.write_bytes(data)
     r = scp(scp_device, str(local), "admin@127.0.0.1:bootflash:/image.bin")

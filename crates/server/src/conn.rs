@@ -259,7 +259,8 @@ impl Handler {
     ) -> Result<(), russh::Error> {
         let kill = self.kill.child_token();
         let user = self.user.clone().unwrap_or_default();
-        let Some(opened) = self.take_channel(id, crate::scp::MAX_QUEUED, &kill, session)? else {
+        let Some(opened) = self.take_channel_paced(id, crate::scp::MAX_QUEUED, &kill, session)?
+        else {
             return Ok(());
         };
         session.channel_success(id)?;
@@ -286,6 +287,27 @@ impl Handler {
             }
         }
         Ok(())
+    }
+
+    /// [`Handler::take_channel`] for a bulk transfer: past `max_input`
+    /// the channel's reader waits for the service.
+    fn take_channel_paced(
+        &mut self,
+        id: ChannelId,
+        max_input: usize,
+        kill: &CancellationToken,
+        session: &mut Session,
+    ) -> Result<Option<Opened>, russh::Error> {
+        let Some(opened) = self.channels.remove(&id) else {
+            session.channel_failure(id)?;
+            return Ok(None);
+        };
+        if !opened.inbound.start_paced(max_input, kill.clone()) {
+            session.channel_failure(id)?;
+            session.close(id)?;
+            return Ok(None);
+        }
+        Ok(Some(opened))
     }
 
     fn take_channel(

@@ -39,6 +39,11 @@ struct Shared {
     discard: AtomicBool,
     /// Cancelled when input goes past the bound of a started service.
     kill: Mutex<Option<CancellationToken>>,
+    /// Past the bound, the reader waits for the consumer instead (a bulk
+    /// transfer: only its own connection waits, as TCP flow control).
+    paced: AtomicBool,
+    /// Signalled when the consumer takes input.
+    space: tokio::sync::Notify,
 }
 
 pub(crate) struct Inbound {
@@ -64,8 +69,23 @@ impl Inbound {
                         if s.discard.load(Ordering::SeqCst) {
                             continue;
                         }
+                        if s.paced.load(Ordering::SeqCst) {
+                            // Wait for room; a chunk larger than the bound
+                            // goes once nothing else waits.
+                            loop {
+                                let room = s.space.notified();
+                                let queued = s.queued.load(Ordering::SeqCst);
+                                if queued == 0
+                                    || queued + data.len() <= s.max.load(Ordering::SeqCst)
+                                {
+                                    break;
+                                }
+                                room.await;
+                            }
+                        }
                         let queued = s.queued.load(Ordering::SeqCst) + data.len();
-                        if queued > s.max.load(Ordering::SeqCst) {
+                        if queued > s.max.load(Ordering::SeqCst) && !s.paced.load(Ordering::SeqCst)
+                        {
                             let kill = s.kill.lock().unwrap_or_else(|p| p.into_inner()).clone();
                             match kill {
                                 Some(kill) => kill.cancel(),
@@ -103,6 +123,14 @@ impl Inbound {
         !self.shared.overflowed.load(Ordering::SeqCst)
     }
 
+    /// Like [`Inbound::start`], but past `max` the reader waits for the
+    /// service to take input (its connection waits with it) instead of
+    /// ending it: for a bulk transfer whose consumer writes to disk.
+    pub(crate) fn start_paced(&self, max: usize, kill: CancellationToken) -> bool {
+        self.shared.paced.store(true, Ordering::SeqCst);
+        self.start(max, kill)
+    }
+
     /// The service reads no input: what arrives from now on is dropped.
     pub(crate) fn discard(&self) {
         self.shared.discard.store(true, Ordering::SeqCst);
@@ -123,6 +151,7 @@ impl Inbound {
     fn taken(&self, input: Option<Input>) -> Option<Input> {
         if let Some(Input::Data(d)) = &input {
             self.shared.queued.fetch_sub(d.len(), Ordering::SeqCst);
+            self.shared.space.notify_one();
         }
         input
     }
