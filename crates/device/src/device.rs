@@ -156,6 +156,7 @@ pub enum DeviceError {
 
 pub(crate) struct Shared {
     pub(crate) keys: Mutex<Option<Arc<dyn KeyStore>>>,
+    pub(crate) remote: Mutex<Option<Arc<dyn crate::fs::remote::Remote>>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) started: Instant,
     pub(crate) exec: Arc<ExecRegistry>,
@@ -238,6 +239,7 @@ impl Device {
         Device {
             shared: Arc::new(Shared {
                 keys: Mutex::new(key_store),
+                remote: Mutex::new(None),
                 startup_interfaces: Mutex::new(None),
                 started: clock.now(),
                 clock,

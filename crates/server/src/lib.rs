@@ -11,6 +11,7 @@ mod kexinit;
 mod killable;
 mod netconf;
 mod pending;
+mod remote;
 mod scp;
 mod shell;
 
@@ -91,6 +92,7 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let keys = Arc::new(keys);
     device.set_key_store(keys.clone());
+    device.set_remote(Arc::new(remote::Transfers));
     let unauthenticated = pending::Pending::new(limits.max_unauthenticated);
     let tracker = TaskTracker::new();
     // What the device has due (an unconfirmed change to revert, the

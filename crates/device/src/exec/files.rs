@@ -263,7 +263,13 @@ pub(super) fn read_source(device: &Device, loc: &Location, typed: &str) -> Resul
                 e.as_str()
             )),
         },
-        Location::Remote(u) => Err(format!("%Error opening {u} (Operation not supported)\n")),
+        Location::Remote(u) => device
+            .fetch_remote(u, MAX_TEXT_FILE)
+            .map(|bytes| Source {
+                bytes,
+                default_name: u.rsplit('/').next().unwrap_or_default().to_owned(),
+            })
+            .map_err(|e| format!("{e}\n")),
         Location::Listing(_) => Err(format!("%Error opening {typed} (Is a directory)\n")),
     }
 }
@@ -325,6 +331,9 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
         Err(e) => return ExecOutput::error(e),
     };
     let n = source.bytes.len();
+    if let Location::Remote(u) = &src {
+        out.push_str(&format!("Accessing {u}...\n[OK - {n} bytes]\n\n"));
+    }
     match dst {
         Location::Running => {
             prompt(&mut out, "Destination filename [running-config]? ".into());
@@ -403,9 +412,17 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
                 }
             }
         }
-        Location::Remote(u) => ExecOutput::error(format!(
-            "{out}%Error opening {u} (Operation not supported)\n"
-        )),
+        Location::Remote(u) => {
+            prompt(&mut out, "Address or name of remote host? ".into());
+            prompt(&mut out, "Destination filename? ".into());
+            match device.put_remote(&u, &source.bytes) {
+                Ok(()) => {
+                    out.push_str(&format!("!!\n{}", copied(n, elapsed())));
+                    ExecOutput::ok(out)
+                }
+                Err(e) => ExecOutput::error(format!("{out}{e}\n")),
+            }
+        }
         Location::Listing(_) => ExecOutput::error(format!(
             "{out}%Error opening {dst_text} (Permission denied)\n"
         )),

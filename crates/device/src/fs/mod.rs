@@ -11,6 +11,7 @@
 //! directory (or in memory), within a capacity that is enforced: a write
 //! that would pass it fails and leaves nothing.
 
+pub mod remote;
 pub mod store;
 
 use std::io::{Read, Write};
@@ -316,7 +317,7 @@ impl Device {
                 .ok_or_else(|| opening("No such file or directory")),
             Location::Null => Ok(Vec::new()),
             Location::Flash(p) => self.flash_read(p, max).map_err(|e| opening(e.as_str())),
-            Location::Remote(_) => Err(opening("Operation not supported")),
+            Location::Remote(u) => self.fetch_remote(u, max),
             Location::Listing(_) => Err(opening("Is a directory")),
         }
     }
@@ -333,7 +334,7 @@ impl Device {
                 .write_startup_text(&String::from_utf8_lossy(bytes))
                 .map_err(|e| format!("%Error copying {name} ({e})")),
             Location::Null => Ok(()),
-            Location::Remote(_) => Err(format!("%Error opening {name} (Operation not supported)")),
+            Location::Remote(u) => self.put_remote(u, bytes),
             Location::Running | Location::Listing(_) => {
                 Err(format!("%Error opening {name} (Permission denied)"))
             }

@@ -1,0 +1,303 @@
+//! Files to and from remote servers for `copy` and NETCONF `<url>`: TFTP
+//! (RFC 1350, octet mode) and HTTP/1.1 (GET, PUT). Blocking sockets, each
+//! wait bounded ([`WAIT`]), each transfer bounded in time ([`TOTAL`]) and
+//! in size (what the caller allows). A call from an async worker hands the
+//! worker's other tasks to the runtime while it waits.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::time::{Duration, Instant};
+
+use ironconf_device::fs::remote::{Remote, RemoteUrl};
+
+/// Longest wait for one packet or one read.
+const WAIT: Duration = Duration::from_secs(2);
+/// Tries of one TFTP packet before giving up.
+const TRIES: u32 = 3;
+/// Longest transfer.
+const TOTAL: Duration = Duration::from_secs(60);
+/// Longest HTTP header section.
+const MAX_HEADERS: usize = 16 * 1024;
+
+/// The transfers the server installs in the device.
+#[derive(Debug, Default)]
+pub(crate) struct Transfers;
+
+impl Remote for Transfers {
+    fn fetch(&self, url: &RemoteUrl, max: u64) -> Result<Vec<u8>, String> {
+        blocking(|| match url.scheme.as_str() {
+            "tftp" => tftp_get(url, max),
+            "http" => http(url, "GET", None, max),
+            _ => Err("Operation not supported".into()),
+        })
+    }
+
+    fn put(&self, url: &RemoteUrl, bytes: &[u8]) -> Result<(), String> {
+        blocking(|| match url.scheme.as_str() {
+            "tftp" => tftp_put(url, bytes),
+            "http" => http(url, "PUT", Some(bytes), 0).map(|_| ()),
+            _ => Err("Operation not supported".into()),
+        })
+    }
+}
+
+/// Runs `f`, telling a multi-threaded runtime (if the caller is one of its
+/// workers) that this thread blocks.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
+fn address(url: &RemoteUrl, default_port: u16) -> Result<SocketAddr, String> {
+    (url.host.as_str(), url.port.unwrap_or(default_port))
+        .to_socket_addrs()
+        .map_err(|_| "Unknown host".to_owned())?
+        .next()
+        .ok_or_else(|| "Unknown host".to_owned())
+}
+
+fn tftp_error(packet: &[u8]) -> String {
+    let code = packet
+        .get(2..4)
+        .map_or(0, |c| u16::from_be_bytes([c[0], c[1]]));
+    match code {
+        1 => "No such file or directory".into(),
+        2 => "Permission denied".into(),
+        3 => "No space left on device".into(),
+        _ => {
+            let text = packet.get(4..).unwrap_or_default();
+            let text = text.split(|&b| b == 0).next().unwrap_or_default();
+            format!("TFTP error: {}", String::from_utf8_lossy(text))
+        }
+    }
+}
+
+fn tftp_request(opcode: u8, path: &str) -> Vec<u8> {
+    let mut p = vec![0, opcode];
+    p.extend_from_slice(path.as_bytes());
+    p.push(0);
+    p.extend_from_slice(b"octet");
+    p.push(0);
+    p
+}
+
+/// Sends `packet` and waits for a reply from `from` (any port when the
+/// transfer's port is not known yet), resending on silence.
+fn exchange(
+    sock: &UdpSocket,
+    packet: &[u8],
+    to: SocketAddr,
+    peer: &mut Option<SocketAddr>,
+    started: Instant,
+    accept: impl Fn(&[u8]) -> bool,
+) -> Result<Vec<u8>, String> {
+    let mut buf = vec![0u8; 4 + 512 + 4];
+    for _ in 0..TRIES {
+        if started.elapsed() > TOTAL {
+            return Err("Timed out".into());
+        }
+        sock.send_to(packet, peer.unwrap_or(to))
+            .map_err(|_| "Network is unreachable".to_owned())?;
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            let Ok((n, from)) = sock.recv_from(&mut buf) else {
+                break;
+            };
+            if from.ip() != to.ip() || peer.is_some_and(|p| p != from) {
+                continue;
+            }
+            let reply = &buf[..n];
+            if reply.get(..2) == Some(&[0, 5]) {
+                return Err(tftp_error(reply));
+            }
+            if accept(reply) {
+                *peer = Some(from);
+                return Ok(reply.to_vec());
+            }
+        }
+    }
+    Err("Timed out".into())
+}
+
+fn udp_for(to: SocketAddr) -> Result<UdpSocket, String> {
+    let local: SocketAddr = if to.is_ipv4() {
+        ([0, 0, 0, 0], 0).into()
+    } else {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    };
+    let sock = UdpSocket::bind(local).map_err(|_| "Network is unreachable".to_owned())?;
+    sock.set_read_timeout(Some(Duration::from_millis(200)))
+        .map_err(|_| "I/O error".to_owned())?;
+    Ok(sock)
+}
+
+fn tftp_get(url: &RemoteUrl, max: u64) -> Result<Vec<u8>, String> {
+    let to = address(url, 69)?;
+    let sock = udp_for(to)?;
+    let started = Instant::now();
+    let mut peer = None;
+    let mut out = Vec::new();
+    let mut packet = tftp_request(1, &url.path);
+    let mut block: u16 = 1;
+    loop {
+        let want = block;
+        let data = exchange(&sock, &packet, to, &mut peer, started, |r| {
+            r.get(..2) == Some(&[0, 3]) && r.get(2..4) == Some(&want.to_be_bytes())
+        })?;
+        let payload = &data[4..];
+        out.extend_from_slice(payload);
+        if out.len() as u64 > max {
+            return Err("File too large".into());
+        }
+        packet = vec![0, 4];
+        packet.extend_from_slice(&block.to_be_bytes());
+        if payload.len() < 512 {
+            // The last block: acknowledged once, not waited on.
+            let _ = sock.send_to(&packet, peer.unwrap_or(to));
+            return Ok(out);
+        }
+        block = block.wrapping_add(1);
+    }
+}
+
+fn tftp_put(url: &RemoteUrl, bytes: &[u8]) -> Result<(), String> {
+    let to = address(url, 69)?;
+    let sock = udp_for(to)?;
+    let started = Instant::now();
+    let mut peer = None;
+    // A length that is a multiple of 512 (none included) ends with an
+    // empty block.
+    let mut blocks: Vec<&[u8]> = bytes.chunks(512).collect();
+    if bytes.len() % 512 == 0 {
+        blocks.push(&[]);
+    }
+    let ack = |n: u16| {
+        move |r: &[u8]| r.get(..2) == Some(&[0, 4]) && r.get(2..4) == Some(&n.to_be_bytes())
+    };
+    exchange(
+        &sock,
+        &tftp_request(2, &url.path),
+        to,
+        &mut peer,
+        started,
+        ack(0),
+    )?;
+    let mut n: u16 = 0;
+    for chunk in blocks {
+        n = n.wrapping_add(1);
+        let mut packet = vec![0, 3];
+        packet.extend_from_slice(&n.to_be_bytes());
+        packet.extend_from_slice(chunk);
+        exchange(&sock, &packet, to, &mut peer, started, ack(n))?;
+    }
+    Ok(())
+}
+
+fn http(url: &RemoteUrl, method: &str, body: Option<&[u8]>, max: u64) -> Result<Vec<u8>, String> {
+    let to = address(url, 80)?;
+    let mut tcp = TcpStream::connect_timeout(&to, WAIT).map_err(|e| match e.kind() {
+        std::io::ErrorKind::TimedOut => "Timed out".to_owned(),
+        _ => "Connection refused".to_owned(),
+    })?;
+    tcp.set_read_timeout(Some(WAIT))
+        .map_err(|_| "I/O error".to_owned())?;
+    tcp.set_write_timeout(Some(WAIT))
+        .map_err(|_| "I/O error".to_owned())?;
+    let started = Instant::now();
+    let host = match url.port {
+        Some(p) => format!("{}:{p}", url.host),
+        None => url.host.clone(),
+    };
+    let mut request = format!(
+        "{method} /{} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: ironconf\r\nConnection: close\r\n",
+        url.path
+    );
+    if let Some(b) = body {
+        request.push_str(&format!("Content-Length: {}\r\n", b.len()));
+    }
+    request.push_str("\r\n");
+    let io = |_| "I/O error".to_owned();
+    tcp.write_all(request.as_bytes()).map_err(io)?;
+    if let Some(b) = body {
+        tcp.write_all(b).map_err(io)?;
+    }
+    let mut reader = BufReader::new(tcp);
+    let mut status = String::new();
+    reader
+        .by_ref()
+        .take(MAX_HEADERS as u64)
+        .read_line(&mut status)
+        .map_err(|_| "Timed out".to_owned())?;
+    let code: u16 = status
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| "Protocol error".to_owned())?;
+    let mut length = None;
+    let mut chunked = false;
+    let mut seen = status.len();
+    loop {
+        let mut line = String::new();
+        let n = reader
+            .by_ref()
+            .take(MAX_HEADERS as u64)
+            .read_line(&mut line)
+            .map_err(|_| "Timed out".to_owned())?;
+        seen += n;
+        if n == 0 || seen > MAX_HEADERS {
+            return Err("Protocol error".into());
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            let k = k.trim().to_ascii_lowercase();
+            if k == "content-length" {
+                length = v.trim().parse::<u64>().ok();
+            } else if k == "transfer-encoding" && v.to_ascii_lowercase().contains("chunked") {
+                chunked = true;
+            }
+        }
+    }
+    match code {
+        200..=299 => {}
+        404 => return Err("No such file or directory".into()),
+        401 | 403 => return Err("Permission denied".into()),
+        other => return Err(format!("HTTP status {other}")),
+    }
+    if method != "GET" {
+        return Ok(Vec::new());
+    }
+    if chunked {
+        return Err("Operation not supported".into());
+    }
+    if length.is_some_and(|l| l > max) {
+        return Err("File too large".into());
+    }
+    let mut out = Vec::new();
+    let limit = length.unwrap_or(max.saturating_add(1));
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut taken = reader.take(limit);
+    loop {
+        if started.elapsed() > TOTAL {
+            return Err("Timed out".into());
+        }
+        match taken.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(_) => return Err("Timed out".into()),
+        }
+        if out.len() as u64 > max {
+            return Err("File too large".into());
+        }
+    }
+    if length.is_some_and(|l| out.len() as u64 != l) {
+        return Err("Connection closed".into());
+    }
+    Ok(out)
+}
