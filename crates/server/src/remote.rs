@@ -172,7 +172,7 @@ fn tftp_put(url: &RemoteUrl, bytes: &[u8]) -> Result<(), String> {
     // A length that is a multiple of 512 (none included) ends with an
     // empty block.
     let mut blocks: Vec<&[u8]> = bytes.chunks(512).collect();
-    if bytes.len() % 512 == 0 {
+    if bytes.len().is_multiple_of(512) {
         blocks.push(&[]);
     }
     let ack = |n: u16| {
