@@ -2,8 +2,11 @@
 loopback: tftpd-hpa's in.tftpd and an HTTP server (GET and PUT)."""
 import http.server
 import os
+import pathlib
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 
 import pytest
@@ -124,7 +127,7 @@ def test_netconf_url_to_remote_servers(dev, tftp, web):
     wroot, wport = web
     with manager.connect(host="127.0.0.1", port=dev.port, username="admin", password="cisco",
                          hostkey_verify=False, look_for_keys=False, allow_agent=False, timeout=60) as m:
-        assert "urn:ietf:params:netconf:capability:url:1.0?scheme=file,tftp,http" in m.server_capabilities
+        assert "urn:ietf:params:netconf:capability:url:1.0?scheme=file,tftp,http,scp" in m.server_capabilities
         m.copy_config(source="running", target=f"tftp://127.0.0.1:{tport}/nc.cfg")
         assert "hostname interop" in (troot / "nc.cfg").read_text()
         m.copy_config(source="running", target=f"http://127.0.0.1:{wport}/nc.cfg")
@@ -137,3 +140,53 @@ def test_netconf_url_to_remote_servers(dev, tftp, web):
             m.copy_config(source=f"http://127.0.0.1:{wport}/absent.cfg", target="running")
         assert e.value.tag == "operation-failed"
         assert "No such file or directory" in str(e.value)
+
+
+def test_copy_over_scp_to_another_device(tmp_path, client_key):
+    """The device as SCP client (password login) of a second device."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = start(tmp_path / "a", client_key, "ios-xe-16")
+    b = start(tmp_path / "b", client_key, "ios-xe-16", extra="ip scp server enable\n")
+    try:
+        url = f"scp://admin:cisco@127.0.0.1:{b.port}/bootflash:/from-a.cfg"
+        out = exec_cmd(a, f"copy running-config {url}")
+        assert " bytes copied in " in out, out
+        assert "hostname interop" in (b.state / "bootflash" / "from-a.cfg").read_text()
+        (b.state / "bootflash" / "to-a.bin").write_bytes(b"\x00\x01" * 3000)
+        out = exec_cmd(a, f"copy scp://admin:cisco@127.0.0.1:{b.port}/bootflash:/to-a.bin bootflash:to-a.bin")
+        assert "[OK - 6000 bytes]" in out, out
+        assert (a.state / "bootflash" / "to-a.bin").read_bytes() == b"\x00\x01" * 3000
+        out = exec_cmd(a, f"copy scp://admin:wrong@127.0.0.1:{b.port}/bootflash:/to-a.bin bootflash:x")
+        assert "(Permission denied)" in out, out
+        out = exec_cmd(a, f"copy scp://admin:cisco@127.0.0.1:{b.port}/bootflash:/absent bootflash:x")
+        assert "(No such file or directory)" in out, out
+    finally:
+        for d in (a, b):
+            d.proc.terminate()
+            d.proc.wait(timeout=10)
+
+
+def test_copy_over_scp_to_openssh(tmp_path, client_key, dev):
+    """The device as SCP client of OpenSSH's sshd (scripts/baseline's, with
+    keyboard-interactive login)."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    base = tmp_path / "baseline"
+    # Where the sshd's local user may read and write.
+    sink = pathlib.Path(tempfile.mkdtemp(prefix="ironconf-scp-", dir="/tmp"))
+    os.chmod(sink, 0o777)
+    subprocess.run([str(root / "scripts" / "baseline"), "start", str(base)], check=True,
+                   env={**os.environ, "IRONCONF_BIN": os.environ.get("IRONCONF_BIN", str(root / "target" / "debug" / "ironconf"))})
+    try:
+        env = dict(l.split("=", 1) for l in (base / "env").read_text().split())
+        (sink / "in.cfg").write_text("interface Loopback4\n description via openssh scp\n")
+        os.chmod(sink / "in.cfg", 0o644)
+        user, pw, port = env["KBD_USER"], env["KBD_PASSWORD"], env["NETCONFD_PORT"]
+        out = exec_cmd(dev, f"copy scp://{user}:{pw}@127.0.0.1:{port}/{sink}/in.cfg running-config")
+        assert " bytes copied in " in out, out
+        assert "via openssh scp" in exec_cmd(dev, "show running-config | include openssh")
+        out = exec_cmd(dev, f"copy running-config scp://{user}:{pw}@127.0.0.1:{port}/{sink}/out.cfg")
+        assert "via openssh scp" in (sink / "out.cfg").read_text()
+    finally:
+        subprocess.run([str(root / "scripts" / "baseline"), "stop", str(base)], check=False)
+        shutil.rmtree(sink, ignore_errors=True)

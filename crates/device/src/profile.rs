@@ -173,7 +173,7 @@ impl Profile {
                         STARTUP,
                     ]);
                     // RFC 6241 §8.8: the schemes `<url>` takes.
-                    c.push(format!("{URL}?scheme=file,tftp,http"));
+                    c.push(format!("{URL}?scheme=file,tftp,http,scp"));
                     c
                 },
                 hello: HelloStyle::default(),

@@ -28,6 +28,7 @@ impl Remote for Transfers {
         blocking(|| match url.scheme.as_str() {
             "tftp" => tftp_get(url, max),
             "http" => http(url, "GET", None, max),
+            "scp" => run_async(scp_transfer(url.clone(), None, max)),
             _ => Err("Operation not supported".into()),
         })
     }
@@ -36,6 +37,7 @@ impl Remote for Transfers {
         blocking(|| match url.scheme.as_str() {
             "tftp" => tftp_put(url, bytes),
             "http" => http(url, "PUT", Some(bytes), 0).map(|_| ()),
+            "scp" => run_async(scp_transfer(url.clone(), Some(bytes.to_vec()), 0)).map(|_| ()),
             _ => Err("Operation not supported".into()),
         })
     }
@@ -300,4 +302,235 @@ fn http(url: &RemoteUrl, method: &str, body: Option<&[u8]>, max: u64) -> Result<
         return Err("Connection closed".into());
     }
     Ok(out)
+}
+
+/// Runs an async transfer to completion from a blocking caller: on the
+/// caller's runtime when there is one, else on a small one of its own.
+fn run_async<T>(fut: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) => h.block_on(fut),
+        Err(_) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|_| "I/O error".to_owned())?
+            .block_on(fut),
+    }
+}
+
+/// The device as an SSH client for `scp://`: any host key is accepted
+/// (IOS's default without `ip ssh stricthostkeycheck`).
+struct ScpClient;
+
+impl russh::client::Handler for ScpClient {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _key: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+/// `scp://user:password@host[:port]/path`: the classic SCP protocol on an
+/// exec channel (`scp -f` to fetch, `scp -t` to put `upload`), password or
+/// keyboard-interactive login, the whole transfer within [`TOTAL`].
+async fn scp_transfer(
+    url: RemoteUrl,
+    upload: Option<Vec<u8>>,
+    max: u64,
+) -> Result<Vec<u8>, String> {
+    match tokio::time::timeout(TOTAL, scp_session(&url, upload, max)).await {
+        Ok(r) => r,
+        Err(_) => Err("Timed out".into()),
+    }
+}
+
+async fn scp_session(
+    url: &RemoteUrl,
+    upload: Option<Vec<u8>>,
+    max: u64,
+) -> Result<Vec<u8>, String> {
+    use russh::client::{AuthResult, KeyboardInteractiveAuthResponse};
+    let addr = address(url, 22)?;
+    let user = url.user.clone().unwrap_or_else(|| "admin".into());
+    let password = url.password.clone().unwrap_or_default();
+    let config = std::sync::Arc::new(russh::client::Config {
+        inactivity_timeout: Some(WAIT * 5),
+        ..Default::default()
+    });
+    let connect = russh::client::connect(config, addr, ScpClient);
+    let mut handle = match tokio::time::timeout(WAIT * 2, connect).await {
+        Err(_) => return Err("Timed out".into()),
+        Ok(Err(russh::Error::IO(e))) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            return Err("Connection refused".into());
+        }
+        Ok(Err(e)) => return Err(format!("SSH: {e}")),
+        Ok(Ok(h)) => h,
+    };
+    let ssh = |e: russh::Error| format!("SSH: {e}");
+    let mut ok = matches!(
+        handle
+            .authenticate_password(&user, &password)
+            .await
+            .map_err(ssh)?,
+        AuthResult::Success
+    );
+    if !ok {
+        let mut step = handle
+            .authenticate_keyboard_interactive_start(&user, None)
+            .await
+            .map_err(ssh)?;
+        for _ in 0..4 {
+            match step {
+                KeyboardInteractiveAuthResponse::Success => {
+                    ok = true;
+                    break;
+                }
+                KeyboardInteractiveAuthResponse::Failure { .. } => break,
+                KeyboardInteractiveAuthResponse::InfoRequest { prompts, .. } => {
+                    let answers = prompts.iter().map(|_| password.clone()).collect();
+                    step = handle
+                        .authenticate_keyboard_interactive_respond(answers)
+                        .await
+                        .map_err(ssh)?;
+                }
+            }
+        }
+    }
+    if !ok {
+        return Err("Permission denied".into());
+    }
+    let mut ch = handle.channel_open_session().await.map_err(ssh)?;
+    let path = if url.path.is_empty() {
+        "."
+    } else {
+        url.path.as_str()
+    };
+    let command = match upload {
+        Some(_) => format!("scp -t {path}"),
+        None => format!("scp -f {path}"),
+    };
+    ch.exec(true, command).await.map_err(ssh)?;
+    let mut incoming: Vec<u8> = Vec::new();
+    // Bytes from the server, a wait at a time.
+    async fn more(
+        ch: &mut russh::Channel<russh::client::Msg>,
+        into: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        loop {
+            match ch.wait().await {
+                Some(russh::ChannelMsg::Data { data }) => {
+                    into.extend_from_slice(&data);
+                    return Ok(());
+                }
+                Some(russh::ChannelMsg::ExtendedData { data, .. }) => {
+                    let text = String::from_utf8_lossy(&data).trim().to_owned();
+                    tracing::debug!(%text, "scp server says");
+                }
+                Some(russh::ChannelMsg::Eof | russh::ChannelMsg::Close) | None => {
+                    return Err("Connection closed".into());
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    /// A status byte: 0, or a message after 1 / 2.
+    async fn status(
+        ch: &mut russh::Channel<russh::client::Msg>,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        while buf.is_empty() {
+            more(ch, buf).await?;
+        }
+        if buf[0] == 0 {
+            buf.remove(0);
+            return Ok(());
+        }
+        while !buf.contains(&b'\n') && buf.len() < 1024 {
+            more(ch, buf).await?;
+        }
+        let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+        let text = String::from_utf8_lossy(&buf[1..end]).into_owned();
+        Err(scp_reason(&text))
+    }
+    let io = |e: russh::Error| format!("SSH: {e}");
+    match upload {
+        Some(bytes) => {
+            status(&mut ch, &mut incoming).await?;
+            let name = path.rsplit('/').next().unwrap_or("file");
+            ch.data(format!("C0644 {} {name}\n", bytes.len()).as_bytes())
+                .await
+                .map_err(io)?;
+            status(&mut ch, &mut incoming).await?;
+            for part in bytes.chunks(32 * 1024) {
+                ch.data(part).await.map_err(io)?;
+            }
+            ch.data(&[0u8][..]).await.map_err(io)?;
+            status(&mut ch, &mut incoming).await?;
+            let _ = ch.eof().await;
+            Ok(Vec::new())
+        }
+        None => {
+            ch.data(&[0u8][..]).await.map_err(io)?;
+            // `C0644 SIZE NAME`, perhaps after `T…` times.
+            let header = loop {
+                while !incoming.contains(&b'\n') {
+                    if incoming.first().is_some_and(|&b| b == 1 || b == 2) && incoming.len() > 1024
+                    {
+                        break;
+                    }
+                    more(&mut ch, &mut incoming).await?;
+                    if incoming.len() > 1024 && !incoming.contains(&b'\n') {
+                        return Err("Protocol error".into());
+                    }
+                }
+                if incoming.first().is_some_and(|&b| b == 1 || b == 2) {
+                    let end = incoming
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .unwrap_or(incoming.len());
+                    return Err(scp_reason(&String::from_utf8_lossy(&incoming[1..end])));
+                }
+                let end = incoming.iter().position(|&b| b == b'\n').unwrap_or(0);
+                let line = String::from_utf8_lossy(&incoming[..end]).into_owned();
+                incoming.drain(..=end);
+                if line.starts_with('T') {
+                    ch.data(&[0u8][..]).await.map_err(io)?;
+                    continue;
+                }
+                break line;
+            };
+            let size: u64 = header
+                .strip_prefix('C')
+                .and_then(|l| l.split(' ').nth(1))
+                .and_then(|n| n.parse().ok())
+                .ok_or_else(|| "Protocol error".to_owned())?;
+            if size > max {
+                return Err("File too large".into());
+            }
+            ch.data(&[0u8][..]).await.map_err(io)?;
+            while (incoming.len() as u64) < size + 1 {
+                more(&mut ch, &mut incoming).await?;
+            }
+            incoming.truncate(size as usize);
+            ch.data(&[0u8][..]).await.map_err(io)?;
+            let _ = ch.eof().await;
+            Ok(incoming)
+        }
+    }
+}
+
+/// IOS's words for what an SCP server reported.
+fn scp_reason(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("no such file") {
+        "No such file or directory".into()
+    } else if lower.contains("permission denied") {
+        "Permission denied".into()
+    } else if lower.contains("no space") {
+        "No space left on device".into()
+    } else {
+        text.trim_start_matches("scp: ").to_owned()
+    }
 }
