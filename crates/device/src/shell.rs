@@ -54,6 +54,9 @@ pub struct Shell {
     vty: Option<u32>,
     /// When the terminal last sent something (for `exec-timeout`).
     last_input: std::time::Instant,
+    /// A command waiting for the answer to its question: the command line
+    /// and the answers given so far.
+    asking: Option<(String, Vec<String>)>,
 }
 
 const MORE: &str = " --More-- ";
@@ -82,6 +85,7 @@ impl Shell {
             password: false,
             vty: None,
             last_input: std::time::Instant::now(),
+            asking: None,
         };
         s.last_input = s.device.now();
         s.prompt();
@@ -221,6 +225,8 @@ impl Shell {
             0x15 => self.kill_line(),
             0x17 => self.kill_word(),
             0x03 => {
+                // A question being asked is abandoned with its command.
+                self.asking = None;
                 self.write("^C");
                 self.newline();
                 self.line.clear();
@@ -454,6 +460,20 @@ impl Shell {
             self.password = false;
             return self.check_enable_password(&text);
         }
+        if let Some((line, mut answers)) = self.asking.take() {
+            // The answer to a command's question: the command runs again
+            // with every answer so far.
+            answers.push(text);
+            let output = self.run_asking(&line, answers);
+            if self.asking.is_some() || self.closed {
+                return;
+            }
+            self.print(&output.text);
+            if self.more.is_empty() {
+                self.prompt();
+            }
+            return;
+        }
         if !text.trim().is_empty() && self.history.last() != Some(&text) {
             self.history.push(text.clone());
             if self.history.len() > 20 {
@@ -464,7 +484,7 @@ impl Shell {
             Mode::Exec => self.exec_line(&text),
             Mode::Config(_) => self.config_line(&text),
         };
-        if self.closed || self.password {
+        if self.closed || self.password || self.asking.is_some() {
             return;
         }
         self.print(&output);
@@ -541,7 +561,10 @@ impl Shell {
                 {
                     self.length = n;
                 }
-                let out = exec::run(&self.device, &self.caller(), text);
+                let out = self.run_asking(text, Vec::new());
+                if self.asking.is_some() {
+                    return String::new();
+                }
                 // The caret line goes under the typed text, after the prompt.
                 if let Some(first) = out.text.lines().next()
                     && first == text.trim()
@@ -616,6 +639,23 @@ impl Shell {
                 out
             }
         }
+    }
+
+    /// Runs an EXEC command with the answers given so far; a question it
+    /// asks is shown, and the next line typed answers it.
+    fn run_asking(&mut self, line: &str, answers: Vec<String>) -> exec::ExecOutput {
+        let out = exec::run_answered(
+            &self.device,
+            &self.caller(),
+            line,
+            &exec::Answers::interactive(&answers),
+        );
+        if let Some(question) = &out.question {
+            let question = question.replace('\n', "\r\n");
+            self.write(&question);
+            self.asking = Some((line.to_owned(), answers));
+        }
+        out
     }
 
     /// IOS's refusal when a NETCONF session holds the running-config lock.

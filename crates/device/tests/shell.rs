@@ -247,8 +247,16 @@ fn vty_lines_show_users_clear_line_and_reload() {
     dev.unregister_session(id);
     // reload: running-config is startup-config again, every session ends.
     type_keys(&mut sh, "conf t\rhostname CHANGED\rend\r");
+    // The question waits for its answer; `n` keeps the device up, Enter
+    // takes the default.
     let out = type_keys(&mut sh, "reload\r");
-    assert!(out.contains("Proceed with reload? [confirm]"), "{out}");
+    assert!(out.ends_with("Proceed with reload? [confirm]"), "{out}");
+    let out = type_keys(&mut sh, "n\r");
+    assert!(out.ends_with("CHANGED#"), "{out:?}");
+    assert!(!shell_killed.load(Ordering::SeqCst));
+    assert_eq!(dev.settings().hostname, "CHANGED");
+    type_keys(&mut sh, "reload\r");
+    type_keys(&mut sh, "\r");
     assert!(shell_killed.load(Ordering::SeqCst));
     assert_eq!(dev.settings().hostname, "R1");
     dev.release_line(1);
@@ -330,4 +338,52 @@ fn interface_show_commands_take_ios_abbreviations() {
         out.contains("% Invalid input detected at '^' marker."),
         "{out}"
     );
+}
+
+#[test]
+fn file_commands_ask_and_wait_for_the_answers() {
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev.clone(), "admin", 15);
+    type_keys(&mut sh, "");
+    let out = type_keys(&mut sh, "copy running-config flash:r.cfg\r");
+    assert!(out.ends_with("Destination filename [r.cfg]? "), "{out:?}");
+    // Another name, typed at the question.
+    let out = type_keys(&mut sh, "other.cfg\r");
+    assert!(out.contains(" bytes copied in "), "{out:?}");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    let listing = type_keys(&mut sh, "dir\r");
+    assert!(
+        listing.contains("  other.cfg\n") && !listing.contains("  r.cfg\n"),
+        "{listing}"
+    );
+    // Overwriting asks for confirmation; `n` keeps the file.
+    type_keys(&mut sh, "copy running-config flash:other.cfg\r");
+    let out = type_keys(&mut sh, "\r");
+    assert!(
+        out.ends_with("Do you want to over write? [confirm]"),
+        "{out:?}"
+    );
+    let out = type_keys(&mut sh, "n\r");
+    assert!(out.contains("%Copy aborted"), "{out:?}");
+    // delete asks twice; Ctrl-C abandons the command.
+    type_keys(&mut sh, "delete flash:other.cfg\r");
+    let out = type_keys(&mut sh, "\r");
+    assert!(
+        out.ends_with("Delete bootflash:/other.cfg? [confirm]"),
+        "{out:?}"
+    );
+    let out = type_keys(&mut sh, "\x03");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    assert!(type_keys(&mut sh, "dir\r").contains("other.cfg"));
+    type_keys(&mut sh, "delete flash:other.cfg\r\r\r");
+    assert!(!type_keys(&mut sh, "dir\r").contains("other.cfg"));
+    // configure replace without force: Enter takes the default, no.
+    type_keys(&mut sh, "copy running-config flash:base.cfg\r\r");
+    let out = type_keys(&mut sh, "configure replace flash:base.cfg\r");
+    assert!(out.ends_with("? [no]: "), "{out:?}");
+    let out = type_keys(&mut sh, "\r");
+    assert!(!out.contains("Rollback Done"), "{out:?}");
+    type_keys(&mut sh, "configure replace flash:base.cfg\r");
+    let out = type_keys(&mut sh, "y\r");
+    assert!(out.contains("Rollback Done"), "{out:?}");
 }

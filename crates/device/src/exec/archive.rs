@@ -10,7 +10,7 @@ use ironconf_ios::diff::{self, Blocks};
 use ironconf_ios::parse::ParseError;
 
 use super::files::{location, read_source, split_args};
-use super::{ExecOutput, Invocation, parse_error};
+use super::{Asked, ExecOutput, Invocation, parse_error};
 use crate::archive::ArchiveError;
 use crate::configure::{Changer, Refused, apply_lines};
 use crate::device::Device;
@@ -247,9 +247,12 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
     };
     let mut out = String::new();
     if !options.force {
-        // The question is answered with its default, no.
-        out.push_str("This will apply all necessary additions and deletions\nto replace the current running configuration with the\ncontents of the specified configuration file, which is\nassumed to be a complete configuration, not a partial\nconfiguration. Enter Y if you are sure you want to proceed. ? [no]: \n");
-        return ExecOutput::ok(out);
+        let question = "This will apply all necessary additions and deletions\nto replace the current running configuration with the\ncontents of the specified configuration file, which is\nassumed to be a complete configuration, not a partial\nconfiguration. Enter Y if you are sure you want to proceed. ? [no]: ";
+        match inv.ask(&mut out, question, "no") {
+            Asked::Answer(a) if a.eq_ignore_ascii_case("y") || a.eq_ignore_ascii_case("yes") => {}
+            Asked::Answer(_) => return ExecOutput::ok(out),
+            Asked::Wait(w) => return w,
+        }
     }
     let who = Changer {
         user: &inv.caller.user,

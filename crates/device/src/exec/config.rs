@@ -4,7 +4,7 @@
 
 use ironconf_ios::filter::show_running_config as render;
 
-use super::{ExecOutput, Invocation};
+use super::{Asked, ExecOutput, Invocation};
 
 /// Takes its own `| …` filters, which IOS applies to the rendering.
 pub(super) fn show_running_config(i: &Invocation<'_>) -> ExecOutput {
@@ -43,8 +43,16 @@ pub(super) fn erase_startup_config(i: &Invocation<'_>) -> ExecOutput {
     }
 }
 
-/// The confirmation is answered with its default.
+/// `Proceed with reload? [confirm]`: at a terminal it waits for the
+/// answer; elsewhere it takes its default.
 pub(super) fn reload(i: &Invocation<'_>) -> ExecOutput {
-    i.device.reload();
-    ExecOutput::ok("Proceed with reload? [confirm]\n".into())
+    let mut out = String::new();
+    match i.ask(&mut out, "Proceed with reload? [confirm]", "y") {
+        Asked::Answer(a) if a.to_ascii_lowercase().starts_with('n') => ExecOutput::ok(out),
+        Asked::Answer(_) => {
+            i.device.reload();
+            ExecOutput::ok(out)
+        }
+        Asked::Wait(w) => w,
+    }
 }

@@ -10,7 +10,7 @@ use ironconf_ios::apply::{ErrorOption, apply_batch_in};
 use ironconf_ios::change::IosTime;
 use ironconf_ios::parse::ParseError;
 
-use super::{ExecOutput, Invocation, parse_error};
+use super::{Asked, ExecOutput, Invocation, parse_error};
 use crate::configure::{Changer, Refused};
 use crate::device::Device;
 use crate::fs::store::{Entry, StoreError};
@@ -224,12 +224,9 @@ pub(super) fn show_flash(inv: &Invocation<'_>) -> ExecOutput {
 /// What a copy read.
 pub(super) struct Source {
     pub(super) bytes: Vec<u8>,
-    /// The name a file destination takes by default.
-    default_name: String,
 }
 
 pub(super) fn read_source(device: &Device, loc: &Location, typed: &str) -> Result<Source, String> {
-    let base = |p: &[String]| p.last().cloned().unwrap_or_default();
     match loc {
         Location::Running => {
             let text = {
@@ -238,25 +235,17 @@ pub(super) fn read_source(device: &Device, loc: &Location, typed: &str) -> Resul
             };
             Ok(Source {
                 bytes: text.into_bytes(),
-                default_name: "running-config".into(),
             })
         }
         Location::Startup => match device.startup_text() {
             Some(t) => Ok(Source {
                 bytes: t.into_bytes(),
-                default_name: "startup-config".into(),
             }),
             None => Err("%Error opening nvram:startup-config (No such file or directory)\n".into()),
         },
-        Location::Null => Ok(Source {
-            bytes: Vec::new(),
-            default_name: String::new(),
-        }),
+        Location::Null => Ok(Source { bytes: Vec::new() }),
         Location::Flash(p) => match device.flash_read(p, MAX_TEXT_FILE) {
-            Ok(bytes) => Ok(Source {
-                bytes,
-                default_name: base(p),
-            }),
+            Ok(bytes) => Ok(Source { bytes }),
             Err(e) => Err(format!(
                 "%Error opening {} ({})\n",
                 device.location_name(loc),
@@ -265,10 +254,7 @@ pub(super) fn read_source(device: &Device, loc: &Location, typed: &str) -> Resul
         },
         Location::Remote(u) => device
             .fetch_remote(u, MAX_TEXT_FILE)
-            .map(|bytes| Source {
-                bytes,
-                default_name: u.rsplit('/').next().unwrap_or_default().to_owned(),
-            })
+            .map(|bytes| Source { bytes })
             .map_err(|e| format!("{e}\n")),
         Location::Listing(_) => Err(format!("%Error opening {typed} (Is a directory)\n")),
     }
@@ -283,9 +269,41 @@ fn copied(n: usize, secs: f64) -> String {
     )
 }
 
-/// `copy [/force] SOURCE DESTINATION`.
+/// Asks a question unless `file prompt quiet` is on (then its default);
+/// returns from the command while a terminal's answer is awaited.
+macro_rules! ask {
+    ($inv:expr, $quiet:expr, $out:expr, $question:expr, $default:expr) => {
+        if $quiet {
+            String::from($default)
+        } else {
+            match $inv.ask($out, &$question, $default) {
+                Asked::Answer(a) => a,
+                Asked::Wait(w) => return w,
+            }
+        }
+    };
+}
+
+/// `[confirm]` answered no.
+fn declined(answer: &str) -> bool {
+    answer.to_ascii_lowercase().starts_with('n')
+}
+
+/// The name a file destination takes by default.
+fn default_name(loc: &Location) -> String {
+    match loc {
+        Location::Running => "running-config".into(),
+        Location::Startup => "startup-config".into(),
+        Location::Flash(p) => p.last().cloned().unwrap_or_default(),
+        Location::Remote(u) => u.rsplit('/').next().unwrap_or_default().to_owned(),
+        Location::Null | Location::Listing(_) => String::new(),
+    }
+}
+
+/// `copy [/force] SOURCE DESTINATION`. The questions come first, then the
+/// transfer, as on IOS.
 pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
-    let (words, _flags) = split_args(inv);
+    let (words, flags) = split_args(inv);
     let [src_text, dst_text] = words.as_slice() else {
         return parse_error(inv.command, &ParseError::Incomplete);
     };
@@ -298,24 +316,17 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
         Ok(l) => l,
         Err(e) => return e,
     };
-    let quiet = quiet(inv);
-    let started = device.now();
-    let elapsed = || {
-        device
-            .now()
-            .saturating_duration_since(started)
-            .as_secs_f64()
-    };
+    let quiet = quiet(inv) || flags.iter().any(|f| f == "/force");
     let mut out = String::new();
-    let prompt = |out: &mut String, text: String| {
-        if !quiet {
-            out.push_str(&text);
-            out.push('\n');
-        }
-    };
     // Saving running-config is `write memory`.
     if (&src, &dst) == (&Location::Running, &Location::Startup) {
-        prompt(&mut out, "Destination filename [startup-config]? ".into());
+        ask!(
+            inv,
+            quiet,
+            &mut out,
+            "Destination filename [startup-config]? ",
+            "startup-config"
+        );
         return match device.save_startup() {
             Ok(()) => {
                 out.push_str("Building configuration...\n[OK]\n");
@@ -326,9 +337,100 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
             }
         };
     }
+    // Where it goes, asked before anything moves.
+    let dst = match dst {
+        Location::Running | Location::Startup => {
+            let name = default_name(&dst);
+            ask!(
+                inv,
+                quiet,
+                &mut out,
+                format!("Destination filename [{name}]? "),
+                &name
+            );
+            dst
+        }
+        Location::Flash(mut path) => {
+            let is_dir = path.is_empty() || device.flash_stat(&path).is_ok_and(|e| e.dir);
+            if is_dir {
+                let name = default_name(&src);
+                if name.is_empty() {
+                    return ExecOutput::error(format!(
+                        "%Error opening {} (Is a directory)\n",
+                        device.location_name(&Location::Flash(path))
+                    ));
+                }
+                path.push(name);
+            }
+            let default = path.last().cloned().unwrap_or_default();
+            let answer = ask!(
+                inv,
+                quiet,
+                &mut out,
+                format!("Destination filename [{default}]? "),
+                &default
+            );
+            if answer != default {
+                // Another name, in the same directory.
+                match device.location(&answer) {
+                    Ok(Location::Flash(p)) if p.len() == 1 => {
+                        path.pop();
+                        path.extend(p);
+                    }
+                    _ => {
+                        return ExecOutput::error(format!(
+                            "{out}%Error opening {answer} (Invalid argument)\n"
+                        ));
+                    }
+                }
+            }
+            if device.flash_stat(&path).is_ok() {
+                let confirm = ask!(
+                    inv,
+                    quiet,
+                    &mut out,
+                    "%Warning:There is a file already existing with this name \nDo you want to over write? [confirm]",
+                    "y"
+                );
+                if declined(&confirm) {
+                    return ExecOutput::error(format!("{out}%Copy aborted\n"));
+                }
+            }
+            Location::Flash(path)
+        }
+        Location::Remote(u) => {
+            let host = crate::fs::remote::RemoteUrl::parse(&u)
+                .map(|r| r.host)
+                .unwrap_or_default();
+            let file = default_name(&Location::Remote(u.clone()));
+            ask!(
+                inv,
+                quiet,
+                &mut out,
+                format!("Address or name of remote host [{host}]? "),
+                &host
+            );
+            ask!(
+                inv,
+                quiet,
+                &mut out,
+                format!("Destination filename [{file}]? "),
+                &file
+            );
+            Location::Remote(u)
+        }
+        other => other,
+    };
+    let started = device.now();
+    let elapsed = || {
+        device
+            .now()
+            .saturating_duration_since(started)
+            .as_secs_f64()
+    };
     let source = match read_source(device, &src, src_text) {
         Ok(s) => s,
-        Err(e) => return ExecOutput::error(e),
+        Err(e) => return ExecOutput::error(format!("{out}{e}")),
     };
     let n = source.bytes.len();
     if let Location::Remote(u) = &src {
@@ -336,7 +438,6 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
     }
     match dst {
         Location::Running => {
-            prompt(&mut out, "Destination filename [running-config]? ".into());
             let text = String::from_utf8_lossy(&source.bytes).into_owned();
             let who = Changer {
                 user: &inv.caller.user,
@@ -367,7 +468,6 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
             }
         }
         Location::Startup => {
-            prompt(&mut out, "Destination filename [startup-config]? ".into());
             let text = String::from_utf8_lossy(&source.bytes).into_owned();
             match device.write_startup_text(&text) {
                 Ok(()) => {
@@ -384,24 +484,8 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
             out.push_str(&copied(n, elapsed()));
             ExecOutput::ok(out)
         }
-        Location::Flash(mut path) => {
-            // A directory (or the root) takes the source's name.
-            let is_dir = path.is_empty() || device.flash_stat(&path).is_ok_and(|e| e.dir);
-            if is_dir {
-                if source.default_name.is_empty() {
-                    return ExecOutput::error(format!(
-                        "%Error opening {} (Is a directory)\n",
-                        device.location_name(&Location::Flash(path))
-                    ));
-                }
-                path.push(source.default_name.clone());
-            }
-            let file_name = path.last().cloned().unwrap_or_default();
-            prompt(&mut out, format!("Destination filename [{file_name}]? "));
+        Location::Flash(path) => {
             let name = device.location_name(&Location::Flash(path.clone()));
-            if !quiet && device.flash_stat(&path).is_ok() {
-                out.push_str("%Warning:There is a file already existing with this name \nDo you want to over write? [confirm]\n");
-            }
             match device.flash_write(&path, &source.bytes) {
                 Ok(()) => {
                     out.push_str(&copied(n, elapsed()));
@@ -412,17 +496,13 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
                 }
             }
         }
-        Location::Remote(u) => {
-            prompt(&mut out, "Address or name of remote host? ".into());
-            prompt(&mut out, "Destination filename? ".into());
-            match device.put_remote(&u, &source.bytes) {
-                Ok(()) => {
-                    out.push_str(&format!("!!\n{}", copied(n, elapsed())));
-                    ExecOutput::ok(out)
-                }
-                Err(e) => ExecOutput::error(format!("{out}{e}\n")),
+        Location::Remote(u) => match device.put_remote(&u, &source.bytes) {
+            Ok(()) => {
+                out.push_str(&format!("!!\n{}", copied(n, elapsed())));
+                ExecOutput::ok(out)
             }
-        }
+            Err(e) => ExecOutput::error(format!("{out}{e}\n")),
+        },
         Location::Listing(_) => ExecOutput::error(format!(
             "{out}%Error opening {dst_text} (Permission denied)\n"
         )),
@@ -458,11 +538,24 @@ pub(super) fn delete(inv: &Invocation<'_>) -> ExecOutput {
     let force = flags.iter().any(|f| f == "/force" || f == "/f");
     let recursive = flags.iter().any(|f| f == "/recursive" || f == "/r");
     let mut out = String::new();
-    if !quiet(inv) && !force {
-        out.push_str(&format!(
-            "Delete filename [{}]? \nDelete {name}? [confirm]\n",
-            path.join("/")
-        ));
+    let quiet = quiet(inv) || force;
+    let file = path.join("/");
+    ask!(
+        inv,
+        quiet,
+        &mut out,
+        format!("Delete filename [{file}]? "),
+        &file
+    );
+    let confirm = ask!(
+        inv,
+        quiet,
+        &mut out,
+        format!("Delete {name}? [confirm]"),
+        "y"
+    );
+    if declined(&confirm) {
+        return ExecOutput::ok(out);
     }
     let result = match device.flash_stat(&path) {
         Ok(e) if e.dir && recursive => remove_tree(device, &path),

@@ -21,7 +21,7 @@ mod ssh;
 mod system;
 
 pub use access_lists::show_access_lists;
-pub use registry::{Command, ExecFn, Invocation};
+pub use registry::{Asked, Command, ExecFn, Invocation};
 
 use std::fmt::Write as _;
 
@@ -50,22 +50,79 @@ pub struct ExecOutput {
     pub text: String,
     /// False when the command was refused or failed (IOS `%` message).
     pub ok: bool,
+    /// The command asks this question and waits for the answer (an
+    /// interactive caller shows it, reads a line, and runs the command
+    /// again with the answers so far).
+    pub question: Option<String>,
 }
 
 impl ExecOutput {
     /// Output of a command that did what it was asked.
     pub fn ok(text: String) -> Self {
-        ExecOutput { text, ok: true }
+        ExecOutput {
+            text,
+            ok: true,
+            question: None,
+        }
     }
 
     /// An IOS `%` message: the command was refused or failed.
     pub fn error(text: String) -> Self {
-        ExecOutput { text, ok: false }
+        ExecOutput {
+            text,
+            ok: false,
+            question: None,
+        }
+    }
+
+    /// The command waits for the answer to `question`.
+    pub fn question(question: String) -> Self {
+        ExecOutput {
+            text: String::new(),
+            ok: true,
+            question: Some(question),
+        }
     }
 }
 
-/// Runs one EXEC command line (with an optional `| include …` filter).
+/// The answers an interactive caller has given a command's questions, in
+/// order; `None` for a caller that cannot answer (the exec channel,
+/// NETCONF), whose questions take their defaults.
+#[derive(Debug, Default)]
+pub struct Answers<'a> {
+    given: Option<&'a [String]>,
+    used: std::cell::Cell<usize>,
+}
+
+impl<'a> Answers<'a> {
+    /// Answers from a terminal.
+    pub fn interactive(given: &'a [String]) -> Self {
+        Answers {
+            given: Some(given),
+            used: std::cell::Cell::new(0),
+        }
+    }
+
+    /// No one to ask: every question takes its default.
+    pub fn defaults() -> Self {
+        Answers::default()
+    }
+}
+
+/// Runs one EXEC command line (with an optional `| include …` filter);
+/// its questions take their defaults.
 pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
+    run_answered(device, caller, line, &Answers::defaults())
+}
+
+/// Runs one EXEC command line with the answers a terminal has given its
+/// questions so far ([`ExecOutput::question`] asks the next).
+pub fn run_answered(
+    device: &Device,
+    caller: &ExecCaller,
+    line: &str,
+    answers: &Answers<'_>,
+) -> ExecOutput {
     let line = line.trim();
     let (command, pipes) = match line.find('|') {
         Some(p) => (line[..p].trim_end(), &line[p..]),
@@ -96,9 +153,10 @@ pub fn run(device: &Device, caller: &ExecCaller, line: &str) -> ExecOutput {
         command,
         args: &args,
         pipes,
+        answers,
     };
     let output = (command_entry.run)(&invocation);
-    if command_entry.own_pipes {
+    if command_entry.own_pipes || output.question.is_some() {
         return output;
     }
     if pipes.is_empty() || !output.ok {

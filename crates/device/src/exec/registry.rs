@@ -26,12 +26,54 @@ pub struct Invocation<'a> {
     /// The `| …` filters as typed (applied after the command unless it
     /// takes them itself).
     pub pipes: &'a str,
+    /// The answers to the command's questions so far.
+    pub answers: &'a super::Answers<'a>,
+}
+
+/// What [`Invocation::ask`] got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// The answer (the default when the caller cannot answer or pressed
+    /// Enter).
+    Answer(String),
+    /// Not answered yet: the command returns this output, which asks.
+    Wait(super::ExecOutput),
 }
 
 impl Invocation<'_> {
     /// The first argument, if any.
     pub fn arg(&self) -> Option<&str> {
         self.args.first().copied()
+    }
+
+    /// Asks `question` (IOS's text, ending `? ` or `[confirm]`). At a
+    /// terminal the command waits for the answer; elsewhere the question
+    /// is written to `out` and takes `default`, as IOS does for a caller
+    /// that cannot answer.
+    pub fn ask(&self, out: &mut String, question: &str, default: &str) -> Asked {
+        let a = self.answers;
+        match a.given {
+            None => {
+                out.push_str(question);
+                out.push('\n');
+                Asked::Answer(default.to_owned())
+            }
+            Some(given) => {
+                let i = a.used.get();
+                match given.get(i) {
+                    Some(answer) => {
+                        a.used.set(i + 1);
+                        let answer = answer.trim();
+                        Asked::Answer(if answer.is_empty() {
+                            default.to_owned()
+                        } else {
+                            answer.to_owned()
+                        })
+                    }
+                    None => Asked::Wait(super::ExecOutput::question(format!("{out}{question}"))),
+                }
+            }
+        }
     }
 }
 
