@@ -263,6 +263,31 @@ impl Device {
         self.run_hooks(&commit).err().into_iter().collect()
     }
 
+    /// What the device itself refuses in a change: `netconf format` must
+    /// name a file that exists (the schema notifications are formatted
+    /// with).
+    fn refused_by_device(&self, changes: &[ItemChange]) -> Option<String> {
+        for c in changes {
+            for line in c.added() {
+                let Some(name) = line.strip_prefix("netconf format ") else {
+                    continue;
+                };
+                let name = name.trim();
+                let exists = match self.location(name) {
+                    Ok(crate::fs::Location::Flash(p)) if !p.is_empty() => {
+                        self.flash_stat(&p).is_ok_and(|e| !e.dir)
+                    }
+                    Ok(crate::fs::Location::Startup) => self.startup_text().is_some(),
+                    _ => false,
+                };
+                if !exists {
+                    return Some(format!("%Error opening {name} (No such file or directory)"));
+                }
+            }
+        }
+        None
+    }
+
     fn check_lock(&self, st: &mut State, who: Changer<'_>) -> Result<(), Refused> {
         st.locks.handle_timeout(self.now());
         match st.locks.holder(Datastore::Running) {
@@ -291,6 +316,15 @@ impl Device {
             Made::InPlace(w) | Made::Replaced(w, _) => (Some(*w), false),
             Made::Boot(_) => (None, true),
         };
+        // The device's own checks come before an embedder's hooks.
+        if !boot && let Some(message) = self.refused_by_device(&changes) {
+            match made {
+                Made::InPlace(_) => st.running.rollback(cat),
+                Made::Replaced(_, old) => st.running = old,
+                Made::Boot(_) => {}
+            }
+            return Err(Refused::Hook { message });
+        }
         if !changes.is_empty() && !self.shared.hooks.is_empty() {
             let commit = Commit {
                 user: who.map_or("", |w| w.user),

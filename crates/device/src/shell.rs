@@ -613,7 +613,11 @@ impl Shell {
                 // The line was rolled back; the mode it would have entered
                 // is not entered either.
                 self.mode = Mode::Config(applier.into_state());
-                return format!("% {message}\n");
+                return if message.starts_with('%') {
+                    format!("{message}\n")
+                } else {
+                    format!("% {message}\n")
+                };
             }
         };
         let next = applier.into_state();

@@ -411,3 +411,30 @@ mod scp {
         ));
     }
 }
+
+#[test]
+fn netconf_format_needs_its_file() {
+    let (dir, d) = on_disk(Profile::default(), STARTUP);
+    let who = ironconf_device::Changer {
+        user: "admin",
+        session: None,
+    };
+    let refused = d.configure(who, &["netconf format bootflash:notify.xsd"]);
+    assert_eq!(
+        refused,
+        Err(ironconf_device::ConfigureError::Refused(
+            ironconf_device::Refused::Hook {
+                message: "%Error opening bootflash:notify.xsd (No such file or directory)".into()
+            }
+        ))
+    );
+    assert!(!d.running_config().contains("netconf format"));
+    std::fs::write(dir.path().join("bootflash/notify.xsd"), "<xs:schema/>")
+        .unwrap_or_else(|e| panic!("{e}"));
+    d.configure(who, &["netconf format bootflash:notify.xsd"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        d.settings().netconf.format.as_deref(),
+        Some("bootflash:notify.xsd")
+    );
+}
