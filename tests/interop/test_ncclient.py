@@ -275,6 +275,9 @@ def test_url_copy_config_both_ways_delete_and_edit(device):
         ))
         assert reply.ok
         assert "description merged from url" in block(m.get_config("running"))
+        # The file commands through oper-data-format-text-block.
+        listing = m.get(filter=("subtree", "<oper-data-format-text-block><exec>dir bootflash:</exec></oper-data-format-text-block>"))
+        assert "Directory of bootflash:/" in listing.xml and "backup.cfg" in listing.xml
         m.delete_config(target="file:///backup.cfg")
         assert not (flash / "backup.cfg").exists()
         # A missing file, and a name out of the file system.

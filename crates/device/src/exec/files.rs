@@ -704,12 +704,15 @@ pub(super) fn mkdir(inv: &Invocation<'_>) -> ExecOutput {
     };
     let name = inv.device.location_name(&Location::Flash(path.clone()));
     let mut out = String::new();
-    if !quiet(inv) {
-        out.push_str(&format!(
-            "Create directory filename [{}]? \n",
-            path.join("/")
-        ));
-    }
+    let quiet = quiet(inv);
+    let file = path.join("/");
+    ask!(
+        inv,
+        quiet,
+        &mut out,
+        format!("Create directory filename [{file}]? "),
+        &file
+    );
     match inv.device.flash_mkdir(&path) {
         Ok(()) => {
             out.push_str(&format!("Created dir {name}\n"));
@@ -733,11 +736,24 @@ pub(super) fn rmdir(inv: &Invocation<'_>) -> ExecOutput {
     };
     let name = inv.device.location_name(&Location::Flash(path.clone()));
     let mut out = String::new();
-    if !quiet(inv) {
-        out.push_str(&format!(
-            "Remove directory filename [{}]? \nDelete {name}? [confirm]\n",
-            path.join("/")
-        ));
+    let quiet = quiet(inv);
+    let file = path.join("/");
+    ask!(
+        inv,
+        quiet,
+        &mut out,
+        format!("Remove directory filename [{file}]? "),
+        &file
+    );
+    let confirm = ask!(
+        inv,
+        quiet,
+        &mut out,
+        format!("Delete {name}? [confirm]"),
+        "y"
+    );
+    if declined(&confirm) {
+        return ExecOutput::ok(out);
     }
     match inv.device.flash_rmdir(&path) {
         Ok(()) => {
@@ -761,9 +777,15 @@ pub(super) fn rename(inv: &Invocation<'_>) -> ExecOutput {
         (Err(e), _) | (_, Err(e)) => return e,
     };
     let mut out = String::new();
-    if !quiet(inv) {
-        out.push_str(&format!("Destination filename [{}]? \n", b.join("/")));
-    }
+    let quiet = quiet(inv);
+    let file = b.join("/");
+    ask!(
+        inv,
+        quiet,
+        &mut out,
+        format!("Destination filename [{file}]? "),
+        &file
+    );
     match inv.device.flash_rename(&a, &b) {
         Ok(()) => ExecOutput::ok(out),
         Err(e) => ExecOutput::error(format!(
