@@ -209,3 +209,21 @@ fn the_archive_keeps_its_maximum() {
     names.sort();
     assert_eq!(names, ["cfg-R1-2", "cfg-R1-3"]);
 }
+
+#[test]
+fn time_period_archives_on_the_devices_clock() {
+    let (dir, d, clock) = build(&format!(
+        "{STARTUP}archive\n path bootflash:periodic\n time-period 10\n"
+    ));
+    // Due at once after boot, then every ten minutes.
+    assert!(d.poll_timeout().is_some_and(|t| t <= clock.now()));
+    d.handle_timeout(clock.now());
+    assert!(dir.path().join("bootflash/periodic-1").exists());
+    clock.advance(Duration::from_secs(9 * 60));
+    assert!(d.poll_timeout().is_some_and(|t| t > clock.now()));
+    d.handle_timeout(clock.now());
+    assert!(!dir.path().join("bootflash/periodic-2").exists());
+    clock.advance(Duration::from_secs(60));
+    d.handle_timeout(clock.now());
+    assert!(dir.path().join("bootflash/periodic-2").exists());
+}
