@@ -33,7 +33,6 @@ enum Escape {
 pub struct Shell {
     device: Device,
     user: String,
-    login_privilege: u8,
     privilege: u8,
     mode: Mode,
     line: Vec<char>,
@@ -50,6 +49,8 @@ pub struct Shell {
     more: Vec<String>,
     /// Reading the `enable` password (no echo).
     password: bool,
+    /// The level `enable` raises to once the password is right.
+    enable_target: u8,
     /// The vty line this shell holds.
     vty: Option<u32>,
     /// When the terminal last sent something (for `exec-timeout`).
@@ -69,7 +70,6 @@ impl Shell {
         let mut s = Shell {
             device,
             user: user.to_owned(),
-            login_privilege: privilege,
             privilege,
             mode: Mode::Exec,
             line: Vec::new(),
@@ -83,6 +83,7 @@ impl Shell {
             length: 24,
             more: Vec::new(),
             password: false,
+            enable_target: 15,
             vty: None,
             last_input: std::time::Instant::now(),
             asking: None,
@@ -500,7 +501,7 @@ impl Shell {
             .enable_secret
             .is_some_and(|s| s.verify(password));
         if ok {
-            self.privilege = 15;
+            self.privilege = self.enable_target;
         } else {
             self.write("% Bad secrets");
             self.newline();
@@ -522,15 +523,20 @@ impl Shell {
             .map(|p| p.canonical())
             .unwrap_or_default();
         match builtin.as_str() {
-            "enable" => {
-                // A user already allowed privilege 15 needs no password;
-                // others need the enable secret, and a vty without one
-                // refuses as IOS does.
-                if self.login_privilege >= 15 {
-                    self.privilege = 15;
+            e if e == "enable" || e.starts_with("enable ") => {
+                // `enable [LEVEL]` (15 by default): down needs nothing, up
+                // needs the enable secret (or `enable password`), whoever
+                // the user is, as on IOS.
+                let level = e
+                    .strip_prefix("enable ")
+                    .and_then(|n| n.trim().parse::<u8>().ok())
+                    .unwrap_or(15);
+                if level <= self.privilege {
+                    self.privilege = level;
                 } else if self.device.settings().enable_secret.is_some() {
                     self.write("Password: ");
                     self.password = true;
+                    self.enable_target = level;
                     self.more.clear();
                     return String::new();
                 } else {
@@ -538,8 +544,16 @@ impl Shell {
                 }
                 String::new()
             }
-            "disable" => {
-                self.privilege = 1;
+            d if d == "disable" || d.starts_with("disable ") => {
+                let level = d
+                    .strip_prefix("disable ")
+                    .and_then(|n| n.trim().parse::<u8>().ok())
+                    .unwrap_or(1);
+                if level > self.privilege {
+                    return "% New privilege level must be less than current privilege level\n"
+                        .into();
+                }
+                self.privilege = level;
                 String::new()
             }
             "exit" | "logout" => {

@@ -387,3 +387,43 @@ fn file_commands_ask_and_wait_for_the_answers() {
     let out = type_keys(&mut sh, "y\r");
     assert!(out.contains("Rollback Done"), "{out:?}");
 }
+
+#[test]
+fn enable_levels_always_ask_for_the_secret_going_up() {
+    let (_d, dev) =
+        device("hostname R1\nenable secret 0 letmein\nusername admin privilege 15 secret 0 pw\n");
+    let mut sh = Shell::new(dev, "admin", 15);
+    assert_eq!(type_keys(&mut sh, ""), "R1#");
+    // What netmiko and scrapli send to prepare a session.
+    for c in [
+        "terminal width 511\r",
+        "terminal length 0\r",
+        "terminal no editing\r",
+    ] {
+        let out = type_keys(&mut sh, c);
+        assert!(!out.contains('%'), "{c}: {out:?}");
+    }
+    let out = type_keys(&mut sh, "disable\r");
+    assert!(out.ends_with("R1>"), "{out:?}");
+    // A privilege-15 user too gives the enable secret to go up again.
+    let out = type_keys(&mut sh, "enable\r");
+    assert!(out.ends_with("Password: "), "{out:?}");
+    let out = type_keys(&mut sh, "letmein\r");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    assert!(type_keys(&mut sh, "show privilege\r").contains("Current privilege level is 15"));
+    // Down to a level, and up to one.
+    type_keys(&mut sh, "disable 3\r");
+    assert!(type_keys(&mut sh, "show privilege\r").contains("Current privilege level is 3"));
+    let out = type_keys(&mut sh, "enable 7\r");
+    assert!(out.ends_with("Password: "), "{out:?}");
+    type_keys(&mut sh, "letmein\r");
+    assert!(type_keys(&mut sh, "show privilege\r").contains("Current privilege level is 7"));
+    let out = type_keys(&mut sh, "disable 9\r");
+    assert!(
+        out.contains("% New privilege level must be less than current privilege level"),
+        "{out:?}"
+    );
+    // Going down asks nothing.
+    let out = type_keys(&mut sh, "enable 1\r");
+    assert!(out.ends_with("R1>"), "{out:?}");
+}

@@ -141,6 +141,9 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "clock"], system::show_clock),
     cmd(&["show", "privilege"], system::show_privilege),
     cmd(&["terminal", "length", "*"], system::terminal_length),
+    cmd(&["terminal", "width", "*"], system::terminal_length),
+    cmd(&["terminal", "no", "editing"], system::terminal_length),
+    cmd(&["terminal", "editing"], system::terminal_length),
     cmd(&["ping", ".."], system::no_data_plane),
     cmd(&["traceroute", ".."], system::no_data_plane),
     cmd(

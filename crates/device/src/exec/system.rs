@@ -23,7 +23,8 @@ pub(super) fn show_privilege(i: &Invocation<'_>) -> ExecOutput {
     ))
 }
 
-/// The screen length is the terminal's own (the shell keeps it).
+/// The screen's length and width and line editing are the terminal's own
+/// (the shell keeps the length); the command itself prints nothing.
 pub(super) fn terminal_length(_: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(String::new())
 }
