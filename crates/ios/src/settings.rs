@@ -163,6 +163,10 @@ pub struct Settings {
     pub hostname: String,
     /// `ip domain name`.
     pub domain: Option<String>,
+    /// `ip name-server …`, in order.
+    pub name_servers: Vec<String>,
+    /// `no ip domain lookup`.
+    pub no_domain_lookup: bool,
     /// Local users by name.
     pub users: BTreeMap<String, User>,
     /// `enable secret` / `enable password`.
@@ -192,6 +196,8 @@ impl Default for Settings {
         Settings {
             hostname: "Router".into(),
             domain: None,
+            name_servers: Vec::new(),
+            no_domain_lookup: false,
             users: BTreeMap::new(),
             enable_secret: None,
             pubkeys: BTreeMap::new(),
@@ -332,7 +338,16 @@ impl Settings {
         };
         match w {
             ["hostname", h] => self.hostname = (*h).to_owned(),
-            ["ip", "domain", "name", d] => self.domain = Some((*d).to_owned()),
+            ["ip", "domain", "name", d] | ["ip", "domain-name", d] => {
+                self.domain = Some((*d).to_owned())
+            }
+            ["ip", "name-server", servers @ ..] => {
+                let servers = servers.iter().filter(|s| **s != "vrf");
+                self.name_servers.extend(servers.map(|s| (*s).to_owned()))
+            }
+            ["no", "ip", "domain", "lookup"] | ["no", "ip", "domain-lookup"] => {
+                self.no_domain_lookup = true
+            }
             ["username", name, rest @ ..] => {
                 let mut user = User {
                     name: (*name).to_owned(),

@@ -139,6 +139,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["reload"], config::reload),
     cmd(&["show", "version"], system::show_version),
     cmd(&["show", "clock"], system::show_clock),
+    cmd(&["show", "hosts", ".."], system::show_hosts),
     cmd(&["show", "privilege"], system::show_privilege),
     cmd(&["terminal", "length", "*"], system::terminal_length),
     cmd(&["terminal", "width", "*"], system::terminal_length),

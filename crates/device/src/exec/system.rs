@@ -50,27 +50,112 @@ fn clock(now: SystemTime) -> String {
     )
 }
 
+/// `1 day, 2 hours, 3 minutes`: IOS leaves out the units that are zero.
+pub(crate) fn ios_uptime(secs: u64) -> String {
+    let mut rest = secs;
+    let mut take = |unit: u64| {
+        let n = rest / unit;
+        rest %= unit;
+        n
+    };
+    let units = [
+        (take(365 * 86_400), "year"),
+        (take(7 * 86_400), "week"),
+        (take(86_400), "day"),
+        (take(3600), "hour"),
+        (take(60), "minute"),
+    ];
+    let parts: Vec<String> = units
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| format!("{n} {u}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
+    if parts.is_empty() {
+        "0 minutes".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
 fn version_text(device: &Device) -> String {
-    let hostname = device.settings().hostname;
-    let uptime = device.uptime().as_secs();
-    let (days, hours, minutes) = (uptime / 86_400, uptime % 86_400 / 3600, uptime % 3600 / 60);
+    let settings = device.settings();
+    let hostname = settings.hostname;
+    let uptime = ios_uptime(device.uptime().as_secs());
+    let gigabit = crate::interfaces::interfaces(&device.state().running)
+        .iter()
+        .filter(|i| i.name.starts_with("GigabitEthernet"))
+        .count()
+        .max(1);
+    let (_, capacity) = device.flash_usage();
     format!(
         "Cisco IOS XE Software, Version 16.12.04\n\
          Cisco IOS Software [Gibraltar], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)\n\
-         ironconf emulation of the IOS NETCONF agent (profile {profile})\n\
+         Technical Support: http://www.cisco.com/techsupport\n\
+         Copyright (c) 1986-2020 by Cisco Systems, Inc.\n\
+         Compiled Thu 09-Jul-20 21:49 by mcpre\n\
+         \n\
          \n\
          ROM: IOS-XE ROMMON\n\
          \n\
-         {hostname} uptime is {days} days, {hours} hours, {minutes} minutes\n\
+         {hostname} uptime is {uptime}\n\
+         Uptime for this control processor is {uptime}\n\
          System returned to ROM by reload\n\
-         System image file is \"bootflash:packages.conf\"\n\
+         System image file is \"{flash}packages.conf\"\n\
+         Last reload reason: reload\n\
          \n\
-         cisco CSR1000V (VXE) processor with 2072442K/3075K bytes of memory.\n\
+         \n\
+         cisco CSR1000V (VXE) processor (revision VXE) with 2072442K/3075K bytes of memory.\n\
          Processor board ID 9ABCDEFGHIJ\n\
-         1 Virtual Ethernet interface\n\
+         Router operating mode: Autonomous\n\
+         {gigabit} Gigabit Ethernet interface{plural}\n\
          32768K bytes of non-volatile configuration memory.\n\
+         3978420K bytes of physical memory.\n\
+         {disk}K bytes of virtual hard disk at {flash}.\n\
          \n\
          Configuration register is 0x2102\n",
-        profile = device.profile().name,
+        flash = device.flash_name(),
+        plural = if gigabit == 1 { "" } else { "s" },
+        disk = capacity / 1024,
     )
+}
+
+/// `show hosts`.
+pub(super) fn show_hosts(i: &Invocation<'_>) -> ExecOutput {
+    let s = i.device.settings();
+    let mut out = match &s.domain {
+        Some(d) => format!("Default domain is {d}\n"),
+        None => "Default domain is not set\n".into(),
+    };
+    out.push_str(if s.no_domain_lookup {
+        "Name/address lookup uses static mappings\n"
+    } else {
+        "Name/address lookup uses domain service\n"
+    });
+    if s.name_servers.is_empty() {
+        out.push_str("Name servers are 255.255.255.255\n");
+    } else {
+        out.push_str(&format!("Name servers are {}\n", s.name_servers.join(", ")));
+    }
+    out.push_str(
+        "\nCodes: UN - unknown, EX - expired, OK - OK, ?? - revalidate\n       temp - temporary, perm - permanent\n       NA - Not Applicable None - Not defined\n\nHost                      Port  Flags      Age Type   Address(es)\n",
+    );
+    ExecOutput::ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ios_uptime;
+
+    #[test]
+    fn uptime_leaves_out_zero_units() {
+        assert_eq!(ios_uptime(0), "0 minutes");
+        assert_eq!(ios_uptime(60), "1 minute");
+        assert_eq!(ios_uptime(7 * 60), "7 minutes");
+        assert_eq!(
+            ios_uptime(86_400 + 2 * 3600 + 60),
+            "1 day, 2 hours, 1 minute"
+        );
+        assert_eq!(ios_uptime(8 * 86_400), "1 week, 1 day");
+        assert_eq!(ios_uptime(366 * 86_400), "1 year, 1 day");
+    }
 }
