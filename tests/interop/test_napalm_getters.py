@@ -8,7 +8,7 @@ from conftest import start
 
 @pytest.fixture
 def conn(tmp_path, client_key):
-    dev = start(tmp_path, client_key, "ios-xe-16", extra="ip name-server 192.0.2.53\n")
+    dev = start(tmp_path, client_key, "ios-xe-16", extra="ip name-server 192.0.2.53\ninterface GigabitEthernet1\n ip address 192.0.2.1 255.255.255.0\n")
     driver = get_network_driver("ios")
     c = driver(hostname="127.0.0.1", username="admin", password="cisco", timeout=30,
                optional_args={"port": dev.port})
@@ -31,3 +31,22 @@ def test_get_facts(conn):
     assert 0 <= facts["uptime"] < 3600
     assert "Loopback113" in facts["interface_list"]
     assert conn.is_alive()["is_alive"]
+
+
+def test_get_interfaces_ip(conn):
+    ips = conn.get_interfaces_ip()
+    assert ips["Loopback113"] == {"ipv4": {"10.113.0.1": {"prefix_length": 32}}}
+    assert ips["GigabitEthernet1"] == {"ipv4": {"192.0.2.1": {"prefix_length": 24}}}
+
+
+def test_get_environment(conn):
+    env = conn.get_environment()
+    assert env["cpu"][0]["%usage"] == 1.0
+    assert env["memory"]["available_ram"] == 1988394688 + 6295128
+    assert env["memory"]["used_ram"] == 265487072 + 6294304
+
+
+def test_get_arp_table(conn):
+    arp = conn.get_arp_table()
+    assert [(e["ip"], e["interface"], e["age"]) for e in arp] == [("192.0.2.1", "GigabitEthernet1", -1.0)]
+    assert arp[0]["mac"].count(":") == 5

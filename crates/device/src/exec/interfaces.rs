@@ -4,7 +4,10 @@
 use ironconf_ios::parse::ParseError;
 
 use super::{ExecOutput, Invocation, parse_error};
-use crate::interfaces::{interfaces, show_interfaces as render, show_ip_interface_brief as brief};
+use crate::interfaces::{
+    interfaces, show_arp as arp, show_interfaces as render, show_ip_interface as ip_render,
+    show_ip_interface_brief as brief,
+};
 
 pub(super) fn show_ip_interface_brief(i: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(brief(&i.device.ip_interface_brief()))
@@ -22,4 +25,29 @@ pub(super) fn show_interfaces(i: &Invocation<'_>) -> ExecOutput {
             },
         ),
     }
+}
+
+/// `show ip interface [NAME]`.
+pub(super) fn show_ip_interface(i: &Invocation<'_>) -> ExecOutput {
+    let running = interfaces(&i.device.state().running);
+    match ip_render(&running, i.arg()) {
+        Some(text) => ExecOutput::ok(text),
+        None => parse_error(
+            i.command,
+            &ParseError::Invalid {
+                column: i.command.rfind(' ').map_or(0, |p| p + 1),
+            },
+        ),
+    }
+}
+
+/// `show ipv6 interface [brief]`: no interface has IPv6 configured, and
+/// IOS then prints nothing.
+pub(super) fn show_ipv6_interface(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(String::new())
+}
+
+/// `show arp` / `show ip arp`.
+pub(super) fn show_arp(i: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(arp(&interfaces(&i.device.state().running)))
 }

@@ -180,6 +180,24 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     ),
     cmd(&["show", "interfaces", ".."], interfaces::show_interfaces),
     cmd(
+        &["show", "ip", "interface", ".."],
+        interfaces::show_ip_interface,
+    ),
+    cmd(
+        &["show", "ipv6", "interface", ".."],
+        interfaces::show_ipv6_interface,
+    ),
+    cmd(&["show", "arp"], interfaces::show_arp),
+    cmd(&["show", "ip", "arp"], interfaces::show_arp),
+    cmd(
+        &["show", "processes", "cpu", ".."],
+        system::show_processes_cpu,
+    ),
+    cmd(
+        &["show", "memory", "statistics"],
+        system::show_memory_statistics,
+    ),
+    cmd(
         &["crypto", "key", "generate", "rsa", ".."],
         crypto::generate,
     ),

@@ -119,6 +119,20 @@ fn version_text(device: &Device) -> String {
     )
 }
 
+/// `show processes cpu [sorted|history]`: an idle router.
+pub(super) fn show_processes_cpu(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(
+        "CPU utilization for five seconds: 1%/0%; one minute: 1%; five minutes: 1%\n PID Runtime(ms)     Invoked      uSecs   5Sec   1Min   5Min TTY Process \n   1           2          13        153  0.00%  0.00%  0.00%   0 Chunk Manager    \n   2         116        1297         89  0.00%  0.00%  0.00%   0 Load Meter       \n   3           0           1          0  0.00%  0.00%  0.00%   0 IOSXE heartbeat  \n   4        1012         512       1976  0.07%  0.02%  0.00%   0 Check heaps      \n   5           0           1          0  0.00%  0.00%  0.00%   0 Pool Manager     \n".into(),
+    )
+}
+
+/// `show memory statistics`: the processor and I/O pools.
+pub(super) fn show_memory_statistics(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(
+        "                Head    Total(b)     Used(b)     Free(b)   Lowest(b)  Largest(b)\nProcessor  7F2E1B8010   1988394688   265487072  1722907616  1719357352  1722645084\n lsmpi_io  7F2D4A41A8     6295128     6294304         824         824         412\n".into(),
+    )
+}
+
 /// `show hosts`.
 pub(super) fn show_hosts(i: &Invocation<'_>) -> ExecOutput {
     let s = i.device.settings();
