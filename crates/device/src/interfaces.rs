@@ -319,6 +319,69 @@ fn describe(out: &mut String, i: &Interface, all: &ByName<'_>) {
     );
 }
 
+/// `show ip interface [NAME]`; `None` for a name the device does not have.
+pub fn show_ip_interface(running: &[Interface], only: Option<&str>) -> Option<String> {
+    let mut out = String::new();
+    let mut found = false;
+    let all = by_name(running);
+    for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
+        found = true;
+        let (status, protocol) = i.status();
+        let _ = writeln!(out, "{} is {status}, line protocol is {protocol}", i.name);
+        let (_, _, mtu, _, _) = hardware(&i.name);
+        match &i.address {
+            Address::Static { address, mask } => {
+                let _ = writeln!(out, "  Internet address is {address}/{}", prefix_len(mask));
+            }
+            Address::Unnumbered(source) => {
+                let _ = writeln!(
+                    out,
+                    "  Interface is unnumbered. Using address of {source} ({})",
+                    i.brief_address(&all)
+                );
+            }
+            Address::Dhcp => {
+                out.push_str("  Internet address will be negotiated using DHCP\n");
+            }
+            Address::Unset | Address::None => {
+                out.push_str("  Internet protocol processing disabled\n");
+                continue;
+            }
+        }
+        let _ = write!(
+            out,
+            "  Broadcast address is 255.255.255.255\n  Address determined by setup command\n  MTU is {mtu} bytes\n  Helper address is not set\n  Directed broadcast forwarding is disabled\n  Outgoing Common access list is not set \n  Outgoing access list is not set\n  Inbound Common access list is not set \n  Inbound  access list is not set\n  Proxy ARP is enabled\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are always sent\n  ICMP unreachables are always sent\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is enabled\n  IP CEF switching turbo vector\n  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is {}\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast, CEF\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n  Network address translation is disabled\n  BGP Policy Mapping is disabled\n  Input features: MCI Check\n  IPv4 WCCP Redirect outbound is disabled\n  IPv4 WCCP Redirect inbound is disabled\n  IPv4 WCCP Redirect exclude is disabled\n",
+            if protocol == "up" { "UP" } else { "DOWN" }
+        );
+    }
+    (found || only.is_none()).then_some(out)
+}
+
+/// `show arp` / `show ip arp`: the device's own addresses on its Ethernet
+/// interfaces (a device with no data plane learns no others).
+pub fn show_arp(running: &[Interface]) -> String {
+    let mut out =
+        String::from("Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n");
+    for i in running {
+        let (_, _, _, _, encapsulation) = hardware(&i.name);
+        if encapsulation != "ARPA"
+            || i.shutdown
+            || matches!(kind(&i.name), "Loopback" | "Tunnel" | "Null")
+        {
+            continue;
+        }
+        if let Address::Static { address, .. } = &i.address {
+            let _ = writeln!(
+                out,
+                "Internet  {address:<16}        -   {}  ARPA   {}",
+                mac(&i.name),
+                i.name
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,67 +444,4 @@ interface GigabitEthernet5\n no ip address\n";
         );
         assert_ne!(mac("GigabitEthernet1"), mac("GigabitEthernet2"));
     }
-}
-
-/// `show ip interface [NAME]`; `None` for a name the device does not have.
-pub fn show_ip_interface(running: &[Interface], only: Option<&str>) -> Option<String> {
-    let mut out = String::new();
-    let mut found = false;
-    let all = by_name(running);
-    for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
-        found = true;
-        let (status, protocol) = i.status();
-        let _ = writeln!(out, "{} is {status}, line protocol is {protocol}", i.name);
-        let (_, _, mtu, _, _) = hardware(&i.name);
-        match &i.address {
-            Address::Static { address, mask } => {
-                let _ = writeln!(out, "  Internet address is {address}/{}", prefix_len(mask));
-            }
-            Address::Unnumbered(source) => {
-                let _ = writeln!(
-                    out,
-                    "  Interface is unnumbered. Using address of {source} ({})",
-                    i.brief_address(&all)
-                );
-            }
-            Address::Dhcp => {
-                out.push_str("  Internet address will be negotiated using DHCP\n");
-            }
-            Address::Unset | Address::None => {
-                out.push_str("  Internet protocol processing disabled\n");
-                continue;
-            }
-        }
-        let _ = write!(
-            out,
-            "  Broadcast address is 255.255.255.255\n  Address determined by setup command\n  MTU is {mtu} bytes\n  Helper address is not set\n  Directed broadcast forwarding is disabled\n  Outgoing Common access list is not set \n  Outgoing access list is not set\n  Inbound Common access list is not set \n  Inbound  access list is not set\n  Proxy ARP is enabled\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are always sent\n  ICMP unreachables are always sent\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is enabled\n  IP CEF switching turbo vector\n  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is {}\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast, CEF\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n  Network address translation is disabled\n  BGP Policy Mapping is disabled\n  Input features: MCI Check\n  IPv4 WCCP Redirect outbound is disabled\n  IPv4 WCCP Redirect inbound is disabled\n  IPv4 WCCP Redirect exclude is disabled\n",
-            if protocol == "up" { "UP" } else { "DOWN" }
-        );
-    }
-    (found || only.is_none()).then_some(out)
-}
-
-/// `show arp` / `show ip arp`: the device's own addresses on its Ethernet
-/// interfaces (a device with no data plane learns no others).
-pub fn show_arp(running: &[Interface]) -> String {
-    let mut out =
-        String::from("Protocol  Address          Age (min)  Hardware Addr   Type   Interface\n");
-    for i in running {
-        let (_, _, _, _, encapsulation) = hardware(&i.name);
-        if encapsulation != "ARPA"
-            || i.shutdown
-            || matches!(kind(&i.name), "Loopback" | "Tunnel" | "Null")
-        {
-            continue;
-        }
-        if let Address::Static { address, .. } = &i.address {
-            let _ = writeln!(
-                out,
-                "Internet  {address:<16}        -   {}  ARPA   {}",
-                mac(&i.name),
-                i.name
-            );
-        }
-    }
-    out
 }
