@@ -8,7 +8,11 @@ from conftest import start
 
 @pytest.fixture
 def conn(tmp_path, client_key):
-    dev = start(tmp_path, client_key, "ios-xe-16", extra="ip name-server 192.0.2.53\ninterface GigabitEthernet1\n ip address 192.0.2.1 255.255.255.0\n")
+    dev = start(tmp_path, client_key, "ios-xe-16", extra=(
+        "ip name-server 192.0.2.53\ninterface GigabitEthernet1\n description uplink\n"
+        " ip address 192.0.2.1 255.255.255.0\nntp server 192.0.2.123\n"
+        "snmp-server community public RO\nsnmp-server location lab\nsnmp-server contact ops\n"
+    ))
     driver = get_network_driver("ios")
     c = driver(hostname="127.0.0.1", username="admin", password="cisco", timeout=30,
                optional_args={"port": dev.port})
@@ -50,3 +54,24 @@ def test_get_arp_table(conn):
     arp = conn.get_arp_table()
     assert [(e["ip"], e["interface"], e["age"]) for e in arp] == [("192.0.2.1", "GigabitEthernet1", -1.0)]
     assert arp[0]["mac"].count(":") == 5
+
+
+def test_interfaces_users_ntp_snmp_and_instances(conn):
+    ifs = conn.get_interfaces()
+    gi = ifs["GigabitEthernet1"]
+    assert (gi["is_enabled"], gi["is_up"], gi["description"], gi["mtu"], gi["speed"]) == (
+        True, True, "uplink", 1500, 1000.0)
+    assert gi["mac_address"].count(":") == 5
+    assert set(conn.get_interfaces_counters()) >= {"GigabitEthernet1", "Loopback113"}
+    users = conn.get_users()
+    assert users["admin"]["level"] == 15 and users["viewer"]["level"] == 1
+    assert conn.get_ntp_servers() == {"192.0.2.123": {}}
+    snmp = conn.get_snmp_information()
+    assert snmp["chassis_id"] == "9ABCDEFGHIJ"
+    assert snmp["community"] == {"public": {"mode": "ro", "acl": "N/A"}}
+    assert (snmp["contact"], snmp["location"]) == ("ops", "lab")
+    inst = conn.get_network_instances()
+    assert set(inst["default"]["interfaces"]["interface"]) >= {"GigabitEthernet1", "Loopback113"}
+    assert conn.get_lldp_neighbors() == {}
+    config = conn.get_config()
+    assert "hostname interop" in config["running"]

@@ -197,6 +197,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         &["show", "memory", "statistics"],
         system::show_memory_statistics,
     ),
+    cmd(&["show", "snmp", "chassis"], system::show_snmp_chassis),
     cmd(
         &["crypto", "key", "generate", "rsa", ".."],
         crypto::generate,

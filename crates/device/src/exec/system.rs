@@ -133,6 +133,12 @@ pub(super) fn show_memory_statistics(_: &Invocation<'_>) -> ExecOutput {
     )
 }
 
+/// `show snmp chassis`: the chassis serial number (`show version`'s
+/// processor board ID).
+pub(super) fn show_snmp_chassis(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok("9ABCDEFGHIJ\n".into())
+}
+
 /// `show hosts`.
 pub(super) fn show_hosts(i: &Invocation<'_>) -> ExecOutput {
     let s = i.device.settings();
