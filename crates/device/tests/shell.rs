@@ -427,3 +427,17 @@ fn enable_levels_always_ask_for_the_secret_going_up() {
     let out = type_keys(&mut sh, "enable 1\r");
     assert!(out.ends_with("R1>"), "{out:?}");
 }
+
+#[test]
+fn show_running_config_errors_have_their_caret() {
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "terminal length 0\r");
+    let out = type_keys(&mut sh, "show running-config frobnicate\r");
+    assert!(
+        out.contains("show running-config frobnicate\n                       ^\n% Invalid input detected at '^' marker."),
+        "{out:?}"
+    );
+    let out = type_keys(&mut sh, "show running-config view full\r");
+    assert!(out.contains("hostname R1"), "{out:?}");
+}

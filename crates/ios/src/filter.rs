@@ -98,6 +98,16 @@ pub fn show_running_config(
             s.push_str("end\n");
             s
         }
+        // `view full`: the whole configuration (there are no views here).
+        Some(w)
+            if "view".starts_with(&w.text.to_ascii_lowercase())
+                && words
+                    .get(1)
+                    .is_some_and(|f| "full".starts_with(&f.text.to_ascii_lowercase()))
+                && words.len() == 2 =>
+        {
+            cfg.render(cat, header)
+        }
         Some(w) => return Err(ShowError::invalid(w.start)),
     };
     let mut text = show_header(&body);

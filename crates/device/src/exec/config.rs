@@ -13,7 +13,16 @@ pub(super) fn show_running_config(i: &Invocation<'_>) -> ExecOutput {
     let st = i.device.state();
     match render(cat, &st.running, &st.config_header(), args.trim()) {
         Ok(t) => ExecOutput::ok(t),
-        Err(e) => ExecOutput::error(format!("{}\n", e.message)),
+        // The caret goes under the word in error, as for any command.
+        Err(e) => match e.column {
+            Some(col) => {
+                let selector = i.args.join(" ");
+                let offset = i.command.len().saturating_sub(selector.len());
+                let caret = format!("{}^", " ".repeat(offset + col));
+                ExecOutput::error(format!("{}\n{caret}\n{}\n", i.command, e.message))
+            }
+            None => ExecOutput::error(format!("{}\n", e.message)),
+        },
     }
 }
 
