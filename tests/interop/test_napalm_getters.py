@@ -75,3 +75,13 @@ def test_interfaces_users_ntp_snmp_and_instances(conn):
     assert conn.get_lldp_neighbors() == {}
     config = conn.get_config()
     assert "hostname interop" in config["running"]
+
+
+def test_ping_and_traceroute(conn):
+    own = conn.ping("192.0.2.1", count=3)
+    assert own["success"]["probes_sent"] == 3 and own["success"]["packet_loss"] == 0
+    assert own["success"]["rtt_avg"] == 1.0
+    away = conn.ping("198.51.100.7", count=5)
+    assert away["success"]["probes_sent"] == 5 and away["success"]["packet_loss"] == 5
+    trace = conn.traceroute("192.0.2.1")
+    assert trace["success"][1]["probes"][1]["ip_address"] == "192.0.2.1"

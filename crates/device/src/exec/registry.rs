@@ -145,8 +145,8 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["terminal", "width", "*"], system::terminal_length),
     cmd(&["terminal", "no", "editing"], system::terminal_length),
     cmd(&["terminal", "editing"], system::terminal_length),
-    cmd(&["ping", ".."], system::no_data_plane),
-    cmd(&["traceroute", ".."], system::no_data_plane),
+    cmd(&["ping", ".."], system::ping),
+    cmd(&["traceroute", ".."], system::traceroute),
     cmd(
         &["show", "netconf", "counters"],
         netconf::show_netconf_counters,

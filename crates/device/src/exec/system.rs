@@ -29,11 +29,99 @@ pub(super) fn terminal_length(_: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(String::new())
 }
 
-pub(super) fn no_data_plane(i: &Invocation<'_>) -> ExecOutput {
-    let cmd = i.command.split_whitespace().next().unwrap_or_default();
-    ExecOutput::error(format!(
-        "% {cmd} is not available: this device has no data plane\n"
-    ))
+/// The device's own IPv4 addresses (interfaces up, with an address): what
+/// answers a ping on a device without a data plane.
+fn own_addresses(device: &Device) -> Vec<String> {
+    crate::interfaces::interfaces(&device.state().running)
+        .into_iter()
+        .filter(|i| !i.shutdown)
+        .filter_map(|i| match i.address {
+            crate::interfaces::Address::Static { address, .. } => Some(address),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The destination and the `KEYWORD VALUE` options of `ping` /
+/// `traceroute`, after an optional `vrf NAME` and `ip`.
+fn target_and_options(
+    args: &[&str],
+) -> Option<(String, std::collections::HashMap<String, String>)> {
+    let mut words: Vec<&str> = args.iter().flat_map(|a| a.split_whitespace()).collect();
+    if words.first() == Some(&"vrf") && words.len() >= 2 {
+        words.drain(..2);
+    }
+    if matches!(words.first(), Some(&("ip" | "ipv4"))) {
+        words.remove(0);
+    }
+    let target = (*words.first()?).to_owned();
+    let mut options = std::collections::HashMap::new();
+    for pair in words[1..].chunks(2) {
+        if let [k, v] = pair {
+            options.insert(k.to_ascii_lowercase(), (*v).to_owned());
+        }
+    }
+    Some((target, options))
+}
+
+/// `ping [vrf V] [ip] DEST [repeat N] [size N] [timeout N] [source X]`:
+/// the device's own addresses answer; anything else times out.
+pub(super) fn ping(i: &Invocation<'_>) -> ExecOutput {
+    let Some((target, options)) = target_and_options(i.args) else {
+        return super::parse_error(i.command, &ironconf_ios::parse::ParseError::Incomplete);
+    };
+    if target.parse::<std::net::IpAddr>().is_err() {
+        return ExecOutput::error(format!(
+            "Translating \"{target}\"...domain server (255.255.255.255)\n% Unrecognized host or address, or protocol not running.\n"
+        ));
+    }
+    let number = |k: &str, d: u32| options.get(k).and_then(|v| v.parse().ok()).unwrap_or(d);
+    let repeat = number("repeat", 5).clamp(1, 2_147_483_647);
+    let size = number("size", 100);
+    let timeout = number("timeout", 2);
+    let answers = own_addresses(i.device).contains(&target);
+    let shown = repeat.min(1000) as usize;
+    let mut out = format!(
+        "Type escape sequence to abort.\nSending {repeat}, {size}-byte ICMP Echos to {target}, timeout is {timeout} seconds:\n"
+    );
+    let mark = if answers { "!" } else { "." };
+    for chunk in 0..shown.div_ceil(70) {
+        let n = (shown - chunk * 70).min(70);
+        out.push_str(&mark.repeat(n));
+        out.push('\n');
+    }
+    if answers {
+        out.push_str(&format!(
+            "Success rate is 100 percent ({repeat}/{repeat}), round-trip min/avg/max = 1/1/1 ms\n"
+        ));
+    } else {
+        out.push_str(&format!("Success rate is 0 percent (0/{repeat})\n"));
+    }
+    ExecOutput::ok(out)
+}
+
+/// `traceroute [vrf V] [ip] DEST [ttl MIN MAX] …`: one hop to the device's
+/// own addresses; nothing answers anywhere else (30 hops of `*`).
+pub(super) fn traceroute(i: &Invocation<'_>) -> ExecOutput {
+    let Some((target, _)) = target_and_options(i.args) else {
+        return super::parse_error(i.command, &ironconf_ios::parse::ParseError::Incomplete);
+    };
+    if target.parse::<std::net::IpAddr>().is_err() {
+        return ExecOutput::error(format!(
+            "Translating \"{target}\"...domain server (255.255.255.255)\n% Unrecognized host or address, or protocol not running.\n"
+        ));
+    }
+    let mut out = format!(
+        "Type escape sequence to abort.\nTracing the route to {target}\nVRF info: (vrf in name/id, vrf out name/id)\n"
+    );
+    if own_addresses(i.device).contains(&target) {
+        out.push_str(&format!("  1 {target} 1 msec 0 msec 0 msec\n"));
+    } else {
+        for hop in 1..=30 {
+            out.push_str(&format!("{hop:>3}  *  *  * \n"));
+        }
+    }
+    ExecOutput::ok(out)
 }
 
 /// `10:20:30.123 UTC Wed Nov 25 2026`
