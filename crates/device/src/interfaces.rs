@@ -382,6 +382,47 @@ pub fn show_arp(running: &[Interface]) -> String {
     out
 }
 
+/// An interface's short name (`Gi1`, `Lo113`), as IOS's tables print it.
+pub fn short_name(name: &str) -> String {
+    const SHORT: [(&str, &str); 9] = [
+        ("TenGigabitEthernet", "Te"),
+        ("GigabitEthernet", "Gi"),
+        ("FastEthernet", "Fa"),
+        ("Port-channel", "Po"),
+        ("Loopback", "Lo"),
+        ("Tunnel", "Tu"),
+        ("Serial", "Se"),
+        ("Vlan", "Vl"),
+        ("Null", "Nu"),
+    ];
+    for (long, short) in SHORT {
+        if let Some(rest) = name.strip_prefix(long) {
+            return format!("{short}{rest}");
+        }
+    }
+    name.to_owned()
+}
+
+/// `show interfaces description`.
+pub fn show_interfaces_description(running: &[Interface]) -> String {
+    let mut out =
+        String::from("Interface                      Status         Protocol Description\n");
+    for i in running {
+        let (status, protocol) = if i.shutdown {
+            ("admin down", "down")
+        } else {
+            ("up", "up")
+        };
+        let _ = writeln!(
+            out,
+            "{:<30} {status:<14} {protocol:<8} {}",
+            short_name(&i.name),
+            i.description.as_deref().unwrap_or_default()
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,3 +51,10 @@ pub(super) fn show_ipv6_interface(_: &Invocation<'_>) -> ExecOutput {
 pub(super) fn show_arp(i: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(arp(&interfaces(&i.device.state().running)))
 }
+
+/// `show interfaces description`.
+pub(super) fn show_interfaces_description(i: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(crate::interfaces::show_interfaces_description(&interfaces(
+        &i.device.state().running,
+    )))
+}

@@ -178,6 +178,10 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         &["show", "ip", "interface", "brief"],
         interfaces::show_ip_interface_brief,
     ),
+    cmd(
+        &["show", "interfaces", "description"],
+        interfaces::show_interfaces_description,
+    ),
     cmd(&["show", "interfaces", ".."], interfaces::show_interfaces),
     cmd(
         &["show", "ip", "interface", ".."],

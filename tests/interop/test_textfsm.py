@@ -1,0 +1,47 @@
+"""netmiko over the shell, its output parsed by the ntc-templates TextFSM
+templates (`use_textfsm=True`), values checked against the configuration."""
+import pytest
+from netmiko import ConnectHandler
+
+from conftest import start
+
+EXTRA = (
+    "ip name-server 192.0.2.53\n"
+    "interface GigabitEthernet1\n description uplink\n ip address 192.0.2.1 255.255.255.0\n"
+    "interface GigabitEthernet2\n shutdown\n"
+)
+
+
+@pytest.fixture
+def conn(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-xe-16", extra=EXTRA)
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="admin", password="cisco", fast_cli=False)
+    yield c
+    c.disconnect()
+    dev.proc.terminate()
+    dev.proc.wait(timeout=10)
+
+
+def parsed(c, command):
+    rows = c.send_command(command, use_textfsm=True)
+    assert isinstance(rows, list), f"{command}: not parsed: {rows!r}"
+    return rows
+
+
+def test_show_commands_parse_with_ntc_templates(conn):
+    ver = parsed(conn, "show version")[0]
+    assert ver["hostname"] == "interop"
+    assert ver["version"] == "16.12.4"
+    assert ver["serial"] == ["9ABCDEFGHIJ"]
+    brief = {r["interface"]: r for r in parsed(conn, "show ip interface brief")}
+    assert brief["GigabitEthernet1"]["ip_address"] == "192.0.2.1"
+    assert brief["GigabitEthernet2"]["status"] == "administratively down"
+    desc = {r["port"]: r for r in parsed(conn, "show interfaces description")}
+    assert desc["Gi1"]["description"] == "uplink"
+    assert desc["Gi2"]["status"] == "admin down"
+    arp = parsed(conn, "show ip arp")
+    assert [(r["ip_address"], r["interface"]) for r in arp] == [("192.0.2.1", "GigabitEthernet1")]
+    ipint = {r["interface"]: r for r in parsed(conn, "show ip interface")}
+    assert ipint["GigabitEthernet1"]["ip_address"] == ["192.0.2.1"]
+    assert ipint["GigabitEthernet1"]["prefix_length"] == ["24"]
