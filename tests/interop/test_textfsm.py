@@ -45,3 +45,22 @@ def test_show_commands_parse_with_ntc_templates(conn):
     ipint = {r["interface"]: r for r in parsed(conn, "show ip interface")}
     assert ipint["GigabitEthernet1"]["ip_address"] == ["192.0.2.1"]
     assert ipint["GigabitEthernet1"]["prefix_length"] == ["24"]
+
+
+def test_show_ip_route_parses(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-xe-16", extra=EXTRA + "ip route 0.0.0.0 0.0.0.0 192.0.2.254\nip route 172.16.0.0 255.255.0.0 192.0.2.253\n")
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="admin", password="cisco", fast_cli=False)
+    try:
+        routes = {(r["network"], r["prefix_length"]): r for r in parsed(c, "show ip route")}
+        assert routes[("0.0.0.0", "0")]["protocol"] == "S"
+        assert routes[("0.0.0.0", "0")]["nexthop_ip"] == "192.0.2.254"
+        assert routes[("172.16.0.0", "16")]["nexthop_ip"] == "192.0.2.253"
+        assert routes[("192.0.2.0", "24")]["protocol"] == "C"
+        assert routes[("192.0.2.0", "24")]["nexthop_if"] == "GigabitEthernet1"
+        assert routes[("192.0.2.1", "32")]["protocol"] == "L"
+        assert routes[("10.113.0.1", "32")]["nexthop_if"] == "Loopback113"
+    finally:
+        c.disconnect()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)

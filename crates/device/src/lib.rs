@@ -78,6 +78,7 @@ pub mod netconf;
 mod nvram;
 pub mod ops;
 pub mod profile;
+pub mod routes;
 pub mod scp;
 pub mod shell;
 

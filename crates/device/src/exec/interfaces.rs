@@ -58,3 +58,11 @@ pub(super) fn show_interfaces_description(i: &Invocation<'_>) -> ExecOutput {
         &i.device.state().running,
     )))
 }
+
+/// `show ip route`.
+pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
+    let st = i.device.state();
+    let ifs = interfaces(&st.running);
+    let routes = crate::routes::routes(&st.running, &ifs);
+    ExecOutput::ok(crate::routes::show_ip_route(&routes))
+}

@@ -192,6 +192,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         interfaces::show_ipv6_interface,
     ),
     cmd(&["show", "arp"], interfaces::show_arp),
+    cmd(&["show", "ip", "route"], interfaces::show_ip_route),
     cmd(&["show", "ip", "arp"], interfaces::show_arp),
     cmd(
         &["show", "processes", "cpu", ".."],

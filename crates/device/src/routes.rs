@@ -1,0 +1,220 @@
+//! The routing table `show ip route` prints, derived from the
+//! configuration: connected (and local) routes of the interfaces that are
+//! up with an address, and the static routes (`ip route`, global table).
+//! No routing protocol runs on the emulated device.
+
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+use ironconf_ios::config::{Config, Item};
+
+use crate::interfaces::{Address, Interface};
+
+/// One route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// `C`, `L` or `S` (`S*` for a static default).
+    pub code: &'static str,
+    /// The network.
+    pub network: Ipv4Addr,
+    /// Its prefix length.
+    pub prefix: u32,
+    /// Where it goes: `is directly connected, IF` or `[1/0] via A.B.C.D`.
+    pub target: String,
+}
+
+fn mask_len(mask: Ipv4Addr) -> Option<u32> {
+    let m = u32::from(mask);
+    (m.leading_ones() + m.trailing_zeros() == 32).then_some(m.leading_ones())
+}
+
+fn network(address: Ipv4Addr, prefix: u32) -> Ipv4Addr {
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix)
+    };
+    Ipv4Addr::from(u32::from(address) & mask)
+}
+
+/// The routes of `running`, given its interfaces.
+pub fn routes(running: &Config, interfaces: &[Interface]) -> Vec<Route> {
+    let mut out = Vec::new();
+    for i in interfaces.iter().filter(|i| !i.shutdown) {
+        let Address::Static { address, mask } = &i.address else {
+            continue;
+        };
+        let (Ok(a), Ok(m)) = (address.parse::<Ipv4Addr>(), mask.parse::<Ipv4Addr>()) else {
+            continue;
+        };
+        let Some(prefix) = mask_len(m) else { continue };
+        out.push(Route {
+            code: "C",
+            network: network(a, prefix),
+            prefix,
+            target: format!("is directly connected, {}", i.name),
+        });
+        if prefix < 32 {
+            out.push(Route {
+                code: "L",
+                network: a,
+                prefix: 32,
+                target: format!("is directly connected, {}", i.name),
+            });
+        }
+    }
+    for item in running.items() {
+        let Item::List { group, body, .. } = item else {
+            continue;
+        };
+        if &**group != "ip route" {
+            continue;
+        }
+        for line in body.lines() {
+            let w: Vec<&str> = line.text.split(' ').collect();
+            // ip route A M (NEXT-HOP | IF [NEXT-HOP]) [DISTANCE] …
+            let ["ip", "route", a, m, via, rest @ ..] = w.as_slice() else {
+                continue;
+            };
+            let (Ok(a), Ok(m)) = (a.parse::<Ipv4Addr>(), m.parse::<Ipv4Addr>()) else {
+                continue;
+            };
+            let Some(prefix) = mask_len(m) else { continue };
+            let distance = rest.iter().find_map(|t| t.parse::<u8>().ok()).unwrap_or(1);
+            let target = match via.parse::<Ipv4Addr>() {
+                Ok(nh) => format!("[{distance}/0] via {nh}"),
+                Err(_) => match rest.first().and_then(|t| t.parse::<Ipv4Addr>().ok()) {
+                    Some(nh) => format!("[{distance}/0] via {nh}, {via}"),
+                    None => format!("is directly connected, {via}"),
+                },
+            };
+            out.push(Route {
+                code: if prefix == 0 { "S*" } else { "S" },
+                network: network(a, prefix),
+                prefix,
+                target,
+            });
+        }
+    }
+    out.sort_by_key(|r| (u32::from(r.network), r.prefix));
+    out
+}
+
+/// The classful network an address belongs to, and its prefix.
+fn classful(a: Ipv4Addr) -> (Ipv4Addr, u32) {
+    let first = a.octets()[0];
+    let prefix = match first {
+        0..=127 => 8,
+        128..=191 => 16,
+        _ => 24,
+    };
+    (network(a, prefix), prefix)
+}
+
+const CODES: &str = "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP
+       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area 
+       N1 - OSPF NSSA external type 1, N2 - OSPF NSSA external type 2
+       E1 - OSPF external type 1, E2 - OSPF external type 2, m - OMP
+       n - NAT, Ni - NAT inside, No - NAT outside, Nd - NAT DIA
+       i - IS-IS, su - IS-IS summary, L1 - IS-IS level-1, L2 - IS-IS level-2
+       ia - IS-IS inter area, * - candidate default, U - per-user static route
+       H - NHRP, G - NHRP registered, g - NHRP registration summary
+       o - ODR, P - periodic downloaded static route, l - LISP
+       a - application route
+       + - replicated route, % - next hop override, p - overrides from PfR
+       & - replicated local route overrides by connected
+";
+
+/// `show ip route`: IOS's codes, the gateway of last resort, and the
+/// routes grouped under their classful network.
+pub fn show_ip_route(routes: &[Route]) -> String {
+    let mut out = String::from(CODES);
+    out.push('\n');
+    match routes.iter().find(|r| r.prefix == 0) {
+        Some(d) => {
+            let gw = d
+                .target
+                .split("via ")
+                .nth(1)
+                .map(|v| v.split(',').next().unwrap_or(v).to_owned())
+                .unwrap_or_else(|| "0.0.0.0".into());
+            let _ = writeln!(out, "Gateway of last resort is {gw} to network 0.0.0.0");
+        }
+        None => out.push_str("Gateway of last resort is not set\n"),
+    }
+    out.push('\n');
+    let mut i = 0;
+    while i < routes.len() {
+        let r = &routes[i];
+        if r.prefix == 0 {
+            let _ = writeln!(out, "{:<6}{}/{} {}", r.code, r.network, r.prefix, r.target);
+            i += 1;
+            continue;
+        }
+        let (major, major_prefix) = classful(r.network);
+        let group: Vec<&Route> = routes[i..]
+            .iter()
+            .take_while(|x| x.prefix >= major_prefix && classful(x.network).0 == major)
+            .collect();
+        let mut masks: Vec<u32> = group.iter().map(|x| x.prefix).collect();
+        masks.sort_unstable();
+        masks.dedup();
+        if group.len() == 1 && group[0].prefix == major_prefix {
+            let _ = writeln!(out, "{:<6}{}/{} {}", r.code, r.network, r.prefix, r.target);
+        } else {
+            if masks.len() == 1 {
+                let _ = writeln!(
+                    out,
+                    "      {major}/{} is subnetted, {} subnet{}",
+                    masks[0],
+                    group.len(),
+                    if group.len() == 1 { "" } else { "s" }
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "      {major}/{major_prefix} is variably subnetted, {} subnets, {} masks",
+                    group.len(),
+                    masks.len()
+                );
+            }
+            for x in &group {
+                let _ = writeln!(out, "{:<9}{}/{} {}", x.code, x.network, x.prefix, x.target);
+            }
+        }
+        i += group.len().max(1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ironconf_ios::apply::load;
+    use ironconf_ios::catalogue::Catalogue;
+
+    #[test]
+    fn connected_local_and_static_routes_as_ios_groups_them() {
+        let cat = Catalogue::builtin();
+        let cfg = load(
+            &cat,
+            "interface GigabitEthernet1\n ip address 10.0.0.1 255.255.255.0\ninterface Loopback0\n ip address 10.255.0.1 255.255.255.255\ninterface GigabitEthernet2\n ip address 192.168.5.1 255.255.255.0\n shutdown\nip route 0.0.0.0 0.0.0.0 10.0.0.254\nip route 172.16.0.0 255.255.0.0 10.0.0.253 5\n",
+        )
+        .0;
+        let text = show_ip_route(&routes(&cfg, &crate::interfaces::interfaces(&cfg)));
+        let tail = text
+            .split("& - replicated local route overrides by connected\n")
+            .nth(1);
+        assert_eq!(
+            tail,
+            Some(
+                "\nGateway of last resort is 10.0.0.254 to network 0.0.0.0\n\n\
+S*    0.0.0.0/0 [1/0] via 10.0.0.254\n      10.0.0.0/8 is variably subnetted, 3 subnets, 2 masks\n\
+C        10.0.0.0/24 is directly connected, GigabitEthernet1\n\
+L        10.0.0.1/32 is directly connected, GigabitEthernet1\n\
+C        10.255.0.1/32 is directly connected, Loopback0\n\
+S     172.16.0.0/16 [5/0] via 10.0.0.253\n"
+            )
+        );
+    }
+}
