@@ -417,25 +417,16 @@ impl ScpSource {
                 (r, e.size, e.name)
             }
             Location::Running | Location::Startup => {
-                let text = if loc == Location::Running {
-                    let st = device.state();
-                    st.running.render(device.catalogue(), &st.config_header())
-                } else {
-                    device.startup_text().ok_or_else(|| {
-                        ScpRefusal::Path(format!("{typed}: No such file or directory"))
-                    })?
-                };
+                let bytes = device
+                    .read_location(&loc, MAX_TEXT_FILE)
+                    .map_err(|_| ScpRefusal::Path(format!("{typed}: No such file or directory")))?;
                 let name = if loc == Location::Running {
                     "running-config"
                 } else {
                     "startup-config"
                 };
-                let size = text.len() as u64;
-                (
-                    Box::new(std::io::Cursor::new(text.into_bytes())),
-                    size,
-                    name.to_owned(),
-                )
+                let size = bytes.len() as u64;
+                (Box::new(std::io::Cursor::new(bytes)), size, name.to_owned())
             }
             _ => return Err(ScpRefusal::Path(format!("{typed}: Permission denied"))),
         };

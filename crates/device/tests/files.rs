@@ -438,3 +438,20 @@ fn netconf_format_needs_its_file() {
         Some("bootflash:notify.xsd")
     );
 }
+
+#[test]
+fn a_copy_on_the_flash_is_not_bounded_by_what_is_read_whole() {
+    let (dir, d) = on_disk(Profile::default(), &format!("{STARTUP}file prompt quiet\n"));
+    // Past the 64 MB read whole by `more` and copies to running-config.
+    let big = vec![7u8; 65 * 1024 * 1024];
+    std::fs::write(dir.path().join("bootflash/image.bin"), &big).unwrap_or_else(|e| panic!("{e}"));
+    let out = ok(&d, "copy bootflash:image.bin bootflash:copy.bin");
+    assert!(
+        out.starts_with(&format!("{} bytes copied in ", big.len())),
+        "{out}"
+    );
+    let copied = std::fs::metadata(dir.path().join("bootflash/copy.bin")).map(|m| m.len());
+    assert_eq!(copied.ok(), Some(big.len() as u64));
+    let out = err(&d, "more bootflash:image.bin");
+    assert!(out.contains("(File too large)"), "{out}");
+}

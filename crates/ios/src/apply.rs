@@ -462,9 +462,8 @@ pub fn apply_batch<'a>(
     option: ErrorOption,
     permissive: bool,
 ) -> BatchResult {
-    let mut result = BatchResult::default();
     cfg.begin();
-    run_batch(cat, cfg, lines, option, permissive, &mut result);
+    let mut result = apply_batch_in(cat, cfg, lines, option, permissive);
     if !result.rolled_back {
         result.changes = cfg.commit(cat);
     }

@@ -13,9 +13,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::catalogue::Catalogue;
-use crate::config::Config;
-
 /// Configuration text as blocks, in order.
 #[derive(Debug, Clone, Default)]
 pub struct Blocks<'a> {
@@ -209,19 +206,15 @@ pub fn replace_commands(running: &Blocks<'_>, target: &Blocks<'_>) -> Vec<String
     out
 }
 
-/// A stored configuration rendered for [`Blocks::of_text`].
-pub fn rendered(cat: &Catalogue, cfg: &Config) -> String {
-    cfg.render(cat, &[])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::apply::load;
+    use crate::catalogue::Catalogue;
 
     fn text(t: &str) -> String {
         let cat = Catalogue::builtin();
-        rendered(&cat, &load(&cat, t).0)
+        load(&cat, t).0.render(&cat, &[])
     }
 
     #[test]

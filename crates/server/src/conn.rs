@@ -259,7 +259,8 @@ impl Handler {
     ) -> Result<(), russh::Error> {
         let kill = self.kill.child_token();
         let user = self.user.clone().unwrap_or_default();
-        let Some(opened) = self.take_channel_paced(id, crate::scp::MAX_QUEUED, &kill, session)?
+        let Some(opened) =
+            self.take_channel_as(id, crate::scp::MAX_QUEUED, true, &kill, session)?
         else {
             return Ok(());
         };
@@ -289,27 +290,6 @@ impl Handler {
         Ok(())
     }
 
-    /// [`Handler::take_channel`] for a bulk transfer: past `max_input`
-    /// the channel's reader waits for the service.
-    fn take_channel_paced(
-        &mut self,
-        id: ChannelId,
-        max_input: usize,
-        kill: &CancellationToken,
-        session: &mut Session,
-    ) -> Result<Option<Opened>, russh::Error> {
-        let Some(opened) = self.channels.remove(&id) else {
-            session.channel_failure(id)?;
-            return Ok(None);
-        };
-        if !opened.inbound.start_paced(max_input, kill.clone()) {
-            session.channel_failure(id)?;
-            session.close(id)?;
-            return Ok(None);
-        }
-        Ok(Some(opened))
-    }
-
     fn take_channel(
         &mut self,
         id: ChannelId,
@@ -317,11 +297,30 @@ impl Handler {
         kill: &CancellationToken,
         session: &mut Session,
     ) -> Result<Option<Opened>, russh::Error> {
+        self.take_channel_as(id, max_input, false, kill, session)
+    }
+
+    /// Takes a channel for its service: past `max_input` waiting bytes the
+    /// service ends, or (`paced`, a bulk transfer) the channel's reader
+    /// waits for it.
+    fn take_channel_as(
+        &mut self,
+        id: ChannelId,
+        max_input: usize,
+        paced: bool,
+        kill: &CancellationToken,
+        session: &mut Session,
+    ) -> Result<Option<Opened>, russh::Error> {
         let Some(opened) = self.channels.remove(&id) else {
             session.channel_failure(id)?;
             return Ok(None);
         };
-        if !opened.inbound.start(max_input, kill.clone()) {
+        let started = if paced {
+            opened.inbound.start_paced(max_input, kill.clone())
+        } else {
+            opened.inbound.start(max_input, kill.clone())
+        };
+        if !started {
             tracing::info!(peer = %self.peer, "input before the channel's request went past its bound; channel closed");
             session.channel_failure(id)?;
             session.close(id)?;

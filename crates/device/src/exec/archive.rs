@@ -9,7 +9,7 @@ use ironconf_ios::config::Config;
 use ironconf_ios::diff::{self, Blocks};
 use ironconf_ios::parse::ParseError;
 
-use super::files::{location, read_source, split_args};
+use super::files::{location, read_whole, split_args};
 use super::{Asked, ExecOutput, Invocation, parse_error};
 use crate::archive::ArchiveError;
 use crate::configure::{Changer, Refused, apply_lines};
@@ -29,9 +29,9 @@ fn config_text(inv: &Invocation<'_>, name: &str) -> Result<String, ExecOutput> {
             "%Error opening {name} (File too large)\n"
         )));
     }
-    read_source(inv.device, &loc, name)
-        .map(|s| {
-            String::from_utf8(s.bytes)
+    read_whole(inv.device, &loc)
+        .map(|bytes| {
+            String::from_utf8(bytes)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         })
         .map_err(ExecOutput::error)

@@ -221,43 +221,11 @@ pub(super) fn show_flash(inv: &Invocation<'_>) -> ExecOutput {
     flash_dir(inv.device, &[])
 }
 
-/// What a copy read.
-pub(super) struct Source {
-    pub(super) bytes: Vec<u8>,
-}
-
-pub(super) fn read_source(device: &Device, loc: &Location, typed: &str) -> Result<Source, String> {
-    match loc {
-        Location::Running => {
-            let text = {
-                let st = device.state();
-                st.running.render(device.catalogue(), &st.config_header())
-            };
-            Ok(Source {
-                bytes: text.into_bytes(),
-            })
-        }
-        Location::Startup => match device.startup_text() {
-            Some(t) => Ok(Source {
-                bytes: t.into_bytes(),
-            }),
-            None => Err("%Error opening nvram:startup-config (No such file or directory)\n".into()),
-        },
-        Location::Null => Ok(Source { bytes: Vec::new() }),
-        Location::Flash(p) => match device.flash_read(p, MAX_TEXT_FILE) {
-            Ok(bytes) => Ok(Source { bytes }),
-            Err(e) => Err(format!(
-                "%Error opening {} ({})\n",
-                device.location_name(loc),
-                e.as_str()
-            )),
-        },
-        Location::Remote(u) => device
-            .fetch_remote(u, MAX_TEXT_FILE)
-            .map(|bytes| Source { bytes })
-            .map_err(|e| format!("{e}\n")),
-        Location::Listing(_) => Err(format!("%Error opening {typed} (Is a directory)\n")),
-    }
+/// A location read whole (at most [`MAX_TEXT_FILE`]), or IOS's message.
+pub(super) fn read_whole(device: &Device, loc: &Location) -> Result<Vec<u8>, String> {
+    device
+        .read_location(loc, MAX_TEXT_FILE)
+        .map_err(|e| format!("{e}\n"))
 }
 
 /// `{n} bytes copied in {t} secs ({r} bytes/sec)`.
@@ -428,17 +396,27 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
             .saturating_duration_since(started)
             .as_secs_f64()
     };
-    let source = match read_source(device, &src, src_text) {
-        Ok(s) => s,
+    // Flash to flash goes a part at a time, whatever the file's size.
+    if let (Location::Flash(from), Location::Flash(to)) = (&src, &dst) {
+        return match copy_on_flash(device, from, to) {
+            Ok(n) => {
+                out.push_str(&copied(n as usize, elapsed()));
+                ExecOutput::ok(out)
+            }
+            Err(e) => ExecOutput::error(format!("{out}{e}\n")),
+        };
+    }
+    let source = match read_whole(device, &src) {
+        Ok(bytes) => bytes,
         Err(e) => return ExecOutput::error(format!("{out}{e}")),
     };
-    let n = source.bytes.len();
+    let n = source.len();
     if let Location::Remote(u) = &src {
         out.push_str(&format!("Accessing {u}...\n[OK - {n} bytes]\n\n"));
     }
     match dst {
         Location::Running => {
-            let text = String::from_utf8_lossy(&source.bytes).into_owned();
+            let text = String::from_utf8_lossy(&source).into_owned();
             let who = Changer {
                 user: &inv.caller.user,
                 session: inv.caller.session,
@@ -468,7 +446,7 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
             }
         }
         Location::Startup => {
-            let text = String::from_utf8_lossy(&source.bytes).into_owned();
+            let text = String::from_utf8_lossy(&source).into_owned();
             match device.write_startup_text(&text) {
                 Ok(()) => {
                     out.push_str("[OK]\n");
@@ -486,7 +464,7 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
         }
         Location::Flash(path) => {
             let name = device.location_name(&Location::Flash(path.clone()));
-            match device.flash_write(&path, &source.bytes) {
+            match device.flash_write(&path, &source) {
                 Ok(()) => {
                     out.push_str(&copied(n, elapsed()));
                     ExecOutput::ok(out)
@@ -496,7 +474,7 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
                 }
             }
         }
-        Location::Remote(u) => match device.put_remote(&u, &source.bytes) {
+        Location::Remote(u) => match device.put_remote(&u, &source) {
             Ok(()) => {
                 out.push_str(&format!("!!\n{}", copied(n, elapsed())));
                 ExecOutput::ok(out)
@@ -507,6 +485,26 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
             "{out}%Error opening {dst_text} (Permission denied)\n"
         )),
     }
+}
+
+/// Copies a flash file to another name a part at a time (its size checked
+/// against the free space first); returns the bytes copied.
+fn copy_on_flash(device: &Device, from: &[String], to: &[String]) -> Result<u64, String> {
+    let name = |p: &[String]| device.location_name(&Location::Flash(p.to_vec()));
+    let opening = |e: StoreError| format!("%Error opening {} ({})", name(from), e.as_str());
+    let entry = device.flash_stat(from).map_err(opening)?;
+    if entry.dir {
+        return Err(opening(StoreError::IsDir));
+    }
+    let mut reader = device.flash_open(from).map_err(opening)?;
+    let copying = |reason: &str| format!("%Error copying {} ({reason})", name(to));
+    let mut writer = device
+        .flash_create(to, Some(entry.size))
+        .map_err(|e| copying(e.as_str()))?;
+    let n = std::io::copy(&mut reader, &mut writer)
+        .map_err(|e| copying(crate::fs::FsWriteError::from_io(e).as_str()))?;
+    writer.commit().map_err(|e| copying(e.as_str()))?;
+    Ok(n)
 }
 
 /// `delete [/force] [/recursive] NAME`.
@@ -594,8 +592,8 @@ pub(super) fn more(inv: &Invocation<'_>) -> ExecOutput {
     };
     let bytes = match &loc {
         Location::Flash(p) => device.flash_read(p, MAX_TEXT_FILE),
-        _ => match read_source(device, &loc, target) {
-            Ok(s) => Ok(s.bytes),
+        _ => match read_whole(device, &loc) {
+            Ok(b) => Ok(b),
             Err(e) => return ExecOutput::error(e),
         },
     };
@@ -638,8 +636,8 @@ pub(super) fn verify(inv: &Invocation<'_>) -> ExecOutput {
                 return ExecOutput::error(format!("%Error opening {shown} ({})\n", e.as_str()));
             }
         },
-        _ => match read_source(device, &loc, target) {
-            Ok(s) => format!("{:x}", md5::compute(&s.bytes)),
+        _ => match read_whole(device, &loc) {
+            Ok(b) => format!("{:x}", md5::compute(&b)),
             Err(e) => return ExecOutput::error(e),
         },
     };
