@@ -64,3 +64,22 @@ def test_show_ip_route_parses(tmp_path, client_key):
         c.disconnect()
         dev.proc.terminate()
         dev.proc.wait(timeout=10)
+
+
+def test_file_and_system_commands_parse(conn):
+    conn.send_config_set(["archive", "path bootflash:arch"])
+    conn.send_command("archive config")
+    arch = parsed(conn, "show archive")[0]
+    assert arch["filenames"] == ["bootflash:arch-0"]
+    assert arch["next_filename"] == "bootflash:arch-1"
+    files = {r["name"]: r for r in parsed(conn, "dir")}
+    assert files["arch-0"]["file_system"] == "bootflash:/"
+    assert int(files["arch-0"]["size"]) > 0
+    # The template reads the rows without a default mark (as on its capture).
+    fs = {r["prefixes"]: r for r in parsed(conn, "show file systems")}
+    assert fs["nvram:"]["type"] == "nvram" and fs["nvram:"]["size"] == "33554432"
+    assert {fs[p]["type"] for p in ("tftp:", "http:", "scp:")} == {"network"}
+    raw = conn.send_command("show file systems")
+    assert "*   7835619328 " in raw and raw.rstrip().count("disk     rw   bootflash: flash:") == 1
+    cpu = parsed(conn, "show processes cpu")
+    assert cpu[0]["cpu_usage_1_min"] == "1"

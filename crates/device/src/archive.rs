@@ -18,9 +18,10 @@ use crate::fs::{FsWriteError, Location};
 /// The archive's files and the change waiting for confirmation.
 #[derive(Debug, Default)]
 pub(crate) struct ArchiveState {
-    /// Files written, oldest first, with their number.
-    files: Vec<(u32, Vec<String>)>,
-    /// The number the next file takes.
+    /// Files written, oldest first: the name as IOS lists it, and the
+    /// path on the flash.
+    files: Vec<(String, Vec<String>)>,
+    /// The number the next file takes (the first is 0, as on IOS).
     next: u32,
     /// When the archive last wrote a file (for `time-period`).
     last: Option<Instant>,
@@ -58,14 +59,18 @@ impl Device {
     /// The name the next archive file gets, if the archive is on.
     pub fn next_archive_name(&self) -> Option<String> {
         let path = self.settings().archive.path?;
-        let next = self.state().archive.next.max(1);
+        let next = self.state().archive.next;
         Some(self.archive_name(&path, next))
     }
 
     fn archive_name(&self, path: &str, n: u32) -> String {
         let t = IosTime::at(self.wall_clock());
         let (h, m, s) = t.hms;
-        let time = format!("{}-{}-{h}-{m}-{s}.{}", t.month, t.day, t.millis);
+        // `Mar-17-07-53-52.484-UTC`
+        let time = format!(
+            "{}-{}-{h:02}-{m:02}-{s:02}.{:03}-UTC",
+            t.month, t.day, t.millis
+        );
         let path = path
             .replace("$h", &self.settings().hostname)
             .replace("$t", &time);
@@ -79,7 +84,7 @@ impl Device {
         let Some(path) = settings.archive.path.clone() else {
             return Err(ArchiveError::Off);
         };
-        let n = self.state().archive.next.max(1);
+        let n = self.state().archive.next;
         let name = self.archive_name(&path, n);
         let components = match self.location(&name) {
             Ok(Location::Flash(p)) if !p.is_empty() => p,
@@ -107,7 +112,7 @@ impl Device {
         let removed = {
             let mut st = self.state();
             let a = &mut st.archive;
-            a.files.push((n, components));
+            a.files.push((name.clone(), components));
             a.next = n + 1;
             a.last = Some(now);
             let keep = settings.archive.maximum.max(1) as usize;
@@ -126,7 +131,7 @@ impl Device {
         st.archive
             .files
             .iter()
-            .map(|(_, p)| self.location_name(&Location::Flash(p.clone())))
+            .map(|(name, _)| name.clone())
             .collect()
     }
 

@@ -71,7 +71,7 @@ fn without_noise(text: String) -> String {
 pub(super) fn archive_config(inv: &Invocation<'_>) -> ExecOutput {
     match inv.device.archive_config() {
         Ok(_) => ExecOutput::ok(String::new()),
-        Err(ArchiveError::Off) => ExecOutput::error("Archive feature not enabled\n".into()),
+        Err(ArchiveError::Off) => ExecOutput::error(" Archive feature not enabled\n".into()),
         Err(ArchiveError::Path(m) | ArchiveError::Write(m)) => ExecOutput::error(format!("{m}\n")),
     }
 }
@@ -81,20 +81,20 @@ pub(super) fn show_archive(inv: &Invocation<'_>) -> ExecOutput {
     let device = inv.device;
     let settings = device.settings();
     let Some(next) = device.next_archive_name() else {
-        return ExecOutput::ok("Archive feature not enabled\n".into());
+        return ExecOutput::ok(" Archive feature not enabled\n".into());
     };
     let files = device.archive_files();
     let max = settings.archive.maximum.max(1) as usize;
     let mut out = format!(
-        "The maximum archive configurations allowed is {max}.\nThe next archive file will be named {next}\n Archive #  Name\n"
+        "The maximum archive configurations allowed is {max}.\nThere are currently {} archive configurations saved.\nThe next archive file will be named {next}\n Archive #  Name\n",
+        files.len()
     );
     for i in 0..max {
+        let n = i + 1;
         match files.get(i) {
-            Some(f) if i + 1 == files.len() => {
-                out.push_str(&format!("{:>4}        {f} <- Most Recent\n", i + 1))
-            }
-            Some(f) => out.push_str(&format!("{:>4}        {f}\n", i + 1)),
-            None => out.push_str(&format!("{:>4}\n", i + 1)),
+            Some(f) if n == files.len() => out.push_str(&format!("   {n:<9}{f} <- Most Recent\n")),
+            Some(f) => out.push_str(&format!("   {n:<9}{f}\n")),
+            None => out.push_str(&format!("   {n}\n")),
         }
     }
     ExecOutput::ok(out)

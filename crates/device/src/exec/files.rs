@@ -161,46 +161,29 @@ pub(super) fn show_file_systems(inv: &Invocation<'_>) -> ExecOutput {
         None => device.flash_name().to_owned(),
     };
     let nvram_used = device.startup_text().map_or(0, |t| t.len() as u64);
-    let row = |default: bool, size: String, free: String, kind: &str, flags: &str, p: &str| {
-        format!(
-            "{}{size:>13} {free:>13} {kind:>9} {flags:>6}   {p}\n",
-            if default { '*' } else { ' ' }
-        )
+    let row = |default: bool, size: &str, free: &str, kind: &str, p: &str| {
+        let mark = if default { '*' } else { ' ' };
+        format!("{mark}{size:>13} {free:>13} {kind:>9}     rw   {p}\n")
     };
-    let mut out = String::from("File Systems:\n\n");
+    // The shape of a real capture (ntc-templates' show_file_systems), with
+    // the file systems this device has, remote ones included.
+    let mut out =
+        String::from("File Systems:\n\n       Size(b)       Free(b)      Type  Flags  Prefixes\n");
+    out.push_str(&row(false, "-", "-", "opaque", "system:"));
+    let free = capacity.saturating_sub(used).to_string();
+    out.push_str(&row(true, &capacity.to_string(), &free, "disk", &prefixes));
+    out.push_str(&row(false, "-", "-", "opaque", "null:"));
+    out.push_str(&row(false, "-", "-", "network", "tftp:"));
+    let nvram_free = NVRAM_BYTES.saturating_sub(nvram_used).to_string();
     out.push_str(&row(
         false,
-        "Size(b)".into(),
-        "Free(b)".into(),
-        "Type",
-        "Flags",
-        "Prefixes",
-    ));
-    out.push_str(&row(
-        false,
-        "-".into(),
-        "-".into(),
-        "opaque",
-        "rw",
-        "system:",
-    ));
-    out.push_str(&row(false, "-".into(), "-".into(), "opaque", "rw", "null:"));
-    out.push_str(&row(
-        true,
-        capacity.to_string(),
-        capacity.saturating_sub(used).to_string(),
-        "disk",
-        "rw",
-        &prefixes,
-    ));
-    out.push_str(&row(
-        false,
-        NVRAM_BYTES.to_string(),
-        NVRAM_BYTES.saturating_sub(nvram_used).to_string(),
+        &NVRAM_BYTES.to_string(),
+        &nvram_free,
         "nvram",
-        "rw",
         "nvram:",
     ));
+    out.push_str(&row(false, "-", "-", "network", "http:"));
+    out.push_str(&row(false, "-", "-", "network", "scp:"));
     ExecOutput::ok(out)
 }
 
