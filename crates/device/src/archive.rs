@@ -199,8 +199,9 @@ impl Device {
     /// The next time something is due: a pending change's deadline or the
     /// archive's `time-period`.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let period = self.settings().archive.time_period;
+        // Read in place: the server asks every second, for every device.
         let st = self.state();
+        let period = st.settings.current().archive.time_period;
         let rollback = st.archive.pending.as_ref().map(|p| p.deadline);
         let archive = match (period, st.archive.last) {
             (Some(min), Some(last)) => Some(last + Duration::from_secs(u64::from(min) * 60)),
@@ -225,7 +226,8 @@ impl Device {
                 tracing::warn!(?e, "rollback refused; retried at the next tick");
             }
         }
-        let period = self.settings().archive.time_period;
+        // Read in place: the server asks every second, for every device.
+        let period = self.state().settings.current().archive.time_period;
         let due = {
             let st = self.state();
             match (period, st.archive.last) {

@@ -114,7 +114,8 @@ impl Shell {
     /// after the last input, read each time so that a change applies to
     /// open sessions.
     pub fn poll_timeout(&self) -> Option<std::time::Instant> {
-        let idle = self.device.settings().vty_exec_timeout()?;
+        // Read in place: this runs for every input (no copy of the settings).
+        let idle = self.device.state().settings.current().vty_exec_timeout()?;
         Some(self.last_input + idle)
     }
 

@@ -106,8 +106,19 @@ fn exchange(
             .map_err(|_| "Network is unreachable".to_owned())?;
         let deadline = Instant::now() + WAIT;
         while Instant::now() < deadline {
-            let Ok((n, from)) = sock.recv_from(&mut buf) else {
-                break;
+            // Silence is waited out to the deadline; a refusal (nothing
+            // listens there) ends this try at once.
+            let (n, from) = match sock.recv_from(&mut buf) {
+                Ok(x) => x,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    continue;
+                }
+                Err(_) => break,
             };
             if from.ip() != to.ip() || peer.is_some_and(|p| p != from) {
                 continue;
@@ -532,5 +543,86 @@ fn scp_reason(text: &str) -> String {
         "No space left on device".into()
     } else {
         text.trim_start_matches("scp: ").to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(scheme: &str, port: u16, path: &str) -> RemoteUrl {
+        RemoteUrl {
+            scheme: scheme.into(),
+            user: None,
+            password: None,
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            path: path.into(),
+        }
+    }
+
+    /// A server that takes the packets and never answers: each packet is
+    /// sent `TRIES` times, `WAIT` apart, then the transfer gives up.
+    #[test]
+    fn a_silent_tftp_server_times_out_after_its_tries() {
+        let silent = UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let port = silent.local_addr().map(|a| a.port()).unwrap_or_default();
+        let started = Instant::now();
+        let got = tftp_get(&url("tftp", port, "x"), 1000);
+        let took = started.elapsed();
+        assert_eq!(got, Err("Timed out".to_owned()));
+        assert!(
+            took >= WAIT * TRIES && took < WAIT * (TRIES + 2),
+            "{took:?}"
+        );
+        let mut buf = [0u8; 64];
+        let mut requests = 0;
+        silent
+            .set_nonblocking(true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        while silent.recv(&mut buf).is_ok() {
+            requests += 1;
+        }
+        assert_eq!(requests, TRIES);
+    }
+
+    /// A server that accepts and says nothing: the read gives up after
+    /// `WAIT`.
+    #[test]
+    fn a_silent_http_server_times_out() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let hold = std::thread::spawn(move || listener.accept().map(|(s, _)| s));
+        let started = Instant::now();
+        let got = http(&url("http", port, "x"), "GET", None, 1000);
+        assert_eq!(got, Err("Timed out".to_owned()));
+        assert!(started.elapsed() < WAIT * 2, "{:?}", started.elapsed());
+        drop(hold.join());
+    }
+
+    /// A response larger than allowed is refused, announced or not.
+    #[test]
+    fn an_oversized_http_response_is_refused() {
+        for length in [true, false] {
+            let listener =
+                std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+            let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+            let serve = std::thread::spawn(move || {
+                if let Ok((mut s, _)) = listener.accept() {
+                    let mut buf = [0u8; 1024];
+                    let _ = s.read(&mut buf);
+                    let head = if length {
+                        "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n"
+                    } else {
+                        "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"
+                    };
+                    let _ = s.write_all(head.as_bytes());
+                    let _ = s.write_all(&[b'x'; 5000]);
+                }
+            });
+            let got = http(&url("http", port, "big"), "GET", None, 1000);
+            assert_eq!(got, Err("File too large".to_owned()), "length {length}");
+            drop(serve.join());
+        }
     }
 }
