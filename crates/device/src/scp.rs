@@ -58,7 +58,6 @@ impl Device {
         }
         let mut to = false;
         let mut from = false;
-        let mut dir = false;
         let mut path = None;
         for w in &words[1..] {
             match *w {
@@ -68,7 +67,6 @@ impl Device {
                         match c {
                             't' => to = true,
                             'f' => from = true,
-                            'd' => dir = true,
                             // -r -p -v and the like change nothing here.
                             _ => {}
                         }
@@ -83,12 +81,7 @@ impl Device {
             .location(path)
             .map_err(|e| ScpRefusal::Path(format!("{path}: {}", e.as_str())))?;
         match (to, from) {
-            (true, false) => Ok(Scp::Sink(Box::new(ScpSink::new(
-                self.clone(),
-                loc,
-                user,
-                dir,
-            )))),
+            (true, false) => Ok(Scp::Sink(Box::new(ScpSink::new(self.clone(), loc, user)))),
             (false, true) => ScpSource::new(self.clone(), loc, path).map(Scp::Source),
             _ => Err(ScpRefusal::NotScp),
         }
@@ -106,8 +99,6 @@ pub struct ScpSink {
     /// The file's bytes have all arrived: the client's status byte is next.
     awaiting_status: Option<Incoming>,
     done: bool,
-    /// Files put in place, for the log.
-    received: Vec<(String, u64)>,
     failed: bool,
 }
 
@@ -139,7 +130,7 @@ struct Incoming {
 }
 
 impl ScpSink {
-    fn new(device: Device, target: Location, user: &str, _dir: bool) -> ScpSink {
+    fn new(device: Device, target: Location, user: &str) -> ScpSink {
         ScpSink {
             device,
             user: user.to_owned(),
@@ -150,7 +141,6 @@ impl ScpSink {
             file: None,
             awaiting_status: None,
             done: false,
-            received: Vec::new(),
             failed: false,
         }
     }
@@ -168,11 +158,6 @@ impl ScpSink {
     /// True when a file was refused or failed (the exit status is 1).
     pub fn failed(&self) -> bool {
         self.failed
-    }
-
-    /// The files received: name as written and size.
-    pub fn received(&self) -> &[(String, u64)] {
-        &self.received
     }
 
     /// The client closed its side: a file not complete is dropped.
@@ -286,7 +271,7 @@ impl ScpSink {
                 if p.is_empty() || self.device.flash_stat(p).is_ok_and(|e| e.dir) =>
             {
                 if bad_name {
-                    return self.warn_skip(name, size, "Invalid argument");
+                    return self.warn_skip(name, "Invalid argument");
                 }
                 let mut p = p.clone();
                 p.push(name.to_owned());
@@ -298,15 +283,15 @@ impl ScpSink {
         let writer = match &path {
             Location::Flash(p) => match self.device.flash_create(p, Some(size)) {
                 Ok(w) => Dest::Flash(w),
-                Err(e) => return self.warn_skip(&shown, size, e.as_str()),
+                Err(e) => return self.warn_skip(&shown, e.as_str()),
             },
             Location::Startup | Location::Running if size <= MAX_TEXT_FILE => {
                 Dest::Text(Vec::new(), path == Location::Running)
             }
             Location::Startup | Location::Running => {
-                return self.warn_skip(&shown, size, "File too large");
+                return self.warn_skip(&shown, "File too large");
             }
-            _ => return self.warn_skip(&shown, size, "Permission denied"),
+            _ => return self.warn_skip(&shown, "Permission denied"),
         };
         self.file = Some(Incoming {
             writer: Some(writer),
@@ -322,7 +307,7 @@ impl ScpSink {
     }
 
     /// Refuses one file: the client is told and does not send it.
-    fn warn_skip(&mut self, name: &str, _size: u64, reason: &str) {
+    fn warn_skip(&mut self, name: &str, reason: &str) {
         self.warn(&format!("{name}: {reason}"));
     }
 
@@ -362,7 +347,6 @@ impl ScpSink {
         match committed {
             Ok(()) => {
                 tracing::info!(file = %f.name, bytes = f.size, "scp: file received");
-                self.received.push((f.name, f.size));
                 self.out.push(0);
             }
             Err(reason) => self.warn(&format!("{}: {reason}", f.name)),
