@@ -642,6 +642,10 @@ impl Shell {
                 self.mode = Mode::Config(next);
                 exec::run(&self.device, &self.caller(), &cmd).text
             }
+            Ok(Outcome::Warning(message)) => {
+                self.mode = Mode::Config(next);
+                format!("{message}\n")
+            }
             Ok(_) => {
                 self.mode = Mode::Config(next);
                 String::new()

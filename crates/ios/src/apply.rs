@@ -4,6 +4,7 @@
 //! `do` hands an EXEC command back to the caller, banners span lines.
 
 use crate::catalogue::{Behaviour, Catalogue, ModeId, RuleId};
+use crate::check::Verdict;
 use crate::config::{Config, Ident, ItemChange, first_tokens, identity};
 use crate::parse::{ParseError, Parsed, parse_line, tokenize};
 
@@ -18,6 +19,9 @@ pub enum Outcome {
     Exec(String),
     /// `end` (or `exit` at the top): configuration mode is over.
     End,
+    /// Applied, with IOS's warning for the user
+    /// (`% Hostname contains one or more illegal characters.`).
+    Warning(String),
 }
 
 #[derive(Debug, Clone)]
@@ -205,8 +209,22 @@ impl<'c> Applier<'c> {
         let Some(rule) = parsed.rule else {
             return Err(ParseError::Incomplete);
         };
-        self.store(cfg, rule, parsed.canonical());
-        Ok(Outcome::Applied)
+        let verdict = self
+            .cat
+            .rule(rule)
+            .check
+            .map_or(Verdict::Accept, |c| c.run(&parsed.tokens));
+        match verdict {
+            Verdict::Refuse(message) => Err(ParseError::Refused(message)),
+            Verdict::Warn(message) => {
+                self.store(cfg, rule, parsed.canonical());
+                Ok(Outcome::Warning(message))
+            }
+            Verdict::Accept => {
+                self.store(cfg, rule, parsed.canonical());
+                Ok(Outcome::Applied)
+            }
+        }
     }
 
     fn store(&mut self, cfg: &mut Config, rule: RuleId, text: String) {
@@ -514,6 +532,9 @@ fn run_batch<'a>(
         match outcome {
             Ok(Outcome::Exec(cmd)) => result.execs.push((index, cmd)),
             Ok(Outcome::End) => ended = true,
+            Ok(Outcome::Warning(message)) => {
+                tracing::info!(line = line.trim(), "{message}");
+            }
             Ok(_) => {}
             Err(error) => {
                 result.failures.push(LineFailure {

@@ -30,6 +30,10 @@
 //! - `priv=N`: the privilege level an EXEC command needs (default 15).
 //! - `cluster=N`: lines sharing their first N tokens are rendered together
 //!   (per-neighbor BGP lines).
+//! - `check=NAME`: values checked after parsing, as IOS does
+//!   (`hostname`, `ip-address`, `ip-route`; see the `check` module).
+//! - `WORD:N`, `LINE:N`: at most N characters (the caret goes under the
+//!   first one too many); `X:X:X:X::X` and `X:X:X:X::X/<0-128>`: IPv6.
 //! - `samerank`: shares the previous rule's place in rendering order, so
 //!   lines of both keep arrival order (access-list entries and remarks).
 //!
@@ -133,6 +137,8 @@ pub struct Rule {
     /// (`neighbor X remote-as`, `neighbor X description`, then the next
     /// neighbor).
     pub cluster: Option<usize>,
+    /// A check of the values after parsing.
+    pub check: Option<crate::check::Check>,
 }
 
 /// A token of an expanded pattern.
@@ -424,6 +430,7 @@ impl Catalogue {
         let mut privilege = 15u8;
         let mut cluster = None;
         let mut same_rank = false;
+        let mut check = None;
         for a in attrs.split_whitespace() {
             let (k, v) = a.split_once('=').unwrap_or((a, ""));
             let num = || {
@@ -444,6 +451,11 @@ impl Catalogue {
                 "priv" => privilege = v.parse().map_err(|_| format!("'{a}' needs a level 0-15"))?,
                 "cluster" => cluster = Some(num()?),
                 "samerank" => same_rank = true,
+                "check" => {
+                    check = Some(
+                        crate::check::Check::by_name(v).ok_or(format!("unknown check '{v}'"))?,
+                    );
+                }
                 "canon" => canon = Some(v.replace('_', " ")),
                 _ => return Err(format!("unknown attribute '{a}'")),
             }
@@ -516,6 +528,7 @@ impl Catalogue {
                 _ => id.0,
             },
             cluster,
+            check,
         };
         for alt in &alternatives {
             self.insert_path(mode, alt, id)?;
@@ -531,7 +544,19 @@ impl Catalogue {
                 let n = self.node(node);
                 match t {
                     Token::Keyword(k) => n.keywords.iter().find(|(kk, _)| kk == k).map(|(_, c)| *c),
-                    Token::Param(p) => n.params.iter().find(|(pp, _)| pp == p).map(|(_, c)| *c),
+                    Token::Param(p) => {
+                        // Two WORDs (or LINEs) at one position would
+                        // compete for the same token: one bound only.
+                        if let Some((other, _)) =
+                            n.params.iter().find(|(pp, _)| pp != p && pp.same_slot(p))
+                        {
+                            return Err(format!(
+                                "'{}' here has another bound elsewhere ({other:?} vs {p:?})",
+                                p.help()
+                            ));
+                        }
+                        n.params.iter().find(|(pp, _)| pp == p).map(|(_, c)| *c)
+                    }
                 }
             };
             node = match existing {

@@ -6,6 +6,7 @@
 pub mod apply;
 pub mod catalogue;
 pub mod change;
+pub mod check;
 pub mod config;
 pub mod diff;
 pub mod filter;

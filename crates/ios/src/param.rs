@@ -6,26 +6,48 @@ use std::fmt;
 /// The kinds of parameter a pattern can hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ParamKind {
-    /// `WORD`: any single token.
-    Word,
-    /// `LINE`: the rest of the line, spaces included.
-    Line,
+    /// `WORD` (`WORD:63`): any single token, of at most `max` characters.
+    Word {
+        /// The longest token accepted (`None`: any length; the built-in
+        /// catalogue bounds every one).
+        max: Option<usize>,
+    },
+    /// `LINE` (`LINE:240`): the rest of the line, spaces included, of at
+    /// most `max` characters.
+    Line {
+        /// The longest text accepted.
+        max: Option<usize>,
+    },
     /// `<lo-hi>`: a decimal number in an inclusive range.
     Range(u64, u64),
     /// `A.B.C.D`: an IPv4 address or mask.
     Ipv4,
     /// `IFNAME`: an interface name (type, possibly abbreviated, and number).
     Interface,
+    /// `X:X:X:X::X`: an IPv6 address.
+    Ipv6,
+    /// `X:X:X:X::X/<0-128>`: an IPv6 prefix.
+    Ipv6Prefix,
 }
 
 impl ParamKind {
     /// Parses the catalogue spelling of a parameter.
     pub fn from_pattern(tok: &str) -> Option<Self> {
         Some(match tok {
-            "WORD" => ParamKind::Word,
-            "LINE" => ParamKind::Line,
+            "WORD" => ParamKind::Word { max: None },
+            "LINE" => ParamKind::Line { max: None },
             "A.B.C.D" => ParamKind::Ipv4,
             "IFNAME" => ParamKind::Interface,
+            "X:X:X:X::X" => ParamKind::Ipv6,
+            "X:X:X:X::X/<0-128>" => ParamKind::Ipv6Prefix,
+            _ if tok.starts_with("WORD:") || tok.starts_with("LINE:") => {
+                let max = tok[5..].parse::<usize>().ok().filter(|m| *m > 0)?;
+                if tok.starts_with('W') {
+                    ParamKind::Word { max: Some(max) }
+                } else {
+                    ParamKind::Line { max: Some(max) }
+                }
+            }
             _ => {
                 let inner = tok.strip_prefix('<')?.strip_suffix('>')?;
                 let (lo, hi) = inner.split_once('-')?;
@@ -43,18 +65,49 @@ impl ParamKind {
     pub fn is_typed(&self) -> bool {
         matches!(
             self,
-            ParamKind::Range(..) | ParamKind::Ipv4 | ParamKind::Interface
+            ParamKind::Range(..)
+                | ParamKind::Ipv4
+                | ParamKind::Interface
+                | ParamKind::Ipv6
+                | ParamKind::Ipv6Prefix
         )
+    }
+
+    /// True for `WORD`, whatever its bound.
+    pub fn is_word(&self) -> bool {
+        matches!(self, ParamKind::Word { .. })
+    }
+
+    /// True for `LINE`, whatever its bound.
+    pub fn is_line(&self) -> bool {
+        matches!(self, ParamKind::Line { .. })
+    }
+
+    /// True when the kind limits what it accepts: a range, a typed value,
+    /// or a `WORD`/`LINE` with a length bound.
+    pub fn is_bounded(&self) -> bool {
+        match self {
+            ParamKind::Word { max } | ParamKind::Line { max } => max.is_some(),
+            _ => true,
+        }
+    }
+
+    /// True when two kinds would compete for the same token (a `WORD:32`
+    /// and a `WORD:64` at one position).
+    pub fn same_slot(&self, other: &ParamKind) -> bool {
+        (self.is_word() && other.is_word()) || (self.is_line() && other.is_line())
     }
 
     /// Help text shown by `?` for this parameter.
     pub fn help(&self) -> String {
         match self {
-            ParamKind::Word => "WORD".into(),
-            ParamKind::Line => "LINE".into(),
+            ParamKind::Word { .. } => "WORD".into(),
+            ParamKind::Line { .. } => "LINE".into(),
             ParamKind::Range(lo, hi) => format!("<{lo}-{hi}>"),
             ParamKind::Ipv4 => "A.B.C.D".into(),
             ParamKind::Interface => "IFNAME".into(),
+            ParamKind::Ipv6 => "X:X:X:X::X".into(),
+            ParamKind::Ipv6Prefix => "X:X:X:X::X/<0-128>".into(),
         }
     }
 }
@@ -108,6 +161,28 @@ pub const INTERFACE_TYPES: &[&str] = &[
     "Vlan",
     "Null",
 ];
+
+/// The numbers IOS accepts for virtual interface types (`interface
+/// Loopback ?` lists `<0-2147483647>`); a physical port's slot, port and
+/// subinterface numbers are bounded by [`MAX_PORT_COMPONENT`] and
+/// [`MAX_SUBINTERFACE`].
+const INTERFACE_RANGES: &[(&str, u64, u64)] = &[
+    ("Loopback", 0, 2_147_483_647),
+    ("Tunnel", 0, 2_147_483_647),
+    ("Port-channel", 1, 512),
+    ("Multilink", 1, 2_147_483_647),
+    ("Dialer", 0, 255),
+    ("Virtual-Template", 1, 4095),
+    ("BDI", 1, 16_000),
+    ("Vlan", 1, 4094),
+    ("Null", 0, 0),
+];
+
+/// The largest slot or port number of a physical interface.
+pub const MAX_PORT_COMPONENT: u64 = 2_147_483_647;
+
+/// The largest subinterface number (`GigabitEthernet1.4294967295`).
+pub const MAX_SUBINTERFACE: u64 = 4_294_967_295;
 
 /// Abbreviations IOS accepts although they prefix several types.
 const INTERFACE_SHORT: &[(&str, &str)] = &[("te", "TenGigabitEthernet"), ("t", "Tunnel")];
@@ -166,6 +241,50 @@ fn is_interface_number(s: &str) -> bool {
         }
     }
     !prev_sep
+}
+
+/// Checks each number of an interface name against IOS's bounds for its
+/// type; on failure, the byte offset (in `number`) of the number refused.
+pub fn check_interface_number(type_index: usize, number: &str) -> Result<(), usize> {
+    let ty = INTERFACE_TYPES.get(type_index).copied().unwrap_or("");
+    let virtual_range = INTERFACE_RANGES
+        .iter()
+        .find(|(t, _, _)| *t == ty)
+        .map(|(_, lo, hi)| (*lo, *hi));
+    let mut offset = 0;
+    let mut first = true;
+    let mut after_dot = false;
+    for part in number.split_inclusive(['/', '.', ':']) {
+        let digits = part.trim_end_matches(['/', '.', ':']);
+        let (lo, hi) = match (first, virtual_range) {
+            (true, Some(r)) => r,
+            _ if after_dot => (0, MAX_SUBINTERFACE),
+            _ => (0, MAX_PORT_COMPONENT),
+        };
+        if parse_range(digits, lo, hi).is_none() {
+            return Err(offset);
+        }
+        after_dot = part.ends_with(['.', ':']);
+        first = false;
+        offset += part.len();
+    }
+    Ok(())
+}
+
+/// An IPv6 address in IOS's spelling (compressed, upper case).
+pub fn parse_ipv6(tok: &str) -> Option<String> {
+    if tok.len() > 45 {
+        return None;
+    }
+    let a: std::net::Ipv6Addr = tok.parse().ok()?;
+    Some(a.to_string().to_ascii_uppercase())
+}
+
+/// An IPv6 prefix `ADDRESS/LEN` in IOS's spelling.
+pub fn parse_ipv6_prefix(tok: &str) -> Option<String> {
+    let (addr, len) = tok.split_once('/')?;
+    let len = parse_range(len, 0, 128)?;
+    Some(format!("{}/{len}", parse_ipv6(addr)?))
 }
 
 /// Resolves an interface type abbreviation (case-insensitive).

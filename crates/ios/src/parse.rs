@@ -6,7 +6,10 @@
 use std::fmt;
 
 use crate::catalogue::{Catalogue, ModeId, NodeId, RuleId};
-use crate::param::{ParamKind, parse_interface, parse_ipv4, parse_range};
+use crate::param::{
+    ParamKind, check_interface_number, parse_interface, parse_ipv4, parse_ipv6, parse_ipv6_prefix,
+    parse_range,
+};
 
 /// A token of a typed line and where it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +57,9 @@ pub enum ParseError {
     Incomplete,
     /// `% Ambiguous command:  "LINE"`
     Ambiguous,
+    /// The line parses but IOS refuses its values, with its own message
+    /// (`Bad mask 0xFF00FF00 for address 10.0.0.1`) and no caret.
+    Refused(String),
 }
 
 impl ParseError {
@@ -63,6 +69,7 @@ impl ParseError {
             ParseError::Invalid { .. } => "% Invalid input detected at '^' marker.".to_owned(),
             ParseError::Incomplete => "% Incomplete command.".to_owned(),
             ParseError::Ambiguous => format!("% Ambiguous command:  \"{}\"", line.trim()),
+            ParseError::Refused(message) => message.clone(),
         }
     }
 
@@ -87,6 +94,7 @@ impl fmt::Display for ParseError {
             }
             ParseError::Incomplete => f.write_str("% Incomplete command."),
             ParseError::Ambiguous => f.write_str("% Ambiguous command"),
+            ParseError::Refused(message) => f.write_str(message),
         }
     }
 }
@@ -138,17 +146,35 @@ pub fn parse_line(
         }
         // 2. a typed parameter that accepts the token
         let mut typed = None;
+        // An interface name whose number is out of range: where the caret
+        // goes if nothing else takes the token.
+        let mut bad_number = None;
         for (p, c) in n.params.iter().filter(|(p, _)| p.is_typed()) {
-            let next = words.get(i + 1).map(|w| w.text);
+            let next = words.get(i + 1);
             let accepted = match p {
                 ParamKind::Range(lo, hi) => {
                     parse_range(w.text, *lo, *hi).map(|v| (v.to_string(), 1))
                 }
                 ParamKind::Ipv4 => parse_ipv4(w.text).map(|a| (a, 1)),
-                ParamKind::Interface => {
-                    parse_interface(w.text, next).map(|(n, used)| (n.canonical(), used))
-                }
-                ParamKind::Word | ParamKind::Line => None,
+                ParamKind::Ipv6 => parse_ipv6(w.text).map(|a| (a, 1)),
+                ParamKind::Ipv6Prefix => parse_ipv6_prefix(w.text).map(|a| (a, 1)),
+                ParamKind::Interface => match parse_interface(w.text, next.map(|w| w.text)) {
+                    Some((name, used)) => {
+                        match check_interface_number(name.type_index, &name.number) {
+                            Ok(()) => Some((name.canonical(), used)),
+                            Err(offset) => {
+                                let number_at = match (used, next) {
+                                    (2, Some(n)) => n.start,
+                                    _ => w.start + w.text.len() - name.number.len(),
+                                };
+                                bad_number = Some(number_at + offset);
+                                None
+                            }
+                        }
+                    }
+                    None => None,
+                },
+                ParamKind::Word { .. } | ParamKind::Line { .. } => None,
             };
             if let Some((canon, used)) = accepted {
                 typed = Some((canon, used, *c));
@@ -176,20 +202,30 @@ pub fn parse_line(
             (Some(_), Some(_)) => return Err(ParseError::Ambiguous),
             _ => {}
         }
-        // 4. any word, 5. the rest of the line
-        if let Some((_, c)) = n.params.iter().find(|(p, _)| *p == ParamKind::Word) {
+        // 4. any word, 5. the rest of the line, within their length bound:
+        // the caret goes under the first character too many.
+        if let Some((p, c)) = n.params.iter().find(|(p, _)| p.is_word()) {
+            if let ParamKind::Word { max: Some(max) } = p {
+                check_length(w.text, w.start, *max)?;
+            }
             tokens.push(w.text.to_owned());
             node = *c;
             i += 1;
             continue;
         }
-        if let Some((_, c)) = n.params.iter().find(|(p, _)| *p == ParamKind::Line) {
-            tokens.push(line[w.start..].trim_end().to_owned());
+        if let Some((p, c)) = n.params.iter().find(|(p, _)| p.is_line()) {
+            let rest = line[w.start..].trim_end();
+            if let ParamKind::Line { max: Some(max) } = p {
+                check_length(rest, w.start, *max)?;
+            }
+            tokens.push(rest.to_owned());
             node = *c;
             i = words.len();
             continue;
         }
-        return Err(ParseError::Invalid { column: w.start });
+        return Err(ParseError::Invalid {
+            column: bad_number.unwrap_or(w.start),
+        });
     }
     let n = cat.node(node);
     match n.terminal {
@@ -200,8 +236,7 @@ pub fn parse_line(
                     .iter()
                     .zip(rule_def.pattern.split_whitespace())
                     .take_while(|(_, p)| {
-                        !p.starts_with(['(', '[', '<'])
-                            && !matches!(*p, "WORD" | "LINE" | "A.B.C.D" | "IFNAME")
+                        !p.starts_with(['(', '[', '<']) && ParamKind::from_pattern(p).is_none()
                     })
                     .count();
                 let mut t: Vec<String> = canon.split_whitespace().map(str::to_owned).collect();
@@ -220,6 +255,15 @@ pub fn parse_line(
             tokens,
         }),
         None => Err(ParseError::Incomplete),
+    }
+}
+
+/// Refuses `text` (starting at byte `start` of the line) when it is longer
+/// than `max` characters.
+fn check_length(text: &str, start: usize, max: usize) -> Result<(), ParseError> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => Err(ParseError::Invalid { column: start + at }),
+        None => Ok(()),
     }
 }
 
