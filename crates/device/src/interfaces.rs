@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::net::Ipv6Addr;
 
 use ironconf_ios::config::{Config, Item};
 
@@ -22,6 +23,24 @@ pub struct Interface {
     pub shutdown: bool,
     /// `bandwidth N` (kbit/s).
     pub bandwidth: Option<u64>,
+    /// `vrf forwarding V` / `ip vrf forwarding V`.
+    pub vrf: Option<String>,
+    /// `ip address A M secondary`.
+    pub secondaries: Vec<(String, String)>,
+    /// `ipv6 address …` (as configured: `2001:DB8::1/64`,
+    /// `FE80::1 link-local`).
+    pub ipv6: Vec<String>,
+    /// `ipv6 enable`.
+    pub ipv6_enabled: bool,
+    /// `switchport mode access|trunk` (`None`: a routed port, or the
+    /// platform's default).
+    pub switchport_mode: Option<String>,
+    /// `switchport access vlan N`.
+    pub access_vlan: Option<u16>,
+    /// `speed …` and `duplex …` as configured.
+    pub speed: Option<String>,
+    /// `duplex …`.
+    pub duplex: Option<String>,
 }
 
 /// An interface's IPv4 addressing.
@@ -61,6 +80,14 @@ pub fn interfaces(cfg: &Config) -> Vec<Interface> {
                 address: Address::Unset,
                 shutdown: false,
                 bandwidth: None,
+                vrf: None,
+                secondaries: Vec::new(),
+                ipv6: Vec::new(),
+                ipv6_enabled: false,
+                switchport_mode: None,
+                access_vlan: None,
+                speed: None,
+                duplex: None,
             };
             for line in body.lines().filter(|l| l.depth == 0) {
                 let words: Vec<&str> = line.text.split_whitespace().collect();
@@ -72,6 +99,22 @@ pub fn interfaces(cfg: &Config) -> Vec<Interface> {
                     ["shutdown"] => i.shutdown = true,
                     ["no", "shutdown"] => i.shutdown = false,
                     ["bandwidth", n] => i.bandwidth = n.parse().ok(),
+                    ["vrf", "forwarding", v] | ["ip", "vrf", "forwarding", v] => {
+                        i.vrf = Some((*v).to_owned());
+                    }
+                    ["ip", "address", a, m, "secondary"] => {
+                        i.secondaries.push(((*a).to_owned(), (*m).to_owned()));
+                    }
+                    ["ipv6", "address", ..] => {
+                        i.ipv6.push(line.text["ipv6 address ".len()..].to_owned());
+                    }
+                    ["ipv6", "enable"] => i.ipv6_enabled = true,
+                    ["switchport", "mode", mode, ..] => {
+                        i.switchport_mode = Some((*mode).to_owned());
+                    }
+                    ["switchport", "access", "vlan", n] => i.access_vlan = n.parse().ok(),
+                    ["speed", v] => i.speed = Some((*v).to_owned()),
+                    ["duplex", v] => i.duplex = Some((*v).to_owned()),
                     ["ip", "address", a, m] => {
                         i.address = Address::Static {
                             address: (*a).to_owned(),
@@ -297,6 +340,20 @@ fn describe(out: &mut String, i: &Interface, all: &ByName<'_>) {
         out,
         "  MTU {mtu} bytes, BW {bw} Kbit/sec, DLY {delay} usec, \n     reliability 255/255, txload 1/255, rxload 1/255\n  Encapsulation {encapsulation}, loopback not set\n  Keepalive set (10 sec)"
     );
+    let ethernet = is_ethernet(&i.name);
+    if ethernet {
+        let _ = writeln!(
+            out,
+            "  {}, {}, link type is {}, media type is Virtual\n  output flow-control is unsupported, input flow-control is unsupported",
+            duplex_text(i),
+            speed_text(i),
+            if i.speed.as_deref().is_some_and(|s| s != "auto") {
+                "force-up"
+            } else {
+                "auto"
+            }
+        );
+    }
     if encapsulation == "ARPA" {
         out.push_str("  ARP type: ARPA, ARP Timeout 04:00:00\n");
     }
@@ -311,12 +368,55 @@ fn describe(out: &mut String, i: &Interface, all: &ByName<'_>) {
          \x20    0 packets input, 0 bytes, 0 no buffer\n\
          \x20    Received 0 broadcasts (0 IP multicasts)\n\
          \x20    0 runts, 0 giants, 0 throttles \n\
-         \x20    0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored\n\
-         \x20    0 packets output, 0 bytes, 0 underruns\n\
-         \x20    0 output errors, 0 collisions, 0 interface resets\n\
-         \x20    0 unknown protocol drops\n\
-         \x20    0 output buffer failures, 0 output buffers swapped out\n",
+         \x20    0 input errors, 0 CRC, 0 frame, 0 overrun, 0 ignored\n",
     );
+    if ethernet {
+        out.push_str("     0 watchdog, 0 multicast, 0 pause input\n");
+    }
+    out.push_str("     0 packets output, 0 bytes, 0 underruns\n");
+    if ethernet {
+        out.push_str("     Output 0 broadcasts (0 IP multicasts)\n");
+    }
+    out.push_str(
+        "     0 output errors, 0 collisions, 0 interface resets\n     0 unknown protocol drops\n",
+    );
+    if ethernet {
+        out.push_str(
+            "     0 babbles, 0 late collision, 0 deferred\n     0 lost carrier, 0 no carrier, 0 pause output\n",
+        );
+    }
+    out.push_str("     0 output buffer failures, 0 output buffers swapped out\n");
+}
+
+/// Ethernet ports (the ones with a duplex, a speed and a media type).
+pub(crate) fn is_ethernet(name: &str) -> bool {
+    matches!(
+        kind(name),
+        "Ethernet" | "FastEthernet" | "GigabitEthernet" | "TenGigabitEthernet"
+    )
+}
+
+/// `Full Duplex` (an emulated link negotiates full duplex).
+fn duplex_text(i: &Interface) -> &'static str {
+    match i.duplex.as_deref() {
+        Some("half") => "Half Duplex",
+        _ => "Full Duplex",
+    }
+}
+
+/// `1000Mbps` (the port's speed, or its configured one).
+fn speed_text(i: &Interface) -> String {
+    match i.speed.as_deref() {
+        Some(s) if s != "auto" => format!("{s}Mb/s"),
+        _ => {
+            let (bw, ..) = hardware(&i.name);
+            if bw >= 10_000_000 {
+                "10Gbps".into()
+            } else {
+                format!("{}Mbps", bw / 1000)
+            }
+        }
+    }
 }
 
 /// `show ip interface [NAME]`; `None` for a name the device does not have.
@@ -350,7 +450,17 @@ pub fn show_ip_interface(running: &[Interface], only: Option<&str>) -> Option<St
         }
         let _ = write!(
             out,
-            "  Broadcast address is 255.255.255.255\n  Address determined by setup command\n  MTU is {mtu} bytes\n  Helper address is not set\n  Directed broadcast forwarding is disabled\n  Outgoing Common access list is not set \n  Outgoing access list is not set\n  Inbound Common access list is not set \n  Inbound  access list is not set\n  Proxy ARP is enabled\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are always sent\n  ICMP unreachables are always sent\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is enabled\n  IP CEF switching turbo vector\n  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is {}\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast, CEF\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n  Network address translation is disabled\n  BGP Policy Mapping is disabled\n  Input features: MCI Check\n  IPv4 WCCP Redirect outbound is disabled\n  IPv4 WCCP Redirect inbound is disabled\n  IPv4 WCCP Redirect exclude is disabled\n",
+            "  Broadcast address is 255.255.255.255\n  Address determined by setup command\n  MTU is {mtu} bytes\n  Helper address is not set\n  Directed broadcast forwarding is disabled\n"
+        );
+        for (a, m) in &i.secondaries {
+            let _ = writeln!(out, "  Secondary address {a}/{}", prefix_len(m));
+        }
+        if let Some(vrf) = &i.vrf {
+            let _ = writeln!(out, "  VPN Routing/Forwarding \"{vrf}\"");
+        }
+        let _ = write!(
+            out,
+            "  Outgoing Common access list is not set \n  Outgoing access list is not set\n  Inbound Common access list is not set \n  Inbound  access list is not set\n  Proxy ARP is enabled\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are always sent\n  ICMP unreachables are always sent\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is enabled\n  IP CEF switching turbo vector\n  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is {}\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast, CEF\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n  Network address translation is disabled\n  BGP Policy Mapping is disabled\n  Input features: MCI Check\n  IPv4 WCCP Redirect outbound is disabled\n  IPv4 WCCP Redirect inbound is disabled\n  IPv4 WCCP Redirect exclude is disabled\n",
             if protocol == "up" { "UP" } else { "DOWN" }
         );
     }
@@ -378,6 +488,191 @@ pub fn show_arp(running: &[Interface]) -> String {
                 i.name
             );
         }
+    }
+    out
+}
+
+/// The EUI-64 interface identifier of a MAC address (`0050.56d4.0f2e`).
+fn eui64(mac: &str) -> u64 {
+    let hex: String = mac.chars().filter(char::is_ascii_hexdigit).collect();
+    let m = u64::from_str_radix(&hex, 16).unwrap_or(0);
+    let upper = (m >> 24) ^ 0x02_0000; // the universal/local bit flipped
+    let lower = m & 0xff_ffff;
+    (upper << 40) | (0xfffe << 24) | lower
+}
+
+/// An interface's IPv6 addresses: its link-local address (`None` when IPv6
+/// is off) and its global ones with their prefix lengths.
+pub fn ipv6_addresses(i: &Interface) -> (Option<Ipv6Addr>, Vec<(Ipv6Addr, u8)>) {
+    let id = eui64(&mac(&i.name));
+    let mut link_local = None;
+    let mut global = Vec::new();
+    for a in &i.ipv6 {
+        let words: Vec<&str> = a.split(' ').collect();
+        match words.as_slice() {
+            [addr, "link-local"] => link_local = addr.parse().ok(),
+            [prefix, flags @ ..] => {
+                let Some((addr, len)) = prefix.split_once('/') else {
+                    continue;
+                };
+                let (Ok(addr), Ok(len)) = (addr.parse::<Ipv6Addr>(), len.parse::<u8>()) else {
+                    continue;
+                };
+                let addr = if flags.first() == Some(&"eui-64") {
+                    let net = u128::from(addr) & !u128::from(u64::MAX);
+                    Ipv6Addr::from(net | u128::from(id))
+                } else {
+                    addr
+                };
+                global.push((addr, len));
+            }
+            _ => {}
+        }
+    }
+    let enabled = i.ipv6_enabled || !i.ipv6.is_empty();
+    if enabled && link_local.is_none() {
+        link_local = Some(Ipv6Addr::from((0xfe80_u128 << 112) | u128::from(id)));
+    }
+    (link_local, global)
+}
+
+fn v6(a: Ipv6Addr) -> String {
+    a.to_string().to_ascii_uppercase()
+}
+
+fn v6_network(a: Ipv6Addr, len: u8) -> Ipv6Addr {
+    let mask = if len == 0 {
+        0
+    } else {
+        u128::MAX << (128 - u32::from(len.min(128)))
+    };
+    Ipv6Addr::from(u128::from(a) & mask)
+}
+
+/// `show ipv6 interface brief`: every interface, `unassigned` without
+/// IPv6.
+pub fn show_ipv6_interface_brief(running: &[Interface]) -> String {
+    let mut out = String::new();
+    for i in running {
+        let (status, protocol) = i.status();
+        let _ = writeln!(out, "{:<22} [{status}/{protocol}]", i.name);
+        let (link_local, global) = ipv6_addresses(i);
+        match link_local {
+            None => out.push_str("    unassigned\n"),
+            Some(ll) => {
+                let _ = writeln!(out, "    {}", v6(ll));
+                for (a, _) in global {
+                    let _ = writeln!(out, "    {}", v6(a));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `show ipv6 interface [NAME]`: the interfaces with IPv6 enabled;
+/// `None` for a name the device does not have.
+pub fn show_ipv6_interface(running: &[Interface], only: Option<&str>) -> Option<String> {
+    let mut out = String::new();
+    let mut found = false;
+    for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
+        found = true;
+        let (link_local, global) = ipv6_addresses(i);
+        let Some(ll) = link_local else { continue };
+        let (status, protocol) = i.status();
+        let (_, _, mtu, _, _) = hardware(&i.name);
+        let _ = writeln!(out, "{} is {status}, line protocol is {protocol}", i.name);
+        let _ = writeln!(
+            out,
+            "  IPv6 is {}, link-local address is {} ",
+            if protocol == "up" {
+                "enabled"
+            } else {
+                "tentative"
+            },
+            v6(ll)
+        );
+        out.push_str("  No Virtual link-local address(es):\n");
+        if global.is_empty() {
+            out.push_str("  No global unicast address is configured\n");
+        } else {
+            out.push_str("  Global unicast address(es):\n");
+            for (a, len) in &global {
+                let _ = writeln!(
+                    out,
+                    "    {}, subnet is {}/{len} ",
+                    v6(*a),
+                    v6(v6_network(*a, *len))
+                );
+            }
+        }
+        out.push_str("  Joined group address(es):\n    FF02::1\n    FF02::2\n");
+        let mut solicited: Vec<u128> = std::iter::once(ll)
+            .chain(global.iter().map(|(a, _)| *a))
+            .map(|a| (0xff02_u128 << 112) | (0x1_ff00_0000) | (u128::from(a) & 0xff_ffff))
+            .collect();
+        solicited.sort_unstable();
+        solicited.dedup();
+        for g in solicited {
+            let _ = writeln!(out, "    {}", v6(Ipv6Addr::from(g)));
+        }
+        let _ = write!(
+            out,
+            "  MTU is {mtu} bytes\n  ICMP error messages limited to one every 100 milliseconds\n  ICMP redirects are enabled\n  ICMP unreachables are sent\n  ND DAD is enabled, number of DAD attempts: 1\n  ND reachable time is 30000 milliseconds (using 30000)\n  ND advertised reachable time is 0 (unspecified)\n  ND advertised retransmit interval is 0 (unspecified)\n  ND router advertisements are sent every 200 seconds\n  ND router advertisements live for 1800 seconds\n  ND advertised default router preference is Medium\n  Hosts use stateless autoconfig for addresses.\n"
+        );
+    }
+    (found || only.is_none()).then_some(out)
+}
+
+/// `show interfaces status`: the Ethernet ports and port channels.
+pub fn show_interfaces_status(running: &[Interface]) -> String {
+    let mut out = String::from(
+        "\nPort         Name               Status       Vlan       Duplex  Speed Type \n",
+    );
+    for i in running
+        .iter()
+        .filter(|i| is_ethernet(&i.name) || kind(&i.name) == "Port-channel")
+    {
+        let status = if i.shutdown { "disabled" } else { "connected" };
+        let vlan = match i.switchport_mode.as_deref() {
+            Some("trunk") => "trunk".to_owned(),
+            Some(_) => i.access_vlan.unwrap_or(1).to_string(),
+            None => "routed".to_owned(),
+        };
+        let duplex = match i.duplex.as_deref() {
+            Some("full") => "full",
+            Some("half") => "half",
+            _ => "a-full",
+        };
+        let (bw, ..) = hardware(&i.name);
+        let speed = match i.speed.as_deref() {
+            Some(s) if s != "auto" => s.to_owned(),
+            _ => format!(
+                "a-{}",
+                if bw >= 10_000_000 {
+                    "10G".into()
+                } else {
+                    (bw / 1000).to_string()
+                }
+            ),
+        };
+        let ty = if kind(&i.name) == "Port-channel" {
+            ""
+        } else {
+            "Virtual"
+        };
+        let name: String = i
+            .description
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .take(18)
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:<12} {name:<18} {status:<12} {vlan:<10} {duplex:>6} {speed:>6} {ty}",
+            short_name(&i.name)
+        );
     }
     out
 }

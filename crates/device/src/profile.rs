@@ -67,6 +67,10 @@ pub struct Profile {
     pub ssh_banner: &'static str,
     /// The flash file system.
     pub flash: FlashSpec,
+    /// A LAN switch: it has VLANs and a MAC address table (`show vlan`,
+    /// `show mac address-table`); a router answers those with `% Invalid
+    /// input`.
+    pub switch: bool,
 }
 
 /// IOS XE's flash: `bootflash:` (with `flash:` as its alias), the size a
@@ -134,6 +138,7 @@ impl Profile {
             rollback_on_error: rollback,
             ssh_banner: "SSH-2.0-Cisco-1.25",
             flash,
+            switch: false,
         }
     }
 
@@ -152,16 +157,19 @@ impl Profile {
                     capacity: 256_856_064,
                 },
             ),
-            "ios-12-switch" => Profile::ios(
-                "ios-12-switch",
-                true,
-                false,
-                FlashSpec {
-                    name: "flash:",
-                    alias: None,
-                    capacity: 64_016_384,
-                },
-            ),
+            "ios-12-switch" => Profile {
+                switch: true,
+                ..Profile::ios(
+                    "ios-12-switch",
+                    true,
+                    false,
+                    FlashSpec {
+                        name: "flash:",
+                        alias: None,
+                        capacity: 64_016_384,
+                    },
+                )
+            },
             "standard" => Profile {
                 name: "standard",
                 capabilities: {
@@ -186,6 +194,7 @@ impl Profile {
                 rollback_on_error: true,
                 ssh_banner: "SSH-2.0-ironconf",
                 flash: IOS_XE_FLASH,
+                switch: false,
             },
             _ => return None,
         })

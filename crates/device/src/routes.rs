@@ -21,6 +21,12 @@ pub struct Route {
     pub prefix: u32,
     /// Where it goes: `is directly connected, IF` or `[1/0] via A.B.C.D`.
     pub target: String,
+    /// The next hop of a static route.
+    pub next_hop: Option<Ipv4Addr>,
+    /// The outgoing interface, when known.
+    pub interface: Option<String>,
+    /// Administrative distance.
+    pub distance: u8,
 }
 
 fn mask_len(mask: Ipv4Addr) -> Option<u32> {
@@ -37,10 +43,18 @@ fn network(address: Ipv4Addr, prefix: u32) -> Ipv4Addr {
     Ipv4Addr::from(u32::from(address) & mask)
 }
 
-/// The routes of `running`, given its interfaces.
+/// The routes of `running`'s global table, given its interfaces.
 pub fn routes(running: &Config, interfaces: &[Interface]) -> Vec<Route> {
+    routes_in(running, interfaces, None)
+}
+
+/// The routes of one table: the global one (`vrf` `None`) or a VRF's.
+pub fn routes_in(running: &Config, interfaces: &[Interface], vrf: Option<&str>) -> Vec<Route> {
     let mut out = Vec::new();
-    for i in interfaces.iter().filter(|i| !i.shutdown) {
+    for i in interfaces
+        .iter()
+        .filter(|i| !i.shutdown && i.vrf.as_deref() == vrf)
+    {
         let Address::Static { address, mask } = &i.address else {
             continue;
         };
@@ -53,6 +67,9 @@ pub fn routes(running: &Config, interfaces: &[Interface]) -> Vec<Route> {
             network: network(a, prefix),
             prefix,
             target: format!("is directly connected, {}", i.name),
+            next_hop: None,
+            interface: Some(i.name.clone()),
+            distance: 0,
         });
         if prefix < 32 {
             out.push(Route {
@@ -60,6 +77,9 @@ pub fn routes(running: &Config, interfaces: &[Interface]) -> Vec<Route> {
                 network: a,
                 prefix: 32,
                 target: format!("is directly connected, {}", i.name),
+                next_hop: None,
+                interface: Some(i.name.clone()),
+                distance: 0,
             });
         }
     }
@@ -72,8 +92,16 @@ pub fn routes(running: &Config, interfaces: &[Interface]) -> Vec<Route> {
         }
         for line in body.lines() {
             let w: Vec<&str> = line.text.split(' ').collect();
-            // ip route A M (NEXT-HOP | IF [NEXT-HOP]) [DISTANCE] …
-            let ["ip", "route", a, m, via, rest @ ..] = w.as_slice() else {
+            // ip route [vrf V] A M (NEXT-HOP | IF [NEXT-HOP]) [DISTANCE] …
+            let (table, w) = match w.as_slice() {
+                ["ip", "route", "vrf", v, rest @ ..] => (Some(*v), rest),
+                ["ip", "route", rest @ ..] => (None, rest),
+                _ => continue,
+            };
+            if table != vrf {
+                continue;
+            }
+            let [a, m, via, rest @ ..] = w else {
                 continue;
             };
             let (Ok(a), Ok(m)) = (a.parse::<Ipv4Addr>(), m.parse::<Ipv4Addr>()) else {
@@ -81,11 +109,19 @@ pub fn routes(running: &Config, interfaces: &[Interface]) -> Vec<Route> {
             };
             let Some(prefix) = mask_len(m) else { continue };
             let distance = rest.iter().find_map(|t| t.parse::<u8>().ok()).unwrap_or(1);
-            let target = match via.parse::<Ipv4Addr>() {
-                Ok(nh) => format!("[{distance}/0] via {nh}"),
+            let (target, next_hop, interface) = match via.parse::<Ipv4Addr>() {
+                Ok(nh) => (format!("[{distance}/0] via {nh}"), Some(nh), None),
                 Err(_) => match rest.first().and_then(|t| t.parse::<Ipv4Addr>().ok()) {
-                    Some(nh) => format!("[{distance}/0] via {nh}, {via}"),
-                    None => format!("is directly connected, {via}"),
+                    Some(nh) => (
+                        format!("[{distance}/0] via {nh}, {via}"),
+                        Some(nh),
+                        Some((*via).to_owned()),
+                    ),
+                    None => (
+                        format!("is directly connected, {via}"),
+                        None,
+                        Some((*via).to_owned()),
+                    ),
                 },
             };
             out.push(Route {
@@ -93,6 +129,9 @@ pub fn routes(running: &Config, interfaces: &[Interface]) -> Vec<Route> {
                 network: network(a, prefix),
                 prefix,
                 target,
+                next_hop,
+                interface,
+                distance,
             });
         }
     }
@@ -162,13 +201,15 @@ pub fn show_ip_route(routes: &[Route]) -> String {
         if group.len() == 1 && group[0].prefix == major_prefix {
             let _ = writeln!(out, "{:<6}{}/{} {}", r.code, r.network, r.prefix, r.target);
         } else {
-            if masks.len() == 1 {
+            // IOS writes "1 subnets"; under a single mask the members
+            // go without their length.
+            let single = masks.len() == 1;
+            if single {
                 let _ = writeln!(
                     out,
-                    "      {major}/{} is subnetted, {} subnet{}",
+                    "      {major}/{} is subnetted, {} subnets",
                     masks[0],
-                    group.len(),
-                    if group.len() == 1 { "" } else { "s" }
+                    group.len()
                 );
             } else {
                 let _ = writeln!(
@@ -179,10 +220,88 @@ pub fn show_ip_route(routes: &[Route]) -> String {
                 );
             }
             for x in &group {
-                let _ = writeln!(out, "{:<9}{}/{} {}", x.code, x.network, x.prefix, x.target);
+                if single {
+                    let _ = writeln!(out, "{:<9}{} {}", x.code, x.network, x.target);
+                } else {
+                    let _ = writeln!(out, "{:<9}{}/{} {}", x.code, x.network, x.prefix, x.target);
+                }
             }
         }
         i += group.len().max(1);
+    }
+    out
+}
+
+/// `show ip route [vrf V] A [M]`: the entry for `A` (the longest match)
+/// or, with `M`, for exactly `A/M`. IOS's messages when none matches.
+pub fn show_route_entry(routes: &[Route], address: Ipv4Addr, mask: Option<Ipv4Addr>) -> String {
+    let found = match mask {
+        Some(m) => {
+            let Some(prefix) = mask_len(m) else {
+                return "% Subnet not in table\n".into();
+            };
+            routes
+                .iter()
+                .filter(|r| r.prefix == prefix && r.network == network(address, prefix))
+                .collect::<Vec<_>>()
+        }
+        None => {
+            let best = routes
+                .iter()
+                .filter(|r| network(address, r.prefix) == r.network)
+                .map(|r| r.prefix)
+                .max();
+            routes
+                .iter()
+                .filter(|r| Some(r.prefix) == best && network(address, r.prefix) == r.network)
+                .collect()
+        }
+    };
+    let Some(first) = found.first() else {
+        return if mask.is_some() {
+            "% Subnet not in table\n".into()
+        } else {
+            "% Network not in table\n".into()
+        };
+    };
+    let connected = matches!(first.code, "C" | "L");
+    let mut out = format!(
+        "Routing entry for {}/{}{}\n",
+        first.network,
+        first.prefix,
+        if first.prefix == 0 { ", supernet" } else { "" }
+    );
+    if connected {
+        out.push_str(
+            "  Known via \"connected\", distance 0, metric 0 (connected, via interface)\n",
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  Known via \"static\", distance {}, metric 0{}",
+            first.distance,
+            if first.prefix == 0 {
+                ", candidate default path"
+            } else {
+                ""
+            }
+        );
+    }
+    out.push_str("  Routing Descriptor Blocks:\n");
+    for r in &found {
+        match (&r.next_hop, &r.interface) {
+            (Some(nh), Some(i)) => {
+                let _ = writeln!(out, "  * {nh}, via {i}");
+            }
+            (Some(nh), None) => {
+                let _ = writeln!(out, "  * {nh}");
+            }
+            (None, Some(i)) => {
+                let _ = writeln!(out, "  * directly connected, via {i}");
+            }
+            (None, None) => {}
+        }
+        out.push_str("      Route metric is 0, traffic share count is 1\n");
     }
     out
 }

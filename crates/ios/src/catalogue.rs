@@ -307,6 +307,52 @@ impl Catalogue {
         self.help.get(&(mode, path.to_owned())).map(String::as_str)
     }
 
+    /// The lines that are in effect when a configuration does not say
+    /// otherwise (`isdefault` rules, and `default=V` rules with V), one per
+    /// identity, for `show running-config all`: (mode, rule, line).
+    pub fn default_lines(&self) -> Vec<(ModeId, RuleId, String)> {
+        let mut out: Vec<(ModeId, RuleId, String)> = Vec::new();
+        for r in &self.rules {
+            if r.negated && !r.is_default {
+                continue;
+            }
+            let Ok(alternatives) = lex(&r.pattern).and_then(|lx| expand(&lx)) else {
+                continue;
+            };
+            for alt in alternatives {
+                let mut words = Vec::with_capacity(alt.len());
+                let mut ok = true;
+                for (i, t) in alt.iter().enumerate() {
+                    match (t, &r.default) {
+                        (Token::Keyword(k), _) => words.push(k.clone()),
+                        (Token::Param(_), Some(v)) if !r.is_default && i + 1 == alt.len() => {
+                            words.push(v.clone());
+                        }
+                        _ => ok = false,
+                    }
+                }
+                if !ok || !(r.is_default || r.default.is_some()) {
+                    continue;
+                }
+                let line = words.join(" ");
+                let id = crate::config::identity(self, r.id, &line);
+                // The longest spelling of an identity wins (`file prompt
+                // alert` over `file prompt`).
+                match out
+                    .iter_mut()
+                    .find(|(m, rr, l)| *m == r.mode && crate::config::identity(self, *rr, l) == id)
+                {
+                    Some(existing) if existing.2.len() < line.len() => {
+                        *existing = (r.mode, r.id, line);
+                    }
+                    Some(_) => {}
+                    None => out.push((r.mode, r.id, line)),
+                }
+            }
+        }
+        out
+    }
+
     /// Rules reachable below a node (for `no` forms and `?`).
     pub fn rules_below(&self, node: NodeId) -> Vec<RuleId> {
         let mut out = Vec::new();

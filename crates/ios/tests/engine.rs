@@ -700,3 +700,34 @@ fn a_rolled_back_batch_leaves_no_trace_for_the_next() {
         "{text}"
     );
 }
+
+#[test]
+fn show_running_config_all_adds_the_default_lines() {
+    let (cat, cfg) = fresh(
+        "hostname R1\nno ip domain lookup\ninterface GigabitEthernet1\n no ip redirects\n mtu 9000\n",
+    );
+    let all = ironconf_ios::filter::show_running_config(&cat, &cfg, &[], "all")
+        .map_err(|e| e.message)
+        .unwrap_or_default();
+    // Defaults appear where the configuration says nothing …
+    assert!(all.contains("\nservice pad\n"), "{all}");
+    assert!(all.contains("\nnetconf max-sessions 4\n"), "{all}");
+    assert!(all.contains("\n ip unreachables\n"), "{all}");
+    assert!(all.contains("\n load-interval 300\n"), "{all}");
+    // … never over what it says.
+    assert!(!all.contains("\nip domain lookup\n"), "{all}");
+    assert!(all.contains("\nno ip domain lookup\n"), "{all}");
+    assert!(
+        !all.contains("\n ip redirects\n") && all.contains("\n no ip redirects\n"),
+        "{all}"
+    );
+    assert!(
+        all.contains("\n mtu 9000\n") && !all.contains(" mtu 1500\n"),
+        "{all}"
+    );
+    // And the plain form stays without them.
+    let plain = ironconf_ios::filter::show_running_config(&cat, &cfg, &[], "")
+        .map_err(|e| e.message)
+        .unwrap_or_default();
+    assert!(!plain.contains("service pad") && !plain.contains("load-interval"));
+}

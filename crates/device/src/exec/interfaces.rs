@@ -41,10 +41,28 @@ pub(super) fn show_ip_interface(i: &Invocation<'_>) -> ExecOutput {
     }
 }
 
-/// `show ipv6 interface [brief]`: no interface has IPv6 configured, and
-/// IOS then prints nothing.
-pub(super) fn show_ipv6_interface(_: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::ok(String::new())
+/// `show ipv6 interface [brief|NAME]`.
+pub(super) fn show_ipv6_interface(i: &Invocation<'_>) -> ExecOutput {
+    let running = interfaces(&i.device.state().running);
+    if i.arg() == Some("brief") {
+        return ExecOutput::ok(crate::interfaces::show_ipv6_interface_brief(&running));
+    }
+    match crate::interfaces::show_ipv6_interface(&running, i.arg()) {
+        Some(text) => ExecOutput::ok(text),
+        None => parse_error(
+            i.command,
+            &ParseError::Invalid {
+                column: i.command.rfind(' ').map_or(0, |p| p + 1),
+            },
+        ),
+    }
+}
+
+/// `show interfaces status`.
+pub(super) fn show_interfaces_status(i: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(crate::interfaces::show_interfaces_status(&interfaces(
+        &i.device.state().running,
+    )))
 }
 
 /// `show arp` / `show ip arp`.
@@ -57,12 +75,4 @@ pub(super) fn show_interfaces_description(i: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(crate::interfaces::show_interfaces_description(&interfaces(
         &i.device.state().running,
     )))
-}
-
-/// `show ip route`.
-pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
-    let st = i.device.state();
-    let ifs = interfaces(&st.running);
-    let routes = crate::routes::routes(&st.running, &ifs);
-    ExecOutput::ok(crate::routes::show_ip_route(&routes))
 }

@@ -16,7 +16,10 @@ mod files;
 mod interfaces;
 mod lines;
 mod netconf;
+mod platform;
 pub mod registry;
+mod routing;
+mod services;
 mod ssh;
 mod system;
 

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use super::{ExecCaller, ExecOutput};
 use super::{
-    access_lists, archive, config, crypto, debug, files, interfaces, lines, netconf, ssh, system,
+    access_lists, archive, config, crypto, debug, files, interfaces, lines, netconf, platform,
+    routing, services, ssh, system,
 };
 use crate::device::Device;
 
@@ -182,6 +183,10 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         &["show", "interfaces", "description"],
         interfaces::show_interfaces_description,
     ),
+    cmd(
+        &["show", "interfaces", "status"],
+        interfaces::show_interfaces_status,
+    ),
     cmd(&["show", "interfaces", ".."], interfaces::show_interfaces),
     cmd(
         &["show", "ip", "interface", ".."],
@@ -192,7 +197,45 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         interfaces::show_ipv6_interface,
     ),
     cmd(&["show", "arp"], interfaces::show_arp),
-    cmd(&["show", "ip", "route"], interfaces::show_ip_route),
+    cmd(&["show", "ip", "route", ".."], routing::show_ip_route),
+    cmd(&["show", "ip", "bgp", ".."], routing::show_ip_bgp),
+    cmd(&["show", "bgp", ".."], routing::show_bgp),
+    cmd(
+        &["show", "ntp", "associations"],
+        services::show_ntp_associations,
+    ),
+    cmd(&["show", "ntp", "status"], services::show_ntp_status),
+    cmd(&["show", "snmp"], services::show_snmp),
+    cmd(
+        &["show", "snmp", "community"],
+        services::show_snmp_community,
+    ),
+    cmd(&["show", "vrf", ".."], services::show_vrf),
+    cmd(&["show", "ip", "vrf"], services::show_ip_vrf),
+    cmd(&["show", "vlan", ".."], services::show_vlan),
+    cmd(
+        &["show", "mac", "address-table"],
+        services::show_mac_address_table,
+    ),
+    cmd(
+        &["show", "mac-address-table"],
+        services::show_mac_address_table,
+    ),
+    cmd(
+        &["show", "lldp", "neighbors", ".."],
+        services::show_lldp_neighbors,
+    ),
+    cmd(
+        &["show", "cdp", "neighbors", ".."],
+        services::show_cdp_neighbors,
+    ),
+    cmd(&["show", "inventory"], platform::show_inventory),
+    cmd(&["show", "environment", ".."], platform::show_environment),
+    cmd(&["show", "platform"], platform::show_platform),
+    cmd(
+        &["show", "processes", "memory", ".."],
+        platform::show_processes_memory,
+    ),
     cmd(&["show", "ip", "arp"], interfaces::show_arp),
     cmd(
         &["show", "processes", "cpu", ".."],

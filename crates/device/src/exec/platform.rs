@@ -1,0 +1,28 @@
+//! `show inventory`, `show platform`, `show environment`, `show processes
+//! memory`: the emulated hardware (`crate::platform`).
+
+use super::{ExecOutput, Invocation};
+use crate::platform;
+
+pub(super) fn show_inventory(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(platform::show_inventory())
+}
+
+pub(super) fn show_environment(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(platform::show_environment())
+}
+
+/// `show platform`: slots inserted at boot.
+pub(super) fn show_platform(i: &Invocation<'_>) -> ExecOutput {
+    let secs = i.device.uptime().as_secs();
+    let ago = if secs < 86_400 {
+        format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    } else {
+        format!("{}d{:02}h", secs / 86_400, secs / 3600 % 24)
+    };
+    ExecOutput::ok(platform::show_platform(&ago))
+}
+
+pub(super) fn show_processes_memory(i: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(platform::show_processes_memory(i.arg() == Some("sorted")))
+}

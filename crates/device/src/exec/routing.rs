@@ -1,0 +1,81 @@
+//! `show ip route [vrf V] [A [M]]` and the BGP show commands, from the
+//! configuration (`crate::routes`, `crate::features`).
+
+use std::net::Ipv4Addr;
+
+use ironconf_ios::parse::ParseError;
+
+use super::{ExecOutput, Invocation, parse_error};
+use crate::features::{Bgp, bgp, show_bgp_neighbors, show_bgp_summary, vrfs};
+use crate::interfaces::interfaces;
+use crate::routes::{routes_in, show_ip_route as render, show_route_entry};
+
+/// `show ip route [vrf V] [A [M]]`.
+pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
+    let (vrf, rest) = match i.args {
+        ["vrf", v, rest @ ..] => (Some(*v), rest),
+        rest => (None, rest),
+    };
+    let st = i.device.state();
+    let ifs = interfaces(&st.running);
+    if let Some(v) = vrf
+        && !vrfs(&st.running, &ifs).iter().any(|x| x.name == v)
+    {
+        return ExecOutput::error(format!("% IP routing table {v} does not exist\n"));
+    }
+    let routes = routes_in(&st.running, &ifs, vrf);
+    let head = vrf.map_or_else(String::new, |v| format!("\nRouting Table: {v}\n"));
+    let addr = |t: &&str| t.parse::<Ipv4Addr>().ok();
+    let text = match rest {
+        [] => render(&routes),
+        [a] => show_route_entry(&routes, addr(a).unwrap_or(Ipv4Addr::UNSPECIFIED), None),
+        [a, m, ..] => show_route_entry(&routes, addr(a).unwrap_or(Ipv4Addr::UNSPECIFIED), addr(m)),
+    };
+    if text.starts_with('%') {
+        return ExecOutput::error(text);
+    }
+    ExecOutput::ok(format!("{head}{text}"))
+}
+
+/// The BGP process, or IOS's answer when there is none.
+fn process(i: &Invocation<'_>) -> Result<Bgp, ExecOutput> {
+    let st = i.device.state();
+    let ifs = interfaces(&st.running);
+    bgp(&st.running, &ifs).ok_or_else(|| ExecOutput::error("% BGP not active\n".into()))
+}
+
+fn neighbors(b: &Bgp, only: Option<&str>) -> ExecOutput {
+    let only = only.and_then(|a| a.parse::<Ipv4Addr>().ok());
+    match show_bgp_neighbors(b, only) {
+        Some(text) => ExecOutput::ok(text),
+        None => ExecOutput::error("% No such neighbor or address family\n".into()),
+    }
+}
+
+/// `show ip bgp summary`, `show ip bgp neighbors [A]`.
+pub(super) fn show_ip_bgp(i: &Invocation<'_>) -> ExecOutput {
+    let b = match process(i) {
+        Ok(b) => b,
+        Err(out) => return out,
+    };
+    match i.args {
+        ["summary"] => ExecOutput::ok(show_bgp_summary(&b, false)),
+        ["neighbors", rest @ ..] => neighbors(&b, rest.first().copied()),
+        _ => parse_error(i.command, &ParseError::Incomplete),
+    }
+}
+
+/// `show bgp AFI SAFI …`: IPv4 unicast holds the neighbors; the other
+/// address families have none.
+pub(super) fn show_bgp(i: &Invocation<'_>) -> ExecOutput {
+    let b = match process(i) {
+        Ok(b) => b,
+        Err(out) => return out,
+    };
+    match i.args {
+        ["all", "summary"] => ExecOutput::ok(show_bgp_summary(&b, true)),
+        ["ipv4", "unicast", "summary"] => ExecOutput::ok(show_bgp_summary(&b, false)),
+        ["ipv4", "unicast", "neighbors", rest @ ..] => neighbors(&b, rest.first().copied()),
+        _ => ExecOutput::ok(String::new()),
+    }
+}

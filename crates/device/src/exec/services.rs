@@ -1,0 +1,135 @@
+//! `show ntp`, `show snmp`, `show vrf`, `show vlan`, `show mac
+//! address-table`, `show lldp neighbors`, `show cdp neighbors`: from the
+//! configuration (`crate::features`).
+
+use ironconf_ios::parse::ParseError;
+
+use super::{ExecOutput, Invocation, parse_error};
+use crate::features;
+use crate::interfaces::interfaces;
+
+pub(super) fn show_ntp_associations(i: &Invocation<'_>) -> ExecOutput {
+    let servers = features::ntp_servers(&i.device.state().running);
+    ExecOutput::ok(features::show_ntp_associations(&servers))
+}
+
+pub(super) fn show_ntp_status(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(features::show_ntp_status())
+}
+
+pub(super) fn show_snmp(i: &Invocation<'_>) -> ExecOutput {
+    let s = features::snmp(&i.device.state().running);
+    ExecOutput::ok(features::show_snmp(&s, crate::platform::SERIAL))
+}
+
+pub(super) fn show_snmp_community(i: &Invocation<'_>) -> ExecOutput {
+    let s = features::snmp(&i.device.state().running);
+    ExecOutput::ok(features::show_snmp_community(&s))
+}
+
+/// `show vrf [detail]`.
+pub(super) fn show_vrf(i: &Invocation<'_>) -> ExecOutput {
+    let st = i.device.state();
+    let v = features::vrfs(&st.running, &interfaces(&st.running));
+    ExecOutput::ok(if i.arg() == Some("detail") {
+        features::show_vrf_detail(&v)
+    } else if v.is_empty() {
+        String::new()
+    } else {
+        features::show_vrf(&v)
+    })
+}
+
+/// `show ip vrf`: the old listing (no protocols column).
+pub(super) fn show_ip_vrf(i: &Invocation<'_>) -> ExecOutput {
+    let st = i.device.state();
+    let v = features::vrfs(&st.running, &interfaces(&st.running));
+    if v.is_empty() {
+        return ExecOutput::ok(String::new());
+    }
+    let mut out =
+        String::from("  Name                             Default RD            Interfaces\n");
+    for x in &v {
+        let first = x
+            .interfaces
+            .first()
+            .map(|n| crate::interfaces::short_name(n))
+            .unwrap_or_default();
+        let row = format!(
+            "  {:<32} {:<21} {first}",
+            x.name,
+            x.rd.as_deref().unwrap_or("<not set>")
+        );
+        out.push_str(row.trim_end());
+        out.push('\n');
+        for n in x.interfaces.iter().skip(1) {
+            out.push_str(&format!("{:58}{}\n", "", crate::interfaces::short_name(n)));
+        }
+    }
+    ExecOutput::ok(out)
+}
+
+/// A router answers the switch commands as commands it does not have.
+fn switch_only(i: &Invocation<'_>) -> Option<ExecOutput> {
+    (!i.device.profile().switch).then(|| {
+        parse_error(
+            i.command,
+            &ParseError::Invalid {
+                column: i.command.find(' ').map_or(0, |p| p + 1),
+            },
+        )
+    })
+}
+
+/// `show vlan [brief|all-ports|id N]`.
+pub(super) fn show_vlan(i: &Invocation<'_>) -> ExecOutput {
+    if let Some(refused) = switch_only(i) {
+        return refused;
+    }
+    let st = i.device.state();
+    let mut v = features::vlans(&st.running, &interfaces(&st.running));
+    match i.args {
+        ["id", n] => {
+            let id = n.parse::<u16>().unwrap_or(0);
+            v.retain(|x| x.id == id);
+            if v.is_empty() {
+                return ExecOutput::error(format!(
+                    "VLAN id {id} not found in current VLAN database\n"
+                ));
+            }
+            ExecOutput::ok(features::show_vlan(&v, true))
+        }
+        ["brief"] => ExecOutput::ok(features::show_vlan(&v, false)),
+        _ => ExecOutput::ok(features::show_vlan(&v, true)),
+    }
+}
+
+/// `show mac address-table`.
+pub(super) fn show_mac_address_table(i: &Invocation<'_>) -> ExecOutput {
+    if let Some(refused) = switch_only(i) {
+        return refused;
+    }
+    ExecOutput::ok(features::show_mac_address_table())
+}
+
+/// `show lldp neighbors [detail]`.
+pub(super) fn show_lldp_neighbors(i: &Invocation<'_>) -> ExecOutput {
+    let on = features::lldp_enabled(&i.device.state().running);
+    let out = features::show_lldp_neighbors(on, i.arg() == Some("detail"));
+    if on {
+        ExecOutput::ok(out)
+    } else {
+        ExecOutput::error(out)
+    }
+}
+
+/// `show cdp neighbors [detail]`.
+pub(super) fn show_cdp_neighbors(i: &Invocation<'_>) -> ExecOutput {
+    let on = features::cdp_enabled(&i.device.state().running);
+    let out = features::show_cdp_neighbors(on, i.arg() == Some("detail"));
+    if on {
+        ExecOutput::ok(out)
+    } else {
+        ExecOutput::error(out)
+    }
+}
