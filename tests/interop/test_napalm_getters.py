@@ -85,3 +85,80 @@ def test_ping_and_traceroute(conn):
     assert away["success"]["probes_sent"] == 5 and away["success"]["packet_loss"] == 5
     trace = conn.traceroute("192.0.2.1")
     assert trace["success"][1]["probes"][1]["ip_address"] == "192.0.2.1"
+
+
+ROUTING = (
+    "vrf definition MGMT\n rd 65000:1\n address-family ipv4\n exit-address-family\n"
+    "interface Loopback0\n ip address 10.255.0.1 255.255.255.255\n"
+    "interface GigabitEthernet1\n ip address 192.0.2.1 255.255.255.0\n"
+    "interface GigabitEthernet2\n vrf forwarding MGMT\n ip address 172.16.0.1 255.255.255.0\n"
+    "router bgp 65001\n neighbor 192.0.2.2 remote-as 65002\n neighbor 192.0.2.2 description isp-a\n"
+    " neighbor 203.0.113.9 remote-as 65001\n neighbor 203.0.113.9 shutdown\n"
+    "ip route 0.0.0.0 0.0.0.0 192.0.2.254\nip route 172.20.0.0 255.255.0.0 192.0.2.253 5\n"
+    "ip route vrf MGMT 10.99.0.0 255.255.0.0 172.16.0.254\n"
+    "lldp run\n"
+)
+
+
+def driver_for(dev):
+    c = get_network_driver("ios")(hostname="127.0.0.1", username="admin", password="cisco",
+                                  timeout=30, optional_args={"port": dev.port})
+    c.open()
+    return c
+
+
+@pytest.fixture
+def routing(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-xe-16", extra=ROUTING)
+    c = driver_for(dev)
+    yield c
+    c.close()
+    dev.proc.terminate()
+    dev.proc.wait(timeout=10)
+
+
+def test_get_bgp_neighbors(routing):
+    bgp = routing.get_bgp_neighbors()
+    assert set(bgp) == {"global"}
+    assert bgp["global"]["router_id"] == "10.255.0.1"
+    peers = bgp["global"]["peers"]
+    isp = peers["192.0.2.2"]
+    assert (isp["local_as"], isp["remote_as"], isp["description"]) == (65001, 65002, "isp-a")
+    assert (isp["is_up"], isp["is_enabled"], isp["uptime"]) == (False, True, -1)
+    assert isp["address_family"]["ipv4 unicast"]["accepted_prefixes"] == -1
+    assert peers["203.0.113.9"]["is_enabled"] is False
+
+
+def test_get_route_to_and_network_instances(routing):
+    routes = routing.get_route_to("172.20.1.1")
+    [static] = routes["172.20.0.0/16"]
+    assert (static["protocol"], static["next_hop"], static["preference"]) == ("static", "192.0.2.253", 0)
+    assert static["routing_table"] == "default"
+    connected = routing.get_route_to("192.0.2.0/24")["192.0.2.0/24"]
+    assert [(r["protocol"], r["outgoing_interface"]) for r in connected] == [("connected", "GigabitEthernet1")]
+    in_vrf = routing.get_route_to("10.99.1.1")
+    assert [r["routing_table"] for r in in_vrf["10.99.0.0/16"]] == ["MGMT"]
+    inst = routing.get_network_instances()
+    assert inst["MGMT"]["state"]["route_distinguisher"] == "65000:1"
+    assert set(inst["MGMT"]["interfaces"]["interface"]) == {"GigabitEthernet2"}
+    assert "GigabitEthernet2" not in inst["default"]["interfaces"]["interface"]
+    assert routing.get_lldp_neighbors() == {}
+
+
+def test_get_vlans_on_a_switch(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-12-switch", extra=(
+        "vlan 10\n name users\nvlan 20\n"
+        "interface FastEthernet0/1\n switchport access vlan 10\n switchport mode access\n"
+        "interface FastEthernet0/2\n switchport mode access\n"
+    ))
+    c = driver_for(dev)
+    try:
+        # NAPALM's `show vlan all-ports` path keys VLANs by their text.
+        vlans = c.get_vlans()
+        assert vlans["1"] == {"name": "default", "interfaces": ["FastEthernet0/2"]}
+        assert vlans["10"] == {"name": "users", "interfaces": ["FastEthernet0/1"]}
+        assert vlans["20"] == {"name": "VLAN0020", "interfaces": []}
+    finally:
+        c.close()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)

@@ -83,3 +83,68 @@ def test_file_and_system_commands_parse(conn):
     assert "*   7835619328 " in raw and raw.rstrip().count("disk     rw   bootflash: flash:") == 1
     cpu = parsed(conn, "show processes cpu")
     assert cpu[0]["cpu_usage_1_min"] == "1"
+
+
+MORE = (
+    "vrf definition MGMT\n rd 65000:1\n address-family ipv4\n exit-address-family\n"
+    "interface GigabitEthernet3\n vrf forwarding MGMT\n ip address 172.16.0.1 255.255.255.0\n"
+    " ipv6 address 2001:db8::3/64\n"
+    "router bgp 65001\n bgp router-id 10.255.0.1\n neighbor 192.0.2.2 remote-as 65002\n"
+    "snmp-server community public RO 10\n"
+)
+
+
+def test_more_show_commands_parse(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-xe-16", extra=EXTRA + MORE)
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="admin", password="cisco", fast_cli=False)
+    try:
+        inv = {r["name"]: r for r in parsed(c, "show inventory")}
+        assert inv["Chassis"]["pid"] == "CSR1000V" and inv["Chassis"]["sn"] == "9ABCDEFGHIJ"
+        [vrf] = parsed(c, "show vrf")
+        assert (vrf["name"], vrf["default_rd"], vrf["interfaces"]) == ("MGMT", "65000:1", ["Gi3"])
+        [detail] = parsed(c, "show vrf detail")
+        assert (detail["vrf"], detail["rd"], detail["interfaces"]) == ("MGMT", "65000:1", ["Gi3"])
+        [peer] = parsed(c, "show ip bgp summary")
+        assert (peer["router_id"], peer["local_as"], peer["bgp_neighbor"], peer["neighbor_as"]) == (
+            "10.255.0.1", "65001", "192.0.2.2", "65002")
+        assert peer["state_or_prefixes_received"] == "Active"
+        [n] = parsed(c, "show ip bgp neighbors")
+        assert (n["neighbor"], n["remote_as"], n["bgp_state"]) == ("192.0.2.2", "65002", "Active")
+        v6 = {r["interface"]: r for r in parsed(c, "show ipv6 interface brief")}
+        assert v6["GigabitEthernet3"]["ipv6_address"][1] == "2001:DB8::3"
+        assert v6["GigabitEthernet2"]["admin"] == "administratively down"
+        status = {r["port"]: r for r in parsed(c, "show interfaces status")}
+        assert (status["Gi1"]["name"], status["Gi1"]["status"], status["Gi1"]["vlan_id"]) == (
+            "uplink", "connected", "routed")
+        assert status["Gi2"]["status"] == "disabled"
+        mem = parsed(c, "show processes memory sorted")[0]
+        assert mem["memory_total"] == "1988394688" and mem["process"][0] == "*Init*"
+        [community] = parsed(c, "show snmp community")
+        assert (community["name"], community["access_list_number"]) == ("public", "10")
+        # No neighbor: nothing to parse, and netmiko hands back the text.
+        out = c.send_command("show cdp neighbors", use_textfsm=True)
+        assert isinstance(out, str) and "Total cdp entries displayed : 0" in out
+    finally:
+        c.disconnect()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)
+
+
+def test_switch_show_commands_parse(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-12-switch", extra=(
+        "vlan 10\n name users\n"
+        "interface FastEthernet0/1\n switchport access vlan 10\n switchport mode access\n"
+    ))
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="admin", password="cisco", fast_cli=False)
+    try:
+        vlans = {r["vlan_id"]: r for r in parsed(c, "show vlan")}
+        assert vlans["10"]["vlan_name"] == "users" and vlans["10"]["interfaces"] == ["Fa0/1"]
+        assert vlans["1002"]["status"] == "act/unsup"
+        macs = parsed(c, "show mac address-table")
+        assert {m["destination_port"][0] for m in macs} == {"CPU"}
+    finally:
+        c.disconnect()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)

@@ -726,6 +726,22 @@ pub fn show_cdp_neighbors(enabled: bool, detail: bool) -> String {
     "Capability Codes: R - Router, T - Trans Bridge, B - Source Route Bridge\n                  S - Switch, H - Host, I - IGMP, r - Repeater, P - Phone, \n                  D - Remote, C - CVTA, M - Two-port Mac Relay \n\nDevice ID        Local Intrfce     Holdtme    Capability  Platform  Port ID\n\nTotal cdp entries displayed : 0\n".into()
 }
 
+/// `show lldp`: LLDP's global settings, or IOS's refusal when it is off.
+pub fn show_lldp(enabled: bool) -> String {
+    if !enabled {
+        return "% LLDP is not enabled\n".into();
+    }
+    "\nGlobal LLDP Information:\n    Status: ACTIVE\n    LLDP advertisements are sent every 30 seconds\n    LLDP hold time advertised is 120 seconds\n    LLDP interface reinitialisation delay is 2 seconds\n".into()
+}
+
+/// `show cdp`: CDP's global settings, or IOS's refusal when it is off.
+pub fn show_cdp(enabled: bool) -> String {
+    if !enabled {
+        return "% CDP is not enabled\n".into();
+    }
+    "Global CDP information:\n\tSending CDP packets every 60 seconds\n\tSending a holdtime value of 180 seconds\n\tSending CDPv2 advertisements is  enabled\n".into()
+}
+
 /// True unless `no cdp run` (CDP runs by default).
 pub fn cdp_enabled(cfg: &Config) -> bool {
     lines_with(cfg, "no cdp run").is_empty()

@@ -229,6 +229,8 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         &["show", "cdp", "neighbors", ".."],
         services::show_cdp_neighbors,
     ),
+    cmd(&["show", "lldp"], services::show_lldp),
+    cmd(&["show", "cdp"], services::show_cdp),
     cmd(&["show", "inventory"], platform::show_inventory),
     cmd(&["show", "environment", ".."], platform::show_environment),
     cmd(&["show", "platform"], platform::show_platform),

@@ -133,3 +133,25 @@ pub(super) fn show_cdp_neighbors(i: &Invocation<'_>) -> ExecOutput {
         ExecOutput::error(out)
     }
 }
+
+/// `show lldp`.
+pub(super) fn show_lldp(i: &Invocation<'_>) -> ExecOutput {
+    let on = features::lldp_enabled(&i.device.state().running);
+    let out = features::show_lldp(on);
+    if on {
+        ExecOutput::ok(out)
+    } else {
+        ExecOutput::error(out)
+    }
+}
+
+/// `show cdp`.
+pub(super) fn show_cdp(i: &Invocation<'_>) -> ExecOutput {
+    let on = features::cdp_enabled(&i.device.state().running);
+    let out = features::show_cdp(on);
+    if on {
+        ExecOutput::ok(out)
+    } else {
+        ExecOutput::error(out)
+    }
+}
