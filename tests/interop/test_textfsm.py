@@ -148,3 +148,19 @@ def test_switch_show_commands_parse(tmp_path, client_key):
         c.disconnect()
         dev.proc.terminate()
         dev.proc.wait(timeout=10)
+
+
+def test_interfaces_cpu_clock_and_users_parse(conn):
+    ifs = {r["interface"]: r for r in parsed(conn, "show interfaces")}
+    gi1 = ifs["GigabitEthernet1"]
+    assert (gi1["link_status"], gi1["protocol_status"], gi1["description"]) == ("up", "up", "uplink")
+    assert (gi1["ip_address"], gi1["prefix_length"], gi1["mtu"]) == ("192.0.2.1", "24", "1500")
+    assert (gi1["duplex"], gi1["speed"], gi1["media_type"]) == ("Full Duplex", "1000Mbps", "Virtual")
+    assert gi1["input_packets"] == "0" and gi1["output_errors"] == "0"
+    assert ifs["GigabitEthernet2"]["link_status"] == "administratively down"
+    cpu = parsed(conn, "show processes cpu")[0]
+    assert (cpu["cpu_usage_5_sec"], cpu["cpu_usage_1_min"]) == ("1", "1")
+    clock = parsed(conn, "show clock")[0]
+    assert clock["timezone"] == "UTC" and len(clock["year"]) == 4
+    users = parsed(conn, "show users")
+    assert any(u["user"] == "admin" for u in users), users

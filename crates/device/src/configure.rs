@@ -354,6 +354,7 @@ impl Device {
             // The transaction ends; its changes were taken above.
             st.running.commit(cat);
         }
+        st.generation += 1;
         let now = self.wall_clock();
         match who {
             Some(w) => st.note_change(cat, w.user, changes, now),

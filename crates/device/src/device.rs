@@ -61,9 +61,28 @@ pub(crate) struct State {
     pub(crate) next_sequential: u32,
     /// The configuration archive and a change waiting for confirmation.
     pub(crate) archive: crate::archive::ArchiveState,
+    /// Counts the changes to running-config (what is derived from it is
+    /// kept until the next one).
+    pub(crate) generation: u64,
+    /// The interfaces of running-config, as of a generation: every
+    /// interface show command reads them, and deriving them from a large
+    /// configuration costs more than the show.
+    pub(crate) interfaces: Option<(u64, Arc<Vec<Interface>>)>,
 }
 
 impl State {
+    /// The interfaces of running-config, derived again only after a change.
+    pub(crate) fn interfaces(&mut self) -> Arc<Vec<Interface>> {
+        if let Some((generation, list)) = &self.interfaces
+            && *generation == self.generation
+        {
+            return list.clone();
+        }
+        let list = Arc::new(crate::interfaces::interfaces(&self.running));
+        self.interfaces = Some((self.generation, list.clone()));
+        list
+    }
+
     pub(crate) fn free_vty(&self) -> u32 {
         (0..)
             .find(|n| !self.lines.contains_key(n))
@@ -234,6 +253,8 @@ impl Device {
             last_change: None,
             next_sequential: 0,
             archive: Default::default(),
+            generation: 0,
+            interfaces: None,
         };
         state.settings_changed(&catalogue);
         Device {

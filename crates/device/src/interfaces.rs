@@ -296,7 +296,8 @@ pub fn show_ip_interface_brief(rows: &[BriefRow]) -> String {
 
 /// `show interfaces [NAME]`; `None` when `NAME` is not an interface.
 pub fn show_interfaces(running: &[Interface], only: Option<&str>) -> Option<String> {
-    let mut out = String::new();
+    // Sized once: a large output grown by doubling is copied again and again.
+    let mut out = String::with_capacity(if only.is_some() { 2048 } else { running.len() * 1536 });
     let mut found = false;
     let all = by_name(running);
     for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
@@ -421,7 +422,7 @@ fn speed_text(i: &Interface) -> String {
 
 /// `show ip interface [NAME]`; `None` for a name the device does not have.
 pub fn show_ip_interface(running: &[Interface], only: Option<&str>) -> Option<String> {
-    let mut out = String::new();
+    let mut out = String::with_capacity(if only.is_some() { 2048 } else { running.len() * 1536 });
     let mut found = false;
     let all = by_name(running);
     for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
@@ -700,8 +701,8 @@ pub fn short_name(name: &str) -> String {
 
 /// `show interfaces description`.
 pub fn show_interfaces_description(running: &[Interface]) -> String {
-    let mut out =
-        String::from("Interface                      Status         Protocol Description\n");
+    let mut out = String::with_capacity(running.len() * 72 + 80);
+    out.push_str("Interface                      Status         Protocol Description\n");
     for i in running {
         let (status, protocol) = if i.shutdown {
             ("admin down", "down")

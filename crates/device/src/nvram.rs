@@ -105,7 +105,7 @@ impl Device {
 
     /// The rows of `show ip interface brief` (its text and XML forms).
     pub fn ip_interface_brief(&self) -> Vec<BriefRow> {
-        let running = interfaces(&self.state().running);
+        let running = self.state().interfaces();
         brief_rows(&running, &self.startup_interfaces())
     }
 

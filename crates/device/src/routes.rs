@@ -19,12 +19,11 @@ pub struct Route {
     pub network: Ipv4Addr,
     /// Its prefix length.
     pub prefix: u32,
-    /// Where it goes: `is directly connected, IF` or `[1/0] via A.B.C.D`.
-    pub target: String,
     /// The next hop of a static route.
     pub next_hop: Option<Ipv4Addr>,
-    /// The outgoing interface, when known.
-    pub interface: Option<String>,
+    /// The outgoing interface, when known (shared with the interface
+    /// table: a large table holds no copy of each name).
+    pub interface: Option<std::sync::Arc<str>>,
     /// Administrative distance.
     pub distance: u8,
 }
@@ -41,6 +40,26 @@ fn network(address: Ipv4Addr, prefix: u32) -> Ipv4Addr {
         u32::MAX << (32 - prefix)
     };
     Ipv4Addr::from(u32::from(address) & mask)
+}
+
+impl Route {
+    /// Where it goes, as `show ip route` writes it: `is directly
+    /// connected, IF` or `[1/0] via A.B.C.D[, IF]`.
+    pub fn write_target(&self, out: &mut String) {
+        match (&self.next_hop, &self.interface) {
+            (Some(nh), Some(i)) => {
+                let _ = write!(out, "[{}/0] via {nh}, {i}", self.distance);
+            }
+            (Some(nh), None) => {
+                let _ = write!(out, "[{}/0] via {nh}", self.distance);
+            }
+            (None, Some(i)) => {
+                out.push_str("is directly connected, ");
+                out.push_str(i);
+            }
+            (None, None) => out.push_str("is directly connected, Null0"),
+        }
+    }
 }
 
 /// The routes of `running`'s global table, given its interfaces.
@@ -62,13 +81,13 @@ pub fn routes_in(running: &Config, interfaces: &[Interface], vrf: Option<&str>) 
             continue;
         };
         let Some(prefix) = mask_len(m) else { continue };
+        let name: std::sync::Arc<str> = i.name.as_str().into();
         out.push(Route {
             code: "C",
             network: network(a, prefix),
             prefix,
-            target: format!("is directly connected, {}", i.name),
             next_hop: None,
-            interface: Some(i.name.clone()),
+            interface: Some(name.clone()),
             distance: 0,
         });
         if prefix < 32 {
@@ -76,9 +95,8 @@ pub fn routes_in(running: &Config, interfaces: &[Interface], vrf: Option<&str>) 
                 code: "L",
                 network: a,
                 prefix: 32,
-                target: format!("is directly connected, {}", i.name),
                 next_hop: None,
-                interface: Some(i.name.clone()),
+                interface: Some(name),
                 distance: 0,
             });
         }
@@ -109,26 +127,17 @@ pub fn routes_in(running: &Config, interfaces: &[Interface], vrf: Option<&str>) 
             };
             let Some(prefix) = mask_len(m) else { continue };
             let distance = rest.iter().find_map(|t| t.parse::<u8>().ok()).unwrap_or(1);
-            let (target, next_hop, interface) = match via.parse::<Ipv4Addr>() {
-                Ok(nh) => (format!("[{distance}/0] via {nh}"), Some(nh), None),
-                Err(_) => match rest.first().and_then(|t| t.parse::<Ipv4Addr>().ok()) {
-                    Some(nh) => (
-                        format!("[{distance}/0] via {nh}, {via}"),
-                        Some(nh),
-                        Some((*via).to_owned()),
-                    ),
-                    None => (
-                        format!("is directly connected, {via}"),
-                        None,
-                        Some((*via).to_owned()),
-                    ),
-                },
+            let (next_hop, interface) = match via.parse::<Ipv4Addr>() {
+                Ok(nh) => (Some(nh), None),
+                Err(_) => (
+                    rest.first().and_then(|t| t.parse::<Ipv4Addr>().ok()),
+                    Some((*via).into()),
+                ),
             };
             out.push(Route {
                 code: if prefix == 0 { "S*" } else { "S" },
                 network: network(a, prefix),
                 prefix,
-                target,
                 next_hop,
                 interface,
                 distance,
@@ -164,19 +173,31 @@ const CODES: &str = "Codes: L - local, C - connected, S - static, R - RIP, M - m
        & - replicated local route overrides by connected
 ";
 
+/// One route line: its code padded to `width`, the network (with its
+/// length unless the group header gave it), where it goes.
+fn line(out: &mut String, r: &Route, width: usize, with_length: bool) {
+    out.push_str(r.code);
+    for _ in r.code.len()..width {
+        out.push(' ');
+    }
+    let _ = write!(out, "{}", r.network);
+    if with_length {
+        let _ = write!(out, "/{}", r.prefix);
+    }
+    out.push(' ');
+    r.write_target(out);
+    out.push('\n');
+}
+
 /// `show ip route`: IOS's codes, the gateway of last resort, and the
 /// routes grouped under their classful network.
 pub fn show_ip_route(routes: &[Route]) -> String {
-    let mut out = String::from(CODES);
+    let mut out = String::with_capacity(routes.len() * 72 + CODES.len() + 128);
+    out.push_str(CODES);
     out.push('\n');
     match routes.iter().find(|r| r.prefix == 0) {
         Some(d) => {
-            let gw = d
-                .target
-                .split("via ")
-                .nth(1)
-                .map(|v| v.split(',').next().unwrap_or(v).to_owned())
-                .unwrap_or_else(|| "0.0.0.0".into());
+            let gw = d.next_hop.unwrap_or(Ipv4Addr::UNSPECIFIED);
             let _ = writeln!(out, "Gateway of last resort is {gw} to network 0.0.0.0");
         }
         None => out.push_str("Gateway of last resort is not set\n"),
@@ -186,7 +207,7 @@ pub fn show_ip_route(routes: &[Route]) -> String {
     while i < routes.len() {
         let r = &routes[i];
         if r.prefix == 0 {
-            let _ = writeln!(out, "{:<6}{}/{} {}", r.code, r.network, r.prefix, r.target);
+            line(&mut out, r, 6, true);
             i += 1;
             continue;
         }
@@ -199,7 +220,7 @@ pub fn show_ip_route(routes: &[Route]) -> String {
         masks.sort_unstable();
         masks.dedup();
         if group.len() == 1 && group[0].prefix == major_prefix {
-            let _ = writeln!(out, "{:<6}{}/{} {}", r.code, r.network, r.prefix, r.target);
+            line(&mut out, r, 6, true);
         } else {
             // IOS writes "1 subnets"; under a single mask the members
             // go without their length.
@@ -220,11 +241,7 @@ pub fn show_ip_route(routes: &[Route]) -> String {
                 );
             }
             for x in &group {
-                if single {
-                    let _ = writeln!(out, "{:<9}{} {}", x.code, x.network, x.target);
-                } else {
-                    let _ = writeln!(out, "{:<9}{}/{} {}", x.code, x.network, x.prefix, x.target);
-                }
+                line(&mut out, x, 9, !single);
             }
         }
         i += group.len().max(1);

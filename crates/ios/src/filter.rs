@@ -6,7 +6,7 @@
 use regex::Regex;
 
 use crate::catalogue::{Behaviour, Catalogue};
-use crate::config::{Config, Ident, Item, identity, render_item_lines};
+use crate::config::{Config, DefaultLine, Item, render_item_lines};
 use crate::param::parse_interface;
 use crate::parse::{ParseError, tokenize};
 
@@ -104,7 +104,12 @@ pub fn show_running_config(
                 && "all".starts_with(&w.text.to_ascii_lowercase())
                 && words.len() == 1 =>
         {
-            with_defaults(cat, cfg).render(cat, header)
+            let defaults: Vec<DefaultLine> = cat
+                .default_lines()
+                .into_iter()
+                .map(|(mode, rule, text)| DefaultLine { mode, rule, text })
+                .collect();
+            cfg.render_with_defaults(cat, header, &defaults)
         }
         // `view full`: the whole configuration (there are no views here).
         Some(w)
@@ -122,48 +127,6 @@ pub fn show_running_config(
     text.push_str(&body);
     text.push('\n');
     apply_pipes(&text, pipes)
-}
-
-/// `cfg` with every default line it does not override, at global level and
-/// in each section of a mode that has defaults (interfaces).
-pub fn with_defaults(cat: &Catalogue, cfg: &Config) -> Config {
-    let defaults = cat.default_lines();
-    let mut full = cfg.clone();
-    let config_mode = cat.config_mode();
-    for (mode, rule, line) in &defaults {
-        if *mode != config_mode {
-            continue;
-        }
-        let id = identity(cat, *rule, line);
-        if full.get(cat, &id).is_none() {
-            full.put_line(cat, &[], *rule, line.clone());
-        }
-    }
-    let mut sections = Vec::new();
-    for item in cfg.items() {
-        let Item::Section { header, body } = item else {
-            continue;
-        };
-        let Some(hr) = header.rule else { continue };
-        let Behaviour::Section { enter, .. } = cat.rule(hr).behaviour else {
-            continue;
-        };
-        let present: Vec<Ident> = body
-            .lines()
-            .filter(|l| l.depth == 0)
-            .filter_map(|l| l.rule.map(|r| identity(cat, r, l.text)))
-            .collect();
-        let path = vec![identity(cat, hr, &header.text)];
-        for (mode, rule, line) in &defaults {
-            if *mode == enter && !present.contains(&identity(cat, *rule, line)) {
-                sections.push((path.clone(), *rule, line.clone()));
-            }
-        }
-    }
-    for (path, rule, line) in sections {
-        full.put_line(cat, &path, rule, line);
-    }
-    full
 }
 
 /// Applies `| include …` and the other output filters to command output.

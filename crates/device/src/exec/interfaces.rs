@@ -5,7 +5,7 @@ use ironconf_ios::parse::ParseError;
 
 use super::{ExecOutput, Invocation, parse_error};
 use crate::interfaces::{
-    interfaces, show_arp as arp, show_interfaces as render, show_ip_interface as ip_render,
+    show_arp as arp, show_interfaces as render, show_ip_interface as ip_render,
     show_ip_interface_brief as brief,
 };
 
@@ -14,7 +14,7 @@ pub(super) fn show_ip_interface_brief(i: &Invocation<'_>) -> ExecOutput {
 }
 
 pub(super) fn show_interfaces(i: &Invocation<'_>) -> ExecOutput {
-    let running = interfaces(&i.device.state().running);
+    let running = i.device.state().interfaces();
     match render(&running, i.arg()) {
         Some(text) => ExecOutput::ok(text),
         // As IOS does for an interface the device does not have.
@@ -29,7 +29,7 @@ pub(super) fn show_interfaces(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show ip interface [NAME]`.
 pub(super) fn show_ip_interface(i: &Invocation<'_>) -> ExecOutput {
-    let running = interfaces(&i.device.state().running);
+    let running = i.device.state().interfaces();
     match ip_render(&running, i.arg()) {
         Some(text) => ExecOutput::ok(text),
         None => parse_error(
@@ -43,7 +43,7 @@ pub(super) fn show_ip_interface(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show ipv6 interface [brief|NAME]`.
 pub(super) fn show_ipv6_interface(i: &Invocation<'_>) -> ExecOutput {
-    let running = interfaces(&i.device.state().running);
+    let running = i.device.state().interfaces();
     if i.arg() == Some("brief") {
         return ExecOutput::ok(crate::interfaces::show_ipv6_interface_brief(&running));
     }
@@ -60,19 +60,17 @@ pub(super) fn show_ipv6_interface(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show interfaces status`.
 pub(super) fn show_interfaces_status(i: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::ok(crate::interfaces::show_interfaces_status(&interfaces(
-        &i.device.state().running,
-    )))
+    let running = i.device.state().interfaces();
+    ExecOutput::ok(crate::interfaces::show_interfaces_status(&running))
 }
 
 /// `show arp` / `show ip arp`.
 pub(super) fn show_arp(i: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::ok(arp(&interfaces(&i.device.state().running)))
+    ExecOutput::ok(arp(&i.device.state().interfaces()))
 }
 
 /// `show interfaces description`.
 pub(super) fn show_interfaces_description(i: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::ok(crate::interfaces::show_interfaces_description(&interfaces(
-        &i.device.state().running,
-    )))
+    let running = i.device.state().interfaces();
+    ExecOutput::ok(crate::interfaces::show_interfaces_description(&running))
 }

@@ -7,7 +7,6 @@ use ironconf_ios::parse::ParseError;
 
 use super::{ExecOutput, Invocation, parse_error};
 use crate::features::{Bgp, bgp, show_bgp_neighbors, show_bgp_summary, vrfs};
-use crate::interfaces::interfaces;
 use crate::routes::{routes_in, show_ip_route as render, show_route_entry};
 
 /// `show ip route [vrf V] [A [M]]`.
@@ -16,8 +15,8 @@ pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
         ["vrf", v, rest @ ..] => (Some(*v), rest),
         rest => (None, rest),
     };
-    let st = i.device.state();
-    let ifs = interfaces(&st.running);
+    let mut st = i.device.state();
+    let ifs = st.interfaces();
     if let Some(v) = vrf
         && !vrfs(&st.running, &ifs).iter().any(|x| x.name == v)
     {
@@ -39,8 +38,8 @@ pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
 
 /// The BGP process, or IOS's answer when there is none.
 fn process(i: &Invocation<'_>) -> Result<Bgp, ExecOutput> {
-    let st = i.device.state();
-    let ifs = interfaces(&st.running);
+    let mut st = i.device.state();
+    let ifs = st.interfaces();
     bgp(&st.running, &ifs).ok_or_else(|| ExecOutput::error("% BGP not active\n".into()))
 }
 

@@ -6,7 +6,6 @@ use ironconf_ios::parse::ParseError;
 
 use super::{ExecOutput, Invocation, parse_error};
 use crate::features;
-use crate::interfaces::interfaces;
 
 pub(super) fn show_ntp_associations(i: &Invocation<'_>) -> ExecOutput {
     let servers = features::ntp_servers(&i.device.state().running);
@@ -29,8 +28,9 @@ pub(super) fn show_snmp_community(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show vrf [detail]`.
 pub(super) fn show_vrf(i: &Invocation<'_>) -> ExecOutput {
-    let st = i.device.state();
-    let v = features::vrfs(&st.running, &interfaces(&st.running));
+    let mut st = i.device.state();
+    let ifs = st.interfaces();
+    let v = features::vrfs(&st.running, &ifs);
     ExecOutput::ok(if i.arg() == Some("detail") {
         features::show_vrf_detail(&v)
     } else if v.is_empty() {
@@ -42,8 +42,9 @@ pub(super) fn show_vrf(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show ip vrf`: the old listing (no protocols column).
 pub(super) fn show_ip_vrf(i: &Invocation<'_>) -> ExecOutput {
-    let st = i.device.state();
-    let v = features::vrfs(&st.running, &interfaces(&st.running));
+    let mut st = i.device.state();
+    let ifs = st.interfaces();
+    let v = features::vrfs(&st.running, &ifs);
     if v.is_empty() {
         return ExecOutput::ok(String::new());
     }
@@ -86,8 +87,9 @@ pub(super) fn show_vlan(i: &Invocation<'_>) -> ExecOutput {
     if let Some(refused) = switch_only(i) {
         return refused;
     }
-    let st = i.device.state();
-    let mut v = features::vlans(&st.running, &interfaces(&st.running));
+    let mut st = i.device.state();
+    let ifs = st.interfaces();
+    let mut v = features::vlans(&st.running, &ifs);
     match i.args {
         ["id", n] => {
             let id = n.parse::<u16>().unwrap_or(0);

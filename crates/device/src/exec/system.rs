@@ -32,11 +32,11 @@ pub(super) fn terminal_length(_: &Invocation<'_>) -> ExecOutput {
 /// The device's own IPv4 addresses (interfaces up, with an address): what
 /// answers a ping on a device without a data plane.
 fn own_addresses(device: &Device) -> Vec<String> {
-    crate::interfaces::interfaces(&device.state().running)
-        .into_iter()
+    let ifs = device.state().interfaces();
+    ifs.iter()
         .filter(|i| !i.shutdown)
-        .filter_map(|i| match i.address {
-            crate::interfaces::Address::Static { address, .. } => Some(address),
+        .filter_map(|i| match &i.address {
+            crate::interfaces::Address::Static { address, .. } => Some(address.clone()),
             _ => None,
         })
         .collect()
@@ -169,7 +169,7 @@ fn version_text(device: &Device) -> String {
     let settings = device.settings();
     let hostname = settings.hostname;
     let uptime = ios_uptime(device.uptime().as_secs());
-    let gigabit = crate::interfaces::interfaces(&device.state().running)
+    let gigabit = device.state().interfaces()
         .iter()
         .filter(|i| i.name.starts_with("GigabitEthernet"))
         .count()

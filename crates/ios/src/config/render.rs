@@ -117,3 +117,170 @@ impl Config {
         out
     }
 }
+
+/// A default line to show where a configuration says nothing
+/// (`show running-config all`).
+#[derive(Debug, Clone)]
+pub struct DefaultLine {
+    /// The mode it belongs to.
+    pub mode: crate::catalogue::ModeId,
+    /// Its rule.
+    pub rule: RuleId,
+    /// The line.
+    pub text: String,
+}
+
+/// A default line prepared for rendering: its identity and rank.
+struct Prepared<'d> {
+    line: &'d DefaultLine,
+    class: u32,
+    key: &'d str,
+    rank: u32,
+}
+
+impl Config {
+    /// Renders like [`Config::render`], with each default line the
+    /// configuration does not override, in its rule's place: at the top
+    /// level and in each section whose mode has defaults. Streams; the
+    /// configuration is not copied.
+    pub fn render_with_defaults(
+        &self,
+        cat: &Catalogue,
+        header: &[String],
+        defaults: &[DefaultLine],
+    ) -> String {
+        let config_mode = cat.config_mode();
+        let mut prepared: Vec<Prepared<'_>> = defaults
+            .iter()
+            .map(|d| {
+                let (class, key) = super::identity_key(cat, d.rule, &d.text);
+                Prepared {
+                    line: d,
+                    class,
+                    key,
+                    rank: cat.rule(d.rule).rank,
+                }
+            })
+            .collect();
+        prepared.sort_by_key(|p| p.rank);
+        // Top-level defaults missing from the configuration, by rank.
+        let mut top = prepared
+            .iter()
+            .filter(|p| p.line.mode == config_mode)
+            .filter(|p| {
+                self.get(
+                    cat,
+                    &super::Ident {
+                        class: p.class,
+                        key: p.key.to_owned(),
+                    },
+                )
+                .is_none()
+            })
+            .peekable();
+        let mut present = Vec::new();
+        let mut out = String::with_capacity(self.top.len() * 64 + 4096);
+        for h in header {
+            out.push_str(h);
+            out.push('\n');
+        }
+        if header.is_empty() {
+            out.push_str("!\n");
+        }
+        let mut last_bang = out.ends_with("!\n");
+        for (order, item) in &self.top {
+            while let Some(p) = top.next_if(|p| p.rank < order.rank) {
+                push_indented(&mut out, 0, &p.line.text);
+                last_bang = false;
+            }
+            let section = matches!(item, Item::Section { .. });
+            if section && !last_bang {
+                out.push_str("!\n");
+            }
+            match item {
+                Item::Section { header, body } => {
+                    push_indented(&mut out, 0, &header.text);
+                    match header.rule.map(|r| cat.rule(r).behaviour) {
+                        Some(Behaviour::Section { enter, .. })
+                            if prepared.iter().any(|p| p.line.mode == enter) =>
+                        {
+                            let own: Vec<&Prepared<'_>> =
+                                prepared.iter().filter(|p| p.line.mode == enter).collect();
+                            render_body_with(cat, header, body, &own, &mut present, &mut out);
+                        }
+                        _ => render_body(cat, header, body, &mut out),
+                    }
+                }
+                other => render_item(cat, other, &mut out),
+            }
+            last_bang = false;
+            if section {
+                out.push_str("!\n");
+                last_bang = true;
+            }
+        }
+        for p in top {
+            push_indented(&mut out, 0, &p.line.text);
+            last_bang = false;
+        }
+        if !last_bang {
+            out.push_str("!\n");
+        }
+        out.push_str("end\n");
+        out
+    }
+}
+
+/// A section's body with the defaults (by rank) its lines do not
+/// override, each before the first top line of a later rank.
+fn render_body_with(
+    cat: &Catalogue,
+    header: &StoredLine,
+    body: &Body,
+    defaults: &[&Prepared<'_>],
+    present: &mut Vec<bool>,
+    out: &mut String,
+) {
+    let nested_trailers = body
+        .rules
+        .iter()
+        .any(|&r| r != VERBATIM && trailer(cat, Some(RuleId(r))).is_some());
+    if nested_trailers {
+        return render_body(cat, header, body, out);
+    }
+    present.clear();
+    present.resize(defaults.len(), false);
+    for l in body.lines().filter(|l| l.depth == 0) {
+        let Some(r) = l.rule else { continue };
+        let class = cat.rule(r).class;
+        for (i, d) in defaults.iter().enumerate() {
+            if d.class == class && super::identity_key(cat, r, l.text).1 == d.key {
+                present[i] = true;
+            }
+        }
+    }
+    if present.iter().all(|p| *p) {
+        return render_body(cat, header, body, out);
+    }
+    let mut missing = defaults
+        .iter()
+        .zip(present.iter())
+        .filter(|(_, p)| !**p)
+        .map(|(d, _)| *d)
+        .peekable();
+    for l in body.lines() {
+        if l.depth == 0 {
+            let rank = l.rule.map_or(u32::MAX, |r| cat.rule(r).rank);
+            while let Some(d) = missing.next_if(|d| d.rank < rank) {
+                push_indented(out, 1, &d.line.text);
+            }
+        }
+        push_indented(out, l.depth + 1, l.text);
+    }
+    for d in missing {
+        push_indented(out, 1, &d.line.text);
+    }
+    if let Some(t) = trailer(cat, header.rule) {
+        push_indented(out, 1, t);
+    }
+}
