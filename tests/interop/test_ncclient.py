@@ -189,6 +189,22 @@ def exec_responses(m, *commands):
             for item in r.data_ele.iter() if local(item) == "item"]
 
 
+def test_show_commands_through_text_blocks(device):
+    with connect(device) as m:
+        edit = "".join(f"<cmd>{line}</cmd>" for line in [
+            "interface GigabitEthernet1", "ip address 192.0.2.1 255.255.255.0",
+            "router bgp 65001", "neighbor 192.0.2.2 remote-as 65002",
+            "ntp server 192.0.2.123",
+        ])
+        assert m.edit_config(target="running", config=f"<config><cli-config-data>{edit}</cli-config-data></config>").ok
+        bgp, ntp, inv, bad = exec_responses(
+            m, "show ip bgp summary", "show ntp associations", "show inventory", "show bogus")
+        assert "192.0.2.2       4        65002       0       0        1    0    0 never    Active" in bgp
+        assert " ~192.0.2.123" in ntp
+        assert 'NAME: "Chassis", DESCR: "Cisco CSR1000V Chassis"' in inv
+        assert "% Invalid input detected at '^' marker." in bad
+
+
 def test_interface_state_follows_the_configuration(device):
     with connect(device) as m:
         edit = "".join(f"<cmd>{line}</cmd>" for line in [

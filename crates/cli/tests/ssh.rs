@@ -597,6 +597,17 @@ fn exec_channel_runs_one_command() {
     );
     let (out, status) = exec(&dev, "show startup-config | include hostname");
     assert_eq!((out.as_str(), status), ("hostname ssh-test\r\n", Some(0)));
+    // The show commands automation reads, over the exec channel too.
+    let (out, status) = exec(&dev, "show inventory | include PID");
+    assert_eq!(
+        (out.as_str(), status),
+        (
+            "PID: CSR1000V          , VID: V00  , SN: 9ABCDEFGHIJ\r\nPID: CSR1000V          , VID: V00  , SN: JAB1303001C\r\nPID: CSR1000V          , VID:      , SN:            \r\n",
+            Some(0)
+        )
+    );
+    let (out, status) = exec(&dev, "show ip bgp summary");
+    assert_eq!((out.as_str(), status), ("% BGP not active\r\n", Some(1)));
     let (out, status) = exec(&dev, "show bogus");
     assert_eq!(status, Some(1));
     assert!(

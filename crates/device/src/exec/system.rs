@@ -1,6 +1,7 @@
 //! `show version`, `show clock`, `show privilege`, `terminal length`, and
 //! the commands a device without a data plane cannot run.
 
+use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use ironconf_ios::change::IosTime;
@@ -207,8 +208,47 @@ fn version_text(device: &Device) -> String {
     )
 }
 
+/// One graph of `show processes cpu history`: `columns` samples of 1%
+/// (an idle router), the axis, and its title.
+fn cpu_graph(columns: usize, title: &str, legend: bool) -> String {
+    let mut out = String::from("\n");
+    // The sample values above the graph: tens (none), then ones.
+    let _ = writeln!(out, "    {}", " ".repeat(columns));
+    let _ = writeln!(out, "    {}", "1".repeat(columns));
+    for level in (1..=10).rev() {
+        let _ = writeln!(out, "{:>3} {}", level * 10, " ".repeat(columns));
+    }
+    // `0....5....1....1....2` over `          0    5    0`: tens on the
+    // axis, units below, every five samples.
+    let digit = |n: usize| char::from_digit((n % 10) as u32, 10).unwrap_or('0');
+    let mut axis = String::from("   0");
+    let mut labels = String::from("    ");
+    for c in 1..=columns {
+        let (a, l) = match c {
+            _ if c % 5 != 0 => ('.', ' '),
+            5 => ('5', ' '),
+            _ => (digit(c / 10), digit(c)),
+        };
+        axis.push(a);
+        labels.push(l);
+    }
+    let _ = writeln!(out, "{axis}");
+    let _ = writeln!(out, "{}", labels.trim_end());
+    let _ = writeln!(out, "{:>14}{title}", "");
+    if legend {
+        let _ = writeln!(out, "{:>14}* = maximum CPU%   # = average CPU%", "");
+    }
+    out
+}
+
 /// `show processes cpu [sorted|history]`: an idle router.
-pub(super) fn show_processes_cpu(_: &Invocation<'_>) -> ExecOutput {
+pub(super) fn show_processes_cpu(i: &Invocation<'_>) -> ExecOutput {
+    if i.arg() == Some("history") {
+        let mut out = cpu_graph(60, "CPU% per second (last 60 seconds)", false);
+        out.push_str(&cpu_graph(60, "CPU% per minute (last 60 minutes)", true));
+        out.push_str(&cpu_graph(72, "CPU% per hour (last 72 hours)", true));
+        return ExecOutput::ok(out);
+    }
     ExecOutput::ok(
         "CPU utilization for five seconds: 1%/0%; one minute: 1%; five minutes: 1%\n PID Runtime(ms)     Invoked      uSecs   5Sec   1Min   5Min TTY Process \n   1           2          13        153  0.00%  0.00%  0.00%   0 Chunk Manager    \n   2         116        1297         89  0.00%  0.00%  0.00%   0 Load Meter       \n   3           0           1          0  0.00%  0.00%  0.00%   0 IOSXE heartbeat  \n   4        1012         512       1976  0.07%  0.02%  0.00%   0 Check heaps      \n   5           0           1          0  0.00%  0.00%  0.00%   0 Pool Manager     \n".into(),
     )
