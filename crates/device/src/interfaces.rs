@@ -297,7 +297,11 @@ pub fn show_ip_interface_brief(rows: &[BriefRow]) -> String {
 /// `show interfaces [NAME]`; `None` when `NAME` is not an interface.
 pub fn show_interfaces(running: &[Interface], only: Option<&str>) -> Option<String> {
     // Sized once: a large output grown by doubling is copied again and again.
-    let mut out = String::with_capacity(if only.is_some() { 2048 } else { running.len() * 1536 });
+    let mut out = String::with_capacity(if only.is_some() {
+        2048
+    } else {
+        running.len() * 1536
+    });
     let mut found = false;
     let all = by_name(running);
     for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
@@ -422,7 +426,11 @@ fn speed_text(i: &Interface) -> String {
 
 /// `show ip interface [NAME]`; `None` for a name the device does not have.
 pub fn show_ip_interface(running: &[Interface], only: Option<&str>) -> Option<String> {
-    let mut out = String::with_capacity(if only.is_some() { 2048 } else { running.len() * 1536 });
+    let mut out = String::with_capacity(if only.is_some() {
+        2048
+    } else {
+        running.len() * 1536
+    });
     let mut found = false;
     let all = by_name(running);
     for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {

@@ -227,7 +227,10 @@ fn interfaces_ipv6_status_and_hardware() {
     assert!(ok(&d, "show processes memory sorted").starts_with("Processor Pool Total: 1988394688"));
     let history = ok(&d, "show processes cpu history");
     assert!(history.contains("\n   0....5....1....1....2....2....3....3....4....4....5....5....6\n             0    5    0    5    0    5    0    5    0    5    0\n              CPU% per second (last 60 seconds)\n"), "{history}");
-    assert!(history.contains("CPU% per hour (last 72 hours)\n"), "{history}");
+    assert!(
+        history.contains("CPU% per hour (last 72 hours)\n"),
+        "{history}"
+    );
     let all = ok(&d, "show running-config all");
     assert!(
         all.contains("\n ip proxy-arp\n") && all.contains("hostname R1\n"),

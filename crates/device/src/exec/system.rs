@@ -170,7 +170,9 @@ fn version_text(device: &Device) -> String {
     let settings = device.settings();
     let hostname = settings.hostname;
     let uptime = ios_uptime(device.uptime().as_secs());
-    let gigabit = device.state().interfaces()
+    let gigabit = device
+        .state()
+        .interfaces()
         .iter()
         .filter(|i| i.name.starts_with("GigabitEthernet"))
         .count()

@@ -178,8 +178,43 @@ impl Config {
                 .is_none()
             })
             .peekable();
+        // Each mode's defaults, found once (a section looks its mode up).
+        let mut by_mode: Vec<(crate::catalogue::ModeId, Vec<&Prepared<'_>>, usize)> = Vec::new();
+        for p in &prepared {
+            match by_mode.iter_mut().find(|(m, _, _)| *m == p.line.mode) {
+                Some((_, v, len)) => {
+                    v.push(p);
+                    *len += p.line.text.len() + 2;
+                }
+                None => by_mode.push((p.line.mode, vec![p], p.line.text.len() + 2)),
+            }
+        }
+        let section_defaults = |rule: Option<RuleId>| match rule.map(|r| cat.rule(r).behaviour) {
+            Some(Behaviour::Section { enter, .. }) => by_mode
+                .iter()
+                .find(|(m, _, _)| *m == enter)
+                .map(|(_, v, len)| (v.as_slice(), *len)),
+            _ => None,
+        };
+        // Sized once, from what will be written: a large text grown by
+        // doubling would be copied again and again.
+        let size: usize = self
+            .top
+            .values()
+            .map(|item| match item {
+                Item::Section { header, body } => {
+                    header.text.len()
+                        + body.text.len()
+                        + 4
+                        + section_defaults(header.rule).map_or(0, |(_, len)| len)
+                }
+                Item::List { body, .. } => body.text.len(),
+                Item::Line(l) => l.text.len() + 1,
+                Item::Banner { header, text } => header.text.len() + text.len() + 8,
+            })
+            .sum();
         let mut present = Vec::new();
-        let mut out = String::with_capacity(self.top.len() * 64 + 4096);
+        let mut out = String::with_capacity(size + 4096);
         for h in header {
             out.push_str(h);
             out.push('\n');
@@ -200,15 +235,11 @@ impl Config {
             match item {
                 Item::Section { header, body } => {
                     push_indented(&mut out, 0, &header.text);
-                    match header.rule.map(|r| cat.rule(r).behaviour) {
-                        Some(Behaviour::Section { enter, .. })
-                            if prepared.iter().any(|p| p.line.mode == enter) =>
-                        {
-                            let own: Vec<&Prepared<'_>> =
-                                prepared.iter().filter(|p| p.line.mode == enter).collect();
-                            render_body_with(cat, header, body, &own, &mut present, &mut out);
+                    match section_defaults(header.rule) {
+                        Some((own, _)) => {
+                            render_body_with(cat, header, body, own, &mut present, &mut out);
                         }
-                        _ => render_body(cat, header, body, &mut out),
+                        None => render_body(cat, header, body, &mut out),
                     }
                 }
                 other => render_item(cat, other, &mut out),
