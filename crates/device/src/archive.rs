@@ -185,6 +185,7 @@ impl Device {
         let who = Changer {
             user: &p.user,
             session: None,
+            line: None,
         };
         match self.replace_running(who, p.previous.clone()) {
             Ok(()) => Ok(true),
@@ -199,6 +200,11 @@ impl Device {
     /// The next time something is due: a pending change's deadline or the
     /// archive's `time-period`.
     pub fn poll_timeout(&self) -> Option<Instant> {
+        // A subscription's stopTime is wall-clock time.
+        let stop = self.next_stop().map(|t| {
+            let wall = self.wall_clock();
+            self.now() + t.duration_since(wall).unwrap_or_default()
+        });
         // Read in place: the server asks every second, for every device.
         let st = self.state();
         let period = st.settings.current().archive.time_period;
@@ -208,12 +214,14 @@ impl Device {
             (Some(_), None) => Some(self.shared.started),
             _ => None,
         };
-        rollback.into_iter().chain(archive).min()
+        rollback.into_iter().chain(archive).chain(stop).min()
     }
 
-    /// Does what is due at `now`: reverts an unconfirmed change whose time
+    /// Does what is due at `now`: ends the notification subscriptions
+    /// whose stopTime has passed, reverts an unconfirmed change whose time
     /// ran out, and writes the periodic archive file.
     pub fn handle_timeout(&self, now: Instant) {
+        self.end_due_subscriptions();
         let expired = self
             .state()
             .archive

@@ -25,6 +25,9 @@ pub struct Changer<'a> {
     /// it through, and it is not ended when the change switches the agent
     /// off (its client closes it).
     pub session: Option<u32>,
+    /// The vty line the change came in on, if known (a NETCONF session's
+    /// is found from the session); notifications and syslog name it.
+    pub line: Option<u32>,
 }
 
 /// Why a change was not applied.
@@ -183,7 +186,7 @@ impl Device {
             let reactions = self.conclude(&mut st, Made::InPlace(who))?;
             (result, reactions)
         };
-        react(reactions);
+        self.react(reactions);
         Ok(result)
     }
 
@@ -203,7 +206,7 @@ impl Device {
             let old = std::mem::replace(&mut st.running, config);
             self.conclude(&mut st, Made::Replaced(who, old))?
         };
-        react(reactions);
+        self.react(reactions);
         Ok(())
     }
 
@@ -213,11 +216,14 @@ impl Device {
     /// Not subject to locks: it ends their holders.
     pub fn reload(&self) {
         let running = self.startup_config();
-        let kills: Vec<KillSwitch> = {
+        let (kills, event) = {
             let mut st = self.state();
             let old = std::mem::replace(&mut st.running, running);
             // A boot change is never refused.
-            let _ = self.conclude(&mut st, Made::Boot(old));
+            let event = self
+                .conclude(&mut st, Made::Boot(old))
+                .ok()
+                .and_then(|r| r.event);
             let mut kills: Vec<KillSwitch> = st
                 .sessions
                 .values()
@@ -231,8 +237,11 @@ impl Device {
             for id in ids {
                 st.locks.release_session(id);
             }
-            kills
+            (kills, event)
         };
+        if let Some((by, lines)) = event {
+            self.publish_config_change(&by, &lines);
+        }
         tracing::info!(sessions = kills.len(), "reload");
         for k in kills {
             k();
@@ -306,11 +315,28 @@ impl Device {
 
     /// Ends a change already made to `st.running`: hooks, rollback or
     /// commit, change record, settings, and the reactions to run.
-    fn conclude(&self, st: &mut State, made: Made<'_>) -> Result<Vec<KillSwitch>, Refused> {
+    fn conclude(&self, st: &mut State, made: Made<'_>) -> Result<Reactions, Refused> {
         let cat = self.catalogue();
         let changes = match &made {
             Made::InPlace(_) => st.running.pending_changes(cat),
             Made::Replaced(_, old) | Made::Boot(old) => whole_change(cat, old, &st.running),
+        };
+        // The commands the change amounts to, for its notifications: a
+        // whole replacement is compared block by block.
+        let commands = if changes.is_empty() {
+            Vec::new()
+        } else {
+            match &made {
+                Made::InPlace(_) => crate::notify::change_lines(&changes),
+                Made::Replaced(_, old) | Made::Boot(old) => {
+                    let before = old.render(cat, &[]);
+                    let after = st.running.render(cat, &[]);
+                    ironconf_ios::diff::replace_commands(
+                        &ironconf_ios::diff::Blocks::of_text(&before),
+                        &ironconf_ios::diff::Blocks::of_text(&after),
+                    )
+                }
+            }
         };
         let (who, boot) = match &made {
             Made::InPlace(w) | Made::Replaced(w, _) => (Some(*w), false),
@@ -355,6 +381,7 @@ impl Device {
             st.running.commit(cat);
         }
         st.generation += 1;
+        let event = (!commands.is_empty()).then(|| (changed_by(st, who), commands));
         let now = self.wall_clock();
         match who {
             Some(w) => st.note_change(cat, w.user, changes, now),
@@ -366,15 +393,65 @@ impl Device {
         // The agent switched off: every NETCONF session ends but the one
         // that made the change.
         if st.settings.current().netconf.ssh {
-            return Ok(Vec::new());
+            return Ok(Reactions {
+                kills: Vec::new(),
+                event,
+            });
         }
         let own = who.and_then(|w| w.session);
-        Ok(st
-            .sessions
+        Ok(Reactions {
+            kills: st
+                .sessions
+                .iter()
+                .filter(|(id, _)| Some(**id) != own)
+                .filter_map(|(_, s)| s.kill.clone())
+                .collect(),
+            event,
+        })
+    }
+
+    /// What follows a change once the device lock is released: its
+    /// notifications, then the sessions it ends.
+    fn react(&self, reactions: Reactions) {
+        if let Some((by, lines)) = &reactions.event {
+            self.publish_config_change(by, lines);
+        }
+        react(reactions.kills);
+    }
+}
+
+/// What a concluded change leads to, done after the lock is released.
+pub(crate) struct Reactions {
+    kills: Vec<KillSwitch>,
+    /// Who made it and the commands it amounts to (none when nothing
+    /// changed).
+    event: Option<(crate::notify::ChangedBy, Vec<String>)>,
+}
+
+/// Who made a change, as its notifications name them: the NETCONF
+/// session's or the line's source address and line.
+fn changed_by(st: &State, who: Option<Changer<'_>>) -> crate::notify::ChangedBy {
+    let Some(w) = who else {
+        return crate::notify::ChangedBy::default();
+    };
+    let vty = w.line.or_else(|| {
+        let id = w.session?;
+        st.lines
             .iter()
-            .filter(|(id, _)| Some(**id) != own)
-            .filter_map(|(_, s)| s.kill.clone())
-            .collect())
+            .find(|(_, l)| {
+                l.netconf == Some(id) || matches!(l.owner, LineOwner::Netconf(n) if n == id)
+            })
+            .map(|(v, _)| *v)
+    });
+    let source = w
+        .session
+        .and_then(|id| st.sessions.get(&id).and_then(|s| s.source))
+        .or_else(|| vty.and_then(|v| st.lines.get(&v).and_then(|l| l.source)));
+    crate::notify::ChangedBy {
+        user: w.user.to_owned(),
+        session: w.session,
+        line: vty.map(|v| format!("vty {v}")),
+        source,
     }
 }
 

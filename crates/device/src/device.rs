@@ -68,6 +68,8 @@ pub(crate) struct State {
     /// interface show command reads them, and deriving them from a large
     /// configuration costs more than the show.
     pub(crate) interfaces: Option<(u64, Arc<Vec<Interface>>)>,
+    /// Notification subscribers and the replay log.
+    pub(crate) notifications: crate::notify::Notifications,
 }
 
 impl State {
@@ -255,6 +257,7 @@ impl Device {
             archive: Default::default(),
             generation: 0,
             interfaces: None,
+            notifications: Default::default(),
         };
         state.settings_changed(&catalogue);
         Device {

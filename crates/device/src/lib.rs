@@ -36,7 +36,7 @@
 //!     .build()?;
 //!
 //! // Every change goes through one path: the shell, NETCONF and Rust alike.
-//! let who = Changer { user: "ops", session: None };
+//! let who = Changer { user: "ops", session: None, line: None };
 //! device.configure(who, &["sensor t1 threshold 70"]).expect("accepted");
 //! assert_eq!(
 //!     device.configure(who, &["sensor t2 threshold 100"]),
@@ -76,6 +76,7 @@ mod keys;
 mod lines;
 pub mod locks;
 pub mod netconf;
+pub mod notify;
 mod nvram;
 pub mod ops;
 pub mod platform;

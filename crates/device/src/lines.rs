@@ -23,6 +23,9 @@ pub(crate) struct SessionEntry {
     /// Where it came from.
     pub source: Option<IpAddr>,
     pub(crate) kill: Option<KillSwitch>,
+    /// Why it is being ended, when something ended it (the session's
+    /// `netconf-session-end` says so), and the session that killed it.
+    pub(crate) ended: Option<(crate::notify::Termination, Option<u32>)>,
 }
 
 impl std::fmt::Debug for SessionEntry {
@@ -139,6 +142,7 @@ impl Device {
                 privilege,
                 source,
                 kill,
+                ended: None,
             },
         );
         // A NETCONF session holds a vty line, as on IOS; the session limit
@@ -242,9 +246,22 @@ impl Device {
 
     /// Ends a session from outside; false if there is no such session.
     pub fn kill_session(&self, id: u32) -> bool {
+        self.end_session(id, crate::notify::Termination::Killed, None)
+    }
+
+    /// Ends session `id` for `reason` (`by`: the session that killed it).
+    pub(crate) fn end_session(
+        &self,
+        id: u32,
+        reason: crate::notify::Termination,
+        by: Option<u32>,
+    ) -> bool {
         let kill = {
             let mut st = self.state();
             st.locks.release_session(id);
+            if let Some(s) = st.sessions.get_mut(&id) {
+                s.ended.get_or_insert((reason, by));
+            }
             st.sessions.get(&id).and_then(|s| s.kill.clone())
         };
         match kill {

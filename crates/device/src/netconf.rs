@@ -1,5 +1,6 @@
 //! The session-to-device seam: a [`NetconfHandler`] per NETCONF session.
 
+use crate::notify::Termination;
 use ironconf_proto::{ErrorTag, Framing};
 use ironconf_session::{CloseReason, Reply, Request, RpcHandler};
 
@@ -51,13 +52,50 @@ impl RpcHandler for NetconfHandler {
     }
 
     fn hello_received(&mut self, _capabilities: &[String], _framing: Framing) {
-        self.device.state().counters.success += 1;
+        let source = {
+            let mut st = self.device.state();
+            st.counters.success += 1;
+            st.sessions.get(&self.caller.session).and_then(|s| s.source)
+        };
+        self.device
+            .publish_session_start(&self.caller.user, self.caller.session, source);
     }
 
     fn session_closed(&mut self, reason: &CloseReason) {
-        if matches!(reason, CloseReason::NoHello(_)) {
-            self.device.state().counters.no_hello += 1;
-        }
+        let (source, ended) = {
+            let mut st = self.device.state();
+            if matches!(reason, CloseReason::NoHello(_)) {
+                st.counters.no_hello += 1;
+            }
+            st.sessions
+                .get(&self.caller.session)
+                .map_or((None, None), |s| (s.source, s.ended))
+        };
+        self.device.set_notification_sink(self.caller.session, None);
         self.device.unregister_session(self.caller.session);
+        // A session that never said hello never started (RFC 6470).
+        if matches!(reason, CloseReason::NoHello(_)) {
+            return;
+        }
+        let (termination, by) = ended.unwrap_or((termination(reason), None));
+        self.device.publish_session_end(
+            &self.caller.user,
+            self.caller.session,
+            source,
+            termination,
+            by,
+        );
+    }
+}
+
+/// RFC 6470's termination reason for how a session closed.
+fn termination(reason: &CloseReason) -> Termination {
+    match reason {
+        CloseReason::CloseSession => Termination::Closed,
+        CloseReason::Killed => Termination::Killed,
+        CloseReason::EndOfInput => Termination::Dropped,
+        CloseReason::IdleTimeout => Termination::Timeout,
+        CloseReason::NoHello(_) => Termination::BadHello,
+        _ => Termination::Other,
     }
 }

@@ -2,8 +2,8 @@
 //! the wire. Profiles are data; [`Profile::by_name`] lists them.
 
 use ironconf_proto::capability::{
-    BASE_1_0, BASE_1_1, CISCO_NOTIFICATION, CISCO_PI_DATA_MODEL, ROLLBACK_ON_ERROR, STARTUP, URL,
-    WRITABLE_RUNNING, WRITEABLE_RUNNING,
+    BASE_1_0, BASE_1_1, CISCO_NOTIFICATION, CISCO_PI_DATA_MODEL, INTERLEAVE, NOTIFICATION,
+    ROLLBACK_ON_ERROR, STARTUP, URL, WRITABLE_RUNNING, WRITEABLE_RUNNING,
 };
 use ironconf_proto::message::{HelloStyle, OkStyle, ReplyNamespace, ReplyStyle};
 use ironconf_proto::{ErrorStyle, ErrorTag};
@@ -182,6 +182,9 @@ impl Profile {
                     ]);
                     // RFC 6241 §8.8: the schemes `<url>` takes.
                     c.push(format!("{URL}?scheme=file,tftp,http,scp"));
+                    // RFC 5277: subscriptions, answered while subscribed.
+                    c.push(NOTIFICATION.to_owned());
+                    c.push(INTERLEAVE.to_owned());
                     c
                 },
                 hello: HelloStyle::default(),

@@ -329,6 +329,7 @@ impl ScpSink {
                 let who = crate::configure::Changer {
                     user: &self.user,
                     session: None,
+                    line: None,
                 };
                 self.device
                     .change_running(who, |cat, running| {

@@ -613,6 +613,7 @@ impl Shell {
         let who = Changer {
             user: &self.user,
             session: None,
+            line: self.vty,
         };
         // A NETCONF lock taken meanwhile holds off CLI changes too.
         let applied = self

@@ -141,6 +141,7 @@ fn an_unconfirmed_replace_is_reverted_when_its_time_runs_out() {
     let who = ironconf_device::Changer {
         user: "admin",
         session: None,
+        line: None,
     };
     d.configure(who, &["archive", " path bootflash:arch", " maximum 2"])
         .unwrap_or_else(|e| panic!("{e}"));

@@ -512,6 +512,7 @@ fn interface_method_follows_startup_config_saves() {
         let who = ironconf_device::Changer {
             user: "admin",
             session: None,
+            line: None,
         };
         let r = dev
             .change_running(who, |cat, running| {

@@ -418,6 +418,7 @@ fn netconf_format_needs_its_file() {
     let who = ironconf_device::Changer {
         user: "admin",
         session: None,
+        line: None,
     };
     let refused = d.configure(who, &["netconf format bootflash:notify.xsd"]);
     assert_eq!(

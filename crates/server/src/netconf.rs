@@ -3,6 +3,8 @@
 //! sans-I/O session, and the device's handler.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::{Bytes, BytesMut};
 use ironconf_device::{DebugLevel, Device, NetconfHandler};
@@ -17,6 +19,13 @@ use crate::inbound::Input;
 /// Bytes a client may have sent and the session not yet taken; past this
 /// the session is ended (the session's own buffer bound applies after).
 pub(crate) const MAX_QUEUED: usize = 16 * 1024 * 1024;
+
+/// Notifications waiting for a session that is busy writing: at most this
+/// many …
+pub(crate) const NOTIFY_QUEUE: usize = 1024;
+/// … and this many bytes of them; past either, the device ends the
+/// session (it does not read what it subscribed to).
+pub(crate) const NOTIFY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Drives a registered session (`id`) on its channel. `kill` ends it
 /// (kill-session, clear); `conn_kill` ends the whole connection.
@@ -44,6 +53,27 @@ pub(crate) async fn run(
     }
     let mut session = Session::new(device.session_config(id), device.now());
     let mut handler = NetconfHandler::new(device.clone(), id, &user, privilege);
+    // Notifications for this session: queued without blocking whoever
+    // made the event, bounded in count and bytes.
+    let (notify_tx, mut notify_rx) = tokio::sync::mpsc::channel::<Arc<str>>(NOTIFY_QUEUE);
+    let queued = Arc::new(AtomicUsize::new(0));
+    {
+        let queued = queued.clone();
+        device.set_notification_sink(
+            id,
+            Some(Arc::new(move |doc: Arc<str>| {
+                let len = doc.len();
+                if queued.load(Ordering::Relaxed) + len > NOTIFY_BYTES {
+                    return false;
+                }
+                if notify_tx.try_send(doc).is_err() {
+                    return false;
+                }
+                queued.fetch_add(len, Ordering::Relaxed);
+                true
+            })),
+        );
+    }
     let Opened {
         mut inbound,
         write,
@@ -104,6 +134,15 @@ pub(crate) async fn run(
         tokio::select! {
             _ = kill.cancelled() => session.kill(),
             _ = conn_kill.cancelled() => session.kill(),
+            Some(doc) = notify_rx.recv() => {
+                queued.fetch_sub(doc.len(), Ordering::Relaxed);
+                session.send_notification(doc.as_bytes());
+                // Others already waiting go out in the same writes.
+                while let Ok(doc) = notify_rx.try_recv() {
+                    queued.fetch_sub(doc.len(), Ordering::Relaxed);
+                    session.send_notification(doc.as_bytes());
+                }
+            }
             input = inbound.recv() => match input {
                 Some(input) => take_input(&device, id, &mut session, input),
                 None => session.handle_eof(device.now()),

@@ -309,6 +309,8 @@ pub struct SessionStats {
     pub bytes_in: u64,
     /// Bytes queued for sending.
     pub bytes_out: u64,
+    /// Notifications queued for sending.
+    pub notifications: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -551,6 +553,23 @@ impl Session {
             self.output.clear();
             self.close(CloseReason::Killed);
         }
+    }
+
+    /// Queues a notification: `xml`, a whole `<notification>` document, is
+    /// framed as the session frames its messages and goes out after what is
+    /// already queued (never inside a reply). False when the session is not
+    /// established or is closing: nothing is queued.
+    pub fn send_notification(&mut self, xml: &[u8]) -> bool {
+        if self.phase != Phase::Established || self.draining.is_some() {
+            return false;
+        }
+        let mut body = Vec::with_capacity(ironconf_proto::framing::HEADER_ROOM + xml.len());
+        body.resize(ironconf_proto::framing::HEADER_ROOM, 0);
+        body.extend_from_slice(xml);
+        let framed = frame_in_place(body, self.framing, self.config.reply_style.frame);
+        self.stats.notifications += 1;
+        self.push_output(framed);
+        true
     }
 
     /// Queues the reply to an rpc. Replies leave in request order, whatever

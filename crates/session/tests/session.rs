@@ -647,3 +647,36 @@ fn streamed_replies_are_written_a_part_at_a_time() {
         assert_eq!(p.session.stats().replies_ok, 2);
     }
 }
+
+#[test]
+fn notifications_are_framed_and_never_split_a_reply() {
+    let note = r#"<notification xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"><eventTime>2026-11-30T00:00:00Z</eventTime><x/></notification>"#;
+    // Before the hello exchange nothing is sent.
+    let mut p = peer(rfc_config());
+    p.take_output();
+    assert!(!p.session.send_notification(note.as_bytes()));
+    // Chunked: one chunk per notification, after the reply queued before it.
+    let rpc = format!(r#"<rpc message-id="1" xmlns="{NS}"><get>a</get></rpc>"#);
+    p.send(hello(&[BASE_1_0, BASE_1_1]) + &chunk(&rpc));
+    assert!(p.session.send_notification(note.as_bytes()));
+    p.pump();
+    p.expect(
+        chunk(&format!(
+            r#"<rpc-reply message-id="1" xmlns="{NS}"><data><x>a</x></data></rpc-reply>"#
+        )) + &chunk(note),
+    );
+    assert_eq!(p.session.stats().notifications, 1);
+    // End-of-message framing for a base:1.0 peer.
+    let mut p = peer(rfc_config());
+    p.take_output();
+    p.send(hello(&[BASE_1_0]));
+    assert!(p.session.send_notification(note.as_bytes()));
+    p.pump();
+    p.expect(format!("{note}]]>]]>"));
+    // After close-session, nothing more.
+    p.send(format!(
+        r#"<rpc message-id="2" xmlns="{NS}"><close-session/></rpc>]]>]]>"#
+    ));
+    p.take_output();
+    assert!(!p.session.send_notification(note.as_bytes()));
+}

@@ -257,6 +257,7 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
     let who = Changer {
         user: &inv.caller.user,
         session: inv.caller.session,
+        line: inv.caller.line,
     };
     let previous = options.minutes.map(|_| {
         let st = device.state();

@@ -403,6 +403,7 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
             let who = Changer {
                 user: &inv.caller.user,
                 session: inv.caller.session,
+                line: inv.caller.line,
             };
             let applied = device.change_running(who, |cat, running| {
                 apply_batch_in(

@@ -28,6 +28,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     let who = Changer {
         user: &ctx.caller.user,
         session: Some(ctx.caller.session),
+        line: None,
     };
     let check_startup = || {
         device
@@ -138,6 +139,7 @@ fn replace_from_text(ctx: &Ctx<'_>, bytes: &[u8]) -> Result<(), RpcError> {
     let who = Changer {
         user: &ctx.caller.user,
         session: Some(ctx.caller.session),
+        line: None,
     };
     device.replace_running(who, target).map_err(refused)
 }

@@ -83,6 +83,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     let who = Changer {
         user: &ctx.caller.user,
         session: Some(ctx.caller.session),
+        line: None,
     };
     let result = ctx
         .device

@@ -14,6 +14,17 @@ use crate::exec::{self, ExecCaller};
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     let filter = req.operation.child("filter");
+    // RFC 5277 §3.2.5: the notification streams.
+    if filter.is_some_and(|f| {
+        f.child_elements().any(|c| {
+            &*c.name == "netconf"
+                && c.namespace.as_deref() == Some(crate::notify::NETMOD_NOTIFICATION_NS)
+        })
+    }) {
+        let mut reply = req.data();
+        reply.writer.raw(&ctx.device.streams_xml());
+        return Ok(reply.finish());
+    }
     let oper = filter.and_then(|f| f.child("oper-data-format-text-block"));
     let oper_xml = filter.and_then(|f| f.child("oper-data-format-xml"));
     let xml_items = oper_xml

@@ -26,7 +26,11 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
             "a session cannot kill itself; use close-session".into(),
         ));
     }
-    if !ctx.device.kill_session(id) {
+    if !ctx.device.end_session(
+        id,
+        crate::notify::Termination::Killed,
+        Some(ctx.caller.session),
+    ) {
         return Err(invalid(format!("no session {id}")));
     }
     Ok(req.ok())

@@ -11,6 +11,7 @@ mod get;
 mod get_config;
 mod kill_session;
 mod lock;
+mod notifications;
 mod registry;
 
 /// What an operation reads and answers (for an embedder's operations).

@@ -8,13 +8,18 @@ use std::sync::Arc;
 use ironconf_proto::RpcError;
 use ironconf_session::{Reply, Request};
 
-use super::{Ctx, copy_config, delete_config, edit_config, get, get_config, kill_session, lock};
+use super::{
+    Ctx, copy_config, delete_config, edit_config, get, get_config, kill_session, lock,
+    notifications,
+};
 
 /// What answers an rpc operation.
 pub type OperationFn = Arc<dyn Fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError> + Send + Sync>;
 
 /// A built-in rpc operation.
 struct Builtin {
+    /// `None`: the base namespace.
+    namespace: Option<&'static str>,
     name: &'static str,
     run: fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError>,
 }
@@ -34,7 +39,11 @@ const fn base(
     name: &'static str,
     run: fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError>,
 ) -> Builtin {
-    Builtin { name, run }
+    Builtin {
+        namespace: None,
+        name,
+        run,
+    }
 }
 
 /// The built-in operations (RFC 6241's, as IOS answers them).
@@ -47,6 +56,14 @@ static BUILTIN: &[Builtin] = &[
     base("lock", lock::lock),
     base("unlock", lock::unlock),
     base("kill-session", kill_session::run),
+    // Cisco's notifications, sent without a namespace (the base one).
+    base("notification-on", notifications::on),
+    base("notification-off", notifications::off),
+    Builtin {
+        namespace: Some(crate::notify::NOTIFICATION_NS),
+        name: "create-subscription",
+        run: notifications::create_subscription,
+    },
 ];
 
 /// What a request's operation element names.
@@ -79,7 +96,7 @@ impl OperationRegistry {
             }
         }
         operations.extend(BUILTIN.iter().map(|b| Operation {
-            namespace: None,
+            namespace: b.namespace.map(str::to_owned),
             name: b.name.to_owned(),
             run: Arc::new(b.run),
         }));
