@@ -242,6 +242,14 @@ impl Device {
         if let Some((by, lines)) = event {
             self.publish_config_change(&by, &lines);
         }
+        // The buffer lives in RAM: a restart begins it anew.
+        self.state().logging = Default::default();
+        self.log(crate::logging::LogMessage::new(
+            "SYS",
+            5,
+            "RESTART",
+            "System restarted --",
+        ));
         tracing::info!(sessions = kills.len(), "reload");
         for k in kills {
             k();
@@ -382,6 +390,16 @@ impl Device {
         }
         st.generation += 1;
         let event = (!commands.is_empty()).then(|| (changed_by(st, who), commands));
+        let interfaces: Vec<ItemChange> = changes
+            .iter()
+            .filter(|c| {
+                c.after
+                    .first()
+                    .or(c.before.first())
+                    .is_some_and(|h| h.starts_with("interface "))
+            })
+            .cloned()
+            .collect();
         let now = self.wall_clock();
         match who {
             Some(w) => st.note_change(cat, w.user, changes, now),
@@ -395,6 +413,7 @@ impl Device {
         if st.settings.current().netconf.ssh {
             return Ok(Reactions {
                 kills: Vec::new(),
+                interfaces,
                 event,
             });
         }
@@ -406,6 +425,7 @@ impl Device {
                 .filter(|(id, _)| Some(**id) != own)
                 .filter_map(|(_, s)| s.kill.clone())
                 .collect(),
+            interfaces,
             event,
         })
     }
@@ -415,7 +435,12 @@ impl Device {
     fn react(&self, reactions: Reactions) {
         if let Some((by, lines)) = &reactions.event {
             self.publish_config_change(by, lines);
+            // The shell logs its own when its configuration session ends.
+            if by.session.is_some() {
+                self.log_configured("NETCONF", &by.user, by.line);
+            }
         }
+        self.log_link_changes(&reactions.interfaces);
         react(reactions.kills);
     }
 }
@@ -423,6 +448,8 @@ impl Device {
 /// What a concluded change leads to, done after the lock is released.
 pub(crate) struct Reactions {
     kills: Vec<KillSwitch>,
+    /// The interface items the change touched (their link messages).
+    interfaces: Vec<ItemChange>,
     /// Who made it and the commands it amounts to (none when nothing
     /// changed).
     event: Option<(crate::notify::ChangedBy, Vec<String>)>,
@@ -450,7 +477,7 @@ fn changed_by(st: &State, who: Option<Changer<'_>>) -> crate::notify::ChangedBy 
     crate::notify::ChangedBy {
         user: w.user.to_owned(),
         session: w.session,
-        line: vty.map(|v| format!("vty {v}")),
+        line: vty,
         source,
     }
 }

@@ -10,7 +10,7 @@ use crate::device::Device;
 pub type MonitorSink = Arc<dyn Fn(&str) + Send + Sync>;
 
 #[derive(Clone)]
-pub(crate) struct Sink(MonitorSink);
+pub(crate) struct Sink(pub(crate) MonitorSink);
 
 impl std::fmt::Debug for Sink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -65,32 +65,21 @@ impl Device {
     /// True when debug lines of `level` are being produced (callers skip
     /// formatting otherwise).
     pub fn debugging(&self, level: DebugLevel) -> bool {
-        let st = self.state();
-        st.debug.covers(level) && !st.monitoring.is_empty()
+        self.state().debug.covers(level)
     }
 
-    /// Sends a debug line, timestamped as IOS does, to every monitoring
-    /// terminal.
+    /// Sends a debug line through the logging pipeline (severity
+    /// debugging): to the buffer and the monitoring terminals, as `logging
+    /// buffered` and `logging monitor` say, timestamped as IOS does.
     pub fn debug(&self, level: DebugLevel, text: &str) {
-        let sinks: Vec<MonitorSink> = {
-            let st = self.state();
-            if !st.debug.covers(level) {
-                return;
-            }
-            st.monitoring
-                .iter()
-                .filter_map(|v| st.monitor_sinks.get(v).map(|s| s.0.clone()))
-                .collect()
-        };
-        if sinks.is_empty() {
+        if !self.state().debug.covers(level) {
             return;
         }
-        // `*Nov 25 03:19:45.123: ` (no weekday or year).
-        let t = ironconf_ios::change::IosTime::at(self.wall_clock());
-        let stamp = format!("*{} {:>2} {}.{:03}", t.month, t.day, t.clock(), t.millis);
-        let line = format!("{stamp}: {text}");
-        for s in sinks {
-            s(&line);
-        }
+        self.log(crate::logging::LogMessage {
+            facility: "",
+            severity: 7,
+            mnemonic: "",
+            text: text.to_owned(),
+        });
     }
 }

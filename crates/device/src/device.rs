@@ -70,6 +70,8 @@ pub(crate) struct State {
     pub(crate) interfaces: Option<(u64, Arc<Vec<Interface>>)>,
     /// Notification subscribers and the replay log.
     pub(crate) notifications: crate::notify::Notifications,
+    /// The log buffer and where messages went.
+    pub(crate) logging: crate::logging::Logging,
 }
 
 impl State {
@@ -193,6 +195,8 @@ pub(crate) struct Shared {
     /// parsing a large startup-config for every show would cost more than
     /// the show).
     pub(crate) startup_interfaces: Mutex<Option<(FileStamp, Arc<Vec<Interface>>)>>,
+    /// What sends datagrams to the `logging host`s.
+    pub(crate) syslog: Mutex<Option<crate::logging::SyslogSender>>,
 }
 
 /// An emulated device. Cloning shares it.
@@ -258,6 +262,7 @@ impl Device {
             generation: 0,
             interfaces: None,
             notifications: Default::default(),
+            logging: Default::default(),
         };
         state.settings_changed(&catalogue);
         Device {
@@ -265,6 +270,7 @@ impl Device {
                 keys: Mutex::new(key_store),
                 remote: Mutex::new(None),
                 startup_interfaces: Mutex::new(None),
+                syslog: Mutex::new(None),
                 started: clock.now(),
                 clock,
                 exec,

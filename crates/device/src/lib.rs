@@ -75,6 +75,7 @@ pub mod interfaces;
 mod keys;
 mod lines;
 pub mod locks;
+pub mod logging;
 pub mod netconf;
 pub mod notify;
 mod nvram;

@@ -48,6 +48,9 @@ pub const CLI_CHANGES_NS: &str = "urn:ironconf:params:xml:ns:cli-changes";
 /// them, their count.
 pub const MAX_CHANGE_LINES: usize = 4096;
 
+/// The `syslog` stream's messages.
+pub const SYSLOG_NS: &str = "urn:ironconf:params:xml:ns:syslog";
+
 /// Events kept for replay: at most this many …
 pub const REPLAY_EVENTS: usize = 1024;
 /// … and at most this many bytes of them.
@@ -193,8 +196,8 @@ pub struct ChangedBy {
     pub user: String,
     /// The NETCONF session, if one made it (0 in RFC 6470's terms otherwise).
     pub session: Option<u32>,
-    /// `vty 0`, `console`.
-    pub line: Option<String>,
+    /// The vty line.
+    pub line: Option<u32>,
     /// Where the user came from.
     pub source: Option<std::net::IpAddr>,
 }
@@ -254,8 +257,8 @@ fn cmds(lines: &[String]) -> String {
 fn legacy_event(by: &ChangedBy, lines: &[String]) -> String {
     let mut out = String::from("<config-change-event>");
     let _ = write!(out, "<user>{}</user>", escape_text(&by.user));
-    if let Some(l) = &by.line {
-        let _ = write!(out, "<line>{}</line>", escape_text(l));
+    if let Some(l) = by.line {
+        let _ = write!(out, "<line>vty {l}</line>");
     }
     if let Some(s) = by.source {
         let _ = write!(out, "<source-ip>{s}</source-ip>");

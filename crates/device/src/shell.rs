@@ -241,6 +241,9 @@ impl Shell {
                 self.newline();
                 self.line.clear();
                 self.cursor = 0;
+                if matches!(self.mode, Mode::Config(_)) {
+                    self.configured();
+                }
                 self.mode = Mode::Exec;
                 self.prompt();
             }
@@ -638,7 +641,10 @@ impl Shell {
         };
         let next = applier.into_state();
         match result {
-            Ok(Outcome::End) => String::new(),
+            Ok(Outcome::End) => {
+                self.configured();
+                String::new()
+            }
             Ok(Outcome::Exec(cmd)) => {
                 self.mode = Mode::Config(next);
                 exec::run(&self.device, &self.caller(), &cmd).text
@@ -663,6 +669,11 @@ impl Shell {
                 out
             }
         }
+    }
+
+    /// The end of a configuration session: IOS logs who configured it.
+    fn configured(&self) {
+        self.device.log_configured("console", &self.user, self.vty);
     }
 
     /// Runs an EXEC command with the answers given so far; a question it

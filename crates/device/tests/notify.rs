@@ -317,3 +317,32 @@ fn a_subscriber_that_does_not_read_is_ended() {
     );
     assert_eq!(events, REPLAY_EVENTS);
 }
+
+#[test]
+fn the_syslog_stream_carries_log_messages() {
+    let (d, _) = device("standard");
+    let (mut a, _, inbox) = session(&d, 100);
+    a.send(rpc(
+        1,
+        &format!(
+            r#"<create-subscription xmlns="{NOTIF}"><stream>syslog</stream></create-subscription>"#
+        ),
+    ));
+    assert!(a.take_text().contains("<ok/>"));
+    d.log(ironconf_device::logging::LogMessage::new(
+        "SYS",
+        5,
+        "CONFIG_I",
+        "Configured from console by ops",
+    ));
+    // Debug lines stay off the stream (they are not syslog messages).
+    d.log(ironconf_device::logging::LogMessage {
+        facility: "",
+        severity: 7,
+        mnemonic: "",
+        text: "NETCONF: debug".into(),
+    });
+    let got = take(&inbox);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains(r#"<syslog-message xmlns="urn:ironconf:params:xml:ns:syslog"><facility>SYS</facility><severity>5</severity><mnemonic>CONFIG_I</mnemonic><text>Configured from console by ops</text><line>*"#), "{}", got[0]);
+}

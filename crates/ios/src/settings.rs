@@ -114,6 +114,93 @@ pub struct SshSettings {
     pub hostkey: Option<Vec<String>>,
 }
 
+/// Syslog severities, 0 (`emergencies`) to 7 (`debugging`).
+pub const SEVERITIES: [&str; 8] = [
+    "emergencies",
+    "alerts",
+    "critical",
+    "errors",
+    "warnings",
+    "notifications",
+    "informational",
+    "debugging",
+];
+
+/// A severity by name (or number).
+pub fn severity(name: &str) -> Option<u8> {
+    SEVERITIES
+        .iter()
+        .position(|s| *s == name)
+        .map(|p| p as u8)
+        .or_else(|| name.parse::<u8>().ok().filter(|n| *n <= 7))
+}
+
+/// How log messages are stamped (`service timestamps log …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogTimestamps {
+    /// `datetime [msec] [year]`.
+    Datetime {
+        /// `msec`.
+        msec: bool,
+        /// `year`.
+        year: bool,
+    },
+    /// `uptime`.
+    Uptime,
+}
+
+/// A `logging host`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogHost {
+    /// Its address.
+    pub address: Ipv4Addr,
+    /// Its UDP port (514).
+    pub port: u16,
+}
+
+/// Where log messages go, and how they look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggingSettings {
+    /// `logging buffered [SIZE] [LEVEL]`: the buffer's size and level
+    /// (`None`: `no logging buffered`).
+    pub buffered: Option<(u32, u8)>,
+    /// `logging console [LEVEL]` (`None`: `no logging console`).
+    pub console: Option<u8>,
+    /// `logging monitor [LEVEL]` (`None`: `no logging monitor`).
+    pub monitor: Option<u8>,
+    /// `logging trap LEVEL`: what goes to the hosts.
+    pub trap: u8,
+    /// `logging host …`.
+    pub hosts: Vec<LogHost>,
+    /// `service timestamps log …`.
+    pub timestamps: LogTimestamps,
+    /// `service sequence-numbers`.
+    pub sequence_numbers: bool,
+    /// `login on-success log`.
+    pub login_success: bool,
+    /// `login on-failure log`.
+    pub login_failure: bool,
+}
+
+impl Default for LoggingSettings {
+    fn default() -> Self {
+        LoggingSettings {
+            buffered: Some((4096, 7)),
+            console: Some(7),
+            monitor: Some(7),
+            trap: 6,
+            hosts: Vec::new(),
+            timestamps: LogTimestamps::Datetime {
+                msec: true,
+                year: false,
+            },
+            sequence_numbers: false,
+            login_success: false,
+            login_failure: false,
+        }
+    }
+}
+
 /// The `archive` section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchiveSettings {
@@ -189,6 +276,8 @@ pub struct Settings {
     pub scp_server: bool,
     /// `file prompt quiet`: file commands ask nothing.
     pub file_prompt_quiet: bool,
+    /// `logging …`, `service timestamps log`, `service sequence-numbers`.
+    pub logging: LoggingSettings,
 }
 
 impl Default for Settings {
@@ -225,6 +314,7 @@ impl Default for Settings {
             scp_server: false,
             file_prompt_quiet: false,
             archive: ArchiveSettings::default(),
+            logging: LoggingSettings::default(),
         }
     }
 }
@@ -309,7 +399,11 @@ impl Settings {
     /// so changes to anything else need no recomputation: a one-line edit
     /// of a large configuration stays cheap.
     pub fn reads(line: &str) -> bool {
-        const READ: [&str; 10] = [
+        const READ: [&str; 14] = [
+            "logging ",
+            "no logging ",
+            "service ",
+            "login ",
             "archive",
             "file prompt",
             "hostname",
@@ -384,6 +478,49 @@ impl Settings {
             ["ip", "ssh", "version", v] => self.ssh.version = v.parse().ok(),
             ["ip", "scp", "server", "enable"] => self.scp_server = true,
             ["file", "prompt", "quiet"] => self.file_prompt_quiet = true,
+            ["logging", "buffered", rest @ ..] => {
+                let mut size = 4096;
+                let mut level = 7;
+                for t in rest {
+                    match (t.parse::<u32>(), severity(t)) {
+                        (Ok(n), _) if n >= 4096 => size = n,
+                        (_, Some(l)) => level = l,
+                        _ => {}
+                    }
+                }
+                self.logging.buffered = Some((size, level));
+            }
+            ["no", "logging", "buffered"] => self.logging.buffered = None,
+            ["logging", "console", rest @ ..] => {
+                self.logging.console = Some(rest.first().and_then(|t| severity(t)).unwrap_or(7));
+            }
+            ["no", "logging", "console"] => self.logging.console = None,
+            ["logging", "monitor", rest @ ..] => {
+                self.logging.monitor = Some(rest.first().and_then(|t| severity(t)).unwrap_or(7));
+            }
+            ["no", "logging", "monitor"] => self.logging.monitor = None,
+            ["logging", "trap", level] => self.logging.trap = severity(level).unwrap_or(6),
+            ["logging", "host", address, rest @ ..] => {
+                if let Ok(address) = address.parse() {
+                    let port = match rest {
+                        ["transport", "udp", "port", p] => p.parse().unwrap_or(514),
+                        _ => 514,
+                    };
+                    self.logging.hosts.push(LogHost { address, port });
+                }
+            }
+            ["service", "timestamps", "log", "uptime"] => {
+                self.logging.timestamps = LogTimestamps::Uptime;
+            }
+            ["service", "timestamps", "log", "datetime", opts @ ..] => {
+                self.logging.timestamps = LogTimestamps::Datetime {
+                    msec: opts.contains(&"msec"),
+                    year: opts.contains(&"year"),
+                };
+            }
+            ["service", "sequence-numbers"] => self.logging.sequence_numbers = true,
+            ["login", "on-success", "log"] => self.logging.login_success = true,
+            ["login", "on-failure", "log"] => self.logging.login_failure = true,
             ["ip", "ssh", "time-out", n] => self.ssh.timeout = num(Some(n)).unwrap_or(120),
             ["ip", "ssh", "authentication-retries", n] => {
                 self.ssh.retries = num(Some(n)).unwrap_or(3)

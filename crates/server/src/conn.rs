@@ -45,6 +45,7 @@ impl Connection {
     }
 
     pub(crate) async fn run(self, tcp: TcpStream, ticket: Ticket) {
+        let local_port = tcp.local_addr().map_or(22, |a| a.port());
         let settings = self.device.settings();
         let rsa_label = self.device.ssh_rsa_label();
         if !self.keys.ssh_enabled(rsa_label.as_deref()) {
@@ -115,6 +116,7 @@ impl Connection {
             ssh_connection: None,
             device: self.device.clone(),
             peer: self.peer,
+            local_port,
             user: None,
             privilege: 1,
             failures: 0,
@@ -192,6 +194,9 @@ pub(crate) struct Handler {
     ssh_connection: Option<u32>,
     device: Device,
     peer: SocketAddr,
+    /// The port the connection came in on (`[localport: 22]` in the login
+    /// messages).
+    local_port: u16,
     user: Option<String>,
     privilege: u8,
     failures: u32,
@@ -390,6 +395,8 @@ impl russh::server::Handler for Handler {
             Some(privilege) => Ok(self.accept(user, privilege)),
             None => {
                 tracing::info!(peer = %self.peer, user, "password rejected");
+                self.device
+                    .log_login(user, self.peer.ip(), self.local_port, false);
                 Ok(self.reject())
             }
         }
@@ -419,6 +426,8 @@ impl russh::server::Handler for Handler {
             Some(privilege) => Ok(self.accept(user, privilege)),
             None => {
                 self.device.login_failed();
+                self.device
+                    .log_login(user, self.peer.ip(), self.local_port, false);
                 Ok(self.reject())
             }
         }
@@ -429,6 +438,10 @@ impl russh::server::Handler for Handler {
         // No longer counts against the half-open bound.
         self.ticket = None;
         tracing::info!(peer = %self.peer, user = self.user.as_deref().unwrap_or(""), "login");
+        if let Some(user) = &self.user {
+            self.device
+                .log_login(user, self.peer.ip(), self.local_port, true);
+        }
         let offer = self
             .sniffer
             .lock()

@@ -14,6 +14,7 @@ mod pending;
 mod remote;
 mod scp;
 mod shell;
+mod syslog;
 
 use std::sync::Arc;
 
@@ -93,6 +94,10 @@ pub async fn serve(
     let keys = Arc::new(keys);
     device.set_key_store(keys.clone());
     device.set_remote(Arc::new(remote::Transfers));
+    let syslog = Arc::new(syslog::Sender::default());
+    device.set_syslog_sender(Some(Arc::new(move |to, datagram: &[u8]| {
+        syslog.send(to, datagram)
+    })));
     let unauthenticated = pending::Pending::new(limits.max_unauthenticated);
     let tracker = TaskTracker::new();
     // What the device has due (an unconfirmed change to revert, the

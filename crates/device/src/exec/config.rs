@@ -59,6 +59,16 @@ pub(super) fn reload(i: &Invocation<'_>) -> ExecOutput {
     match i.ask(&mut out, "Proceed with reload? [confirm]", "y") {
         Asked::Answer(a) if a.to_ascii_lowercase().starts_with('n') => ExecOutput::ok(out),
         Asked::Answer(_) => {
+            let by = match i.caller.line {
+                Some(l) => format!("{} on vty{l}", i.caller.user),
+                None => i.caller.user.clone(),
+            };
+            i.device.log(crate::logging::LogMessage::new(
+                "SYS",
+                5,
+                "RELOAD",
+                format!("Reload requested by {by}. Reload Reason: Reload Command."),
+            ));
             i.device.reload();
             ExecOutput::ok(out)
         }

@@ -420,6 +420,14 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
                         out.push_str(&format!("{}\n{}\n", f.line.trim(), f.message()));
                     }
                     out.push_str(&copied(n, elapsed()));
+                    // Through NETCONF the configuration path logs it.
+                    if inv.caller.session.is_none() {
+                        device.log_configured(
+                            &device.location_name(&src),
+                            &inv.caller.user,
+                            inv.caller.line,
+                        );
+                    }
                     ExecOutput::ok(out)
                 }
                 Err(Refused::Locked { holder }) => ExecOutput::error(format!(

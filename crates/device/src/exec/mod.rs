@@ -15,6 +15,7 @@ mod debug;
 mod files;
 mod interfaces;
 mod lines;
+mod logging;
 mod netconf;
 mod platform;
 pub mod registry;

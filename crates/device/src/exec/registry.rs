@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use super::{ExecCaller, ExecOutput};
 use super::{
-    access_lists, archive, config, crypto, debug, files, interfaces, lines, netconf, platform,
-    routing, services, ssh, system,
+    access_lists, archive, config, crypto, debug, files, interfaces, lines, logging, netconf,
+    platform, routing, services, ssh, system,
 };
 use crate::device::Device;
 
@@ -229,6 +229,8 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         &["show", "cdp", "neighbors", ".."],
         services::show_cdp_neighbors,
     ),
+    cmd(&["show", "logging"], logging::show_logging),
+    cmd(&["clear", "logging"], logging::clear_logging),
     cmd(&["show", "lldp"], services::show_lldp),
     cmd(&["show", "cdp"], services::show_cdp),
     cmd(&["show", "inventory"], platform::show_inventory),
