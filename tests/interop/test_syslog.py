@@ -74,6 +74,7 @@ def test_messages_reach_rsyslog_and_a_monitoring_terminal(tmp_path, client_key, 
     dev = start(tmp_path, client_key, "ios-xe-16", extra=(
         f"logging host 127.0.0.1 transport udp port {port}\n"
         "logging trap notifications\nlogin on-success log\nlogin on-failure log\n"
+        "ip ssh logging events\n"
     ))
     monitor = connect(dev)
     try:
@@ -88,6 +89,9 @@ def test_messages_reach_rsyslog_and_a_monitoring_terminal(tmp_path, client_key, 
         assert "%LINK-3-UPDOWN: Interface Loopback44, changed state to up" in log, log
         assert "%LINK-5-CHANGED: Interface Loopback44, changed state to administratively down" in log, log
         assert "%SYS-5-CONFIG_I: Configured from console by admin on vty" in log, log
+        assert "%SSH-5-SSH2_USERAUTH: User 'admin' authentication for SSH2 Session from 127.0.0.1 (tty = " in log, log
+        log = wait_for(received, "%SSH-5-SSH2_CLOSE")
+        assert "for user 'admin' using crypto cipher '" in log, log
         # The monitoring terminal saw them too, between its prompts.
         time.sleep(0.5)
         seen = monitor.read_channel()

@@ -335,6 +335,51 @@ impl Device {
         }
     }
 
+    /// `%SSH-5-SSH2_SESSION` and `%SSH-5-SSH2_USERAUTH` when SSH
+    /// connection `n` has logged in on vty `vty` (`closed`: its
+    /// `%SSH-5-SSH2_CLOSE`), with `ip ssh logging events`.
+    pub fn log_ssh_event(&self, n: u32, vty: Option<u32>, source: IpAddr, closed: bool) {
+        let (on, conn) = {
+            let st = self.state();
+            (
+                st.settings.current().ssh.logging_events,
+                st.ssh_connections.get(&n).cloned(),
+            )
+        };
+        let (true, Some(c)) = (on, conn) else {
+            return;
+        };
+        let tty = vty.unwrap_or(0);
+        let crypto = format!("using crypto cipher '{}', hmac '{}'", c.cipher_in, c.mac_in);
+        if closed {
+            self.log(LogMessage::new(
+                "SSH",
+                5,
+                "SSH2_CLOSE",
+                format!(
+                    "SSH2 Session from {source} (tty = {tty}) for user '{}' {crypto} closed",
+                    c.user
+                ),
+            ));
+            return;
+        }
+        self.log(LogMessage::new(
+            "SSH",
+            5,
+            "SSH2_SESSION",
+            format!("SSH2 Session request from {source} (tty = {tty}) {crypto} Succeeded"),
+        ));
+        self.log(LogMessage::new(
+            "SSH",
+            5,
+            "SSH2_USERAUTH",
+            format!(
+                "User '{}' authentication for SSH2 Session from {source} (tty = {tty}) {crypto} Succeeded",
+                c.user
+            ),
+        ));
+    }
+
     /// The link messages of interfaces shut down, enabled, created or
     /// removed by a change (`interface` items among `changes`).
     pub(crate) fn log_link_changes(&self, changes: &[ironconf_ios::config::ItemChange]) {

@@ -112,6 +112,8 @@ pub struct SshSettings {
     pub kex: Option<Vec<String>>,
     /// `ip ssh server algorithm hostkey`.
     pub hostkey: Option<Vec<String>>,
+    /// `ip ssh logging events`: SSH sessions are logged.
+    pub logging_events: bool,
 }
 
 /// Syslog severities, 0 (`emergencies`) to 7 (`debugging`).
@@ -308,6 +310,7 @@ impl Default for Settings {
                 mac: None,
                 kex: None,
                 hostkey: None,
+                logging_events: false,
             },
             vty: Vec::new(),
             motd: None,
@@ -477,6 +480,7 @@ impl Settings {
             ["netconf", "format", f] => self.netconf.format = Some((*f).to_owned()),
             ["ip", "ssh", "version", v] => self.ssh.version = v.parse().ok(),
             ["ip", "scp", "server", "enable"] => self.scp_server = true,
+            ["ip", "ssh", "logging", "events"] => self.ssh.logging_events = true,
             ["file", "prompt", "quiet"] => self.file_prompt_quiet = true,
             ["logging", "buffered", rest @ ..] => {
                 let mut size = 4096;

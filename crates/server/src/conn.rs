@@ -240,6 +240,9 @@ impl Drop for Slot {
 impl Drop for Handler {
     fn drop(&mut self) {
         if let Some(n) = self.ssh_connection.take() {
+            if self.vty.is_some() {
+                self.device.log_ssh_event(n, self.vty, self.peer.ip(), true);
+            }
             self.device.close_ssh_connection(n);
         }
         if let Some(vty) = self.vty.take() {
@@ -470,6 +473,9 @@ impl russh::server::Handler for Handler {
         if self.vty.is_none() {
             tracing::info!(peer = %self.peer, %user, "no free vty line; connection closed");
             self.kill.cancel();
+        } else if let Some(n) = self.ssh_connection {
+            self.device
+                .log_ssh_event(n, self.vty, self.peer.ip(), false);
         }
         Ok(())
     }
