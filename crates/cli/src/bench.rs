@@ -90,6 +90,15 @@ pub(crate) struct BenchArgs {
     /// A name for this target in the report.
     #[arg(long)]
     label: Option<String>,
+    /// seq, big and edit: send at most this many requests a second (an
+    /// open-loop pace; 0: each as soon as the previous is answered).
+    #[arg(long, default_value_t = 0.0)]
+    rate: f64,
+    /// Sessions that subscribe to notifications (RFC 5277
+    /// `create-subscription`) and read them while the modes run; how many
+    /// they received is reported at the end.
+    #[arg(long, default_value_t = 0)]
+    subscribers: usize,
     /// text (a table) or json.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -291,6 +300,13 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
         ));
     }
     let options = args.conn.options()?;
+    let mut subscribers = Vec::new();
+    for _ in 0..args.subscribers {
+        let c = Client::connect(options.clone()).await?;
+        c.rpc(r#"<create-subscription xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"/>"#)
+            .await?;
+        subscribers.push(c);
+    }
     let mut results = Vec::new();
     for &mode in &args.mode {
         let bar = progress(mode, args.duration);
@@ -334,6 +350,23 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
         });
     }
     report(args, &results)?;
+    if !subscribers.is_empty() {
+        // Give the last notifications time to arrive.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let counts: Vec<u64> = subscribers
+            .iter()
+            .map(Client::notifications_received)
+            .collect();
+        eprintln!(
+            "{} subscribers received {} notifications ({:?} each)",
+            counts.len(),
+            counts.iter().sum::<u64>(),
+            counts
+        );
+        for c in subscribers {
+            let _ = c.close().await;
+        }
+    }
     if let Some(path) = &args.plot {
         crate::plot::draw(path, &plot_series(&results))
             .map_err(|e| ClientError::Request(format!("plot {}: {e}", path.display())))?;
@@ -486,6 +519,10 @@ async fn measure(
             let mut rec = Recorder::new(began.at);
             let mut n = 0;
             while limits.more(n) {
+                if args.rate > 0.0 {
+                    let due = began.at + Duration::from_secs_f64(n as f64 / args.rate);
+                    tokio::time::sleep_until(due.into()).await;
+                }
                 let op = if mode == Mode::Edit {
                     edit_op(prepared.edit_template.as_deref(), n)
                 } else {

@@ -146,6 +146,8 @@ struct Shared {
     next_id: AtomicU64,
     /// Bytes read from the channel (for progress reports).
     received: AtomicU64,
+    /// `<notification>` messages received.
+    notifications: AtomicU64,
 }
 
 impl Shared {
@@ -343,6 +345,7 @@ impl Client {
             pending: Mutex::new(Pending::default()),
             next_id: AtomicU64::new(1),
             received: AtomicU64::new(0),
+            notifications: AtomicU64::new(0),
         });
         // The reader owns the decoder; the senders only need the framing,
         // fixed from here on.
@@ -527,6 +530,12 @@ impl Client {
         self.shared.received.load(Ordering::Relaxed)
     }
 
+    /// How many `<notification>` messages the session has received (they
+    /// are read and counted, not kept).
+    pub fn notifications_received(&self) -> u64 {
+        self.shared.notifications.load(Ordering::Relaxed)
+    }
+
     /// The process id of the ssh program carrying the session (the
     /// OpenSSH transport), while it runs.
     pub fn transport_pid(&self) -> Option<u32> {
@@ -603,7 +612,8 @@ async fn read_loop(
                     }
                 }
                 Ok(Some(Incoming::Notification(n))) => {
-                    tracing::debug!(len = n.len(), "notification ignored");
+                    shared.notifications.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(len = n.len(), "notification received");
                 }
                 Ok(None) => break,
                 Err(e) => break 'outer e.to_string(),

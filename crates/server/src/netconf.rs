@@ -135,6 +135,9 @@ pub(crate) async fn run(
             _ = kill.cancelled() => session.kill(),
             _ = conn_kill.cancelled() => session.kill(),
             Some(doc) = notify_rx.recv() => {
+                // Let the change's own reply, woken at the same moment, go
+                // out first: the committer never waits on the fan-out.
+                tokio::task::yield_now().await;
                 queued.fetch_sub(doc.len(), Ordering::Relaxed);
                 session.send_notification(doc.as_bytes());
                 // Others already waiting go out in the same writes.
