@@ -191,7 +191,7 @@ fn main() {
             eprintln!("change {made} refused");
         }
         made += 1;
-        if made % rate == 0 {
+        if made.is_multiple_of(rate) {
             rss_samples.push(rss_kb());
         }
     }
