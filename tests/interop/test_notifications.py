@@ -103,3 +103,46 @@ def test_cisco_notification_on_reports_shell_changes(xe_device):
         assert "<source-ip>127.0.0.1</source-ip>" in second
         assert "<cmd>interface Loopback8</cmd><cmd> description from the shell</cmd>" in second
         assert m.dispatch(to_ele("<notification-off/>")).ok
+
+
+def test_a_subscriber_that_does_not_read_is_ended(std_device):
+    """The device ends a subscribed session whose notifications pile up
+    (its queue is bounded), and the sessions making changes never wait."""
+    import time
+
+    import paramiko
+
+    transport = paramiko.Transport(("127.0.0.1", std_device.port))
+    transport.connect(username="admin", password="cisco")
+    # A small window: the server can send it little before it must wait.
+    ch = transport.open_session(window_size=32768, max_packet_size=16384)
+    ch.invoke_subsystem("netconf")
+    hello = ('<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities>'
+             "<capability>urn:ietf:params:netconf:base:1.0</capability></capabilities></hello>]]>]]>")
+    ch.sendall(hello.encode())
+    ch.sendall(b'<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">'
+               b'<create-subscription xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"/></rpc>]]>]]>')
+    time.sleep(0.5)
+    try:
+        with connect(std_device) as m:
+            # Small changes, one notification each: the session's queue
+            # (1,024 documents) fills once its SSH window (32 kB) is full.
+            # Sent without waiting for each reply (ncclient sends once per
+            # 100 ms tick otherwise).
+            started = time.time()
+            m.async_mode = True
+            pending = [m.edit_config(target="running", config=(
+                f"<config><cli-config-data><cmd>hostname pass{n}</cmd></cli-config-data></config>"))
+                for n in range(1600)]
+            for rpc in pending:
+                assert rpc.event.wait(60), "an edit was not answered"
+                assert rpc.reply.ok
+            for _ in range(100):
+                if ch.closed:
+                    break
+                time.sleep(0.1)
+            assert ch.closed, "the subscriber that does not read was not ended"
+            # The edits never waited on the subscriber.
+            assert time.time() - started < 60
+    finally:
+        transport.close()

@@ -335,7 +335,9 @@ impl Device {
             Vec::new()
         } else {
             match &made {
-                Made::InPlace(_) => crate::notify::change_lines(&changes),
+                Made::InPlace(_) => crate::notify::change_lines(&changes, &|header, a, b| {
+                    same_setting(cat, header, a, b)
+                }),
                 Made::Replaced(_, old) | Made::Boot(old) => {
                     let before = old.render(cat, &[]);
                     let after = st.running.render(cat, &[]);
@@ -479,6 +481,28 @@ fn changed_by(st: &State, who: Option<Changer<'_>>) -> crate::notify::ChangedBy 
         session: w.session,
         line: vty,
         source,
+    }
+}
+
+/// True when lines `a` and `b` of the section headed `header` set the same
+/// thing (one replaces the other), by their rules' identities.
+fn same_setting(cat: &Catalogue, header: &str, a: &str, b: &str) -> bool {
+    use ironconf_ios::catalogue::Behaviour;
+    use ironconf_ios::parse::parse_line;
+    let Ok(h) = parse_line(cat, cat.config_mode(), header, false) else {
+        return false;
+    };
+    let Some(Behaviour::Section { enter, .. }) = h.rule.map(|r| cat.rule(r).behaviour) else {
+        return false;
+    };
+    let ident = |line: &str| {
+        let p = parse_line(cat, enter, line.trim(), false).ok()?;
+        let rule = p.rule?;
+        Some(ironconf_ios::config::identity(cat, rule, &p.canonical()))
+    };
+    match (ident(a), ident(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
     }
 }
 

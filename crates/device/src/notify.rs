@@ -204,8 +204,13 @@ pub struct ChangedBy {
 
 /// The commands that turn `before` into `after`, one item's lines each
 /// (sections keep their header): added lines as they are, removed ones
-/// as `no …`.
-pub fn change_lines(changes: &[ironconf_ios::config::ItemChange]) -> Vec<String> {
+/// as `no …` unless a new line sets the same thing (`same(header, old,
+/// new)`: ` description new` replaces ` description old`, and IOS lists
+/// the new line only).
+pub fn change_lines(
+    changes: &[ironconf_ios::config::ItemChange],
+    same: &dyn Fn(&str, &str, &str) -> bool,
+) -> Vec<String> {
     let mut out = Vec::new();
     for c in changes {
         let head = c.after.first().or(c.before.first());
@@ -223,10 +228,12 @@ pub fn change_lines(changes: &[ironconf_ios::config::ItemChange]) -> Vec<String>
         }
         let mut lines = Vec::new();
         for b in &c.before {
-            if !c.after.contains(b) {
-                let indent = b.len() - b.trim_start().len();
-                lines.push(format!("{}no {}", &b[..indent], b.trim_start()));
+            let header = head.map_or("", String::as_str);
+            if c.after.contains(b) || c.after.iter().any(|a| a != b && same(header, b, a)) {
+                continue;
             }
+            let indent = b.len() - b.trim_start().len();
+            lines.push(format!("{}no {}", &b[..indent], b.trim_start()));
         }
         for a in &c.after {
             if !c.before.contains(a) {
@@ -742,22 +749,27 @@ mod tests {
 
     #[test]
     fn changes_read_as_commands() {
-        let lines = change_lines(&[
-            item(&["hostname A"], &["hostname B"]),
-            item(
-                &["interface Loopback1", " description old", " shutdown"],
-                &["interface Loopback1", " description new", " shutdown"],
-            ),
-            item(&[], &["interface Loopback2", " description x"]),
-            item(&["ip route 0.0.0.0 0.0.0.0 10.0.0.1"], &[]),
-        ]);
+        // Lines set the same thing when their first word is the same.
+        let same =
+            |_: &str, a: &str, b: &str| a.split_whitespace().next() == b.split_whitespace().next();
+        let lines = change_lines(
+            &[
+                item(&["hostname A"], &["hostname B"]),
+                item(
+                    &["interface Loopback1", " description old", " shutdown"],
+                    &["interface Loopback1", " description new", " shutdown"],
+                ),
+                item(&[], &["interface Loopback2", " description x"]),
+                item(&["ip route 0.0.0.0 0.0.0.0 10.0.0.1"], &[]),
+            ],
+            &same,
+        );
         let _ = MAX_CHANGE_LINES;
         assert_eq!(
             lines,
             [
                 "hostname B",
                 "interface Loopback1",
-                " no description old",
                 " description new",
                 "interface Loopback2",
                 " description x",

@@ -96,7 +96,7 @@ fn legacy_notifications_follow_every_change() {
         "{n}"
     );
     assert!(
-        n.contains("<config-change-event><user>ops</user><line>vty 2</line><changes><cmd>interface Loopback113</cmd><cmd> no description test</cmd><cmd> description changed</cmd></changes></config-change-event></notification>"),
+        n.contains("<config-change-event><user>ops</user><line>vty 2</line><changes><cmd>interface Loopback113</cmd><cmd> description changed</cmd></changes></config-change-event></notification>"),
         "{n}"
     );
     // A NETCONF change: the session's user and address.
