@@ -197,6 +197,9 @@ pub(crate) struct Shared {
     pub(crate) startup_interfaces: Mutex<Option<(FileStamp, Arc<Vec<Interface>>)>>,
     /// What sends datagrams to the `logging host`s.
     pub(crate) syslog: Mutex<Option<crate::logging::SyslogSender>>,
+    /// The capabilities new sessions are offered (the profile's, as the
+    /// builder and [`Device::set_capabilities`] made them).
+    pub(crate) capabilities: Mutex<Arc<Vec<String>>>,
 }
 
 /// An emulated device. Cloning shares it.
@@ -271,6 +274,7 @@ impl Device {
                 remote: Mutex::new(None),
                 startup_interfaces: Mutex::new(None),
                 syslog: Mutex::new(None),
+                capabilities: Mutex::new(Arc::new(profile.capabilities.clone())),
                 started: clock.now(),
                 clock,
                 exec,
@@ -387,10 +391,46 @@ impl Device {
         self.state().lines.keys().copied().collect()
     }
 
+    /// The capabilities a new session is offered in the server's hello.
+    pub fn capabilities(&self) -> Arc<Vec<String>> {
+        self.shared
+            .capabilities
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Changes the capabilities new sessions are offered (an appliance
+    /// that turns a feature on or off); sessions already open keep theirs.
+    /// Subscribers hear of it: RFC 6470 `netconf-capability-change`.
+    pub fn set_capabilities(&self, capabilities: Vec<String>) {
+        let old = {
+            let mut c = self
+                .shared
+                .capabilities
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            std::mem::replace(&mut *c, Arc::new(capabilities.clone()))
+        };
+        let added: Vec<String> = capabilities
+            .iter()
+            .filter(|c| !old.contains(c))
+            .cloned()
+            .collect();
+        let removed: Vec<String> = old
+            .iter()
+            .filter(|c| !capabilities.contains(c))
+            .cloned()
+            .collect();
+        if !added.is_empty() || !removed.is_empty() {
+            self.publish_capability_change(&added, &removed);
+        }
+    }
+
     /// The session parameters for a new session with this id.
     pub fn session_config(&self, id: u32) -> SessionConfig {
         let p = &self.shared.profile;
-        let mut c = SessionConfig::new(id, p.capabilities.clone());
+        let mut c = SessionConfig::new(id, self.capabilities().to_vec());
         c.hello_style = p.hello;
         c.reply_style = p.reply;
         c.missing_message_id = p.missing_message_id;

@@ -642,7 +642,7 @@ impl Device {
     }
 
     /// RFC 6470 `netconf-capability-change`: what was added and removed.
-    pub fn publish_capability_change(&self, added: &[String], removed: &[String]) {
+    pub(crate) fn publish_capability_change(&self, added: &[String], removed: &[String]) {
         let mut xml = format!(
             r#"<netconf-capability-change xmlns="{NETCONF_NOTIFICATIONS_NS}"><changed-by><server/></changed-by>"#
         );

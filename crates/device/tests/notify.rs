@@ -346,3 +346,36 @@ fn the_syslog_stream_carries_log_messages() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].contains(r#"<syslog-message xmlns="urn:ironconf:params:xml:ns:syslog"><facility>SYS</facility><severity>5</severity><mnemonic>CONFIG_I</mnemonic><text>Configured from console by ops</text><line>*"#), "{}", got[0]);
 }
+
+#[test]
+fn a_change_of_capabilities_is_announced() {
+    let (d, _) = device("standard");
+    let (mut a, _, inbox) = session(&d, 100);
+    a.send(rpc(
+        1,
+        &format!(r#"<create-subscription xmlns="{NOTIF}"/>"#),
+    ));
+    a.take_output();
+    let mut caps = d.capabilities().to_vec();
+    caps.retain(|c| !c.contains(":interleave:"));
+    caps.push("urn:example:appliance:firewall:1.0".into());
+    d.set_capabilities(caps);
+    let got = take(&inbox);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("<netconf-capability-change xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-notifications\"><changed-by><server/></changed-by><added-capability>urn:example:appliance:firewall:1.0</added-capability><deleted-capability>urn:ietf:params:netconf:capability:interleave:1.0</deleted-capability></netconf-capability-change>"), "{}", got[0]);
+    // A new session is offered the new set; the same set again is no change.
+    let (b, _, _) = session(&d, 100);
+    drop(b);
+    let offered = d.session_config(99).capabilities;
+    assert!(
+        offered
+            .iter()
+            .any(|c| c == "urn:example:appliance:firewall:1.0")
+    );
+    d.set_capabilities(d.capabilities().to_vec());
+    assert!(
+        take(&inbox)
+            .iter()
+            .all(|n| !n.contains("capability-change"))
+    );
+}
