@@ -197,9 +197,10 @@ pub(crate) struct Shared {
     pub(crate) startup_interfaces: Mutex<Option<(FileStamp, Arc<Vec<Interface>>)>>,
     /// What sends datagrams to the `logging host`s.
     pub(crate) syslog: Mutex<Option<crate::logging::SyslogSender>>,
-    /// The capabilities new sessions are offered (the profile's, as the
-    /// builder and [`Device::set_capabilities`] made them).
-    pub(crate) capabilities: Mutex<Arc<Vec<String>>>,
+    /// The capabilities new sessions are offered once
+    /// [`Device::set_capabilities`] changed them (`None`: the profile's,
+    /// with no copy per device).
+    pub(crate) capabilities: Mutex<Option<Arc<Vec<String>>>>,
 }
 
 /// An emulated device. Cloning shares it.
@@ -274,7 +275,7 @@ impl Device {
                 remote: Mutex::new(None),
                 startup_interfaces: Mutex::new(None),
                 syslog: Mutex::new(None),
-                capabilities: Mutex::new(Arc::new(profile.capabilities.clone())),
+                capabilities: Mutex::new(None),
                 started: clock.now(),
                 clock,
                 exec,
@@ -393,25 +394,25 @@ impl Device {
 
     /// The capabilities a new session is offered in the server's hello.
     pub fn capabilities(&self) -> Arc<Vec<String>> {
-        self.shared
+        let set = self
+            .shared
             .capabilities
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone()
+            .clone();
+        set.unwrap_or_else(|| Arc::new(self.shared.profile.capabilities.clone()))
     }
 
     /// Changes the capabilities new sessions are offered (an appliance
     /// that turns a feature on or off); sessions already open keep theirs.
     /// Subscribers hear of it: RFC 6470 `netconf-capability-change`.
     pub fn set_capabilities(&self, capabilities: Vec<String>) {
-        let old = {
-            let mut c = self
-                .shared
-                .capabilities
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            std::mem::replace(&mut *c, Arc::new(capabilities.clone()))
-        };
+        let old = self.capabilities();
+        *self
+            .shared
+            .capabilities
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(capabilities.clone()));
         let added: Vec<String> = capabilities
             .iter()
             .filter(|c| !old.contains(c))
@@ -430,7 +431,18 @@ impl Device {
     /// The session parameters for a new session with this id.
     pub fn session_config(&self, id: u32) -> SessionConfig {
         let p = &self.shared.profile;
-        let mut c = SessionConfig::new(id, self.capabilities().to_vec());
+        let mut c = SessionConfig::new(
+            id,
+            match &*self
+                .shared
+                .capabilities
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+            {
+                Some(set) => set.to_vec(),
+                None => p.capabilities.clone(),
+            },
+        );
         c.hello_style = p.hello;
         c.reply_style = p.reply;
         c.missing_message_id = p.missing_message_id;
