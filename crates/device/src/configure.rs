@@ -325,27 +325,13 @@ impl Device {
     /// commit, change record, settings, and the reactions to run.
     fn conclude(&self, st: &mut State, made: Made<'_>) -> Result<Reactions, Refused> {
         let cat = self.catalogue();
-        let changes = match &made {
-            Made::InPlace(_) => st.running.pending_changes(cat),
-            Made::Replaced(_, old) | Made::Boot(old) => whole_change(cat, old, &st.running),
-        };
-        // The commands the change amounts to, for its notifications: a
-        // whole replacement is compared block by block.
-        let commands = if changes.is_empty() {
-            Vec::new()
-        } else {
-            match &made {
-                Made::InPlace(_) => crate::notify::change_lines(&changes, &|header, a, b| {
-                    same_setting(cat, header, a, b)
-                }),
-                Made::Replaced(_, old) | Made::Boot(old) => {
-                    let before = old.render(cat, &[]);
-                    let after = st.running.render(cat, &[]);
-                    ironconf_ios::diff::replace_commands(
-                        &ironconf_ios::diff::Blocks::of_text(&before),
-                        &ironconf_ios::diff::Blocks::of_text(&after),
-                    )
-                }
+        // A whole replacement is compared once, block by block: its change
+        // and the commands it amounts to (for its notifications).
+        let (changes, replaced) = match &made {
+            Made::InPlace(_) => (st.running.pending_changes(cat), None),
+            Made::Replaced(_, old) | Made::Boot(old) => {
+                let (changes, commands) = whole_change(cat, old, &st.running);
+                (changes, Some(commands))
             }
         };
         let (who, boot) = match &made {
@@ -391,6 +377,9 @@ impl Device {
             st.running.commit(cat);
         }
         st.generation += 1;
+        let commands = replaced.unwrap_or_else(|| {
+            crate::notify::change_lines(&changes, &|header, a, b| same_setting(cat, header, a, b))
+        });
         let event = (!commands.is_empty()).then(|| (changed_by(st, who), commands));
         let interfaces: Vec<ItemChange> = changes
             .iter()
@@ -507,17 +496,27 @@ fn same_setting(cat: &Catalogue, header: &str, a: &str, b: &str) -> bool {
 }
 
 /// A whole replacement as one change holding every line before and after
-/// (none when the rendered text is the same).
-fn whole_change(cat: &Catalogue, before: &Config, after: &Config) -> Vec<ItemChange> {
+/// (none when the rendered text is the same), and the commands between
+/// the two.
+fn whole_change(
+    cat: &Catalogue,
+    before: &Config,
+    after: &Config,
+) -> (Vec<ItemChange>, Vec<String>) {
     let before = before.render(cat, &[]);
     let after = after.render(cat, &[]);
     if before == after {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    vec![ItemChange {
+    let commands = ironconf_ios::diff::replace_commands(
+        &ironconf_ios::diff::Blocks::of_text(&before),
+        &ironconf_ios::diff::Blocks::of_text(&after),
+    );
+    let change = ItemChange {
         before: before.lines().map(str::to_owned).collect(),
         after: after.lines().map(str::to_owned).collect(),
-    }]
+    };
+    (vec![change], commands)
 }
 
 fn react(reactions: Vec<KillSwitch>) {

@@ -120,7 +120,7 @@ fn connected(interfaces: &[Interface], vrf: Option<&str>, a: Ipv4Addr) -> bool {
 pub fn bgp(cfg: &Config, interfaces: &[Interface]) -> Option<Bgp> {
     let (header, body) = sections(cfg, "router bgp ").next()?;
     let asn = header["router bgp ".len()..].trim().to_owned();
-    let mut router_id = None;
+    let mut configured_id = None;
     let mut default_ipv4 = true;
     let mut neighbors: Vec<BgpNeighbor> = Vec::new();
     let mut activated: Vec<Ipv4Addr> = Vec::new();
@@ -131,7 +131,7 @@ pub fn bgp(cfg: &Config, interfaces: &[Interface]) -> Option<Bgp> {
             af = None;
         }
         match (depth, w.as_slice()) {
-            (0, ["bgp", "router-id", id]) => router_id = id.parse().ok(),
+            (0, ["bgp", "router-id", id]) => configured_id = id.parse().ok(),
             (0, ["no", "bgp", "default", "ipv4-unicast"]) => default_ipv4 = false,
             (0, ["address-family", family, rest @ ..]) => {
                 let vrf = rest
@@ -192,7 +192,7 @@ pub fn bgp(cfg: &Config, interfaces: &[Interface]) -> Option<Bgp> {
     }
     Some(Bgp {
         asn,
-        router_id: router_id.unwrap_or_else(|| self::router_id(interfaces)),
+        router_id: configured_id.unwrap_or_else(|| router_id(interfaces)),
         neighbors,
     })
 }
@@ -369,21 +369,21 @@ pub fn show_vrf(vrfs: &[Vrf]) -> String {
         let rd = v.rd.as_deref().unwrap_or("<not set>");
         let protocols = v.families.join(",");
         let mut ifs = v.interfaces.iter().map(|i| short_name(i));
-        let _ = writeln!(
-            out,
+        let row = format!(
             "  {:<32} {:<21} {:<11} {}",
             v.name,
             rd,
             protocols,
             ifs.next().unwrap_or_default()
-        )
-        .map(|()| ());
+        );
+        // A row without interfaces ends at its last column.
+        out.push_str(row.trim_end());
+        out.push('\n');
         for i in ifs {
             let _ = writeln!(out, "{:70}{i}", "");
         }
     }
-    // Trim the trailing spaces of rows without interfaces.
-    out.lines().map(|l| format!("{}\n", l.trim_end())).collect()
+    out
 }
 
 /// `show vrf detail`.

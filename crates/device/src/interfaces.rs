@@ -294,14 +294,19 @@ pub fn show_ip_interface_brief(rows: &[BriefRow]) -> String {
     out
 }
 
-/// `show interfaces [NAME]`; `None` when `NAME` is not an interface.
-pub fn show_interfaces(running: &[Interface], only: Option<&str>) -> Option<String> {
-    // Sized once: a large output grown by doubling is copied again and again.
-    let mut out = String::with_capacity(if only.is_some() {
+/// The buffer of a per-interface listing (about 1.5 kB an interface),
+/// sized once: a large output grown by doubling is copied again and again.
+fn listing(running: &[Interface], only: Option<&str>) -> String {
+    String::with_capacity(if only.is_some() {
         2048
     } else {
         running.len() * 1536
-    });
+    })
+}
+
+/// `show interfaces [NAME]`; `None` when `NAME` is not an interface.
+pub fn show_interfaces(running: &[Interface], only: Option<&str>) -> Option<String> {
+    let mut out = listing(running, only);
     let mut found = false;
     let all = by_name(running);
     for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
@@ -426,11 +431,7 @@ fn speed_text(i: &Interface) -> String {
 
 /// `show ip interface [NAME]`; `None` for a name the device does not have.
 pub fn show_ip_interface(running: &[Interface], only: Option<&str>) -> Option<String> {
-    let mut out = String::with_capacity(if only.is_some() {
-        2048
-    } else {
-        running.len() * 1536
-    });
+    let mut out = listing(running, only);
     let mut found = false;
     let all = by_name(running);
     for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {

@@ -159,11 +159,13 @@ impl Device {
         let uptime = self.uptime().as_secs();
         let body = message.body();
         let (monitors, datagrams, line) = {
-            let mut st = self.state();
-            let cfg = st.settings.current().logging.clone();
+            let mut guard = self.state();
+            // Read in place: every message passes here.
+            let st = &mut *guard;
+            let cfg = &st.settings.current().logging;
             let seq = st.logging.seq + 1;
             st.logging.seq = seq;
-            let stamp = stamp(&cfg, time, uptime);
+            let stamp = stamp(cfg, time, uptime);
             let line = if cfg.sequence_numbers {
                 format!("{seq:06}: {stamp}: {body}")
             } else {
@@ -302,19 +304,13 @@ impl Device {
     /// `%SEC_LOGIN-5-LOGIN_SUCCESS` / `%SEC_LOGIN-4-LOGIN_FAILED`, when
     /// `login on-success log` / `login on-failure log` ask for them.
     pub fn log_login(&self, user: &str, source: IpAddr, local_port: u16, success: bool) {
-        let cfg = self.state().settings.current().logging.clone();
-        let at = {
-            let t = IosTime::at(self.wall_clock());
-            format!(
-                "{} UTC {} {} {} {}",
-                t.clock(),
-                t.weekday,
-                t.month,
-                t.day,
-                t.year
-            )
+        let (on_success, on_failure) = {
+            let st = self.state();
+            let l = &st.settings.current().logging;
+            (l.login_success, l.login_failure)
         };
-        if success && cfg.login_success {
+        let at = ironconf_ios::change::ios_time(self.wall_clock());
+        if success && on_success {
             self.log(LogMessage::new(
                 "SEC_LOGIN",
                 5,
@@ -323,7 +319,7 @@ impl Device {
                     "Login Success [user: {user}] [Source: {source}] [localport: {local_port}] at {at}"
                 ),
             ));
-        } else if !success && cfg.login_failure {
+        } else if !success && on_failure {
             self.log(LogMessage::new(
                 "SEC_LOGIN",
                 4,

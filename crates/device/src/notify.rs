@@ -764,7 +764,6 @@ mod tests {
             ],
             &same,
         );
-        let _ = MAX_CHANGE_LINES;
         assert_eq!(
             lines,
             [

@@ -87,34 +87,7 @@ impl Config {
     /// around sections, `end` last. `header` lines (the `!` block with the
     /// last-change line) come first.
     pub fn render(&self, cat: &Catalogue, header: &[String]) -> String {
-        // A guess at the size: a large text grows by reallocation, which
-        // the allocator does by remapping rather than copying.
-        let mut out = String::with_capacity(self.top.len() * 48 + 64);
-        for h in header {
-            out.push_str(h);
-            out.push('\n');
-        }
-        if header.is_empty() {
-            out.push_str("!\n");
-        }
-        let mut last_bang = out.ends_with("!\n");
-        for item in self.top.values() {
-            let section = matches!(item, Item::Section { .. });
-            if section && !last_bang {
-                out.push_str("!\n");
-            }
-            render_item(cat, item, &mut out);
-            last_bang = false;
-            if section {
-                out.push_str("!\n");
-                last_bang = true;
-            }
-        }
-        if !last_bang {
-            out.push_str("!\n");
-        }
-        out.push_str("end\n");
-        out
+        self.render_with_defaults(cat, header, &[])
     }
 }
 
