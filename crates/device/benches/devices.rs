@@ -2,7 +2,8 @@
 //! to create an in-memory device, against the baseline of loading the same
 //! configuration alone (the least a device must hold) in the same run.
 //! Then the interface show commands on a device with 30,000 interfaces,
-//! against `show running-config` on the same device.
+//! against `show running-config` on the same device, each output taken as
+//! a sender takes it (a long one a part at a time).
 //!
 //! `cargo bench -p ironconf-device --bench devices`
 
@@ -145,11 +146,17 @@ fn interface_shows() {
         line: None,
     };
     let show = |cmd: &str| {
-        let out = run(&device, &caller, cmd);
+        // As a terminal or the exec channel takes it: a part at a time,
+        // each gone (sent) before the next is written.
+        let mut out = run(&device, &caller, cmd);
         if !out.ok {
             eprintln!("{cmd}: {}", out.text);
         }
-        out.text.len()
+        let mut bytes = out.text.len();
+        while let Some(part) = out.next_part() {
+            bytes += part.len();
+        }
+        bytes
     };
     // The first `show ip interface brief` reads startup-config once.
     let t = Instant::now();

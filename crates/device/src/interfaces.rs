@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::Ipv6Addr;
+use std::sync::Arc;
 
 use ironconf_ios::config::{Config, Item};
 
@@ -182,12 +183,40 @@ fn hardware(name: &str) -> (u64, &'static str, u32, u32, &'static str) {
 /// A stable MAC address per interface name (FNV-1a: the same on every run
 /// and every build), in the VMware range virtual routers show.
 fn mac(name: &str) -> String {
+    let mut out = String::with_capacity(14);
+    push_mac(&mut out, name);
+    out
+}
+
+/// Appends [`mac`]`(name)`: the listings print it twice per interface.
+fn push_mac(out: &mut String, name: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut h: u32 = 0x811c_9dc5;
     for b in name.bytes() {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    format!("0050.56{:02x}.{:04x}", (h >> 16) & 0xff, h & 0xffff)
+    out.push_str("0050.56");
+    for (i, shift) in [20u32, 16, 12, 8, 4, 0].into_iter().enumerate() {
+        if i == 2 {
+            out.push('.');
+        }
+        out.push(char::from(HEX[((h >> shift) & 0xf) as usize]));
+    }
+}
+
+/// Appends `n` in decimal. The long listings write their lines piece by
+/// piece: with `format!` machinery per line they cost several times the
+/// configuration's own text per byte.
+fn push_num(out: &mut String, n: impl itoa::Integer) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// Appends every piece.
+fn push_all(out: &mut String, pieces: &[&str]) {
+    for p in pieces {
+        out.push_str(p);
+    }
 }
 
 fn prefix_len(mask: &str) -> u32 {
@@ -294,74 +323,168 @@ pub fn show_ip_interface_brief(rows: &[BriefRow]) -> String {
     out
 }
 
-/// The buffer of a per-interface listing (about 1.5 kB an interface),
-/// sized once: a large output grown by doubling is copied again and again.
-fn listing(running: &[Interface], only: Option<&str>) -> String {
-    String::with_capacity(if only.is_some() {
-        2048
-    } else {
-        running.len() * 1536
-    })
+/// Bytes in a part of a long listing: each part is sent before the next
+/// is written.
+const PART: usize = 64 * 1024;
+
+/// Which listing: one entry per interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingKind {
+    /// `show interfaces`.
+    Interfaces,
+    /// `show ip interface`.
+    IpInterface,
 }
 
-/// `show interfaces [NAME]`; `None` when `NAME` is not an interface.
-pub fn show_interfaces(running: &[Interface], only: Option<&str>) -> Option<String> {
-    let mut out = listing(running, only);
-    let mut found = false;
-    let all = by_name(running);
-    for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
-        found = true;
-        describe(&mut out, i, &all);
+/// Every interface's entry of a listing, written a part of about
+/// [`PART`] bytes at a time (an iterator of parts, each ending at the end
+/// of an entry).
+#[derive(Debug)]
+pub struct Listing {
+    list: Arc<Vec<Interface>>,
+    at: usize,
+    kind: ListingKind,
+    /// The address each unnumbered interface borrows, by position.
+    unnumbered: HashMap<usize, String>,
+}
+
+impl Listing {
+    /// The listing of every interface in `list`.
+    pub fn new(list: Arc<Vec<Interface>>, kind: ListingKind) -> Listing {
+        let all = by_name(&list);
+        let unnumbered = list
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| matches!(i.address, Address::Unnumbered(_)))
+            .map(|(n, i)| (n, i.brief_address(&all)))
+            .collect();
+        drop(all);
+        Listing {
+            list,
+            at: 0,
+            kind,
+            unnumbered,
+        }
     }
-    (found || only.is_none()).then_some(out)
 }
 
-fn describe(out: &mut String, i: &Interface, all: &ByName<'_>) {
+impl Iterator for Listing {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        if self.at >= self.list.len() {
+            return None;
+        }
+        // An entry is at most a few kB: the part never grows past this.
+        let mut out = String::with_capacity(PART + 8 * 1024);
+        while out.len() < PART
+            && let Some(i) = self.list.get(self.at)
+        {
+            let borrowed = self.unnumbered.get(&self.at).map_or("", String::as_str);
+            match self.kind {
+                ListingKind::Interfaces => describe(&mut out, i, borrowed),
+                ListingKind::IpInterface => ip_entry(&mut out, i, borrowed),
+            }
+            self.at += 1;
+        }
+        Some(out)
+    }
+}
+
+/// One interface's entry of `kind`; `None` when `name` is not an
+/// interface.
+pub fn listing_entry(running: &[Interface], name: &str, kind: ListingKind) -> Option<String> {
+    let i = running.iter().find(|i| i.name == name)?;
+    let borrowed = i.brief_address(&by_name(running));
+    let mut out = String::with_capacity(2048);
+    match kind {
+        ListingKind::Interfaces => describe(&mut out, i, &borrowed),
+        ListingKind::IpInterface => ip_entry(&mut out, i, &borrowed),
+    }
+    Some(out)
+}
+
+/// An interface's entry in `show interfaces`; `borrowed`: the address an
+/// unnumbered interface uses.
+fn describe(out: &mut String, i: &Interface, borrowed: &str) {
     let (status, protocol) = i.status();
     let (bw, hw, mtu, delay, encapsulation) = hardware(&i.name);
     let bw = i.bandwidth.unwrap_or(bw);
-    let _ = writeln!(out, "{} is {status}, line protocol is {protocol} ", i.name);
-    if matches!(kind(&i.name), "Loopback" | "Tunnel" | "Null") {
-        let _ = writeln!(out, "  Hardware is {hw}");
-    } else {
-        let mac = mac(&i.name);
-        let _ = writeln!(out, "  Hardware is {hw}, address is {mac} (bia {mac})");
+    push_all(
+        out,
+        &[
+            &i.name,
+            " is ",
+            status,
+            ", line protocol is ",
+            protocol,
+            " \n  Hardware is ",
+            hw,
+        ],
+    );
+    if !matches!(kind(&i.name), "Loopback" | "Tunnel" | "Null") {
+        out.push_str(", address is ");
+        push_mac(out, &i.name);
+        out.push_str(" (bia ");
+        push_mac(out, &i.name);
+        out.push(')');
     }
+    out.push('\n');
     if let Some(d) = &i.description {
-        let _ = writeln!(out, "  Description: {d}");
+        push_all(out, &["  Description: ", d, "\n"]);
     }
     match &i.address {
         Address::Static { address, mask } => {
-            let _ = writeln!(out, "  Internet address is {address}/{}", prefix_len(mask));
+            push_all(out, &["  Internet address is ", address, "/"]);
+            push_num(out, prefix_len(mask));
+            out.push('\n');
         }
         Address::Dhcp => {
             out.push_str("  Internet address will be negotiated using DHCP\n");
         }
         Address::Unnumbered(source) => {
-            let _ = writeln!(
+            push_all(
                 out,
-                "  Interface is unnumbered. Using address of {source} ({})",
-                i.brief_address(all)
+                &[
+                    "  Interface is unnumbered. Using address of ",
+                    source,
+                    " (",
+                    borrowed,
+                    ")\n",
+                ],
             );
         }
         Address::Unset | Address::None => {}
     }
-    let _ = writeln!(
+    out.push_str("  MTU ");
+    push_num(out, mtu);
+    out.push_str(" bytes, BW ");
+    push_num(out, bw);
+    out.push_str(" Kbit/sec, DLY ");
+    push_num(out, delay);
+    push_all(
         out,
-        "  MTU {mtu} bytes, BW {bw} Kbit/sec, DLY {delay} usec, \n     reliability 255/255, txload 1/255, rxload 1/255\n  Encapsulation {encapsulation}, loopback not set\n  Keepalive set (10 sec)"
+        &[
+            " usec, \n     reliability 255/255, txload 1/255, rxload 1/255\n  Encapsulation ",
+            encapsulation,
+            ", loopback not set\n  Keepalive set (10 sec)\n",
+        ],
     );
     let ethernet = is_ethernet(&i.name);
     if ethernet {
-        let _ = writeln!(
+        push_all(out, &["  ", duplex_text(i), ", "]);
+        push_speed(out, i);
+        push_all(
             out,
-            "  {}, {}, link type is {}, media type is Virtual\n  output flow-control is unsupported, input flow-control is unsupported",
-            duplex_text(i),
-            speed_text(i),
-            if i.speed.as_deref().is_some_and(|s| s != "auto") {
-                "force-up"
-            } else {
-                "auto"
-            }
+            &[
+                ", link type is ",
+                if i.speed.as_deref().is_some_and(|s| s != "auto") {
+                    "force-up"
+                } else {
+                    "auto"
+                },
+                ", media type is Virtual\n  output flow-control is unsupported, input flow-control is unsupported\n",
+            ],
         );
     }
     if encapsulation == "ARPA" {
@@ -414,67 +537,87 @@ fn duplex_text(i: &Interface) -> &'static str {
     }
 }
 
-/// `1000Mbps` (the port's speed, or its configured one).
-fn speed_text(i: &Interface) -> String {
+/// Appends `1000Mbps` (the port's speed, or its configured one).
+fn push_speed(out: &mut String, i: &Interface) {
     match i.speed.as_deref() {
-        Some(s) if s != "auto" => format!("{s}Mb/s"),
+        Some(s) if s != "auto" => push_all(out, &[s, "Mb/s"]),
         _ => {
             let (bw, ..) = hardware(&i.name);
             if bw >= 10_000_000 {
-                "10Gbps".into()
+                out.push_str("10Gbps");
             } else {
-                format!("{}Mbps", bw / 1000)
+                push_num(out, bw / 1000);
+                out.push_str("Mbps");
             }
         }
     }
 }
 
-/// `show ip interface [NAME]`; `None` for a name the device does not have.
-pub fn show_ip_interface(running: &[Interface], only: Option<&str>) -> Option<String> {
-    let mut out = listing(running, only);
-    let mut found = false;
-    let all = by_name(running);
-    for i in running.iter().filter(|i| only.is_none_or(|n| n == i.name)) {
-        found = true;
-        let (status, protocol) = i.status();
-        let _ = writeln!(out, "{} is {status}, line protocol is {protocol}", i.name);
-        let (_, _, mtu, _, _) = hardware(&i.name);
-        match &i.address {
-            Address::Static { address, mask } => {
-                let _ = writeln!(out, "  Internet address is {address}/{}", prefix_len(mask));
-            }
-            Address::Unnumbered(source) => {
-                let _ = writeln!(
-                    out,
-                    "  Interface is unnumbered. Using address of {source} ({})",
-                    i.brief_address(&all)
-                );
-            }
-            Address::Dhcp => {
-                out.push_str("  Internet address will be negotiated using DHCP\n");
-            }
-            Address::Unset | Address::None => {
-                out.push_str("  Internet protocol processing disabled\n");
-                continue;
-            }
+/// An interface's entry in `show ip interface`; `borrowed`: the address
+/// an unnumbered interface uses.
+fn ip_entry(out: &mut String, i: &Interface, borrowed: &str) {
+    let (status, protocol) = i.status();
+    push_all(
+        out,
+        &[
+            &i.name,
+            " is ",
+            status,
+            ", line protocol is ",
+            protocol,
+            "\n",
+        ],
+    );
+    let (_, _, mtu, _, _) = hardware(&i.name);
+    match &i.address {
+        Address::Static { address, mask } => {
+            push_all(out, &["  Internet address is ", address, "/"]);
+            push_num(out, prefix_len(mask));
+            out.push('\n');
         }
-        let _ = write!(
-            out,
-            "  Broadcast address is 255.255.255.255\n  Address determined by setup command\n  MTU is {mtu} bytes\n  Helper address is not set\n  Directed broadcast forwarding is disabled\n"
-        );
-        for (a, m) in &i.secondaries {
-            let _ = writeln!(out, "  Secondary address {a}/{}", prefix_len(m));
+        Address::Unnumbered(source) => {
+            push_all(
+                out,
+                &[
+                    "  Interface is unnumbered. Using address of ",
+                    source,
+                    " (",
+                    borrowed,
+                    ")\n",
+                ],
+            );
         }
-        if let Some(vrf) = &i.vrf {
-            let _ = writeln!(out, "  VPN Routing/Forwarding \"{vrf}\"");
+        Address::Dhcp => {
+            out.push_str("  Internet address will be negotiated using DHCP\n");
         }
-        let _ = write!(
-            out,
-            "  Outgoing Common access list is not set \n  Outgoing access list is not set\n  Inbound Common access list is not set \n  Inbound  access list is not set\n  Proxy ARP is enabled\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are always sent\n  ICMP unreachables are always sent\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is enabled\n  IP CEF switching turbo vector\n  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is {}\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast, CEF\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n  Network address translation is disabled\n  BGP Policy Mapping is disabled\n  Input features: MCI Check\n  IPv4 WCCP Redirect outbound is disabled\n  IPv4 WCCP Redirect inbound is disabled\n  IPv4 WCCP Redirect exclude is disabled\n",
-            if protocol == "up" { "UP" } else { "DOWN" }
-        );
+        Address::Unset | Address::None => {
+            out.push_str("  Internet protocol processing disabled\n");
+            return;
+        }
     }
-    (found || only.is_none()).then_some(out)
+    out.push_str(
+        "  Broadcast address is 255.255.255.255\n  Address determined by setup command\n  MTU is ",
+    );
+    push_num(out, mtu);
+    out.push_str(
+        " bytes\n  Helper address is not set\n  Directed broadcast forwarding is disabled\n",
+    );
+    for (a, m) in &i.secondaries {
+        push_all(out, &["  Secondary address ", a, "/"]);
+        push_num(out, prefix_len(m));
+        out.push('\n');
+    }
+    if let Some(vrf) = &i.vrf {
+        push_all(out, &["  VPN Routing/Forwarding \"", vrf, "\"\n"]);
+    }
+    push_all(
+        out,
+        &[
+            "  Outgoing Common access list is not set \n  Outgoing access list is not set\n  Inbound Common access list is not set \n  Inbound  access list is not set\n  Proxy ARP is enabled\n  Local Proxy ARP is disabled\n  Security level is default\n  Split horizon is enabled\n  ICMP redirects are always sent\n  ICMP unreachables are always sent\n  ICMP mask replies are never sent\n  IP fast switching is enabled\n  IP Flow switching is disabled\n  IP CEF switching is enabled\n  IP CEF switching turbo vector\n  IP Null turbo vector\n  Associated unicast routing topologies:\n        Topology \"base\", operation state is ",
+            if protocol == "up" { "UP" } else { "DOWN" },
+            "\n  IP multicast fast switching is enabled\n  IP multicast distributed fast switching is disabled\n  IP route-cache flags are Fast, CEF\n  Router Discovery is disabled\n  IP output packet accounting is disabled\n  IP access violation accounting is disabled\n  TCP/IP header compression is disabled\n  RTP/IP header compression is disabled\n  Probe proxy name replies are disabled\n  Policy routing is disabled\n  Network address translation is disabled\n  BGP Policy Mapping is disabled\n  Input features: MCI Check\n  IPv4 WCCP Redirect outbound is disabled\n  IPv4 WCCP Redirect inbound is disabled\n  IPv4 WCCP Redirect exclude is disabled\n",
+        ],
+    );
 }
 
 /// `show arp` / `show ip arp`: the device's own addresses on its Ethernet
@@ -766,21 +909,26 @@ interface GigabitEthernet5\n no ip address\n";
     #[test]
     fn show_interfaces_describes_one_or_all() {
         let running = parse(CONFIG);
-        let one = show_interfaces(&running, Some("GigabitEthernet1")).unwrap_or_default();
+        let one = listing_entry(&running, "GigabitEthernet1", ListingKind::Interfaces)
+            .unwrap_or_default();
         assert!(
             one.starts_with("GigabitEthernet1 is up, line protocol is up \n  Hardware is Gigabit Ethernet, address is 0050.56"),
             "{one}"
         );
         assert!(one.contains("  Description: uplink to core\n  Internet address is 192.0.2.1/24\n  MTU 1500 bytes, BW 1000000 Kbit/sec, DLY 10 usec, \n"), "{one}");
         assert_eq!(one.matches(" is up, line protocol").count(), 1);
-        let all = show_interfaces(&running, None).unwrap_or_default();
+        let all: String =
+            Listing::new(Arc::new(running.clone()), ListingKind::Interfaces).collect();
         assert!(
             all.contains("GigabitEthernet2 is administratively down, line protocol is down \n")
         );
         assert!(all.contains("Loopback0 is up, line protocol is up \n  Hardware is Loopback\n  Internet address is 10.0.0.1/32\n  MTU 1514 bytes, BW 8000000 Kbit/sec"));
         assert!(all.contains("  Interface is unnumbered. Using address of Loopback0 (10.0.0.1)\n"));
         assert_eq!(all.matches("line protocol is").count(), 6);
-        assert_eq!(show_interfaces(&running, Some("GigabitEthernet9")), None);
+        assert_eq!(
+            listing_entry(&running, "GigabitEthernet9", ListingKind::Interfaces),
+            None
+        );
         // The same name gives the same address on every run and build
         // (pinned: a change of hash would change every emulated MAC).
         assert_eq!(mac("GigabitEthernet1"), "0050.56d4.0f2e");
@@ -789,5 +937,50 @@ interface GigabitEthernet5\n no ip address\n";
             "{one}"
         );
         assert_ne!(mac("GigabitEthernet1"), mac("GigabitEthernet2"));
+    }
+
+    #[test]
+    fn a_long_listing_comes_in_parts_that_end_with_an_entry() {
+        let mut text = String::new();
+        for n in 0..500 {
+            text.push_str(&format!(
+                "interface GigabitEthernet0/0/{n}\n description port {n}\n ip address 10.0.{}.{} 255.255.255.252\n",
+                n / 64,
+                (n % 64) * 4 + 1
+            ));
+        }
+        text.push_str("interface Loopback0\n ip address 10.9.9.9 255.255.255.255\ninterface Tunnel9\n ip unnumbered Loopback0\n");
+        let running = Arc::new(parse(&text));
+        for kind in [ListingKind::Interfaces, ListingKind::IpInterface] {
+            let parts: Vec<String> = Listing::new(running.clone(), kind).collect();
+            assert!(parts.len() >= 5, "{} parts", parts.len());
+            for p in &parts {
+                assert!(p.len() < PART + 8 * 1024, "{}", p.len());
+                assert!(p.ends_with('\n'));
+            }
+            let whole: String = parts.concat();
+            // Every entry exactly once, in order, each whole within a part.
+            let starts: Vec<&str> = whole
+                .lines()
+                .filter(|l| l.contains(", line protocol is "))
+                .collect();
+            assert_eq!(starts.len(), 502);
+            assert!(starts[0].starts_with("GigabitEthernet0/0/0 is up"));
+            assert!(starts[501].starts_with("Tunnel9 is up"));
+            for p in &parts[1..] {
+                assert!(
+                    p.starts_with("GigabitEthernet")
+                        || p.starts_with("Loopback")
+                        || p.starts_with("Tunnel"),
+                    "{}",
+                    &p[..40]
+                );
+            }
+            for (n, name) in ["GigabitEthernet0/0/7", "Tunnel9"].iter().enumerate() {
+                let one = listing_entry(&running, name, kind).unwrap_or_default();
+                assert!(whole.contains(&one), "{kind:?} {n}");
+            }
+            assert!(whole.contains("Using address of Loopback0 (10.9.9.9)"));
+        }
     }
 }

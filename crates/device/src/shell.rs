@@ -12,7 +12,7 @@ use ironconf_ios::parse::parse_line;
 
 use crate::configure::{Changer, Refused};
 use crate::device::Device;
-use crate::exec::{self, ExecCaller};
+use crate::exec::{self, ExecCaller, ExecOutput};
 use crate::{LineOwner, vty_line_number};
 
 #[derive(Debug)]
@@ -45,8 +45,12 @@ pub struct Shell {
     closed: bool,
     /// `terminal length` (0: no paging).
     length: usize,
-    /// Output waiting behind `--More--`.
-    more: Vec<String>,
+    /// Output not yet on the screen: behind `--More--`, or a long output
+    /// still being written.
+    pending: Option<Pending>,
+    /// Output gathered before the caller takes it ([`Shell::input_some`]):
+    /// a long output stops here and goes on once it is taken.
+    limit: usize,
     /// Reading the `enable` password (no echo).
     password: bool,
     /// The level `enable` raises to once the password is right.
@@ -58,6 +62,21 @@ pub struct Shell {
     /// A command waiting for the answer to its question: the command line
     /// and the answers given so far.
     asking: Option<(String, Vec<String>)>,
+}
+
+/// A command's output being shown: the text produced and not yet shown,
+/// and the parts still to produce.
+#[derive(Debug)]
+struct Pending {
+    text: String,
+    /// Where the unshown text starts.
+    at: usize,
+    /// The command's later parts.
+    rest: Option<ExecOutput>,
+    /// Lines before the next `--More--`.
+    page_left: usize,
+    /// Waiting at `--More--` for a key.
+    paused: bool,
 }
 
 const MORE: &str = " --More-- ";
@@ -81,7 +100,8 @@ impl Shell {
             out: Vec::new(),
             closed: false,
             length: 24,
-            more: Vec::new(),
+            pending: None,
+            limit: usize::MAX,
             password: false,
             enable_target: 15,
             vty: None,
@@ -107,6 +127,19 @@ impl Shell {
     /// Output to send.
     pub fn take_output(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.out)
+    }
+
+    /// True while a long output has more to write without waiting for a
+    /// key: take the output, then [`Shell::write_more`].
+    pub fn writing(&self) -> bool {
+        self.pending.as_ref().is_some_and(|p| !p.paused)
+    }
+
+    /// Writes the next `max_output` bytes or so of a long output (up to a
+    /// `--More--`, or to its end and the prompt).
+    pub fn write_more(&mut self, max_output: usize) {
+        self.limit = max_output;
+        self.flow();
     }
 
     /// When the session ends for want of input: the vty lines'
@@ -160,6 +193,8 @@ impl Shell {
     /// Bytes typed at the terminal.
     pub fn input(&mut self, bytes: &[u8]) {
         self.last_input = self.device.now();
+        self.limit = usize::MAX;
+        self.flow();
         for &b in bytes {
             if self.closed {
                 return;
@@ -174,11 +209,14 @@ impl Shell {
     /// sent before the next commands run.
     pub fn input_some(&mut self, bytes: &[u8], max_output: usize) -> usize {
         self.last_input = self.device.now();
+        self.limit = max_output;
         for (i, &b) in bytes.iter().enumerate() {
             if self.closed {
                 return bytes.len();
             }
-            if self.out.len() >= max_output {
+            // Keys typed during a long output wait for its end.
+            self.flow();
+            if self.out.len() >= max_output || self.writing() {
                 return i;
             }
             self.key(b);
@@ -187,7 +225,7 @@ impl Shell {
     }
 
     fn key(&mut self, b: u8) {
-        if !self.more.is_empty() {
+        if self.pending.is_some() {
             return self.more_key(b);
         }
         match self.escape {
@@ -473,11 +511,7 @@ impl Shell {
             if self.asking.is_some() || self.closed {
                 return;
             }
-            self.print(&output.text);
-            if self.more.is_empty() {
-                self.prompt();
-            }
-            return;
+            return self.show(output);
         }
         if !text.trim().is_empty() && self.history.last() != Some(&text) {
             self.history.push(text.clone());
@@ -492,10 +526,7 @@ impl Shell {
         if self.closed || self.password || self.asking.is_some() {
             return;
         }
-        self.print(&output);
-        if self.more.is_empty() {
-            self.prompt();
-        }
+        self.show(output);
     }
 
     fn check_enable_password(&mut self, password: &str) {
@@ -514,13 +545,13 @@ impl Shell {
         self.prompt();
     }
 
-    fn exec_line(&mut self, text: &str) -> String {
+    fn exec_line(&mut self, text: &str) -> ExecOutput {
         let cat = self.device.catalogue();
         let Some(mode) = cat.mode_by_name("exec") else {
-            return String::new();
+            return ExecOutput::ok(String::new());
         };
         if text.trim().is_empty() {
-            return String::new();
+            return ExecOutput::ok(String::new());
         }
         let builtin = parse_line(cat, mode, text, false)
             .ok()
@@ -541,12 +572,11 @@ impl Shell {
                     self.write("Password: ");
                     self.password = true;
                     self.enable_target = level;
-                    self.more.clear();
-                    return String::new();
+                    return ExecOutput::ok(String::new());
                 } else {
-                    return "% No password set\n".into();
+                    return ExecOutput::ok("% No password set\n".into());
                 }
-                String::new()
+                ExecOutput::ok(String::new())
             }
             d if d == "disable" || d.starts_with("disable ") => {
                 let level = d
@@ -554,22 +584,25 @@ impl Shell {
                     .and_then(|n| n.trim().parse::<u8>().ok())
                     .unwrap_or(1);
                 if level > self.privilege {
-                    return "% New privilege level must be less than current privilege level\n"
-                        .into();
+                    return ExecOutput::ok(
+                        "% New privilege level must be less than current privilege level\n".into(),
+                    );
                 }
                 self.privilege = level;
-                String::new()
+                ExecOutput::ok(String::new())
             }
             "exit" | "logout" => {
                 self.closed = true;
-                String::new()
+                ExecOutput::ok(String::new())
             }
             "configure terminal" if self.privilege >= 15 => {
                 if let Some(message) = self.config_locked() {
-                    return message;
+                    return ExecOutput::ok(message);
                 }
                 self.mode = Mode::Config(ApplierState::default());
-                "Enter configuration commands, one per line.  End with CNTL/Z.\n".into()
+                ExecOutput::ok(
+                    "Enter configuration commands, one per line.  End with CNTL/Z.\n".into(),
+                )
             }
             _ => {
                 // The screen length is this terminal's own state.
@@ -581,34 +614,35 @@ impl Shell {
                 }
                 let out = self.run_asking(text, Vec::new());
                 if self.asking.is_some() {
-                    return String::new();
+                    return ExecOutput::ok(String::new());
                 }
                 // The caret line goes under the typed text, after the prompt.
                 if let Some(first) = out.text.lines().next()
                     && first == text.trim()
                 {
                     let prompt_len = self.prompt_text().len();
-                    return out
-                        .text
-                        .lines()
-                        .skip(1)
-                        .map(|l| {
-                            if l.trim() == "^" || l.ends_with('^') {
-                                format!("{}{l}\n", " ".repeat(prompt_len))
-                            } else {
-                                format!("{l}\n")
-                            }
-                        })
-                        .collect();
+                    return ExecOutput::ok(
+                        out.text
+                            .lines()
+                            .skip(1)
+                            .map(|l| {
+                                if l.trim() == "^" || l.ends_with('^') {
+                                    format!("{}{l}\n", " ".repeat(prompt_len))
+                                } else {
+                                    format!("{l}\n")
+                                }
+                            })
+                            .collect(),
+                    );
                 }
-                out.text
+                out
             }
         }
     }
 
-    fn config_line(&mut self, text: &str) -> String {
+    fn config_line(&mut self, text: &str) -> ExecOutput {
         let Mode::Config(state) = std::mem::replace(&mut self.mode, Mode::Exec) else {
-            return String::new();
+            return ExecOutput::ok(String::new());
         };
         let prompt_len = self.prompt_text_for(&state).len();
         let cat = self.device.catalogue();
@@ -626,36 +660,36 @@ impl Shell {
             Ok(result) => result,
             Err(Refused::Locked { holder }) => {
                 self.mode = Mode::Config(applier.into_state());
-                return self.locked_message(holder);
+                return ExecOutput::ok(self.locked_message(holder));
             }
             Err(Refused::Hook { message }) => {
                 // The line was rolled back; the mode it would have entered
                 // is not entered either.
                 self.mode = Mode::Config(applier.into_state());
-                return if message.starts_with('%') {
+                return ExecOutput::ok(if message.starts_with('%') {
                     format!("{message}\n")
                 } else {
                     format!("% {message}\n")
-                };
+                });
             }
         };
         let next = applier.into_state();
         match result {
             Ok(Outcome::End) => {
                 self.configured();
-                String::new()
+                ExecOutput::ok(String::new())
             }
             Ok(Outcome::Exec(cmd)) => {
                 self.mode = Mode::Config(next);
-                exec::run(&self.device, &self.caller(), &cmd).text
+                exec::run(&self.device, &self.caller(), &cmd)
             }
             Ok(Outcome::Warning(message)) => {
                 self.mode = Mode::Config(next);
-                format!("{message}\n")
+                ExecOutput::ok(format!("{message}\n"))
             }
             Ok(_) => {
                 self.mode = Mode::Config(next);
-                String::new()
+                ExecOutput::ok(String::new())
             }
             Err(e) => {
                 self.mode = Mode::Config(next);
@@ -666,7 +700,7 @@ impl Shell {
                 }
                 out.push_str(&e.message(text));
                 out.push_str("\n\n");
-                out
+                ExecOutput::ok(out)
             }
         }
     }
@@ -732,31 +766,92 @@ impl Shell {
         format!("{host}({})#", applier.prompt())
     }
 
-    /// Prints output, pausing at `--More--` every screen.
-    fn print(&mut self, text: &str) {
-        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-        let page = if self.length == 0 {
+    /// Lines a screen shows before `--More--`.
+    fn page(&self) -> usize {
+        if self.length == 0 {
             usize::MAX
         } else {
             self.length.saturating_sub(1).max(1)
-        };
-        if lines.len() <= page {
-            for l in lines {
-                self.write(&l);
-                self.newline();
-            }
-            return;
         }
-        for l in &lines[..page] {
-            self.write(l);
-            self.newline();
-        }
-        self.more = lines[page..].to_vec();
-        self.write(MORE);
     }
 
+    /// Shows a command's output, pausing at `--More--` every screen, then
+    /// the prompt.
+    fn show(&mut self, mut output: ExecOutput) {
+        let text = std::mem::take(&mut output.text);
+        self.pending = Some(Pending {
+            text,
+            at: 0,
+            rest: Some(output),
+            page_left: self.page(),
+            paused: false,
+        });
+        self.flow();
+    }
+
+    /// Writes pending output a line at a time until a screen is full, the
+    /// caller's limit is reached, or it ends (then the prompt).
+    fn flow(&mut self) {
+        let Some(mut p) = self.pending.take() else {
+            return;
+        };
+        loop {
+            if p.paused || self.out.len() >= self.limit {
+                self.pending = Some(p);
+                return;
+            }
+            if p.at >= p.text.len() {
+                match p.rest.as_mut().and_then(ExecOutput::next_part) {
+                    Some(part) => {
+                        p.text = part;
+                        p.at = 0;
+                        continue;
+                    }
+                    None => {
+                        self.prompt();
+                        return;
+                    }
+                }
+            }
+            if p.page_left == 0 {
+                p.paused = true;
+                self.write(MORE);
+                continue;
+            }
+            let end = p.text[p.at..].find('\n').map_or(p.text.len(), |e| p.at + e);
+            self.out.extend_from_slice(&p.text.as_bytes()[p.at..end]);
+            self.newline();
+            p.at = end + 1;
+            p.page_left = p.page_left.saturating_sub(1);
+        }
+    }
+
+    /// A key at `--More--` (or typed during a long output, which waits for
+    /// it: [`Shell::input_some`]).
     fn more_key(&mut self, b: u8) {
-        // Erase the --More-- marker.
+        let page = self.page();
+        let Some(p) = self.pending.as_mut() else {
+            return;
+        };
+        if !p.paused {
+            return;
+        }
+        p.paused = false;
+        match b {
+            b' ' => p.page_left = page,
+            b'\r' | b'\n' => p.page_left = 1,
+            _ => {
+                self.pending = None;
+                self.erase_more();
+                self.prompt();
+                return;
+            }
+        }
+        self.erase_more();
+        self.flow();
+    }
+
+    fn erase_more(&mut self) {
         let erase = format!(
             "{}{}{}",
             "\x08".repeat(MORE.len()),
@@ -764,30 +859,5 @@ impl Shell {
             "\x08".repeat(MORE.len())
         );
         self.write(&erase);
-        let page = if self.length == 0 {
-            usize::MAX
-        } else {
-            self.length.saturating_sub(1).max(1)
-        };
-        let take = match b {
-            b' ' => page,
-            b'\r' | b'\n' => 1,
-            _ => {
-                self.more.clear();
-                self.prompt();
-                return;
-            }
-        };
-        let n = take.min(self.more.len());
-        let shown: Vec<String> = self.more.drain(..n).collect();
-        for l in shown {
-            self.write(&l);
-            self.newline();
-        }
-        if self.more.is_empty() {
-            self.prompt();
-        } else {
-            self.write(MORE);
-        }
     }
 }

@@ -154,6 +154,87 @@ fn long_output_pages_at_more() {
     assert!(out.ends_with("R1#"), "{out:?}");
 }
 
+/// A startup-config whose `show interfaces` is several parts long.
+fn many_interfaces(n: u32) -> String {
+    let mut startup = String::from(BASE);
+    for i in 0..n {
+        startup.push_str(&format!(
+            "interface GigabitEthernet0/{}/{}\n description port {i}\n ip address 10.{}.{}.1 255.255.255.252\n",
+            i / 64,
+            i % 64,
+            i / 256,
+            i % 256
+        ));
+    }
+    startup
+}
+
+#[test]
+fn a_long_output_is_written_a_part_at_a_time_and_keys_wait_for_its_end() {
+    let (_d, dev) = device(&many_interfaces(400));
+    let viewer = ironconf_device::exec::ExecCaller {
+        session: None,
+        user: "admin".into(),
+        privilege: 15,
+        line: None,
+    };
+    let expected = ironconf_device::exec::run(&dev, &viewer, "show interfaces").into_text();
+    assert!(expected.len() > 400_000, "{}", expected.len());
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "terminal length 0\r");
+    // The command and the next one typed ahead, as a paste.
+    let keys = b"show interfaces\rshow clock\r";
+    let limit = 64 * 1024;
+    let mut read = sh.input_some(keys, limit);
+    assert!(sh.writing(), "the output should stop at the limit");
+    assert_eq!(read, b"show interfaces\r".len(), "show clock waits");
+    let mut screen = String::from_utf8_lossy(&sh.take_output()).into_owned();
+    let mut takes = 1;
+    while sh.writing() {
+        sh.write_more(limit);
+        let part = sh.take_output();
+        // A part is about the limit: never the whole output at once.
+        assert!(part.len() < limit + 16 * 1024, "{}", part.len());
+        screen.push_str(&String::from_utf8_lossy(&part));
+        takes += 1;
+    }
+    assert!(takes >= 6, "{takes} takes");
+    let shown = screen.replace("\r\n", "\n");
+    assert_eq!(shown, format!("show interfaces\n{expected}R1#"));
+    // The typed-ahead command runs once the output has ended.
+    read += sh.input_some(&keys[read..], limit);
+    assert_eq!(read, keys.len());
+    let out = String::from_utf8_lossy(&sh.take_output()).into_owned();
+    assert!(out.starts_with("show clock\r\n"), "{out:?}");
+    assert!(out.ends_with("R1#"), "{out:?}");
+}
+
+#[test]
+fn a_long_output_pages_at_more_across_its_parts() {
+    let (_d, dev) = device(&many_interfaces(400));
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "terminal length 10\r");
+    let out = type_keys(&mut sh, "show interfaces\r");
+    assert_eq!(out.matches('\n').count(), 10, "{out:?}");
+    assert!(out.ends_with(" --More-- "), "{out:?}");
+    // Space: the next 9 lines; Enter: one more.
+    let out = type_keys(&mut sh, " ");
+    assert_eq!(out.matches('\n').count(), 9, "{out:?}");
+    let out = type_keys(&mut sh, "\r");
+    assert_eq!(out.matches('\n').count(), 1, "{out:?}");
+    // Hundreds of pages (several parts) later, still paging; any other key ends it.
+    for _ in 0..400 {
+        type_keys(&mut sh, " ");
+    }
+    let out = type_keys(&mut sh, " ");
+    assert!(out.contains(" is up, line protocol is up") || out.contains("packets"), "{out:?}");
+    assert!(out.ends_with(" --More-- "), "{out:?}");
+    let out = type_keys(&mut sh, "q");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    let out = type_keys(&mut sh, "show clock\r");
+    assert!(out.ends_with("R1#") && !out.contains("--More--"), "{out:?}");
+}
+
 #[test]
 fn show_access_lists_lists_numbered_and_named_lists() {
     let (_d, dev) = device(&format!(

@@ -636,18 +636,41 @@ impl russh::server::Handler for Handler {
                 ironconf_device::exec::run(&device, &caller, &command)
             })
             .await;
-            let (text, status) = match out {
-                Ok(o) => (o.text, u32::from(!o.ok)),
-                Err(_) => ("% internal error\n".to_owned(), 1),
+            let (mut out, status) = match out {
+                Ok(o) => {
+                    let status = u32::from(!o.ok);
+                    (o, status)
+                }
+                Err(_) => (
+                    ironconf_device::exec::ExecOutput::error("% internal error\n".to_owned()),
+                    1,
+                ),
             };
-            // A terminal line ends in CR LF. The output waits for a client
-            // that does not read it only as long as the connection lasts.
-            let sent = tokio::select! {
-                r = channel.data_bytes(bytes::Bytes::from(text.replace('\n', "\r\n"))) => r.is_ok(),
-                _ = kill.cancelled() => false,
-            };
-            if !sent {
-                return;
+            // A terminal line ends in CR LF. A long output is written a
+            // part at a time, each sent before the next is written. The
+            // output waits for a client that does not read it only as long
+            // as the connection lasts.
+            let mut part = Some(std::mem::take(&mut out.text));
+            while let Some(text) = part {
+                let sent = tokio::select! {
+                    r = channel.data_bytes(bytes::Bytes::from(text.replace('\n', "\r\n"))) => r.is_ok(),
+                    _ = kill.cancelled() => false,
+                };
+                if !sent {
+                    return;
+                }
+                part = match tokio::task::spawn_blocking(move || {
+                    let next = out.next_part();
+                    (out, next)
+                })
+                .await
+                {
+                    Ok((o, next)) => {
+                        out = o;
+                        next
+                    }
+                    Err(_) => return,
+                };
             }
             let _ = channel.exit_status(status).await;
             let _ = channel.eof().await;

@@ -66,6 +66,23 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
         if shell.is_closed() {
             break;
         }
+        if shell.writing() {
+            // A long output, a part at a time: each is sent (at the pace
+            // the client reads) before the next is written.
+            shell = match tokio::task::spawn_blocking(move || {
+                shell.write_more(OUTPUT_PART);
+                shell
+            })
+            .await
+            {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(%e, "shell output failed");
+                    break;
+                }
+            };
+            continue;
+        }
         // `exec-timeout` on the vty lines, from the device's clock.
         let deadline = shell.poll_timeout();
         let input = tokio::select! {

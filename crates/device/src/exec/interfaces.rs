@@ -5,8 +5,7 @@ use ironconf_ios::parse::ParseError;
 
 use super::{ExecOutput, Invocation, parse_error};
 use crate::interfaces::{
-    show_arp as arp, show_interfaces as render, show_ip_interface as ip_render,
-    show_ip_interface_brief as brief,
+    Listing, ListingKind, listing_entry, show_arp as arp, show_ip_interface_brief as brief,
 };
 
 pub(super) fn show_ip_interface_brief(i: &Invocation<'_>) -> ExecOutput {
@@ -14,24 +13,23 @@ pub(super) fn show_ip_interface_brief(i: &Invocation<'_>) -> ExecOutput {
 }
 
 pub(super) fn show_interfaces(i: &Invocation<'_>) -> ExecOutput {
-    let running = i.device.state().interfaces();
-    match render(&running, i.arg()) {
-        Some(text) => ExecOutput::ok(text),
-        // As IOS does for an interface the device does not have.
-        None => parse_error(
-            i.command,
-            &ParseError::Invalid {
-                column: i.command.rfind(' ').map_or(0, |p| p + 1),
-            },
-        ),
-    }
+    listing(i, ListingKind::Interfaces)
 }
 
 /// `show ip interface [NAME]`.
 pub(super) fn show_ip_interface(i: &Invocation<'_>) -> ExecOutput {
+    listing(i, ListingKind::IpInterface)
+}
+
+/// Every interface's entry, a part at a time, or the one named.
+fn listing(i: &Invocation<'_>, kind: ListingKind) -> ExecOutput {
     let running = i.device.state().interfaces();
-    match ip_render(&running, i.arg()) {
+    let Some(name) = i.arg() else {
+        return ExecOutput::in_parts(Listing::new(running, kind));
+    };
+    match listing_entry(&running, name, kind) {
         Some(text) => ExecOutput::ok(text),
+        // As IOS does for an interface the device does not have.
         None => parse_error(
             i.command,
             &ParseError::Invalid {

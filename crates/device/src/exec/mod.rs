@@ -48,9 +48,10 @@ pub struct ExecCaller {
 }
 
 /// A command's output.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct ExecOutput {
-    /// The text, lines ending in `\n`.
+    /// The text, lines ending in `\n`: all of it, or its first part when
+    /// [`ExecOutput::next_part`] has more.
     pub text: String,
     /// False when the command was refused or failed (IOS `%` message).
     pub ok: bool,
@@ -58,6 +59,19 @@ pub struct ExecOutput {
     /// interactive caller shows it, reads a line, and runs the command
     /// again with the answers so far).
     pub question: Option<String>,
+    /// The parts after `text`, written as they are taken.
+    rest: Option<Rest>,
+}
+
+/// The parts of a long output after its first, each written when it is
+/// taken: `show interfaces` on 30,000 interfaces is 42 MB, sent a part at
+/// a time and never held whole.
+struct Rest(Box<dyn Iterator<Item = String> + Send>);
+
+impl std::fmt::Debug for Rest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Rest(..)")
+    }
 }
 
 impl ExecOutput {
@@ -67,7 +81,17 @@ impl ExecOutput {
             text,
             ok: true,
             question: None,
+            rest: None,
         }
+    }
+
+    /// Output written a part at a time: the first part now, the others as
+    /// the caller takes them ([`ExecOutput::next_part`]). Each part ends
+    /// at the end of a line.
+    pub fn in_parts(mut parts: impl Iterator<Item = String> + Send + 'static) -> Self {
+        let mut out = ExecOutput::ok(parts.next().unwrap_or_default());
+        out.rest = Some(Rest(Box::new(parts)));
+        out
     }
 
     /// An IOS `%` message: the command was refused or failed.
@@ -76,6 +100,7 @@ impl ExecOutput {
             text,
             ok: false,
             question: None,
+            rest: None,
         }
     }
 
@@ -85,7 +110,31 @@ impl ExecOutput {
             text: String::new(),
             ok: true,
             question: Some(question),
+            rest: None,
         }
+    }
+
+    /// The part after the ones taken so far (the first is `text`); `None`
+    /// once there is no more.
+    pub fn next_part(&mut self) -> Option<String> {
+        let rest = self.rest.as_mut()?;
+        match rest.0.next() {
+            Some(part) => Some(part),
+            None => {
+                self.rest = None;
+                None
+            }
+        }
+    }
+
+    /// The whole text, for a caller that needs it at once (a pipe, a
+    /// NETCONF reply built whole).
+    pub fn into_text(mut self) -> String {
+        let mut text = std::mem::take(&mut self.text);
+        while let Some(part) = self.next_part() {
+            text.push_str(&part);
+        }
+        text
     }
 }
 
@@ -166,7 +215,7 @@ pub fn run_answered(
     if pipes.is_empty() || !output.ok {
         return output;
     }
-    match apply_pipes(&output.text, pipes) {
+    match apply_pipes(&output.into_text(), pipes) {
         Ok(t) => ExecOutput::ok(t),
         Err(e) => ExecOutput::error(format!("{}\n", e.message)),
     }

@@ -32,7 +32,7 @@ pub struct Invocation<'a> {
 }
 
 /// What [`Invocation::ask`] got.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Asked {
     /// The answer (the default when the caller cannot answer or pressed
     /// Enter).

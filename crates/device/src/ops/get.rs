@@ -79,6 +79,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
         eol: ctx.device.profile().text_eol.as_str().to_owned(),
         text: text_items,
         xml: xml_items,
+        current: None,
         next: Next::TextStart,
     })))
 }
@@ -114,6 +115,8 @@ impl TextItems {
 enum Next {
     TextStart,
     Text(usize),
+    /// The later parts of a long response ([`OperItems::current`]).
+    TextPart(usize),
     XmlStart,
     Xml(usize),
     Done,
@@ -129,7 +132,19 @@ struct OperItems {
     /// empty one still gets its empty block).
     text: Option<TextItems>,
     xml: Option<Vec<(String, XmlShow)>>,
+    /// The output being written, a part per call.
+    current: Option<exec::ExecOutput>,
     next: Next,
+}
+
+impl OperItems {
+    fn response_lines(&self, w: &mut DataWriter, text: &str) {
+        for line in text.split_inclusive('\n') {
+            // The response starts with a line break, as on IOS.
+            w.raw(&self.eol);
+            w.text(line.trim_end_matches('\n'));
+        }
+    }
 }
 
 impl DataSource for OperItems {
@@ -147,24 +162,33 @@ impl DataSource for OperItems {
                     } else {
                         ("show", format!("show {}", asked.trim()))
                     };
-                    let out = exec::run(&self.device, &self.caller, &command);
+                    let mut out = exec::run(&self.device, &self.caller, &command);
                     w.start("item");
                     w.text_element(name, asked);
                     w.start("response");
-                    for line in out.text.split_inclusive('\n') {
-                        // The response starts with a line break, as on IOS.
-                        w.raw(&self.eol);
-                        w.text(line.trim_end_matches('\n'));
-                    }
-                    w.end("response");
-                    w.end("item");
-                    Next::Text(i + 1)
+                    self.response_lines(w, &std::mem::take(&mut out.text));
+                    self.current = Some(out);
+                    Next::TextPart(i)
                 }
                 None => {
                     w.end("cli-oper-data-block");
                     Next::XmlStart
                 }
             },
+            Next::TextPart(i) => {
+                match self.current.as_mut().and_then(exec::ExecOutput::next_part) {
+                    Some(part) => {
+                        self.response_lines(w, &part);
+                        Next::TextPart(i)
+                    }
+                    None => {
+                        self.current = None;
+                        w.end("response");
+                        w.end("item");
+                        Next::Text(i + 1)
+                    }
+                }
+            }
             Next::XmlStart if self.xml.is_none() => Next::Done,
             Next::XmlStart => {
                 w.start("xml-oper-data");
