@@ -255,6 +255,116 @@ fn pasted_commands_do_not_hold_their_output() {
     );
 }
 
+/// One long EXEC output, over the exec channel and in a `<get>`: written
+/// and sent a part at a time, so the server never holds it whole (20,000
+/// interfaces: 14 MB of `show interfaces`, twice that as CR LF lines).
+#[test]
+fn a_long_show_is_sent_a_part_at_a_time() {
+    const N: usize = 20_000;
+    let dev = start(BASE);
+    let rt = runtime();
+    let c = rt.block_on(async {
+        let c = ironconf_client::Client::connect(common::key_options(&dev, dev.port))
+            .await
+            .unwrap();
+        let mut cmds = Vec::new();
+        for i in 0..N {
+            cmds.push(format!("interface Loopback{i}"));
+            cmds.push(format!(
+                " ip address 10.{}.{}.1 255.255.255.255",
+                i / 250,
+                i % 250
+            ));
+        }
+        c.edit_config(
+            &ironconf_client::Datastore::Running,
+            &ironconf_client::Config::Cli(cmds),
+            &ironconf_client::EditOptions::default(),
+        )
+        .await
+        .unwrap();
+        c
+    });
+    let pid = dev.child.id();
+    // The interface table is made once per configuration: not measured.
+    let warm = common::ssh_command(&dev, "admin", &[])
+        .arg("show ip interface brief")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&warm.stdout)
+            .matches(" up ")
+            .count(),
+        N
+    );
+    // Samples the server's RSS until `done` is set.
+    let peak_while = |f: &mut dyn FnMut()| -> (u64, u64) {
+        let before = rss_kb(pid);
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let sampler = {
+            let done = done.clone();
+            std::thread::spawn(move || {
+                let mut peak = 0;
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    peak = peak.max(rss_kb(pid));
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                peak
+            })
+        };
+        f();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        (before, sampler.join().unwrap())
+    };
+    let mut text = Vec::new();
+    let mut status = None;
+    let (before, peak) = peak_while(&mut || {
+        let out = common::ssh_command(&dev, "admin", &[])
+            .arg("show interfaces")
+            .output()
+            .unwrap();
+        status = out.status.code();
+        text = out.stdout;
+    });
+    let text = String::from_utf8_lossy(&text);
+    eprintln!(
+        "exec channel: {} bytes; server RSS {before} kB, at most {peak} kB",
+        text.len()
+    );
+    assert_eq!(status, Some(0));
+    assert!(text.len() > 14_000_000, "{}", text.len());
+    assert_eq!(text.matches(", line protocol is up \r\n").count(), N);
+    assert!(text.starts_with("Loopback0 is up, line protocol is up \r\n  Hardware is Loopback\r\n  Internet address is 10.0.0.1/32\r\n"));
+    assert!(text.contains("Loopback19999 is up, line protocol is up \r\n  Hardware is Loopback\r\n  Internet address is 10.79.249.1/32\r\n"));
+    assert!(
+        text.ends_with("output buffers swapped out\r\n"),
+        "{}",
+        &text[text.len() - 200..]
+    );
+    assert!(
+        peak < before + 8 * 1024,
+        "server RSS grew from {before} kB to {peak} kB"
+    );
+    let mut reply = Vec::new();
+    let (before, peak) = peak_while(&mut || {
+        reply = rt
+            .block_on(c.exec(&["show ip interface".to_owned()]))
+            .unwrap();
+    });
+    eprintln!("<get>: server RSS {before} kB, at most {peak} kB");
+    let response = &reply[0].response;
+    assert_eq!(reply[0].command, "show ip interface");
+    assert_eq!(response.matches(", line protocol is up\n").count(), N);
+    assert!(response.contains(
+        "Loopback19999 is up, line protocol is up\n  Internet address is 10.79.249.1/32\n"
+    ));
+    assert!(
+        peak < before + 8 * 1024,
+        "server RSS grew from {before} kB to {peak} kB"
+    );
+    rt.block_on(c.close()).unwrap();
+}
+
 /// A client that asks for a huge reply and reads none of it: the reply
 /// waits for the client's window, and `kill-session` still ends the
 /// session (its write is given up), freeing its place.

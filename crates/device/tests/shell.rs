@@ -227,7 +227,10 @@ fn a_long_output_pages_at_more_across_its_parts() {
         type_keys(&mut sh, " ");
     }
     let out = type_keys(&mut sh, " ");
-    assert!(out.contains(" is up, line protocol is up") || out.contains("packets"), "{out:?}");
+    assert!(
+        out.contains(" is up, line protocol is up") || out.contains("packets"),
+        "{out:?}"
+    );
     assert!(out.ends_with(" --More-- "), "{out:?}");
     let out = type_keys(&mut sh, "q");
     assert!(out.ends_with("R1#"), "{out:?}");
