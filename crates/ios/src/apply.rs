@@ -216,6 +216,10 @@ impl<'c> Applier<'c> {
             .map_or(Verdict::Accept, |c| c.run(&parsed.tokens));
         match verdict {
             Verdict::Refuse(message) => Err(ParseError::Refused(message)),
+            Verdict::InvalidAt(word) => Err(ParseError::Invalid {
+                column: word_column(line, word),
+            }),
+            Verdict::Incomplete => Err(ParseError::Incomplete),
             Verdict::Warn(message) => {
                 self.store(cfg, rule, parsed.canonical());
                 Ok(Outcome::Warning(message))
@@ -231,7 +235,15 @@ impl<'c> Applier<'c> {
         let cat = self.cat;
         let r = cat.rule(rule);
         let text = if r.hash { hash_secret(text) } else { text };
+        let text = if r.encrypt {
+            key_as_stored(text, password_encryption(cfg))
+        } else {
+            text
+        };
         let path = self.path();
+        if r.pattern == "aaa new-model" {
+            aaa_takes_over_logins(cat, cfg);
+        }
         match r.behaviour {
             Behaviour::Section { enter, .. } => {
                 let id = cfg.open_section(cat, &path, rule, text);
@@ -378,6 +390,77 @@ impl<'c> Applier<'c> {
             cfg.put_banner(self.cat, &b.path, b.rule, b.header, b.text);
         }
     }
+}
+
+/// `service password-encryption` is configured.
+fn password_encryption(cfg: &Config) -> bool {
+    cfg.items().any(
+        |i| matches!(i, crate::config::Item::Line(l) if &*l.text == "service password-encryption"),
+    )
+}
+
+/// A clear `key TEXT` / `key 0 TEXT` as IOS stores it: `key TEXT`, or
+/// `key 7 ENCRYPTED` under `service password-encryption`. Keys given
+/// encrypted (types 6, 7) are kept as given.
+fn key_as_stored(text: String, encrypt: bool) -> String {
+    let tokens: Vec<&str> = text.splitn(3, ' ').collect();
+    let plain = match tokens.as_slice() {
+        ["key", "0", plain] => (*plain).to_owned(),
+        ["key", "6" | "7", _] => return text,
+        ["key", first, rest] => format!("{first} {rest}"),
+        ["key", plain] => (*plain).to_owned(),
+        _ => return text,
+    };
+    if encrypt {
+        format!("key 7 {}", crate::secret::type7_encode(&plain, 0))
+    } else {
+        format!("key {plain}")
+    }
+}
+
+/// `aaa new-model`: logins on the lines go through AAA's method lists,
+/// and the lines' own `login` / `login local` go from the configuration
+/// (as IOS removes them).
+fn aaa_takes_over_logins(cat: &Catalogue, cfg: &mut Config) {
+    let lines: Vec<(Ident, RuleId)> = cfg
+        .items()
+        .filter_map(|i| match i {
+            crate::config::Item::Section { header, .. } if header.text.starts_with("line ") => {
+                let rule = header.rule?;
+                Some((identity(cat, rule, &header.text), rule))
+            }
+            _ => None,
+        })
+        .collect();
+    let Some(mode) = cat.mode_by_name("line") else {
+        return;
+    };
+    let Ok(login) = parse_line(cat, mode, "login", false) else {
+        return;
+    };
+    let Some(rule) = login.rule else {
+        return;
+    };
+    for (line, _) in lines {
+        cfg.remove_matching(cat, &[line], &[rule], "login", None);
+    }
+}
+
+/// Where the `n`th word of `line` starts (0-based): the caret's column.
+fn word_column(line: &str, n: usize) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for (i, c) in line.char_indices() {
+        let space = c.is_whitespace();
+        if !space && !in_word {
+            if words == n {
+                return i;
+            }
+            words += 1;
+        }
+        in_word = !space;
+    }
+    line.len()
 }
 
 /// Replaces a clear-text `secret TEXT` / `secret 0 TEXT` with `secret 9

@@ -27,6 +27,8 @@
 //! - `sort=natural`: siblings ordered by name (interfaces), not by arrival.
 //! - `banner`: the last token opens a delimited multi-line text.
 //! - `hash`: a clear-text `secret` (type 0 or no type) is stored as type 9.
+//! - `encrypt`: a clear-text `key` (type 0 or no type) is stored as type 7
+//!   while `service password-encryption` is configured.
 //! - `priv=N`: the privilege level an EXEC command needs (default 15).
 //! - `cluster=N`: lines sharing their first N tokens are rendered together
 //!   (per-neighbor BGP lines).
@@ -127,6 +129,9 @@ pub struct Rule {
     pub canon: Option<String>,
     /// A clear-text `secret` in the line is stored as a type 9 hash.
     pub hash: bool,
+    /// A clear-text `key` is stored as type 7 under `service
+    /// password-encryption`.
+    pub encrypt: bool,
     /// The privilege level the command needs (EXEC commands; 15 unless
     /// the catalogue says otherwise).
     pub privilege: u8,
@@ -473,6 +478,7 @@ impl Catalogue {
         let mut banner = false;
         let mut canon = None;
         let mut hash = false;
+        let mut encrypt = false;
         let mut privilege = 15u8;
         let mut cluster = None;
         let mut same_rank = false;
@@ -494,6 +500,7 @@ impl Catalogue {
                 "sort" if v == "natural" => sort_natural = true,
                 "banner" => banner = true,
                 "hash" => hash = true,
+                "encrypt" => encrypt = true,
                 "priv" => privilege = v.parse().map_err(|_| format!("'{a}' needs a level 0-15"))?,
                 "cluster" => cluster = Some(num()?),
                 "samerank" => same_rank = true,
@@ -568,6 +575,7 @@ impl Catalogue {
             banner,
             canon,
             hash,
+            encrypt,
             privilege,
             rank: match self.rules.last() {
                 Some(prev) if same_rank => prev.rank,

@@ -16,6 +16,9 @@ pub enum Check {
     /// `ip route [vrf V] A M …`: a contiguous mask with no address bit
     /// outside it.
     IpRoute,
+    /// `aaa authentication|authorization|accounting … METHOD…`: the
+    /// methods IOS knows for the list, `group` with its server group.
+    AaaMethods,
 }
 
 /// What a check decided.
@@ -27,6 +30,10 @@ pub enum Verdict {
     Warn(String),
     /// Refused with IOS's message.
     Refuse(String),
+    /// Refused as invalid input, the caret under token N (0-based).
+    InvalidAt(usize),
+    /// Refused as incomplete.
+    Incomplete,
 }
 
 impl Check {
@@ -36,6 +43,7 @@ impl Check {
             "hostname" => Check::Hostname,
             "ip-address" => Check::IpAddress,
             "ip-route" => Check::IpRoute,
+            "aaa-methods" => Check::AaaMethods,
             _ => return None,
         })
     }
@@ -59,8 +67,88 @@ impl Check {
                     None => Verdict::Accept,
                 }
             }
+            Check::AaaMethods => {
+                // A LINE parameter is one token: the methods are its words.
+                let words: Vec<String> = tokens
+                    .iter()
+                    .flat_map(|t| t.split_whitespace())
+                    .map(str::to_owned)
+                    .collect();
+                aaa_methods(&words)
+            }
         }
     }
+}
+
+/// The method list of an `aaa` line: where it starts depends on the
+/// command (`aaa authorization commands 15 default …` has a level), and
+/// accounting names its record type first. Abbreviated keywords are
+/// taken as IOS takes them.
+fn aaa_methods(tokens: &[String]) -> Verdict {
+    let t = |i: usize| tokens.get(i).map(|s| s.to_ascii_lowercase());
+    let function = t(1).unwrap_or_default();
+    let mut at = if t(2).as_deref() == Some("commands") {
+        5
+    } else {
+        4
+    };
+    let expand = |word: &str, choices: &[&'static str]| -> Option<&'static str> {
+        let mut found = choices.iter().filter(|c| c.starts_with(word));
+        match (found.next(), found.next()) {
+            (Some(c), None) => Some(*c),
+            _ => choices.iter().find(|c| **c == word).copied(),
+        }
+    };
+    if function == "accounting" {
+        match t(at)
+            .as_deref()
+            .and_then(|w| expand(w, &["start-stop", "stop-only", "none"]))
+        {
+            Some("none") => {
+                return if tokens.len() > at + 1 {
+                    Verdict::InvalidAt(at + 1)
+                } else {
+                    Verdict::Accept
+                };
+            }
+            Some(_) => at += 1,
+            None if at >= tokens.len() => return Verdict::Incomplete,
+            None => return Verdict::InvalidAt(at),
+        }
+    }
+    let methods: &[&'static str] = match (function.as_str(), t(2).as_deref()) {
+        ("authentication", Some("enable")) => &["enable", "group", "line", "none"],
+        ("authentication", _) => &[
+            "local",
+            "local-case",
+            "enable",
+            "group",
+            "line",
+            "none",
+            "cache",
+        ],
+        ("authorization", _) => &["local", "group", "none", "if-authenticated"],
+        _ => &["group"],
+    };
+    if at >= tokens.len() {
+        return Verdict::Incomplete;
+    }
+    let mut i = at;
+    while i < tokens.len() {
+        match expand(&tokens[i].to_ascii_lowercase(), methods) {
+            Some("group") => {
+                if i + 1 >= tokens.len() {
+                    return Verdict::Incomplete;
+                }
+                i += 2;
+            }
+            // Only last, after the methods it qualifies.
+            Some("if-authenticated") if i + 1 < tokens.len() => return Verdict::InvalidAt(i + 1),
+            Some(_) => i += 1,
+            None => return Verdict::InvalidAt(i),
+        }
+    }
+    Verdict::Accept
 }
 
 fn addr_mask(tokens: &[String], at: usize) -> Option<(u32, u32)> {
