@@ -72,6 +72,8 @@ pub(crate) struct State {
     pub(crate) notifications: crate::notify::Notifications,
     /// The log buffer and where messages went.
     pub(crate) logging: crate::logging::Logging,
+    /// AAA servers' counters and dead times.
+    pub(crate) aaa: crate::aaa::AaaState,
 }
 
 impl State {
@@ -267,6 +269,7 @@ impl Device {
             interfaces: None,
             notifications: Default::default(),
             logging: Default::default(),
+            aaa: Default::default(),
         };
         state.settings_changed(&catalogue);
         Device {

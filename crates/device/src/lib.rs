@@ -60,6 +60,7 @@
 //! The SSH server (`ironconf-server`) serves a device built either way;
 //! `crates/server/examples/firewall.rs` is a whole appliance.
 
+pub mod aaa;
 pub mod admission;
 pub mod archive;
 pub mod builder;

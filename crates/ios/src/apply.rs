@@ -244,6 +244,11 @@ impl<'c> Applier<'c> {
         if r.pattern == "aaa new-model" {
             aaa_takes_over_logins(cat, cfg);
         }
+        // Under AAA the lines' `login` / `login local` mean nothing: taken,
+        // not kept (IOS shows none).
+        if r.pattern == "login [local]" && top_line(cfg, "aaa new-model") {
+            return;
+        }
         match r.behaviour {
             Behaviour::Section { enter, .. } => {
                 let id = cfg.open_section(cat, &path, rule, text);
@@ -394,9 +399,13 @@ impl<'c> Applier<'c> {
 
 /// `service password-encryption` is configured.
 fn password_encryption(cfg: &Config) -> bool {
-    cfg.items().any(
-        |i| matches!(i, crate::config::Item::Line(l) if &*l.text == "service password-encryption"),
-    )
+    top_line(cfg, "service password-encryption")
+}
+
+/// A global line with exactly this text is configured.
+fn top_line(cfg: &Config, text: &str) -> bool {
+    cfg.items()
+        .any(|i| matches!(i, crate::config::Item::Line(l) if &*l.text == text))
 }
 
 /// A clear `key TEXT` / `key 0 TEXT` as IOS stores it: `key TEXT`, or

@@ -3,6 +3,7 @@
 //! `default` forms, canonical rendering and `show running-config` filters.
 //! Independent of NETCONF and SSH.
 
+pub mod aaa;
 pub mod apply;
 pub mod catalogue;
 pub mod change;

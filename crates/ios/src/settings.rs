@@ -243,6 +243,14 @@ pub struct VtyBlock {
     pub exec_timeout: Option<(u32, u32)>,
     /// `access-class N in`.
     pub access_class: Option<String>,
+    /// `login authentication LIST`.
+    pub login_authentication: Option<String>,
+    /// `authorization exec LIST`.
+    pub authorization_exec: Option<String>,
+    /// `accounting exec LIST`.
+    pub accounting_exec: Option<String>,
+    /// `password …`: the line password (`login` without `local`).
+    pub password: Option<Secret>,
 }
 
 /// Everything the device needs from its configuration.
@@ -280,6 +288,8 @@ pub struct Settings {
     pub file_prompt_quiet: bool,
     /// `logging …`, `service timestamps log`, `service sequence-numbers`.
     pub logging: LoggingSettings,
+    /// `aaa …`, RADIUS and TACACS+ servers.
+    pub aaa: crate::aaa::AaaSettings,
 }
 
 impl Default for Settings {
@@ -318,6 +328,7 @@ impl Default for Settings {
             file_prompt_quiet: false,
             archive: ArchiveSettings::default(),
             logging: LoggingSettings::default(),
+            aaa: crate::aaa::AaaSettings::default(),
         }
     }
 }
@@ -402,7 +413,10 @@ impl Settings {
     /// so changes to anything else need no recomputation: a one-line edit
     /// of a large configuration stays cheap.
     pub fn reads(line: &str) -> bool {
-        const READ: [&str; 14] = [
+        const READ: [&str; 17] = [
+            "aaa ",
+            "radius",
+            "tacacs ",
             "logging ",
             "no logging ",
             "service ",
@@ -478,6 +492,7 @@ impl Settings {
             ["netconf", "max-sessions", n] => self.netconf.max_sessions = num(Some(n)).unwrap_or(4),
             ["netconf", "max-message", n] => self.netconf.max_message_kb = num(Some(n)),
             ["netconf", "format", f] => self.netconf.format = Some((*f).to_owned()),
+            ["aaa", ..] | ["radius-server", ..] => self.aaa.global_line(w),
             ["ip", "ssh", "version", v] => self.ssh.version = v.parse().ok(),
             ["ip", "scp", "server", "enable"] => self.scp_server = true,
             ["ip", "ssh", "logging", "events"] => self.ssh.logging_events = true,
@@ -583,6 +598,16 @@ impl Settings {
                             ));
                         }
                         ["access-class", n, "in"] => b.access_class = Some((*n).to_owned()),
+                        ["login", "authentication", list] => {
+                            b.login_authentication = Some((*list).to_owned())
+                        }
+                        ["authorization", "exec", list] => {
+                            b.authorization_exec = Some((*list).to_owned())
+                        }
+                        ["accounting", "exec", list] => {
+                            b.accounting_exec = Some((*list).to_owned())
+                        }
+                        ["password", rest @ ..] => b.password = parse_secret(rest),
                         _ => {}
                     }
                 }
@@ -603,6 +628,12 @@ impl Settings {
                         acl.entries.push(e);
                     }
                 }
+            }
+            ["radius", "server", _]
+            | ["tacacs", "server", _]
+            | ["aaa", "group", "server", _, _] => {
+                let own: Vec<Vec<&str>> = lines().collect();
+                self.aaa.section(header, &own);
             }
             ["ip", "ssh", "pubkey-chain"] => {
                 // username (depth 0) > key-string (depth 1) > data (depth 2)

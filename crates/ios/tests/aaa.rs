@@ -154,4 +154,10 @@ fn aaa_new_model_takes_the_login_lines_off_the_vtys() {
         "{text}"
     );
     assert!(text.contains(" login authentication VTY\n"), "{text}");
+    // And later ones are taken but not kept.
+    let (text, failures) =
+        apply("aaa new-model\nline vty 0 4\n login local\n login\n exec-timeout 5\n");
+    assert!(failures.is_empty(), "{failures:?}");
+    assert!(text.contains("line vty 0 4\n exec-timeout 5\n"), "{text}");
+    assert!(!text.contains("login"), "{text}");
 }

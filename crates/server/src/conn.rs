@@ -394,10 +394,36 @@ impl russh::server::Handler for Handler {
     }
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        match self.device.login_with_password(user, password) {
-            Some(privilege) => Ok(self.accept(user, privilege)),
-            None => {
-                tracing::info!(peer = %self.peer, user, "password rejected");
+        // The local database, or AAA's method list: servers are asked
+        // here, on the runtime, without holding a worker.
+        let mut login = self
+            .device
+            .start_login(&ironconf_device::aaa::LoginRequest {
+                user,
+                password,
+                source: self.peer.ip(),
+            });
+        let result = loop {
+            match login.next(self.device.now()) {
+                ironconf_device::aaa::LoginStep::Done(r) => break r,
+                ironconf_device::aaa::LoginStep::Radius {
+                    server,
+                    address,
+                    exchange,
+                } => {
+                    let finished = crate::radius::run(address, exchange).await;
+                    login.radius_finished(&server, &finished, self.device.now());
+                }
+            }
+        };
+        match result {
+            ironconf_device::aaa::LoginResult::Granted { privilege, method } => {
+                tracing::info!(peer = %self.peer, user, %method, privilege, "password accepted");
+                Ok(self.accept(user, privilege))
+            }
+            ironconf_device::aaa::LoginResult::Denied { reason } => {
+                tracing::info!(peer = %self.peer, user, %reason, "password rejected");
+                self.device.login_failed();
                 self.device
                     .log_login(user, self.peer.ip(), self.local_port, false);
                 Ok(self.reject())

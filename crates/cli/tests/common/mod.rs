@@ -180,3 +180,79 @@ pub fn ssh_command(dev: &Device, user: &str, options: &[&str]) -> Command {
         .stderr(Stdio::null());
     cmd
 }
+
+/// FreeRADIUS on loopback (`scripts/freeradius`), stopped when dropped.
+pub struct FreeRadius {
+    pub dir: tempfile::TempDir,
+    pub auth_port: u16,
+    pub acct_port: u16,
+    pub secret: String,
+    pub detail: std::path::PathBuf,
+}
+
+impl Drop for FreeRadius {
+    fn drop(&mut self) {
+        let _ = Command::new(freeradius_script())
+            .arg("stop")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+fn freeradius_script() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/freeradius")
+}
+
+/// Starts FreeRADIUS, or `None` (a skip) when it is not installed and
+/// IRONCONF_REQUIRE_BASELINES is unset.
+pub fn freeradius() -> Option<FreeRadius> {
+    if !std::path::Path::new("/usr/sbin/freeradius").exists() {
+        assert!(
+            std::env::var_os("IRONCONF_REQUIRE_BASELINES").is_none(),
+            "freeradius is not installed (scripts/baseline install)"
+        );
+        eprintln!("skipped: freeradius is not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let ok = Command::new(freeradius_script())
+        .arg("start")
+        .arg(dir.path())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(ok, "scripts/freeradius start failed");
+    let env: std::collections::HashMap<String, String> =
+        std::fs::read_to_string(dir.path().join("env"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+    let port = |k: &str| env.get(k).and_then(|v| v.parse().ok()).unwrap_or(0);
+    Some(FreeRadius {
+        auth_port: port("RADIUS_AUTH_PORT"),
+        acct_port: port("RADIUS_ACCT_PORT"),
+        secret: env.get("RADIUS_SECRET").cloned().unwrap_or_default(),
+        detail: env.get("RADIUS_DETAIL").map(Into::into).unwrap_or_default(),
+        dir,
+    })
+}
+
+/// A UDP port on loopback where nothing answers (bound, then released).
+pub fn silent_udp_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9)
+}
+
+/// Client options for a password login as `user`.
+pub fn password_options(port: u16, user: &str, password: &str) -> ironconf_client::ConnectOptions {
+    let mut o = ironconf_client::ConnectOptions::new("127.0.0.1", port, user)
+        .password(password)
+        .host_key_check(ironconf_client::HostKeyCheck::Off);
+    o.connect_timeout = Duration::from_secs(30);
+    o.rpc_timeout = Duration::from_secs(60);
+    o
+}

@@ -7,6 +7,7 @@
 //! family here, registered in [`registry`]. A line is parsed, its privilege
 //! checked, and the parsed words looked up in the registry.
 
+mod aaa;
 mod access_lists;
 mod archive;
 mod config;

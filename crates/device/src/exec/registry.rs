@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::{ExecCaller, ExecOutput};
 use super::{
-    access_lists, archive, config, crypto, debug, files, interfaces, lines, logging, netconf,
+    aaa, access_lists, archive, config, crypto, debug, files, interfaces, lines, logging, netconf,
     platform, routing, services, ssh, system,
 };
 use crate::device::Device;
@@ -175,6 +175,11 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["terminal", "no", "monitor"], debug::terminal_no_monitor),
     cmd(&["show", "ip", "ssh"], ssh::show_ip_ssh),
     cmd(&["show", "ssh"], ssh::show_ssh),
+    cmd(&["show", "aaa", "servers"], aaa::show_aaa_servers),
+    cmd(
+        &["show", "aaa", "method-lists", "all"],
+        aaa::show_aaa_method_lists,
+    ),
     cmd(
         &["show", "ip", "interface", "brief"],
         interfaces::show_ip_interface_brief,

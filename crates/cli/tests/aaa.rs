@@ -1,0 +1,182 @@
+//! Logins through AAA against a real RADIUS server (FreeRADIUS on
+//! loopback): the method list's order, the privilege the server gives
+//! deciding what NETCONF allows, servers that do not answer or do not
+//! share the secret, and dead servers skipped.
+//!
+//! Needs the Debian package `freeradius` (`scripts/test` installs it and
+//! sets IRONCONF_REQUIRE_BASELINES=1).
+
+// Test harness code: failing loudly is the point.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{freeradius, password_options, runtime, silent_udp_port, start};
+use ironconf_client::{Client, Datastore, Filter};
+
+fn startup(radius: &common::FreeRadius, silent: u16) -> String {
+    format!(
+        "hostname aaa-r1\nip domain name example.net\n\
+username admin privilege 15 secret 0 local-pw\n\
+aaa new-model\n\
+aaa group server radius DEAD-FIRST\n server name RAD-SILENT\n server name RAD1\n\
+aaa group server radius WRONG-KEY\n server name RAD-WRONG\n\
+aaa authentication login default group DEAD-FIRST local\n\
+aaa authorization exec default group DEAD-FIRST local\n\
+radius server RAD-SILENT\n address ipv4 127.0.0.1 auth-port {silent} acct-port {silent}\n timeout 1\n retransmit 1\n key {secret}\n\
+radius server RAD1\n address ipv4 127.0.0.1 auth-port {auth} acct-port {acct}\n timeout 2\n retransmit 1\n key {secret}\n\
+radius server RAD-WRONG\n address ipv4 127.0.0.1 auth-port {auth} acct-port {acct}\n timeout 1\n retransmit 0\n key not-the-secret\n\
+radius-server deadtime 1\n\
+netconf ssh\nnetconf max-sessions 16\n\
+line vty 0 15\n login local\n transport input ssh\n",
+        auth = radius.auth_port,
+        acct = radius.acct_port,
+        secret = radius.secret,
+    )
+}
+
+/// Logs in with a password and asks for running-config: the login's
+/// outcome, the rpc's, and how long the login took.
+fn try_login(
+    port: u16,
+    user: &str,
+    password: &str,
+) -> (Result<Result<String, String>, String>, Duration) {
+    let rt = runtime();
+    let t = Instant::now();
+    rt.block_on(async {
+        let client = match Client::connect(password_options(port, user, password)).await {
+            Ok(c) => c,
+            Err(e) => return (Err(e.to_string()), t.elapsed()),
+        };
+        let took = t.elapsed();
+        let reply = client
+            .get_config(&Datastore::Running, &Filter::None)
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.config_text().map_err(|e| e.to_string()));
+        let _ = client.close().await;
+        (Ok(reply), took)
+    })
+}
+
+#[test]
+fn radius_logins_follow_the_method_list_and_the_servers_privilege() {
+    let Some(radius) = freeradius() else { return };
+    let silent = silent_udp_port();
+    let dev = start(&startup(&radius, silent));
+
+    // The first server of the group does not answer (1 s, once
+    // retransmitted); RADIUS's second server lets netops in at level 15,
+    // so NETCONF serves it.
+    let (outcome, took) = try_login(dev.port, "netops", "netops-pw");
+    let config = outcome.expect("login").expect("get-config at level 15");
+    assert!(config.contains("hostname aaa-r1"), "{config}");
+    assert!(
+        took >= Duration::from_secs(2),
+        "the silent server waited for: {took:?}"
+    );
+    // `aaa new-model` took `login local` off the lines.
+    assert!(!config.contains(" login local"), "{config}");
+
+    // RAD-SILENT is now dead for a minute: the next login goes straight
+    // to RAD1.
+    let (outcome, took) = try_login(dev.port, "netops", "netops-pw");
+    outcome.expect("login").expect("get-config");
+    assert!(
+        took < Duration::from_secs(1),
+        "dead server skipped: {took:?}"
+    );
+
+    // Level 7 from the server: logged in, but NETCONF needs 15.
+    let (outcome, _) = try_login(dev.port, "helpdesk", "helpdesk-pw");
+    let refused = outcome
+        .expect("login")
+        .expect_err("level 7 gets no running-config");
+    // IOS's bare error for a session below level 15.
+    assert_eq!(refused, "rpc-error: operation-failed (protocol)");
+
+    // A reject is final: the local database is not asked, even for a
+    // user it has.
+    let (outcome, _) = try_login(dev.port, "netops", "wrong");
+    assert!(outcome.is_err(), "rejected by RADIUS");
+    let (outcome, _) = try_login(dev.port, "admin", "local-pw");
+    assert!(outcome.is_err(), "RADIUS rejects admin; local is not tried");
+
+    // What the device counted, as `show aaa servers` tells it.
+    let rt = runtime();
+    let shown = rt.block_on(async {
+        let c = Client::connect(password_options(dev.port, "netops", "netops-pw"))
+            .await
+            .unwrap();
+        let out = c
+            .exec(&[
+                "show aaa servers".to_owned(),
+                "show aaa method-lists all".to_owned(),
+            ])
+            .await
+            .unwrap();
+        let _ = c.close().await;
+        out
+    });
+    let servers = &shown[0].response;
+    let block = |name: &str| {
+        servers
+            .split("RADIUS: id ")
+            .find(|b| b.contains(&format!("hostname {name}\n")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let silent = block("RAD-SILENT");
+    assert!(silent.contains("State: current DEAD"), "{servers}");
+    assert!(
+        silent.contains("Authen: request 1, timeouts 1,"),
+        "{servers}"
+    );
+    assert!(silent.contains("Dead: total time 0s, count 1"), "{servers}");
+    let rad1 = block("RAD1");
+    assert!(rad1.contains("State: current UP"), "{servers}");
+    // netops three times (the third to read this), helpdesk once, two
+    // rejects.
+    assert!(rad1.contains("Authen: request 6, timeouts 0,"), "{servers}");
+    assert!(
+        rad1.contains("Response: accept 4, reject 2, challenge 0"),
+        "{servers}"
+    );
+    assert!(
+        shown[1]
+            .response
+            .contains("name=default valid=TRUE id=0 :state=ALIVE : group DEAD-FIRST local"),
+        "{}",
+        shown[1].response
+    );
+}
+
+#[test]
+fn logins_fall_to_the_local_database_when_no_server_answers() {
+    let Some(radius) = freeradius() else { return };
+    let silent = silent_udp_port();
+    // Every server of the list either silent or with another secret.
+    let config = startup(&radius, silent)
+        .replace(
+            "aaa authentication login default group DEAD-FIRST local",
+            "aaa authentication login default group WRONG-KEY local",
+        )
+        .replace(
+            "aaa authorization exec default group DEAD-FIRST local",
+            "aaa authorization exec default group WRONG-KEY local",
+        );
+    let dev = start(&config);
+    // FreeRADIUS's answers (or silence) under another secret are not
+    // believed: after the timeout, the local database lets admin in at its
+    // own level.
+    let (outcome, took) = try_login(dev.port, "admin", "local-pw");
+    let text = outcome.expect("local login").expect("level 15 from local");
+    assert!(text.contains("hostname aaa-r1"));
+    assert!(took >= Duration::from_secs(1), "{took:?}");
+    // A RADIUS user unknown locally is refused.
+    let (outcome, _) = try_login(dev.port, "netops", "netops-pw");
+    assert!(outcome.is_err());
+}

@@ -1,0 +1,460 @@
+//! Logins through AAA, sans I/O. With `aaa new-model`, a password login
+//! follows the line's method list (`login authentication LIST`, else
+//! `default`, else the local database): each method is tried in turn and
+//! the next one only when the current one errs (a server that does not
+//! answer, a database with no users), never after a reject, as on IOS.
+//! RADIUS exchanges are handed to the caller ([`LoginStep::Radius`]),
+//! which does the I/O and reports how each ended; the device keeps each
+//! server's counters and dead time.
+//!
+//! The privilege comes from exec authorization (`aaa authorization exec`):
+//! RADIUS's `shell:priv-lvl=N` (or Service-Type Administrative-User: 15),
+//! the local user's level, or 1; without exec authorization every AAA
+//! login gets level 1, as on IOS.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use ironconf_ios::aaa::{AaaSettings, Method, Protocol};
+use ironconf_ios::settings::Settings;
+use ironconf_radius::{AccessRequest, Code, Exchange, Finished, Reply, attribute};
+
+use crate::device::Device;
+
+/// RADIUS defaults (`radius-server timeout`, `radius-server retransmit`).
+const RADIUS_TIMEOUT: u32 = 5;
+const RADIUS_RETRANSMIT: u32 = 3;
+
+/// A server's state as `show aaa servers` reports it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ServerStats {
+    pub(crate) requests: u64,
+    pub(crate) accepts: u64,
+    pub(crate) rejects: u64,
+    pub(crate) timeouts: u64,
+    /// Replies discarded (a wrong shared secret, a stray identifier …).
+    pub(crate) bad_replies: u64,
+    pub(crate) dead_until: Option<Instant>,
+    pub(crate) dead_count: u64,
+    /// Round trip of the last answered request.
+    pub(crate) last_rtt: Option<Duration>,
+}
+
+/// AAA's state in the device.
+#[derive(Debug, Default)]
+pub(crate) struct AaaState {
+    pub(crate) servers: BTreeMap<String, ServerStats>,
+    next_id: u8,
+}
+
+/// A login asking to be checked.
+#[derive(Debug, Clone)]
+pub struct LoginRequest<'a> {
+    /// User name as typed.
+    pub user: &'a str,
+    /// Password as typed.
+    pub password: &'a str,
+    /// Where the connection comes from.
+    pub source: IpAddr,
+}
+
+/// How a login ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginResult {
+    /// Let in at this privilege level.
+    Granted {
+        /// Privilege level.
+        privilege: u8,
+        /// The method that authenticated (`local`, `group radius`).
+        method: String,
+    },
+    /// Refused.
+    Denied {
+        /// Why, for the log (never the password).
+        reason: String,
+    },
+}
+
+/// What a login needs next.
+#[derive(Debug)]
+pub enum LoginStep {
+    /// It has ended.
+    Done(LoginResult),
+    /// Exchange this request with a RADIUS server (send what
+    /// [`Exchange::poll_transmit`] gives to `address`), then report how it
+    /// ended with [`Login::radius_finished`].
+    Radius {
+        /// The server's name (`radius server NAME`).
+        server: String,
+        /// Where its authentication port is.
+        address: SocketAddr,
+        /// The request, ready to run.
+        exchange: Exchange,
+    },
+}
+
+/// How the user was authenticated.
+#[derive(Debug, Clone)]
+enum Authenticated {
+    Local,
+    Radius(Reply),
+    Other,
+}
+
+/// One login in progress.
+#[derive(Debug)]
+pub struct Login {
+    device: Device,
+    settings: Settings,
+    user: String,
+    password: String,
+    methods: VecDeque<Method>,
+    method: Option<Method>,
+    /// The servers of the current `group` method not tried yet.
+    servers: VecDeque<String>,
+    sent_at: Option<Instant>,
+    result: Option<LoginResult>,
+}
+
+impl Device {
+    /// Starts a password login: without `aaa new-model`, the local
+    /// database decides at once; with it, the line's method list.
+    pub fn start_login(&self, request: &LoginRequest<'_>) -> Login {
+        let settings = self.settings();
+        let methods: VecDeque<Method> = if settings.aaa.new_model {
+            login_methods(&settings).into()
+        } else {
+            // `login local` without AAA: user names as typed.
+            VecDeque::from([Method::LocalCase])
+        };
+        Login {
+            device: self.clone(),
+            settings,
+            user: request.user.to_owned(),
+            password: request.password.to_owned(),
+            methods,
+            method: None,
+            servers: VecDeque::new(),
+            sent_at: None,
+            result: None,
+        }
+    }
+
+    fn next_radius_id(&self) -> u8 {
+        let mut st = self.state();
+        st.aaa.next_id = st.aaa.next_id.wrapping_add(1);
+        st.aaa.next_id
+    }
+
+    fn server_dead(&self, name: &str, now: Instant) -> bool {
+        let st = self.state();
+        st.aaa
+            .servers
+            .get(name)
+            .and_then(|s| s.dead_until)
+            .is_some_and(|t| now < t)
+    }
+}
+
+/// The method list of the vtys' logins: `login authentication LIST` of
+/// the first vty block, else `default`, else the local database.
+fn login_methods(settings: &Settings) -> Vec<Method> {
+    let list = settings
+        .vty
+        .first()
+        .and_then(|b| b.login_authentication.clone())
+        .unwrap_or_else(|| "default".to_owned());
+    settings
+        .aaa
+        .login
+        .get(&list)
+        .cloned()
+        .unwrap_or_else(|| vec![Method::Local])
+}
+
+impl Login {
+    /// The next step, at `now`.
+    pub fn next(&mut self, now: Instant) -> LoginStep {
+        loop {
+            if let Some(r) = &self.result {
+                return LoginStep::Done(r.clone());
+            }
+            if let Some(server) = self.servers.pop_front() {
+                if let Some(step) = self.radius_step(&server, now) {
+                    return step;
+                }
+                continue;
+            }
+            let Some(method) = self.methods.pop_front() else {
+                self.result = Some(LoginResult::Denied {
+                    reason: "no method answered".into(),
+                });
+                continue;
+            };
+            self.method = Some(method.clone());
+            self.try_method(&method);
+        }
+    }
+
+    /// A method that needs no server decides here; `group` queues its
+    /// servers; a method that errs leaves the next one to decide.
+    fn try_method(&mut self, method: &Method) {
+        let aaa = &self.settings.aaa;
+        match method {
+            Method::Local | Method::LocalCase => {
+                // An empty database errs: the next method decides.
+                if self.settings.users.is_empty() {
+                    return;
+                }
+                let user = if *method == Method::Local {
+                    self.settings
+                        .users
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(&self.user))
+                        .map(|(_, u)| u)
+                } else {
+                    self.settings.users.get(&self.user)
+                };
+                let ok = user
+                    .is_some_and(|u| u.secret.as_ref().is_some_and(|s| s.verify(&self.password)));
+                self.authenticated(ok, Authenticated::Local, "local");
+            }
+            Method::Enable => {
+                let Some(secret) = &self.settings.enable_secret else {
+                    return;
+                };
+                let ok = secret.verify(&self.password);
+                self.authenticated(ok, Authenticated::Other, "enable");
+            }
+            Method::Line => {
+                let Some(secret) = self.settings.vty.first().and_then(|b| b.password.clone())
+                else {
+                    return;
+                };
+                let ok = secret.verify(&self.password);
+                self.authenticated(ok, Authenticated::Other, "line");
+            }
+            Method::None => self.authenticated(true, Authenticated::Other, "none"),
+            Method::Group(g) => match aaa.group_servers(g) {
+                Some((Protocol::Radius, servers)) => self.servers = servers.into(),
+                // TACACS+ is not spoken yet: the method errs.
+                Some((Protocol::Tacacs, _)) => {
+                    tracing::info!(group = %g, "AAA: TACACS+ group not available; next method");
+                }
+                None => tracing::info!(group = %g, "AAA: no such server group; next method"),
+            },
+            Method::IfAuthenticated => {}
+        }
+    }
+
+    fn radius_step(&mut self, name: &str, now: Instant) -> Option<LoginStep> {
+        let server = self.settings.aaa.radius_servers.get(name)?;
+        let (Some(address), Some(key)) = (server.address, server.key.clone()) else {
+            return None;
+        };
+        if self.device.server_dead(name, now) {
+            return None;
+        }
+        let id = self.device.next_radius_id();
+        let authenticator: [u8; 16] = rand::random();
+        let request = AccessRequest::new(&self.user, self.password.as_bytes())
+            .nas_identifier(&self.settings.hostname)
+            .attribute(
+                attribute::SERVICE_TYPE,
+                &attribute::SERVICE_LOGIN.to_be_bytes(),
+            )
+            .vty(0)
+            .encode(id, authenticator, key.as_bytes());
+        let request = match request {
+            Ok(r) => r,
+            Err(e) => {
+                // A password RADIUS cannot carry: refused, not retried.
+                self.result = Some(LoginResult::Denied {
+                    reason: e.to_string(),
+                });
+                return None;
+            }
+        };
+        let timeout = server.timeout.unwrap_or(RADIUS_TIMEOUT);
+        let retransmit = server.retransmit.unwrap_or(RADIUS_RETRANSMIT);
+        let exchange = Exchange::new(
+            request,
+            key.as_bytes(),
+            Duration::from_secs(u64::from(timeout)),
+            retransmit,
+        );
+        self.device
+            .state()
+            .aaa
+            .servers
+            .entry(name.to_owned())
+            .or_default()
+            .requests += 1;
+        self.sent_at = Some(now);
+        Some(LoginStep::Radius {
+            server: name.to_owned(),
+            address: SocketAddr::new(IpAddr::V4(address), server.auth_port),
+            exchange,
+        })
+    }
+
+    /// How the exchange with `server` ended, at `now`: an Accept lets the
+    /// user in (subject to authorization), a Reject refuses, and no answer
+    /// moves on to the next server (marking this one dead for
+    /// `radius-server deadtime`).
+    pub fn radius_finished(&mut self, server: &str, finished: &Finished, now: Instant) {
+        let deadtime = self.deadtime(server);
+        {
+            let mut st = self.device.state();
+            let stats = st.aaa.servers.entry(server.to_owned()).or_default();
+            match finished {
+                Finished::Reply(reply) => {
+                    stats.last_rtt = self.sent_at.map(|t| now.saturating_duration_since(t));
+                    if reply.code == Code::AccessAccept {
+                        stats.accepts += 1;
+                    } else {
+                        stats.rejects += 1;
+                    }
+                }
+                Finished::TimedOut { discarded, .. } => {
+                    stats.timeouts += 1;
+                    stats.bad_replies += u64::from(*discarded);
+                    if deadtime > Duration::ZERO {
+                        stats.dead_until = Some(now + deadtime);
+                        stats.dead_count += 1;
+                    }
+                }
+            }
+        }
+        match finished {
+            Finished::Reply(reply) if reply.code == Code::AccessAccept => {
+                self.servers.clear();
+                let method = self
+                    .method
+                    .as_ref()
+                    .map_or_else(|| "group radius".to_owned(), Method::name);
+                self.authenticated(true, Authenticated::Radius(reply.clone()), &method);
+            }
+            Finished::Reply(_) => {
+                self.servers.clear();
+                self.authenticated(false, Authenticated::Other, "group radius");
+            }
+            Finished::TimedOut { .. } => {
+                tracing::info!(server, "AAA: RADIUS server did not answer; next server");
+            }
+        }
+    }
+
+    /// The server's dead time: its group's `deadtime`, else the global one.
+    fn deadtime(&self, server: &str) -> Duration {
+        let aaa = &self.settings.aaa;
+        let group = aaa
+            .groups
+            .values()
+            .find(|g| g.servers.iter().any(|s| s == server))
+            .and_then(|g| g.deadtime);
+        Duration::from_secs(u64::from(group.unwrap_or(aaa.radius_deadtime)) * 60)
+    }
+
+    fn authenticated(&mut self, ok: bool, how: Authenticated, method: &str) {
+        if !ok {
+            self.result = Some(LoginResult::Denied {
+                reason: format!("rejected by {method}"),
+            });
+            return;
+        }
+        self.result = Some(match self.authorize(&how) {
+            Some(privilege) => LoginResult::Granted {
+                privilege,
+                method: method.to_owned(),
+            },
+            None => LoginResult::Denied {
+                reason: "exec authorization failed".into(),
+            },
+        });
+    }
+
+    /// The privilege level exec authorization grants, or `None` when it
+    /// refuses. Without `aaa new-model` the local database's level.
+    fn authorize(&self, how: &Authenticated) -> Option<u8> {
+        let local = || {
+            self.settings
+                .users
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&self.user))
+                .map(|(_, u)| u.privilege)
+        };
+        if !self.settings.aaa.new_model {
+            return self.settings.users.get(&self.user).map(|u| u.privilege);
+        }
+        let list = self
+            .settings
+            .vty
+            .first()
+            .and_then(|b| b.authorization_exec.clone())
+            .unwrap_or_else(|| "default".to_owned());
+        let Some(methods) = self.settings.aaa.exec_authorization.get(&list) else {
+            return Some(1);
+        };
+        for m in methods {
+            match (m, how) {
+                (Method::Group(g), Authenticated::Radius(reply))
+                    if self
+                        .settings
+                        .aaa
+                        .group_servers(g)
+                        .is_some_and(|(p, _)| p == Protocol::Radius) =>
+                {
+                    return Some(radius_privilege(reply));
+                }
+                // A server that did not authenticate the user cannot
+                // authorize it here: the method errs.
+                (Method::Group(_), _) => {}
+                (Method::Local, _) | (Method::LocalCase, _) => return local(),
+                (Method::IfAuthenticated, _) | (Method::None, _) => return Some(1),
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+/// The privilege a RADIUS Access-Accept gives: `shell:priv-lvl=N`, else
+/// 15 for Service-Type Administrative-User, else 1.
+pub fn radius_privilege(reply: &Reply) -> u8 {
+    for pair in reply.cisco_avpairs() {
+        let pair = pair.trim();
+        let value = pair
+            .strip_prefix("shell:priv-lvl=")
+            .or_else(|| pair.strip_prefix("shell:priv-lvl*"))
+            .or_else(|| pair.strip_prefix("priv-lvl="));
+        if let Some(level) = value.and_then(|v| v.trim().parse::<u8>().ok())
+            && level <= 15
+        {
+            return level;
+        }
+    }
+    if reply.service_type() == Some(attribute::SERVICE_ADMINISTRATIVE) {
+        return 15;
+    }
+    1
+}
+
+/// For `show aaa servers`: every configured RADIUS server with its state.
+pub(crate) fn server_states(
+    aaa: &AaaSettings,
+    stats: &BTreeMap<String, ServerStats>,
+) -> Vec<(String, Option<SocketAddr>, ServerStats)> {
+    aaa.radius_servers
+        .values()
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.address
+                    .map(|a| SocketAddr::new(IpAddr::V4(a), s.auth_port)),
+                stats.get(&s.name).cloned().unwrap_or_default(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,164 @@
+//! `show aaa servers`, `show aaa method-lists all`.
+
+use std::fmt::Write as _;
+
+use ironconf_ios::aaa::{AcctKind, Method, Record};
+
+use super::{ExecOutput, Invocation};
+
+/// `show aaa servers`: each RADIUS server with its state and counters.
+pub(super) fn show_aaa_servers(i: &Invocation<'_>) -> ExecOutput {
+    let settings = i.device.settings();
+    let now = i.device.now();
+    let uptime = i.device.uptime().as_secs();
+    let states = {
+        let st = i.device.state();
+        crate::aaa::server_states(&settings.aaa, &st.aaa.servers)
+    };
+    let mut out = String::new();
+    for (n, (name, address, s)) in states.iter().enumerate() {
+        let (host, auth, acct) = settings
+            .aaa
+            .radius_servers
+            .get(name)
+            .map(|r| {
+                (
+                    r.address.map_or("0.0.0.0".to_owned(), |a| a.to_string()),
+                    r.auth_port,
+                    r.acct_port,
+                )
+            })
+            .unwrap_or_default();
+        let _ = address;
+        let dead = s.dead_until.is_some_and(|t| now < t);
+        let _ = writeln!(
+            out,
+            "RADIUS: id {}, priority {}, host {host}, auth-port {auth}, acct-port {acct}, hostname {name}",
+            n + 1,
+            n + 1
+        );
+        let _ = writeln!(
+            out,
+            "     State: current {}, duration {uptime}s, previous duration 0s",
+            if dead { "DEAD" } else { "UP" }
+        );
+        let _ = writeln!(out, "     Dead: total time 0s, count {}", s.dead_count);
+        out.push_str("     Quarantined: No\n");
+        let _ = writeln!(
+            out,
+            "     Authen: request {}, timeouts {}, failover {}, retransmission 0",
+            s.requests, s.timeouts, s.timeouts
+        );
+        let _ = writeln!(
+            out,
+            "             Response: accept {}, reject {}, challenge 0",
+            s.accepts, s.rejects
+        );
+        let _ = writeln!(
+            out,
+            "             Response: unexpected 0, server error 0, incorrect {}, time {}ms",
+            s.bad_replies,
+            s.last_rtt.map_or(0, |d| d.as_millis())
+        );
+        let _ = writeln!(
+            out,
+            "             Transaction: success {}, failure {}",
+            s.accepts + s.rejects,
+            s.timeouts
+        );
+        out.push_str("             Throttled: transaction 0, timeout 0, failure 0\n");
+        out.push_str("             Malformed responses: 0\n");
+        let _ = writeln!(out, "             Bad authenticators: {}", s.bad_replies);
+        for part in ["Author", "Account"] {
+            let _ = writeln!(
+                out,
+                "     {part}: request 0, timeouts 0, failover 0, retransmission 0"
+            );
+            if part == "Account" {
+                out.push_str("             Request: start 0, interim 0, stop 0\n");
+                out.push_str("             Response: start 0, interim 0, stop 0\n");
+            } else {
+                out.push_str("             Response: accept 0, reject 0, challenge 0\n");
+            }
+            out.push_str(
+                "             Response: unexpected 0, server error 0, incorrect 0, time 0ms\n\
+                 \x20            Transaction: success 0, failure 0\n\
+                 \x20            Throttled: transaction 0, timeout 0, failure 0\n\
+                 \x20            Malformed responses: 0\n\
+                 \x20            Bad authenticators: 0\n",
+            );
+        }
+        let _ = writeln!(
+            out,
+            "     Elapsed time since counters last cleared: {}m",
+            uptime / 60
+        );
+        out.push_str(
+            "     Estimated Outstanding Access Transactions: 0\n\
+             \x20    Estimated Outstanding Accounting Transactions: 0\n\
+             \x20    Estimated Throttled Access Transactions: 0\n\
+             \x20    Estimated Throttled Accounting Transactions: 0\n\
+             \x20    Maximum Throttled Transactions: access 0, accounting 0\n",
+        );
+        out.push('\n');
+    }
+    ExecOutput::ok(out)
+}
+
+fn methods(list: &[Method]) -> String {
+    list.iter().map(Method::name).collect::<Vec<_>>().join(" ")
+}
+
+/// `show aaa method-lists all`: the lists by type, with their methods.
+pub(super) fn show_aaa_method_lists(i: &Invocation<'_>) -> ExecOutput {
+    let a = i.device.settings().aaa;
+    let mut out = String::from("authen queue=AAA_ML_AUTHEN_LOGIN\n");
+    for (name, list) in &a.login {
+        let _ = writeln!(
+            out,
+            "  name={name} valid=TRUE id=0 :state=ALIVE : {}",
+            methods(list)
+        );
+    }
+    out.push_str("authen queue=AAA_ML_AUTHEN_ENABLE\n");
+    if let Some(list) = &a.enable {
+        let _ = writeln!(
+            out,
+            "  name=default valid=TRUE id=0 :state=ALIVE : {}",
+            methods(list)
+        );
+    }
+    out.push_str("author queue=AAA_ML_AUTHOR_SHELL\n");
+    for (name, list) in &a.exec_authorization {
+        let _ = writeln!(
+            out,
+            "  name={name} valid=TRUE id=0 :state=ALIVE : {}",
+            methods(list)
+        );
+    }
+    for ((level, name), list) in &a.command_authorization {
+        let _ = writeln!(
+            out,
+            "author queue=AAA_ML_AUTHOR_CMD {level}\n  name={name} valid=TRUE id=0 :state=ALIVE : {}",
+            methods(list)
+        );
+    }
+    out.push_str("acct queue=AAA_ML_ACCT_EXEC\n");
+    for ((kind, name), (record, list)) in &a.accounting {
+        if *kind != AcctKind::Exec {
+            continue;
+        }
+        let record = match record {
+            Record::StartStop => "START-STOP",
+            Record::StopOnly => "STOP-ONLY",
+            Record::None => "NONE",
+        };
+        let _ = writeln!(
+            out,
+            "  name={name} valid=TRUE id=0 :state=ALIVE : {record}: {}",
+            methods(list)
+        );
+    }
+    out.push_str("\npermanent lists\n  name=Permanent Enable None valid=TRUE id=0 :state=ALIVE : ENABLE  NONE\n  name=Permanent Enable valid=TRUE id=0 :state=ALIVE : ENABLE\n  name=Permanent None valid=TRUE id=0 :state=ALIVE : NONE\n  name=Permanent Local valid=TRUE id=0 :state=ALIVE : LOCAL\n");
+    ExecOutput::ok(out)
+}
