@@ -138,11 +138,12 @@ fn radius_logins_follow_the_method_list_and_the_servers_privilege() {
     assert!(silent.contains("Dead: total time 0s, count 1"), "{servers}");
     let rad1 = block("RAD1");
     assert!(rad1.contains("State: current UP"), "{servers}");
-    // netops three times (the third to read this), helpdesk once, two
-    // rejects.
-    assert!(rad1.contains("Authen: request 6, timeouts 0,"), "{servers}");
+    // netops three times (the third to read this), helpdesk once, and two
+    // wrong logins, each tried by keyboard-interactive and then by
+    // password, as the client does: four rejects.
+    assert!(rad1.contains("Authen: request 8, timeouts 0,"), "{servers}");
     assert!(
-        rad1.contains("Response: accept 4, reject 2, challenge 0"),
+        rad1.contains("Response: accept 4, reject 4, challenge 0"),
         "{servers}"
     );
     assert!(
@@ -179,4 +180,82 @@ fn logins_fall_to_the_local_database_when_no_server_answers() {
     // A RADIUS user unknown locally is refused.
     let (outcome, _) = try_login(dev.port, "netops", "netops-pw");
     assert!(outcome.is_err());
+}
+
+/// OpenSSH logging in with a password typed at its prompt (by an askpass
+/// program), by `method`: one command on the exec channel.
+fn openssh(
+    port: u16,
+    user: &str,
+    password: &str,
+    method: &str,
+    command: &str,
+) -> (String, Option<i32>) {
+    let dir = tempfile::tempdir().unwrap();
+    let askpass = dir.path().join("askpass");
+    std::fs::write(&askpass, format!("#!/bin/sh\necho '{password}'\n")).unwrap();
+    std::fs::set_permissions(
+        &askpass,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
+    let out = std::process::Command::new("ssh")
+        .args(["-p", &port.to_string()])
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "PubkeyAuthentication=no",
+            "-o",
+            "NumberOfPasswordPrompts=1",
+            "-o",
+        ])
+        .arg(format!("PreferredAuthentications={method}"))
+        .arg(format!("{user}@127.0.0.1"))
+        .arg(command)
+        .env("SSH_ASKPASS", &askpass)
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .env("DISPLAY", ":0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn openssh_logs_in_through_radius_by_password_and_keyboard_interactive() {
+    let Some(radius) = freeradius() else { return };
+    let dev = start(&startup(&radius, silent_udp_port()).replace(
+        "radius server RAD-SILENT",
+        "radius server RAD-SILENT-UNUSED",
+    ));
+    for method in ["keyboard-interactive", "password"] {
+        let (out, status) = openssh(dev.port, "netops", "netops-pw", method, "show privilege");
+        assert_eq!(status, Some(0), "{method}: {out}");
+        assert!(
+            out.contains("Current privilege level is 15"),
+            "{method}: {out}"
+        );
+        let (out, status) = openssh(
+            dev.port,
+            "helpdesk",
+            "helpdesk-pw",
+            method,
+            "show privilege",
+        );
+        assert_eq!(status, Some(0), "{method}: {out}");
+        assert!(
+            out.contains("Current privilege level is 7"),
+            "{method}: {out}"
+        );
+        let (out, status) = openssh(dev.port, "netops", "wrong", method, "show privilege");
+        assert_eq!(status, Some(255), "{method}: {out}");
+    }
 }

@@ -85,7 +85,7 @@ impl Connection {
         let config = russh::server::Config {
             preferred,
             server_id: SshId::Standard(self.device.profile().ssh_banner.into()),
-            methods: MethodSet::from(&[MethodKind::Password, MethodKind::PublicKey][..]),
+            methods: MethodSet::from(LOGIN_METHODS),
             auth_rejection_time: Duration::from_millis(300),
             auth_rejection_time_initial: Some(Duration::ZERO),
             keys: self.keys.current(rsa_label.as_deref()),
@@ -214,6 +214,13 @@ pub(crate) struct Handler {
     vty: Option<u32>,
     kill: CancellationToken,
 }
+
+/// The login methods the server offers, in IOS's order.
+const LOGIN_METHODS: &[MethodKind] = &[
+    MethodKind::PublicKey,
+    MethodKind::KeyboardInteractive,
+    MethodKind::Password,
+];
 
 /// Session channels one connection may have open at once. IOS serves one
 /// session per SSH connection; a few more leave room for clients that open
@@ -355,47 +362,15 @@ impl Handler {
         }
         // Offering the methods again lets an OpenSSH client retry.
         Auth::Reject {
-            proceed_with_methods: Some(MethodSet::from(
-                &[MethodKind::Password, MethodKind::PublicKey][..],
-            )),
+            proceed_with_methods: Some(MethodSet::from(LOGIN_METHODS)),
             partial_success: false,
         }
     }
 
-    fn accept(&mut self, user: &str, privilege: u8) -> Auth {
-        self.user = Some(user.to_owned());
-        self.privilege = privilege;
-        Auth::Accept
-    }
-
-    /// The privilege a public key logs `user` in with, if the device
-    /// allows the key.
-    fn key_allowed(&self, user: &str, key: &russh::keys::PublicKey) -> Option<u8> {
-        let text = key.to_openssh().ok()?;
-        let blob = text.split_whitespace().nth(1)?;
-        let md5 = key
-            .to_bytes()
-            .map(|b| format!("{:X}", md5::compute(b)))
-            .unwrap_or_default();
-        self.device.public_key_allowed(user, blob, &md5)
-    }
-}
-
-impl russh::server::Handler for Handler {
-    type Error = russh::Error;
-
-    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
-        Ok(Auth::Reject {
-            proceed_with_methods: Some(MethodSet::from(
-                &[MethodKind::Password, MethodKind::PublicKey][..],
-            )),
-            partial_success: false,
-        })
-    }
-
-    async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        // The local database, or AAA's method list: servers are asked
-        // here, on the runtime, without holding a worker.
+    /// A password (or keyboard-interactive) login: the local database, or
+    /// AAA's method list, whose servers are asked here, on the runtime,
+    /// without holding a worker.
+    async fn password_login(&mut self, user: &str, password: &str) -> Result<Auth, russh::Error> {
         let mut login = self
             .device
             .start_login(&ironconf_device::aaa::LoginRequest {
@@ -431,6 +406,60 @@ impl russh::server::Handler for Handler {
         }
     }
 
+    fn accept(&mut self, user: &str, privilege: u8) -> Auth {
+        self.user = Some(user.to_owned());
+        self.privilege = privilege;
+        Auth::Accept
+    }
+
+    /// The privilege a public key logs `user` in with, if the device
+    /// allows the key.
+    fn key_allowed(&self, user: &str, key: &russh::keys::PublicKey) -> Option<u8> {
+        let text = key.to_openssh().ok()?;
+        let blob = text.split_whitespace().nth(1)?;
+        let md5 = key
+            .to_bytes()
+            .map(|b| format!("{:X}", md5::compute(b)))
+            .unwrap_or_default();
+        self.device.public_key_allowed(user, blob, &md5)
+    }
+}
+
+impl russh::server::Handler for Handler {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+        Ok(Auth::Reject {
+            proceed_with_methods: Some(MethodSet::from(LOGIN_METHODS)),
+            partial_success: false,
+        })
+    }
+
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        user: &str,
+        _submethods: &str,
+        response: Option<russh::server::Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        // IOS asks for the password alone, unechoed; the answer goes the
+        // way a password login goes (local database or AAA).
+        let Some(mut response) = response else {
+            return Ok(Auth::Partial {
+                name: "".into(),
+                instructions: "".into(),
+                prompts: vec![("Password: ".into(), false)].into(),
+            });
+        };
+        let password = response
+            .next()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        self.password_login(user, &password).await
+    }
+
+    async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
+        self.password_login(user, password).await
+    }
     async fn auth_publickey_offered(
         &mut self,
         user: &str,
