@@ -1,0 +1,99 @@
+"""AAA: ncclient and netmiko log in through RADIUS (FreeRADIUS on
+loopback, scripts/freeradius); the privilege the server gives decides what
+NETCONF and the shell allow."""
+import pathlib
+import subprocess
+
+import pytest
+from ncclient import manager
+from ncclient.operations.rpc import RPCError
+from ncclient.transport.errors import AuthenticationError
+from netmiko import ConnectHandler
+
+from conftest import ROOT, start
+
+SCRIPT = ROOT / "scripts" / "freeradius"
+
+AAA = """aaa new-model
+aaa authentication login default group radius local
+aaa authorization exec default group radius local
+radius server FR
+ address ipv4 127.0.0.1 auth-port {auth} acct-port {acct}
+ timeout 2
+ retransmit 1
+ key {secret}
+"""
+
+
+@pytest.fixture
+def radius(tmp_path):
+    if not pathlib.Path("/usr/sbin/freeradius").exists():
+        pytest.fail("freeradius missing: scripts/baseline install provides it")
+    work = tmp_path / "radius"
+    work.mkdir()
+    subprocess.run([str(SCRIPT), "start", str(work)], check=True)
+    env = dict(line.split("=", 1) for line in (work / "env").read_text().split())
+    yield env
+    subprocess.run([str(SCRIPT), "stop", str(work)], check=False)
+
+
+@pytest.fixture(params=["ios-xe-16", "standard"])
+def dev(request, tmp_path, client_key, radius):
+    extra = AAA.format(
+        auth=radius["RADIUS_AUTH_PORT"],
+        acct=radius["RADIUS_ACCT_PORT"],
+        secret=radius["RADIUS_SECRET"],
+    )
+    d = start(tmp_path, client_key, request.param, extra=extra)
+    yield d
+    d.proc.terminate()
+    d.proc.wait(timeout=10)
+
+
+def nc(dev, user, password):
+    return manager.connect(
+        host="127.0.0.1",
+        port=dev.port,
+        username=user,
+        password=password,
+        hostkey_verify=False,
+        look_for_keys=False,
+        allow_agent=False,
+        timeout=30,
+    )
+
+
+def test_ncclient_through_radius_at_the_servers_level(dev):
+    with nc(dev, "netops", "netops-pw") as m:
+        reply = m.get_config(source="running")
+        text = "".join(reply.data_ele.itertext())
+        assert "hostname interop" in text
+        assert "aaa new-model" in text
+        # aaa new-model took login local off the lines.
+        assert "login local" not in text
+    # Level 7 from the server: the session opens, NETCONF refuses it with
+    # IOS's bare error.
+    with nc(dev, "helpdesk", "helpdesk-pw") as m:
+        with pytest.raises(RPCError) as e:
+            m.get_config(source="running")
+        assert e.value.tag == "operation-failed"
+    # Rejected by RADIUS: the local database is not asked.
+    with pytest.raises(AuthenticationError):
+        nc(dev, "netops", "not-the-password")
+    with pytest.raises(AuthenticationError):
+        nc(dev, "admin", "cisco")
+
+
+def test_netmiko_through_radius_lands_at_the_servers_level(dev):
+    for user, level, prompt in [("netops", 15, "#"), ("helpdesk", 7, "#"), ("viewer", 1, ">")]:
+        c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                           username=user, password=f"{user}-pw", fast_cli=False)
+        try:
+            assert c.find_prompt() == f"interop{prompt}"
+            assert c.send_command("show privilege").strip() == f"Current privilege level is {level}"
+            if level == 15:
+                servers = c.send_command("show aaa servers")
+                assert "hostname FR" in servers
+                assert "Response: accept " in servers
+        finally:
+            c.disconnect()
