@@ -23,8 +23,10 @@ username admin privilege 15 secret 0 local-pw\n\
 aaa new-model\n\
 aaa group server radius DEAD-FIRST\n server name RAD-SILENT\n server name RAD1\n\
 aaa group server radius WRONG-KEY\n server name RAD-WRONG\n\
+aaa group server radius ACCT\n server name RAD1\n\
 aaa authentication login default group DEAD-FIRST local\n\
 aaa authorization exec default group DEAD-FIRST local\n\
+aaa accounting exec default start-stop group ACCT\n\
 radius server RAD-SILENT\n address ipv4 127.0.0.1 auth-port {silent} acct-port {silent}\n timeout 1\n retransmit 1\n key {secret}\n\
 radius server RAD1\n address ipv4 127.0.0.1 auth-port {auth} acct-port {acct}\n timeout 2\n retransmit 1\n key {secret}\n\
 radius server RAD-WRONG\n address ipv4 127.0.0.1 auth-port {auth} acct-port {acct}\n timeout 1\n retransmit 0\n key not-the-secret\n\
@@ -257,5 +259,59 @@ fn openssh_logs_in_through_radius_by_password_and_keyboard_interactive() {
         );
         let (out, status) = openssh(dev.port, "netops", "wrong", method, "show privilege");
         assert_eq!(status, Some(255), "{method}: {out}");
+    }
+    // Exec accounting: a start and a stop record per session, in
+    // FreeRADIUS's detail file, the stop with the session's time; netops's
+    // sessions authenticated by RADIUS, helpdesk's too.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let detail = loop {
+        let text = std::fs::read_to_string(&radius.detail).unwrap_or_default();
+        if text.matches("Acct-Status-Type = Stop").count() >= 4 || Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(
+        detail.matches("Acct-Status-Type = Start").count(),
+        4,
+        "{detail}"
+    );
+    assert_eq!(
+        detail.matches("Acct-Status-Type = Stop").count(),
+        4,
+        "{detail}"
+    );
+    assert_eq!(
+        detail.matches("User-Name = \"netops\"").count(),
+        4,
+        "{detail}"
+    );
+    assert_eq!(
+        detail.matches("User-Name = \"helpdesk\"").count(),
+        4,
+        "{detail}"
+    );
+    assert!(detail.contains("Acct-Authentic = RADIUS"), "{detail}");
+    assert!(
+        detail.contains("Calling-Station-Id = \"127.0.0.1\""),
+        "{detail}"
+    );
+    assert!(detail.contains("NAS-Identifier = \"aaa-r1\""), "{detail}");
+    assert!(
+        detail.contains("Cisco-AVPair = \"service=shell\""),
+        "{detail}"
+    );
+    assert!(detail.contains("Acct-Session-Time = "), "{detail}");
+    assert!(
+        detail.contains("Acct-Terminate-Cause = User-Request"),
+        "{detail}"
+    );
+    // Each session's start and stop share its Acct-Session-Id.
+    let ids: Vec<&str> = detail
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Acct-Session-Id = "))
+        .collect();
+    for id in &ids {
+        assert_eq!(ids.iter().filter(|x| *x == id).count(), 2, "{detail}");
     }
 }

@@ -16,9 +16,13 @@ use std::collections::{BTreeMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use ironconf_ios::aaa::{AaaSettings, Method, Protocol};
+use std::sync::Arc;
+
+use ironconf_ios::aaa::{AaaSettings, AcctKind, Method, Protocol, Record};
 use ironconf_ios::settings::Settings;
-use ironconf_radius::{AccessRequest, Code, Exchange, Finished, Reply, attribute};
+use ironconf_radius::{
+    AccessRequest, AccountingRequest, AcctStatus, Code, Exchange, Finished, Reply, attribute,
+};
 
 use crate::device::Device;
 
@@ -39,6 +43,11 @@ pub(crate) struct ServerStats {
     pub(crate) dead_count: u64,
     /// Round trip of the last answered request.
     pub(crate) last_rtt: Option<Duration>,
+    /// Accounting requests sent (starts, stops), answered, unanswered.
+    pub(crate) acct_starts: u64,
+    pub(crate) acct_stops: u64,
+    pub(crate) acct_responses: u64,
+    pub(crate) acct_timeouts: u64,
 }
 
 /// AAA's state in the device.
@@ -46,6 +55,9 @@ pub(crate) struct ServerStats {
 pub(crate) struct AaaState {
     pub(crate) servers: BTreeMap<String, ServerStats>,
     next_id: u8,
+    next_acct_id: u8,
+    /// Accounting session ids (`Acct-Session-Id`), one per EXEC session.
+    next_session: u32,
 }
 
 /// A login asking to be checked.
@@ -92,6 +104,33 @@ pub enum LoginStep {
         /// The request, ready to run.
         exchange: Exchange,
     },
+}
+
+/// What sends accounting records (the I/O side installs it): each job is
+/// sent on its own, without waiting.
+pub type AccountingSender = Arc<dyn Fn(AccountingJob) + Send + Sync>;
+
+/// One accounting record to send: to the first server, then to the next
+/// if it does not answer.
+#[derive(Debug)]
+pub struct AccountingJob {
+    /// (server name, its accounting port, the exchange), in order.
+    pub attempts: Vec<(String, SocketAddr, Exchange)>,
+    /// A start record (else a stop record).
+    pub start: bool,
+}
+
+/// An EXEC session accounting follows (its stop record is due when it
+/// ends).
+#[derive(Debug, Clone)]
+pub struct AccountedSession {
+    id: u32,
+    user: String,
+    vty: u32,
+    source: IpAddr,
+    radius: bool,
+    started: Instant,
+    list: String,
 }
 
 /// How the user was authenticated.
@@ -439,6 +478,177 @@ pub fn radius_privilege(reply: &Reply) -> u8 {
         return 15;
     }
     1
+}
+
+impl Device {
+    /// Installs what sends accounting records.
+    pub fn set_accounting_sender(&self, sender: Option<AccountingSender>) {
+        *self
+            .shared
+            .accounting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = sender;
+    }
+
+    /// An EXEC session started on `vty` (a shell, a command, a NETCONF
+    /// session: an SSH connection's session, as on IOS): its start record
+    /// is sent under `aaa accounting exec … start-stop`. `radius`: the
+    /// user was authenticated by RADIUS. `None` when nothing accounts it.
+    pub fn exec_started(
+        &self,
+        user: &str,
+        vty: u32,
+        source: IpAddr,
+        radius: bool,
+    ) -> Option<AccountedSession> {
+        let settings = self.settings();
+        if !settings.aaa.new_model {
+            return None;
+        }
+        let list = settings
+            .vty
+            .first()
+            .and_then(|b| b.accounting_exec.clone())
+            .unwrap_or_else(|| "default".to_owned());
+        let (record, _) = settings
+            .aaa
+            .accounting
+            .get(&(AcctKind::Exec, list.clone()))?;
+        if *record == Record::None {
+            return None;
+        }
+        let id = {
+            let mut st = self.state();
+            st.aaa.next_session = st.aaa.next_session.wrapping_add(1);
+            st.aaa.next_session
+        };
+        let session = AccountedSession {
+            id,
+            user: user.to_owned(),
+            vty,
+            source,
+            radius,
+            started: self.now(),
+            list,
+        };
+        if *record == Record::StartStop {
+            self.account(&settings, &session, AcctStatus::Start);
+        }
+        Some(session)
+    }
+
+    /// The EXEC session ended: its stop record.
+    pub fn exec_ended(&self, session: &AccountedSession) {
+        let settings = self.settings();
+        self.account(&settings, session, AcctStatus::Stop);
+    }
+
+    fn account(&self, settings: &Settings, session: &AccountedSession, status: AcctStatus) {
+        let Some(sender) = self
+            .shared
+            .accounting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        else {
+            return;
+        };
+        let Some((_, methods)) = settings
+            .aaa
+            .accounting
+            .get(&(AcctKind::Exec, session.list.clone()))
+        else {
+            return;
+        };
+        let mut attempts = Vec::new();
+        for m in methods {
+            let Method::Group(g) = m else { continue };
+            let Some((Protocol::Radius, servers)) = settings.aaa.group_servers(g) else {
+                continue;
+            };
+            for name in servers {
+                let Some(server) = settings.aaa.radius_servers.get(&name) else {
+                    continue;
+                };
+                let (Some(address), Some(key)) = (server.address, server.key.as_deref()) else {
+                    continue;
+                };
+                let mut request =
+                    AccountingRequest::new(status, &format!("{:08X}", session.id), &session.user)
+                        .integer(
+                            attribute::ACCT_AUTHENTIC,
+                            if session.radius { 1 } else { 2 },
+                        )
+                        .attribute(
+                            attribute::CALLING_STATION_ID,
+                            session.source.to_string().as_bytes(),
+                        )
+                        .attribute(attribute::NAS_IDENTIFIER, settings.hostname.as_bytes())
+                        .integer(attribute::NAS_PORT, session.vty)
+                        .integer(attribute::NAS_PORT_TYPE, attribute::PORT_VIRTUAL)
+                        .integer(attribute::SERVICE_TYPE, attribute::SERVICE_NAS_PROMPT)
+                        .integer(attribute::ACCT_DELAY_TIME, 0)
+                        .avpair(&format!("task_id={}", session.id))
+                        .avpair("timezone=UTC")
+                        .avpair("service=shell");
+                if status == AcctStatus::Stop {
+                    let secs = self
+                        .now()
+                        .saturating_duration_since(session.started)
+                        .as_secs();
+                    request = request
+                        .integer(
+                            attribute::ACCT_SESSION_TIME,
+                            u32::try_from(secs).unwrap_or(u32::MAX),
+                        )
+                        // User-Request.
+                        .integer(attribute::ACCT_TERMINATE_CAUSE, 1)
+                        .avpair("disc-cause=1");
+                }
+                let id = {
+                    let mut st = self.state();
+                    st.aaa.next_acct_id = st.aaa.next_acct_id.wrapping_add(1);
+                    st.aaa.next_acct_id
+                };
+                let Ok(encoded) = request.encode(id, key.as_bytes()) else {
+                    continue;
+                };
+                let exchange = Exchange::new(
+                    encoded,
+                    key.as_bytes(),
+                    Duration::from_secs(u64::from(server.timeout.unwrap_or(RADIUS_TIMEOUT))),
+                    server.retransmit.unwrap_or(RADIUS_RETRANSMIT),
+                );
+                attempts.push((
+                    name.clone(),
+                    SocketAddr::new(IpAddr::V4(address), server.acct_port),
+                    exchange,
+                ));
+            }
+        }
+        if !attempts.is_empty() {
+            sender(AccountingJob {
+                attempts,
+                start: status == AcctStatus::Start,
+            });
+        }
+    }
+
+    /// How an accounting exchange (of a start record when `start`) with
+    /// `server` ended.
+    pub fn accounting_finished(&self, server: &str, start: bool, finished: &Finished) {
+        let mut st = self.state();
+        let stats = st.aaa.servers.entry(server.to_owned()).or_default();
+        if start {
+            stats.acct_starts += 1;
+        } else {
+            stats.acct_stops += 1;
+        }
+        match finished {
+            Finished::Reply(_) => stats.acct_responses += 1,
+            Finished::TimedOut { .. } => stats.acct_timeouts += 1,
+        }
+    }
 }
 
 /// For `show aaa servers`: every configured RADIUS server with its state.

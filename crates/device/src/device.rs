@@ -199,6 +199,8 @@ pub(crate) struct Shared {
     pub(crate) startup_interfaces: Mutex<Option<(FileStamp, Arc<Vec<Interface>>)>>,
     /// What sends datagrams to the `logging host`s.
     pub(crate) syslog: Mutex<Option<crate::logging::SyslogSender>>,
+    /// What sends AAA accounting records.
+    pub(crate) accounting: Mutex<Option<crate::aaa::AccountingSender>>,
     /// The capabilities new sessions are offered once
     /// [`Device::set_capabilities`] changed them (`None`: the profile's,
     /// with no copy per device).
@@ -278,6 +280,7 @@ impl Device {
                 remote: Mutex::new(None),
                 startup_interfaces: Mutex::new(None),
                 syslog: Mutex::new(None),
+                accounting: Mutex::new(None),
                 capabilities: Mutex::new(None),
                 started: clock.now(),
                 clock,

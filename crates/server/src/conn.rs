@@ -127,6 +127,8 @@ impl Connection {
             live: Arc::new(AtomicUsize::new(0)),
             rows: HashMap::new(),
             vty: None,
+            by_radius: false,
+            accounted: None,
             kill: kill.clone(),
         };
         let stream = Killable::new(tcp, kill.clone()).with_sniffer(sniffer);
@@ -212,6 +214,10 @@ pub(crate) struct Handler {
     rows: HashMap<ChannelId, u32>,
     /// The vty line the connection holds once authenticated, as on IOS.
     vty: Option<u32>,
+    /// Whether RADIUS authenticated the user (accounting says so).
+    by_radius: bool,
+    /// The EXEC session AAA accounting follows.
+    accounted: Option<ironconf_device::aaa::AccountedSession>,
     kill: CancellationToken,
 }
 
@@ -246,6 +252,9 @@ impl Drop for Slot {
 
 impl Drop for Handler {
     fn drop(&mut self) {
+        if let Some(session) = self.accounted.take() {
+            self.device.exec_ended(&session);
+        }
         if let Some(n) = self.ssh_connection.take() {
             if self.vty.is_some() {
                 self.device.log_ssh_event(n, self.vty, self.peer.ip(), true);
@@ -394,6 +403,7 @@ impl Handler {
         match result {
             ironconf_device::aaa::LoginResult::Granted { privilege, method } => {
                 tracing::info!(peer = %self.peer, user, %method, privilege, "password accepted");
+                self.by_radius = method.starts_with("group");
                 Ok(self.accept(user, privilege))
             }
             ironconf_device::aaa::LoginResult::Denied { reason } => {
@@ -531,6 +541,11 @@ impl russh::server::Handler for Handler {
         } else if let Some(n) = self.ssh_connection {
             self.device
                 .log_ssh_event(n, self.vty, self.peer.ip(), false);
+        }
+        if let Some(vty) = self.vty {
+            self.accounted = self
+                .device
+                .exec_started(&user, vty, self.peer.ip(), self.by_radius);
         }
         Ok(())
     }

@@ -95,6 +95,28 @@ pub async fn serve(
     let keys = Arc::new(keys);
     device.set_key_store(keys.clone());
     device.set_remote(Arc::new(remote::Transfers));
+    // AAA accounting records: each sent on its own task, at most
+    // MAX_ACCOUNTING at once; past that, records are dropped (and logged),
+    // never queued without bound.
+    {
+        let handle = tokio::runtime::Handle::current();
+        let sender_device = device.clone();
+        let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        device.set_accounting_sender(Some(Arc::new(move |job| {
+            use std::sync::atomic::Ordering;
+            if in_flight.fetch_add(1, Ordering::AcqRel) >= radius::MAX_ACCOUNTING {
+                in_flight.fetch_sub(1, Ordering::AcqRel);
+                tracing::warn!("AAA: accounting record dropped: too many in flight");
+                return;
+            }
+            let device = sender_device.clone();
+            let in_flight = in_flight.clone();
+            handle.spawn(async move {
+                radius::account(&device, job).await;
+                in_flight.fetch_sub(1, Ordering::AcqRel);
+            });
+        })));
+    }
     let syslog = Arc::new(syslog::Sender::default());
     device.set_syslog_sender(Some(Arc::new(move |to, datagram: &[u8]| {
         syslog.send(to, datagram)

@@ -6,8 +6,24 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
+use ironconf_device::Device;
+use ironconf_device::aaa::AccountingJob;
 use ironconf_radius::{Exchange, Finished, MAX_PACKET};
 use tokio::net::UdpSocket;
+
+/// Accounting records being sent at once, per device.
+pub(crate) const MAX_ACCOUNTING: usize = 256;
+
+/// Sends an accounting record: to each server in turn until one answers.
+pub(crate) async fn account(device: &Device, job: AccountingJob) {
+    for (server, address, exchange) in job.attempts {
+        let finished = run(address, exchange).await;
+        device.accounting_finished(&server, job.start, &finished);
+        if matches!(finished, Finished::Reply(_)) {
+            return;
+        }
+    }
+}
 
 /// Runs `exchange` with the server at `address` to its end.
 pub(crate) async fn run(address: SocketAddr, mut exchange: Exchange) -> Finished {

@@ -70,13 +70,27 @@ pub(super) fn show_aaa_servers(i: &Invocation<'_>) -> ExecOutput {
         out.push_str("             Malformed responses: 0\n");
         let _ = writeln!(out, "             Bad authenticators: {}", s.bad_replies);
         for part in ["Author", "Account"] {
+            let account = part == "Account";
+            let (requests, timeouts) = if account {
+                (s.acct_starts + s.acct_stops, s.acct_timeouts)
+            } else {
+                (0, 0)
+            };
             let _ = writeln!(
                 out,
-                "     {part}: request 0, timeouts 0, failover 0, retransmission 0"
+                "     {part}: request {requests}, timeouts {timeouts}, failover 0, retransmission 0"
             );
-            if part == "Account" {
-                out.push_str("             Request: start 0, interim 0, stop 0\n");
-                out.push_str("             Response: start 0, interim 0, stop 0\n");
+            if account {
+                let _ = writeln!(
+                    out,
+                    "             Request: start {}, interim 0, stop {}",
+                    s.acct_starts, s.acct_stops
+                );
+                let _ = writeln!(
+                    out,
+                    "             Response: start {}, interim 0, stop 0",
+                    s.acct_responses
+                );
             } else {
                 out.push_str("             Response: accept 0, reject 0, challenge 0\n");
             }
