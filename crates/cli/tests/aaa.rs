@@ -117,6 +117,10 @@ fn radius_logins_follow_the_method_list_and_the_servers_privilege() {
             .exec(&[
                 "show aaa servers".to_owned(),
                 "show aaa method-lists all".to_owned(),
+                "test aaa group ACCT netops netops-pw new-code".to_owned(),
+                "test aaa group ACCT netops wrong new-code".to_owned(),
+                "test aaa group WRONG-KEY netops netops-pw new-code".to_owned(),
+                "test aaa group NOPE netops netops-pw new-code".to_owned(),
             ])
             .await
             .unwrap();

@@ -154,6 +154,10 @@ pub struct Login {
     servers: VecDeque<String>,
     sent_at: Option<Instant>,
     result: Option<LoginResult>,
+    /// The server's Access-Accept, once one came.
+    reply: Option<Reply>,
+    /// `test aaa`: no authorization after authentication.
+    test: bool,
 }
 
 impl Device {
@@ -177,6 +181,26 @@ impl Device {
             servers: VecDeque::new(),
             sent_at: None,
             result: None,
+            reply: None,
+            test: false,
+        }
+    }
+
+    /// `test aaa group GROUP USER PASSWORD`: a login through that group's
+    /// servers alone, without authorization.
+    pub fn test_login(&self, group: &str, user: &str, password: &str) -> Login {
+        Login {
+            device: self.clone(),
+            settings: self.settings(),
+            user: user.to_owned(),
+            password: password.to_owned(),
+            methods: VecDeque::from([Method::Group(group.to_owned())]),
+            method: None,
+            servers: VecDeque::new(),
+            sent_at: None,
+            result: None,
+            reply: None,
+            test: true,
         }
     }
 
@@ -369,6 +393,7 @@ impl Login {
         match finished {
             Finished::Reply(reply) if reply.code == Code::AccessAccept => {
                 self.servers.clear();
+                self.reply = Some(reply.clone());
                 let method = self
                     .method
                     .as_ref()
@@ -396,10 +421,22 @@ impl Login {
         Duration::from_secs(u64::from(group.unwrap_or(aaa.radius_deadtime)) * 60)
     }
 
+    /// The server's Access-Accept, if one let the user in.
+    pub fn reply(&self) -> Option<&Reply> {
+        self.reply.as_ref()
+    }
+
     fn authenticated(&mut self, ok: bool, how: Authenticated, method: &str) {
         if !ok {
             self.result = Some(LoginResult::Denied {
                 reason: format!("rejected by {method}"),
+            });
+            return;
+        }
+        if self.test {
+            self.result = Some(LoginResult::Granted {
+                privilege: 1,
+                method: method.to_owned(),
             });
             return;
         }

@@ -33,6 +33,20 @@ impl Remote for Transfers {
         })
     }
 
+    fn radius(
+        &self,
+        address: SocketAddr,
+        exchange: ironconf_radius::Exchange,
+    ) -> ironconf_radius::Finished {
+        blocking(|| {
+            run_async(async { Ok::<_, String>(crate::radius::run(address, exchange).await) })
+                .unwrap_or(ironconf_radius::Finished::TimedOut {
+                    sent: 0,
+                    discarded: 0,
+                })
+        })
+    }
+
     fn put(&self, url: &RemoteUrl, bytes: &[u8]) -> Result<(), String> {
         blocking(|| match url.scheme.as_str() {
             "tftp" => tftp_put(url, bytes),

@@ -3,8 +3,71 @@
 use std::fmt::Write as _;
 
 use ironconf_ios::aaa::{AcctKind, Method, Record};
+use ironconf_radius::attribute;
 
 use super::{ExecOutput, Invocation};
+use crate::aaa::{LoginResult, LoginStep};
+
+/// `test aaa group GROUP USER PASSWORD [new-code]`: a login through the
+/// group's servers, and what the server sent back.
+pub(super) fn test_aaa(i: &Invocation<'_>) -> ExecOutput {
+    let [group, user, password, ..] = i.args else {
+        return ExecOutput::error("% Incomplete command.\n".into());
+    };
+    let Some(remote) = i.device.remote() else {
+        return ExecOutput::error("% AAA servers cannot be reached from here\n".into());
+    };
+    if i.device.settings().aaa.group_servers(group).is_none() {
+        return ExecOutput::error(format!("% Server-group {group} is not configured\n"));
+    }
+    let mut login = i.device.test_login(group, user, password);
+    let result = loop {
+        match login.next(i.device.now()) {
+            LoginStep::Done(r) => break r,
+            LoginStep::Radius {
+                server,
+                address,
+                exchange,
+            } => {
+                let finished = remote.radius(address, exchange);
+                login.radius_finished(&server, &finished, i.device.now());
+            }
+        }
+    };
+    match (result, login.reply()) {
+        (LoginResult::Granted { .. }, Some(reply)) => {
+            let mut out = String::from("User successfully authenticated\n\nUSER ATTRIBUTES\n\n");
+            let _ = writeln!(out, "{:<21}0   \"{user}\"", "username");
+            for pair in reply.cisco_avpairs() {
+                match pair.split_once(['=', '*']) {
+                    Some(("shell:priv-lvl", level)) => {
+                        let _ = writeln!(out, "{:<21}0   {level}", "priv-lvl");
+                    }
+                    _ => {
+                        let _ = writeln!(out, "{:<21}0   \"{pair}\"", "cisco-avpair");
+                    }
+                }
+            }
+            if let Some(t) = reply.service_type() {
+                let name = match t {
+                    attribute::SERVICE_ADMINISTRATIVE => "Administrative",
+                    attribute::SERVICE_NAS_PROMPT => "NAS Prompt",
+                    attribute::SERVICE_LOGIN => "Login",
+                    _ => "",
+                };
+                let _ = writeln!(out, "{:<21}0   {t} [{name}]", "service-type");
+            }
+            if let Some(m) = reply.reply_message() {
+                let _ = writeln!(out, "{:<21}0   \"{m}\"", "reply-message");
+            }
+            ExecOutput::ok(out)
+        }
+        (LoginResult::Denied { reason }, _) if reason.starts_with("rejected") => {
+            ExecOutput::ok("User rejected\n".into())
+        }
+        _ => ExecOutput::ok("No authoritative response from any server.\n".into()),
+    }
+}
 
 /// `show aaa servers`: each RADIUS server with its state and counters.
 pub(super) fn show_aaa_servers(i: &Invocation<'_>) -> ExecOutput {

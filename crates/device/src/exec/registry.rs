@@ -177,6 +177,10 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "ssh"], ssh::show_ssh),
     cmd(&["show", "aaa", "servers"], aaa::show_aaa_servers),
     cmd(
+        &["test", "aaa", "group", "*", "*", "*", ".."],
+        aaa::test_aaa,
+    ),
+    cmd(
         &["show", "aaa", "method-lists", "all"],
         aaa::show_aaa_method_lists,
     ),
