@@ -242,6 +242,19 @@ fn openssh_logs_in_through_radius_by_password_and_keyboard_interactive() {
         "radius server RAD-SILENT",
         "radius server RAD-SILENT-UNUSED",
     ));
+    // `debug aaa authentication`, through the logging pipeline.
+    let rt = runtime();
+    rt.block_on(async {
+        let c = Client::connect(password_options(dev.port, "netops", "netops-pw"))
+            .await
+            .unwrap();
+        let out = c
+            .exec(&["debug aaa authentication".to_owned()])
+            .await
+            .unwrap();
+        assert_eq!(out[0].response.trim(), "AAA Authentication debugging is on");
+        let _ = c.close().await;
+    });
     for method in ["keyboard-interactive", "password"] {
         let (out, status) = openssh(dev.port, "netops", "netops-pw", method, "show privilege");
         assert_eq!(status, Some(0), "{method}: {out}");
@@ -264,30 +277,43 @@ fn openssh_logs_in_through_radius_by_password_and_keyboard_interactive() {
         let (out, status) = openssh(dev.port, "netops", "wrong", method, "show privilege");
         assert_eq!(status, Some(255), "{method}: {out}");
     }
+    let (log, _) = openssh(dev.port, "netops", "netops-pw", "password", "show logging");
+    assert!(log.contains("AAA/AUTHEN/LOGIN ("), "{log}");
+    assert!(log.contains("): Pick method list 'default'"), "{log}");
+    assert!(log.contains("): Method=RADIUS (DEAD-FIRST)"), "{log}");
+    assert!(log.contains("): Status=PASS"), "{log}");
+    assert!(log.contains("): Status=FAIL"), "{log}");
+    // Secrets never reach the log.
+    assert!(
+        !log.contains("netops-pw") && !log.contains(&radius.secret),
+        "{log}"
+    );
     // Exec accounting: a start and a stop record per session, in
     // FreeRADIUS's detail file, the stop with the session's time; netops's
     // sessions authenticated by RADIUS, helpdesk's too.
     let deadline = Instant::now() + Duration::from_secs(15);
+    // Six sessions: netops's NETCONF session, two shells each for netops
+    // and helpdesk, and netops's `show logging`.
     let detail = loop {
         let text = std::fs::read_to_string(&radius.detail).unwrap_or_default();
-        if text.matches("Acct-Status-Type = Stop").count() >= 4 || Instant::now() > deadline {
+        if text.matches("Acct-Status-Type = Stop").count() >= 6 || Instant::now() > deadline {
             break text;
         }
         std::thread::sleep(Duration::from_millis(100));
     };
     assert_eq!(
         detail.matches("Acct-Status-Type = Start").count(),
-        4,
+        6,
         "{detail}"
     );
     assert_eq!(
         detail.matches("Acct-Status-Type = Stop").count(),
-        4,
+        6,
         "{detail}"
     );
     assert_eq!(
         detail.matches("User-Name = \"netops\"").count(),
-        4,
+        8,
         "{detail}"
     );
     assert_eq!(

@@ -58,6 +58,8 @@ pub(crate) struct AaaState {
     next_acct_id: u8,
     /// Accounting session ids (`Acct-Session-Id`), one per EXEC session.
     next_session: u32,
+    /// Logins, numbered for `debug aaa authentication`.
+    next_login: u32,
 }
 
 /// A login asking to be checked.
@@ -158,6 +160,10 @@ pub struct Login {
     reply: Option<Reply>,
     /// `test aaa`: no authorization after authentication.
     test: bool,
+    /// The login's number in debug lines.
+    serial: u32,
+    /// The method list's name, once picked.
+    list: Option<String>,
 }
 
 impl Device {
@@ -165,6 +171,7 @@ impl Device {
     /// database decides at once; with it, the line's method list.
     pub fn start_login(&self, request: &LoginRequest<'_>) -> Login {
         let settings = self.settings();
+        let list = settings.aaa.new_model.then(|| login_list(&settings));
         let methods: VecDeque<Method> = if settings.aaa.new_model {
             login_methods(&settings).into()
         } else {
@@ -183,7 +190,15 @@ impl Device {
             result: None,
             reply: None,
             test: false,
+            serial: self.next_login_serial(),
+            list,
         }
+    }
+
+    fn next_login_serial(&self) -> u32 {
+        let mut st = self.state();
+        st.aaa.next_login = st.aaa.next_login.wrapping_add(1);
+        st.aaa.next_login
     }
 
     /// `test aaa group GROUP USER PASSWORD`: a login through that group's
@@ -201,6 +216,8 @@ impl Device {
             result: None,
             reply: None,
             test: true,
+            serial: self.next_login_serial(),
+            list: Some(group.to_owned()),
         }
     }
 
@@ -220,14 +237,19 @@ impl Device {
     }
 }
 
-/// The method list of the vtys' logins: `login authentication LIST` of
-/// the first vty block, else `default`, else the local database.
-fn login_methods(settings: &Settings) -> Vec<Method> {
-    let list = settings
+/// The name of the vtys' login method list: `login authentication LIST`
+/// of the first vty block, else `default`.
+fn login_list(settings: &Settings) -> String {
+    settings
         .vty
         .first()
         .and_then(|b| b.login_authentication.clone())
-        .unwrap_or_else(|| "default".to_owned());
+        .unwrap_or_else(|| "default".to_owned())
+}
+
+/// The method list of the vtys' logins, else the local database.
+fn login_methods(settings: &Settings) -> Vec<Method> {
+    let list = login_list(settings);
     settings
         .aaa
         .login
@@ -237,10 +259,38 @@ fn login_methods(settings: &Settings) -> Vec<Method> {
 }
 
 impl Login {
+    /// A `debug aaa authentication` line, when that debugging is on.
+    fn debug(&self, text: impl FnOnce() -> String) {
+        if self
+            .device
+            .debugging(crate::debug::DebugLevel::AaaAuthentication)
+        {
+            self.device
+                .debug(crate::debug::DebugLevel::AaaAuthentication, &text());
+        }
+    }
+
     /// The next step, at `now`.
     pub fn next(&mut self, now: Instant) -> LoginStep {
+        if self.method.is_none() && self.result.is_none() {
+            if let Some(list) = &self.list {
+                let id = self.serial;
+                self.debug(|| format!("AAA/BIND({id:08X}): Bind i/f  "));
+                self.debug(|| format!("AAA/AUTHEN/LOGIN ({id:08X}): Pick method list '{list}'"));
+            }
+        }
         loop {
             if let Some(r) = &self.result {
+                if self.list.is_some() {
+                    let id = self.serial;
+                    let status = match r {
+                        LoginResult::Granted { .. } => "PASS",
+                        LoginResult::Denied { .. } => "FAIL",
+                    };
+                    self.debug(|| format!("AAA/AUTHEN({id:08X}): Status={status}"));
+                    // Said once.
+                    self.list = None;
+                }
                 return LoginStep::Done(r.clone());
             }
             if let Some(server) = self.servers.pop_front() {
@@ -256,6 +306,14 @@ impl Login {
                 continue;
             };
             self.method = Some(method.clone());
+            if self.list.is_some() {
+                let id = self.serial;
+                let name = match &method {
+                    Method::Group(g) => format!("RADIUS ({g})"),
+                    m => m.name().to_ascii_uppercase(),
+                };
+                self.debug(|| format!("AAA/AUTHEN({id:08X}): Method={name}"));
+            }
             self.try_method(&method);
         }
     }
@@ -406,6 +464,10 @@ impl Login {
             }
             Finished::TimedOut { .. } => {
                 tracing::info!(server, "AAA: RADIUS server did not answer; next server");
+                let id = self.serial;
+                self.debug(|| {
+                    format!("AAA/AUTHEN({id:08X}): server {server} did not answer: Status=ERROR")
+                });
             }
         }
     }

@@ -25,6 +25,8 @@ pub struct DebugFlags {
     pub errors: bool,
     /// `debug netconf all`.
     pub info: bool,
+    /// `debug aaa authentication`.
+    pub aaa_authentication: bool,
 }
 
 impl DebugFlags {
@@ -33,6 +35,7 @@ impl DebugFlags {
         match level {
             DebugLevel::Error => self.errors,
             DebugLevel::Info => self.info,
+            DebugLevel::AaaAuthentication => self.aaa_authentication,
         }
     }
 }
@@ -44,6 +47,8 @@ pub enum DebugLevel {
     Error,
     /// Everything else (`debug netconf all`).
     Info,
+    /// Logins through AAA (`debug aaa authentication`).
+    AaaAuthentication,
 }
 
 impl Device {

@@ -6,6 +6,9 @@ use super::{ExecOutput, Invocation};
 pub(super) fn show_debugging(i: &Invocation<'_>) -> ExecOutput {
     let d = i.device.state().debug;
     let mut out = String::new();
+    if d.aaa_authentication {
+        out.push_str("General OS:\n  AAA Authentication debugging is on\n");
+    }
     if d.errors || d.info {
         out.push_str("NETCONF:\n");
         if d.errors {
@@ -38,6 +41,17 @@ fn set_netconf_debug(i: &Invocation<'_>, on: bool) -> ExecOutput {
     }
     let state = if on { "on" } else { "off" };
     ExecOutput::ok(format!("NETCONF {level} debugging is {state}\n"))
+}
+
+/// `debug aaa authentication` (`on`), `no debug …`, `undebug …`.
+pub(super) fn debug_aaa_authentication(i: &Invocation<'_>) -> ExecOutput {
+    let on = !matches!(
+        i.command.split_whitespace().next(),
+        Some("no" | "undebug" | "u" | "und")
+    );
+    i.device.state().debug.aaa_authentication = on;
+    let state = if on { "on" } else { "off" };
+    ExecOutput::ok(format!("AAA Authentication debugging is {state}\n"))
 }
 
 pub(super) fn no_debug_all(i: &Invocation<'_>) -> ExecOutput {

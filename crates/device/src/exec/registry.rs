@@ -177,6 +177,18 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "ssh"], ssh::show_ssh),
     cmd(&["show", "aaa", "servers"], aaa::show_aaa_servers),
     cmd(
+        &["debug", "aaa", "authentication"],
+        debug::debug_aaa_authentication,
+    ),
+    cmd(
+        &["no", "debug", "aaa", "authentication"],
+        debug::debug_aaa_authentication,
+    ),
+    cmd(
+        &["undebug", "aaa", "authentication"],
+        debug::debug_aaa_authentication,
+    ),
+    cmd(
         &["test", "aaa", "group", "*", "*", "*", ".."],
         aaa::test_aaa,
     ),
