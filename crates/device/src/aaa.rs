@@ -272,12 +272,13 @@ impl Login {
 
     /// The next step, at `now`.
     pub fn next(&mut self, now: Instant) -> LoginStep {
-        if self.method.is_none() && self.result.is_none() {
-            if let Some(list) = &self.list {
-                let id = self.serial;
-                self.debug(|| format!("AAA/BIND({id:08X}): Bind i/f  "));
-                self.debug(|| format!("AAA/AUTHEN/LOGIN ({id:08X}): Pick method list '{list}'"));
-            }
+        if self.method.is_none()
+            && self.result.is_none()
+            && let Some(list) = &self.list
+        {
+            let id = self.serial;
+            self.debug(|| format!("AAA/BIND({id:08X}): Bind i/f  "));
+            self.debug(|| format!("AAA/AUTHEN/LOGIN ({id:08X}): Pick method list '{list}'"));
         }
         loop {
             if let Some(r) = &self.result {
