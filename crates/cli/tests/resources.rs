@@ -143,7 +143,8 @@ fn thousand_half_open_connections_and_a_password_guesser_do_not_lock_out_a_user(
             }
         }
     }
-    assert!(closed >= 900, "only {closed} flood connections were closed");
+    // 1,000 connections, at most 128 kept.
+    assert!(closed >= 850, "only {closed} flood connections were closed");
 }
 
 #[test]

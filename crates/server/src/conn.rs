@@ -23,6 +23,7 @@ use crate::pending::Ticket;
 pub(crate) struct Connection {
     device: Device,
     keys: Arc<HostKeys>,
+    aaa_waits: Arc<tokio::sync::Semaphore>,
     peer: SocketAddr,
     /// Ends the connection (pre-authentication deadline, eviction,
     /// shutdown, clear line).
@@ -33,12 +34,14 @@ impl Connection {
     pub(crate) fn new(
         device: Device,
         keys: Arc<HostKeys>,
+        aaa_waits: Arc<tokio::sync::Semaphore>,
         peer: SocketAddr,
         kill: CancellationToken,
     ) -> Self {
         Connection {
             device,
             keys,
+            aaa_waits,
             peer,
             kill,
         }
@@ -122,7 +125,9 @@ impl Connection {
             failures: 0,
             retries,
             authed: authed.clone(),
+            pending: ticket.pending(),
             ticket: Some(ticket),
+            aaa_waits: self.aaa_waits.clone(),
             channels: HashMap::new(),
             live: Arc::new(AtomicUsize::new(0)),
             rows: HashMap::new(),
@@ -205,6 +210,10 @@ pub(crate) struct Handler {
     retries: u32,
     authed: Arc<AtomicBool>,
     ticket: Option<Ticket>,
+    /// The half-open queue, to take a place in again.
+    pending: crate::pending::Pending,
+    /// Places for logins waiting on AAA servers.
+    aaa_waits: Arc<tokio::sync::Semaphore>,
     /// Session channels open and not yet given a service, each already
     /// drained by its reader task.
     channels: HashMap<ChannelId, Opened>,
@@ -387,6 +396,7 @@ impl Handler {
                 password,
                 source: self.peer.ip(),
             });
+        let mut waiting = None;
         let result = loop {
             match login.next(self.device.now()) {
                 ironconf_device::aaa::LoginStep::Done(r) => break r,
@@ -395,6 +405,12 @@ impl Handler {
                     address,
                     exchange,
                 } => {
+                    if waiting.is_none() {
+                        // Out of the half-open bound while a server is
+                        // asked, within the bound of logins waiting.
+                        waiting = self.aaa_waits.clone().acquire_owned().await.ok();
+                        self.ticket = None;
+                    }
                     let finished = crate::radius::run(address, exchange).await;
                     login.radius_finished(&server, &finished, self.device.now());
                 }
@@ -406,14 +422,21 @@ impl Handler {
                 self.by_radius = method.starts_with("group");
                 Ok(self.accept(user, privilege))
             }
-            ironconf_device::aaa::LoginResult::Denied { reason } => {
-                tracing::info!(peer = %self.peer, user, %reason, "password rejected");
-                self.device.login_failed();
-                self.device
-                    .log_login(user, self.peer.ip(), self.local_port, false);
-                Ok(self.reject())
+            ironconf_device::aaa::LoginResult::Denied { reason } if self.ticket.is_none() => {
+                // Back in the half-open bound for the next try.
+                self.ticket = Some(self.pending.admit(self.kill.clone()));
+                self.denied(user, &reason)
             }
+            ironconf_device::aaa::LoginResult::Denied { reason } => self.denied(user, &reason),
         }
+    }
+
+    fn denied(&mut self, user: &str, reason: &str) -> Result<Auth, russh::Error> {
+        tracing::info!(peer = %self.peer, user, %reason, "password rejected");
+        self.device.login_failed();
+        self.device
+            .log_login(user, self.peer.ip(), self.local_port, false);
+        Ok(self.reject())
     }
 
     fn accept(&mut self, user: &str, privilege: u8) -> Auth {

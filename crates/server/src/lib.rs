@@ -42,7 +42,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_unauthenticated: 64,
+            max_unauthenticated: 128,
             shutdown_grace: std::time::Duration::from_secs(3),
         }
     }
@@ -122,6 +122,10 @@ pub async fn serve(
         syslog.send(to, datagram)
     })));
     let unauthenticated = pending::Pending::new(limits.max_unauthenticated);
+    // Logins waiting on AAA servers leave the half-open bound (which
+    // drops the oldest: a server that is slow to answer must not cost
+    // them their connection) for this one, which makes the next wait.
+    let aaa_waits = Arc::new(tokio::sync::Semaphore::new(radius::MAX_LOGINS_WAITING));
     let tracker = TaskTracker::new();
     // What the device has due (an unconfirmed change to revert, the
     // periodic archive), checked every second on the device's clock.
@@ -149,6 +153,7 @@ pub async fn serve(
         let unauthenticated = unauthenticated.clone();
         let shutdown = shutdown.clone();
         let tracker2 = tracker.clone();
+        let aaa_waits = aaa_waits.clone();
         accepts.push(tokio::spawn(async move {
             let addr = listener
                 .local_addr()
@@ -172,7 +177,13 @@ pub async fn serve(
                 }
                 let kill = shutdown.child_token();
                 let ticket = unauthenticated.admit(kill.clone());
-                let conn = conn::Connection::new(device.clone(), keys.clone(), peer, kill);
+                let conn = conn::Connection::new(
+                    device.clone(),
+                    keys.clone(),
+                    aaa_waits.clone(),
+                    peer,
+                    kill,
+                );
                 tracker2.spawn(conn.run(tcp, ticket));
             }
         }));

@@ -69,6 +69,13 @@ impl Pending {
     }
 }
 
+impl Ticket {
+    /// The queue this ticket holds a place in.
+    pub(crate) fn pending(&self) -> Pending {
+        self.pending.clone()
+    }
+}
+
 impl Drop for Ticket {
     fn drop(&mut self) {
         let mut inner = self.pending.lock();

@@ -14,6 +14,10 @@ use tokio::net::UdpSocket;
 /// Accounting records being sent at once, per device.
 pub(crate) const MAX_ACCOUNTING: usize = 256;
 
+/// Logins waiting on AAA servers at once, per device; the next waits for
+/// a place (within its connection's `ip ssh time-out`).
+pub(crate) const MAX_LOGINS_WAITING: usize = 512;
+
 /// Sends an accounting record: to each server in turn until one answers.
 pub(crate) async fn account(device: &Device, job: AccountingJob) {
     for (server, address, exchange) in job.attempts {
