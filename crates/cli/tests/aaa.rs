@@ -345,3 +345,91 @@ fn openssh_logs_in_through_radius_by_password_and_keyboard_interactive() {
         assert_eq!(ids.iter().filter(|x| *x == id).count(), 2, "{detail}");
     }
 }
+
+/// A RADIUS reply to the request `req` (its identifier and authenticator)
+/// under `secret`, with `attrs`.
+fn reply(code: u8, id: u8, req_auth: &[u8], attrs: &[u8], secret: &[u8]) -> Vec<u8> {
+    let len = (20 + attrs.len()) as u16;
+    let mut head = vec![code, id];
+    head.extend_from_slice(&len.to_be_bytes());
+    let mut c = md5::Context::new();
+    c.consume(&head);
+    c.consume(req_auth);
+    c.consume(attrs);
+    c.consume(secret);
+    let mut out = head;
+    out.extend_from_slice(&c.finalize().0);
+    out.extend_from_slice(attrs);
+    out
+}
+
+/// A server that answers each request with four datagrams that are no
+/// valid reply (another identifier, 5,000 bytes, 4 bytes, signed with
+/// another secret), then a valid Access-Accept at level 15.
+fn hostile_radius(secret: &'static str) -> u16 {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = socket.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            if n < 20 {
+                continue;
+            }
+            let (id, auth) = (buf[1], buf[4..20].to_vec());
+            let pair = b"shell:priv-lvl=15";
+            let mut vsa = vec![0, 0, 0, 9, 1, pair.len() as u8 + 2];
+            vsa.extend_from_slice(pair);
+            let mut attrs = vec![26, vsa.len() as u8 + 2];
+            attrs.extend_from_slice(&vsa);
+            let s = secret.as_bytes();
+            for bad in [
+                reply(2, id.wrapping_add(1), &auth, &attrs, s),
+                vec![2u8; 5000],
+                vec![2, id, 0, 20],
+                reply(2, id, &auth, &attrs, b"another-secret"),
+            ] {
+                let _ = socket.send_to(&bad, from);
+            }
+            let _ = socket.send_to(&reply(2, id, &auth, &attrs, s), from);
+        }
+    });
+    port
+}
+
+#[test]
+fn replies_that_do_not_verify_are_discarded_and_the_valid_one_believed() {
+    let port = hostile_radius("hostile-secret");
+    let dev = start(&format!(
+        "hostname aaa-r2\nusername admin privilege 15 secret 0 local-pw\naaa new-model\n\
+aaa authentication login default group radius local\naaa authorization exec default group radius local\n\
+radius server HOSTILE\n address ipv4 127.0.0.1 auth-port {port} acct-port {port}\n timeout 5\n retransmit 0\n key hostile-secret\n\
+netconf ssh\nline vty 0 15\n transport input ssh\n"
+    ));
+    let (outcome, took) = try_login(dev.port, "anyone", "anything");
+    let config = outcome
+        .expect("login")
+        .expect("level 15 from the valid reply");
+    assert!(config.contains("hostname aaa-r2"));
+    // Believed at once: no waiting for the timeout.
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    let rt = runtime();
+    let shown = rt.block_on(async {
+        let c = Client::connect(password_options(dev.port, "anyone", "anything"))
+            .await
+            .unwrap();
+        let out = c.exec(&["show aaa servers".to_owned()]).await.unwrap();
+        let _ = c.close().await;
+        out
+    });
+    let servers = &shown[0].response;
+    // Two logins (this one to read it), four bad datagrams each.
+    assert!(
+        servers.contains("Response: accept 2, reject 0, challenge 0"),
+        "{servers}"
+    );
+    assert!(servers.contains("Bad authenticators: 8"), "{servers}");
+    assert!(
+        servers.contains("Authen: request 2, timeouts 0,"),
+        "{servers}"
+    );
+}

@@ -421,15 +421,23 @@ impl Login {
         })
     }
 
-    /// How the exchange with `server` ended, at `now`: an Accept lets the
-    /// user in (subject to authorization), a Reject refuses, and no answer
-    /// moves on to the next server (marking this one dead for
-    /// `radius-server deadtime`).
-    pub fn radius_finished(&mut self, server: &str, finished: &Finished, now: Instant) {
+    /// How the exchange with `server` ended, at `now`, with `discarded`
+    /// datagrams that were not valid replies: an Accept lets the user in
+    /// (subject to authorization), a Reject refuses, and no answer moves on
+    /// to the next server (marking this one dead for `radius-server
+    /// deadtime`).
+    pub fn radius_finished(
+        &mut self,
+        server: &str,
+        finished: &Finished,
+        discarded: u32,
+        now: Instant,
+    ) {
         let deadtime = self.deadtime(server);
         {
             let mut st = self.device.state();
             let stats = st.aaa.servers.entry(server.to_owned()).or_default();
+            stats.bad_replies += u64::from(discarded);
             match finished {
                 Finished::Reply(reply) => {
                     stats.last_rtt = self.sent_at.map(|t| now.saturating_duration_since(t));
@@ -439,9 +447,8 @@ impl Login {
                         stats.rejects += 1;
                     }
                 }
-                Finished::TimedOut { discarded, .. } => {
+                Finished::TimedOut { .. } => {
                     stats.timeouts += 1;
-                    stats.bad_replies += u64::from(*discarded);
                     if deadtime > Duration::ZERO {
                         stats.dead_until = Some(now + deadtime);
                         stats.dead_count += 1;

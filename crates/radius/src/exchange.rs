@@ -114,6 +114,11 @@ impl Exchange {
         self.finished.as_ref()
     }
 
+    /// Datagrams discarded so far (not valid replies to this request).
+    pub fn discarded(&self) -> u32 {
+        self.discarded
+    }
+
     /// Datagrams sent so far.
     pub fn sent(&self) -> u32 {
         self.sent

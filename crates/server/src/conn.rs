@@ -411,8 +411,8 @@ impl Handler {
                         waiting = self.aaa_waits.clone().acquire_owned().await.ok();
                         self.ticket = None;
                     }
-                    let finished = crate::radius::run(address, exchange).await;
-                    login.radius_finished(&server, &finished, self.device.now());
+                    let (finished, discarded) = crate::radius::run(address, exchange).await;
+                    login.radius_finished(&server, &finished, discarded, self.device.now());
                 }
             }
         };

@@ -21,7 +21,7 @@ pub(crate) const MAX_LOGINS_WAITING: usize = 512;
 /// Sends an accounting record: to each server in turn until one answers.
 pub(crate) async fn account(device: &Device, job: AccountingJob) {
     for (server, address, exchange) in job.attempts {
-        let finished = run(address, exchange).await;
+        let (finished, _) = run(address, exchange).await;
         device.accounting_finished(&server, job.start, &finished);
         if matches!(finished, Finished::Reply(_)) {
             return;
@@ -29,8 +29,15 @@ pub(crate) async fn account(device: &Device, job: AccountingJob) {
     }
 }
 
-/// Runs `exchange` with the server at `address` to its end.
-pub(crate) async fn run(address: SocketAddr, mut exchange: Exchange) -> Finished {
+/// Runs `exchange` with the server at `address` to its end: how it ended
+/// and how many datagrams were discarded on the way.
+pub(crate) async fn run(address: SocketAddr, exchange: Exchange) -> (Finished, u32) {
+    let mut exchange = exchange;
+    let finished = exchange_to_end(address, &mut exchange).await;
+    (finished, exchange.discarded())
+}
+
+async fn exchange_to_end(address: SocketAddr, exchange: &mut Exchange) -> Finished {
     let local: SocketAddr = if address.is_ipv4() {
         ([0, 0, 0, 0], 0).into()
     } else {

@@ -39,7 +39,7 @@ impl Remote for Transfers {
         exchange: ironconf_radius::Exchange,
     ) -> ironconf_radius::Finished {
         blocking(|| {
-            run_async(async { Ok::<_, String>(crate::radius::run(address, exchange).await) })
+            run_async(async { Ok::<_, String>(crate::radius::run(address, exchange).await.0) })
                 .unwrap_or(ironconf_radius::Finished::TimedOut {
                     sent: 0,
                     discarded: 0,

@@ -30,7 +30,7 @@ pub(super) fn test_aaa(i: &Invocation<'_>) -> ExecOutput {
                 exchange,
             } => {
                 let finished = remote.radius(address, exchange);
-                login.radius_finished(&server, &finished, i.device.now());
+                login.radius_finished(&server, &finished, 0, i.device.now());
             }
         }
     };
