@@ -14,8 +14,10 @@ from conftest import ROOT, start
 
 SCRIPT = ROOT / "scripts" / "freeradius"
 
-AAA = """aaa new-model
+AAA = """enable secret 0 local-enable
+aaa new-model
 aaa authentication login default group radius local
+aaa authentication enable default group radius enable
 aaa authorization exec default group radius local
 radius server FR
  address ipv4 127.0.0.1 auth-port {auth} acct-port {acct}
@@ -97,3 +99,27 @@ def test_netmiko_through_radius_lands_at_the_servers_level(dev):
                 assert "Response: accept " in servers
         finally:
             c.disconnect()
+
+
+def test_enable_through_radius(dev):
+    """`enable` asks RADIUS for $enab15$ before the enable secret."""
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="viewer", password="viewer-pw", secret="enable-pw",
+                       fast_cli=False)
+    try:
+        assert c.find_prompt() == "interop>"
+        c.enable()
+        assert c.find_prompt() == "interop#"
+        assert c.send_command("show privilege").strip() == "Current privilege level is 15"
+    finally:
+        c.disconnect()
+    # RADIUS answers, and rejects: the enable secret is not tried.
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="viewer", password="viewer-pw", secret="local-enable",
+                       fast_cli=False)
+    try:
+        with pytest.raises(ValueError):
+            c.enable()
+        assert c.find_prompt() == "interop>"
+    finally:
+        c.disconnect()

@@ -201,6 +201,65 @@ impl Device {
         st.aaa.next_login
     }
 
+    /// Whether `enable` asks for a password: an enable secret is set, or
+    /// AAA has an enable method list (`aaa authentication enable default`).
+    pub fn enable_asks_password(&self) -> bool {
+        let settings = self.settings();
+        settings.enable_secret.is_some() || (settings.aaa.new_model && settings.aaa.enable.is_some())
+    }
+
+    /// Whether `password` raises the caller to `level`: the enable secret,
+    /// or under `aaa authentication enable default …` its methods (RADIUS
+    /// asks for the user `$enabN$`, as IOS does). Servers are asked through
+    /// the remote I/O hook, from the shell's thread.
+    pub fn enable_allowed(&self, level: u8, password: &str) -> bool {
+        let settings = self.settings();
+        let methods = match (&settings.aaa.enable, settings.aaa.new_model) {
+            (Some(list), true) => list.clone(),
+            _ => {
+                return settings
+                    .enable_secret
+                    .is_some_and(|s| s.verify(password));
+            }
+        };
+        let mut login = Login {
+            device: self.clone(),
+            user: format!("$enab{level}$"),
+            password: password.to_owned(),
+            methods: methods.into(),
+            method: None,
+            servers: VecDeque::new(),
+            sent_at: None,
+            result: None,
+            reply: None,
+            test: true,
+            serial: self.next_login_serial(),
+            list: Some("default".to_owned()),
+            settings,
+        };
+        let remote = self.remote();
+        loop {
+            match login.next(self.now()) {
+                LoginStep::Done(LoginResult::Granted { .. }) => return true,
+                LoginStep::Done(LoginResult::Denied { .. }) => return false,
+                LoginStep::Radius {
+                    server,
+                    address,
+                    exchange,
+                } => {
+                    let finished = match &remote {
+                        Some(r) => r.radius(address, exchange),
+                        None => Finished::TimedOut {
+                            sent: 0,
+                            discarded: 0,
+                        },
+                    };
+                    login.radius_finished(&server, &finished, 0, self.now());
+                }
+            }
+        }
+    }
+
     /// `test aaa group GROUP USER PASSWORD`: a login through that group's
     /// servers alone, without authorization.
     pub fn test_login(&self, group: &str, user: &str, password: &str) -> Login {

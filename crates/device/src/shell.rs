@@ -530,11 +530,7 @@ impl Shell {
     }
 
     fn check_enable_password(&mut self, password: &str) {
-        let ok = self
-            .device
-            .settings()
-            .enable_secret
-            .is_some_and(|s| s.verify(password));
+        let ok = self.device.enable_allowed(self.enable_target, password);
         if ok {
             self.privilege = self.enable_target;
         } else {
@@ -568,7 +564,7 @@ impl Shell {
                     .unwrap_or(15);
                 if level <= self.privilege {
                     self.privilege = level;
-                } else if self.device.settings().enable_secret.is_some() {
+                } else if self.device.enable_asks_password() {
                     self.write("Password: ");
                     self.password = true;
                     self.enable_target = level;
