@@ -97,6 +97,11 @@ def test_netmiko_through_radius_lands_at_the_servers_level(dev):
                 servers = c.send_command("show aaa servers")
                 assert "hostname FR" in servers
                 assert "Response: accept " in servers
+                sessions = c.send_command("show aaa sessions")
+                assert "User Name: netops" in sessions
+                assert "IP Address: 127.0.0.1" in sessions
+                users = c.send_command("show users")
+                assert "netops" in users
         finally:
             c.disconnect()
 

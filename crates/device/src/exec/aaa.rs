@@ -182,6 +182,30 @@ pub(super) fn show_aaa_servers(i: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(out)
 }
 
+/// `show aaa sessions`: the sessions on the vty lines, as AAA counts
+/// them (with `aaa new-model`).
+pub(super) fn show_aaa_sessions(i: &Invocation<'_>) -> ExecOutput {
+    if !i.device.settings().aaa.new_model {
+        return ExecOutput::ok(String::new());
+    }
+    let now = i.device.now();
+    let st = i.device.state();
+    let total: u64 = st.line_uses.values().sum();
+    let mut out = format!("Total sessions since last reload: {total}\n");
+    for (vty, line) in &st.lines {
+        let _ = writeln!(
+            out,
+            "Session Id: {}\n   Unique Id: {}\n   User Name: {}\n   IP Address: {}\n   Idle Time: {}\n   CT Call Handle: 0",
+            vty + 1,
+            vty + 1,
+            line.user,
+            line.source.map_or("0.0.0.0".to_owned(), |a| a.to_string()),
+            now.saturating_duration_since(line.last_input).as_secs()
+        );
+    }
+    ExecOutput::ok(out)
+}
+
 fn methods(list: &[Method]) -> String {
     list.iter().map(Method::name).collect::<Vec<_>>().join(" ")
 }

@@ -176,6 +176,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "ip", "ssh"], ssh::show_ip_ssh),
     cmd(&["show", "ssh"], ssh::show_ssh),
     cmd(&["show", "aaa", "servers"], aaa::show_aaa_servers),
+    cmd(&["show", "aaa", "sessions"], aaa::show_aaa_sessions),
     cmd(
         &["debug", "aaa", "authentication"],
         debug::debug_aaa_authentication,
