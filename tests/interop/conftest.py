@@ -12,6 +12,11 @@ FIREWALL = os.environ.get(
     "IRONCONF_FIREWALL_BIN", str(ROOT / "target" / "debug" / "examples" / "firewall")
 )
 
+# The TACACS+ server for the AAA tests (crates/tacacs/examples/tacacs-server.rs).
+TACACS_SERVER = os.environ.get(
+    "IRONCONF_TACACS_SERVER_BIN", str(ROOT / "target" / "debug" / "examples" / "tacacs-server")
+)
+
 STARTUP = """hostname interop
 ip domain name example.net
 username admin privilege 15 secret 0 cisco

@@ -205,7 +205,8 @@ impl Device {
     /// AAA has an enable method list (`aaa authentication enable default`).
     pub fn enable_asks_password(&self) -> bool {
         let settings = self.settings();
-        settings.enable_secret.is_some() || (settings.aaa.new_model && settings.aaa.enable.is_some())
+        settings.enable_secret.is_some()
+            || (settings.aaa.new_model && settings.aaa.enable.is_some())
     }
 
     /// Whether `password` raises the caller to `level`: the enable secret,
@@ -217,9 +218,7 @@ impl Device {
         let methods = match (&settings.aaa.enable, settings.aaa.new_model) {
             (Some(list), true) => list.clone(),
             _ => {
-                return settings
-                    .enable_secret
-                    .is_some_and(|s| s.verify(password));
+                return settings.enable_secret.is_some_and(|s| s.verify(password));
             }
         };
         let mut login = Login {
