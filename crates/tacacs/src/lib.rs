@@ -18,10 +18,13 @@
 #![forbid(unsafe_code)]
 
 mod body;
+mod client;
 mod packet;
+pub mod server;
 
 pub use body::{
     AcctFlags, AcctReply, AcctRequest, AcctStatus, AuthenContinue, AuthenReply, AuthenStart,
     AuthenStatus, AuthenType, AuthorRequest, AuthorResponse, AuthorStatus,
 };
+pub use client::{ClientSession, Outcome};
 pub use packet::{Error, HEADER_LEN, Header, MAX_BODY, Packet, PacketType, SINGLE_CONNECT};
