@@ -433,3 +433,64 @@ netconf ssh\nline vty 0 15\n transport input ssh\n"
         "{servers}"
     );
 }
+
+fn tacacs_startup(port: u16, closed: u16, key: &str) -> String {
+    format!(
+        "hostname aaa-t1\nusername admin privilege 15 secret 0 local-pw\naaa new-model\n\
+aaa group server tacacs+ TAC\n server name TAC-DOWN\n server name TAC1\n\
+aaa authentication login default group TAC local\naaa authorization exec default group TAC local\n\
+tacacs server TAC-DOWN\n address ipv4 127.0.0.1\n port {closed}\n key {key}\n timeout 2\n\
+tacacs server TAC1\n address ipv4 127.0.0.1\n port {port}\n key {key}\n timeout 2\n\
+netconf ssh\nline vty 0 15\n transport input ssh\n"
+    )
+}
+
+#[test]
+fn tacacs_logins_and_their_privilege() {
+    let (port, _records) =
+        common::tacacs_server("tac-key", "netops netops-pw 15\nhelpdesk helpdesk-pw 7\n");
+    let dev = start(&tacacs_startup(port, common::closed_tcp_port(), "tac-key"));
+    // The first server refuses connections: the second authenticates and
+    // authorizes at 15.
+    let (outcome, took) = try_login(dev.port, "netops", "netops-pw");
+    let config = outcome.expect("login").expect("level 15 from TACACS+");
+    assert!(
+        config.contains("tacacs server TAC1\n address ipv4 127.0.0.1\n"),
+        "{config}"
+    );
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    let (out, status) = openssh(
+        dev.port,
+        "helpdesk",
+        "helpdesk-pw",
+        "password",
+        "show privilege",
+    );
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("Current privilege level is 7"), "{out}");
+    // A fail is final.
+    let (outcome, _) = try_login(dev.port, "netops", "wrong");
+    assert!(outcome.is_err());
+    let (outcome, _) = try_login(dev.port, "admin", "local-pw");
+    assert!(
+        outcome.is_err(),
+        "TACACS+ refused admin; local is not asked"
+    );
+}
+
+#[test]
+fn tacacs_with_another_key_or_no_server_falls_to_local() {
+    // The server cannot read the device's packets (another key) and
+    // closes: an error, as no server at all is.
+    let (port, _records) = common::tacacs_server("the-servers-key", "netops netops-pw 15\n");
+    let dev = start(&tacacs_startup(
+        port,
+        common::closed_tcp_port(),
+        "another-key",
+    ));
+    let (outcome, _) = try_login(dev.port, "admin", "local-pw");
+    let config = outcome.expect("local login").expect("level 15 from local");
+    assert!(config.contains("hostname aaa-t1"));
+    let (outcome, _) = try_login(dev.port, "netops", "netops-pw");
+    assert!(outcome.is_err(), "unknown locally");
+}

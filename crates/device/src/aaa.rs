@@ -23,11 +23,15 @@ use ironconf_ios::settings::Settings;
 use ironconf_radius::{
     AccessRequest, AccountingRequest, AcctStatus, Code, Exchange, Finished, Reply, attribute,
 };
+use ironconf_tacacs::{AuthorRequest, ClientSession, Outcome};
 
 use crate::device::Device;
 
 /// RADIUS defaults (`radius-server timeout`, `radius-server retransmit`).
 const RADIUS_TIMEOUT: u32 = 5;
+/// TACACS+ default (`tacacs-server timeout`): for connecting and for each
+/// reply.
+const TACACS_TIMEOUT: u32 = 5;
 const RADIUS_RETRANSMIT: u32 = 3;
 
 /// A server's state as `show aaa servers` reports it.
@@ -106,6 +110,21 @@ pub enum LoginStep {
         /// The request, ready to run.
         exchange: Exchange,
     },
+    /// Run this session with a TACACS+ server over TCP (connect to
+    /// `address`, send what [`ClientSession::poll_transmit`] gives, hand
+    /// each packet back to [`ClientSession::handle_packet`], waiting at
+    /// most `timeout` for the connection and for each reply), then report
+    /// with [`Login::tacacs_finished`].
+    Tacacs {
+        /// The server's name (`tacacs server NAME`).
+        server: String,
+        /// Where it listens.
+        address: SocketAddr,
+        /// The wait for the connection and for each reply.
+        timeout: Duration,
+        /// The session, ready to run.
+        session: ClientSession,
+    },
 }
 
 /// What sends accounting records (the I/O side installs it): each job is
@@ -140,6 +159,7 @@ pub struct AccountedSession {
 enum Authenticated {
     Local,
     Radius(Reply),
+    Tacacs,
     Other,
 }
 
@@ -153,7 +173,12 @@ pub struct Login {
     methods: VecDeque<Method>,
     method: Option<Method>,
     /// The servers of the current `group` method not tried yet.
-    servers: VecDeque<String>,
+    servers: VecDeque<(Protocol, String)>,
+    /// Exec authorization under way: its methods not tried yet, how the
+    /// user was authenticated, and by which method.
+    authorizing: Option<(VecDeque<Method>, Authenticated, String)>,
+    /// Where the login comes from (TACACS+'s `rem_addr`).
+    source: String,
     sent_at: Option<Instant>,
     result: Option<LoginResult>,
     /// The server's Access-Accept, once one came.
@@ -186,6 +211,8 @@ impl Device {
             methods,
             method: None,
             servers: VecDeque::new(),
+            authorizing: None,
+            source: request.source.to_string(),
             sent_at: None,
             result: None,
             reply: None,
@@ -228,6 +255,8 @@ impl Device {
             methods: methods.into(),
             method: None,
             servers: VecDeque::new(),
+            authorizing: None,
+            source: String::new(),
             sent_at: None,
             result: None,
             reply: None,
@@ -236,11 +265,16 @@ impl Device {
             list: Some("default".to_owned()),
             settings,
         };
+        matches!(self.drive(&mut login), LoginResult::Granted { .. })
+    }
+
+    /// Drives a login to its end from a thread that may block (an EXEC
+    /// command, the shell), its servers asked through the remote I/O hook.
+    pub(crate) fn drive(&self, login: &mut Login) -> LoginResult {
         let remote = self.remote();
         loop {
             match login.next(self.now()) {
-                LoginStep::Done(LoginResult::Granted { .. }) => return true,
-                LoginStep::Done(LoginResult::Denied { .. }) => return false,
+                LoginStep::Done(r) => return r,
                 LoginStep::Radius {
                     server,
                     address,
@@ -254,6 +288,18 @@ impl Device {
                         },
                     };
                     login.radius_finished(&server, &finished, 0, self.now());
+                }
+                LoginStep::Tacacs {
+                    server,
+                    address,
+                    timeout,
+                    session,
+                } => {
+                    let outcome = match &remote {
+                        Some(r) => r.tacacs(address, timeout, session),
+                        None => Outcome::Error("no network".into()),
+                    };
+                    login.tacacs_finished(&server, &outcome, self.now());
                 }
             }
         }
@@ -270,6 +316,8 @@ impl Device {
             methods: VecDeque::from([Method::Group(group.to_owned())]),
             method: None,
             servers: VecDeque::new(),
+            authorizing: None,
+            source: String::new(),
             sent_at: None,
             result: None,
             reply: None,
@@ -352,10 +400,18 @@ impl Login {
                 }
                 return LoginStep::Done(r.clone());
             }
-            if let Some(server) = self.servers.pop_front() {
-                if let Some(step) = self.radius_step(&server, now) {
+            if let Some((protocol, server)) = self.servers.pop_front() {
+                let step = match protocol {
+                    Protocol::Radius => self.radius_step(&server, now),
+                    Protocol::Tacacs => self.tacacs_step(&server, now),
+                };
+                if let Some(step) = step {
                     return step;
                 }
+                continue;
+            }
+            if self.authorizing.is_some() {
+                self.authorize_next();
                 continue;
             }
             let Some(method) = self.methods.pop_front() else {
@@ -368,7 +424,10 @@ impl Login {
             if self.list.is_some() {
                 let id = self.serial;
                 let name = match &method {
-                    Method::Group(g) => format!("RADIUS ({g})"),
+                    Method::Group(g) => match self.settings.aaa.group_servers(g) {
+                        Some((Protocol::Tacacs, _)) => format!("TACACS+ ({g})"),
+                        _ => format!("RADIUS ({g})"),
+                    },
                     m => m.name().to_ascii_uppercase(),
                 };
                 self.debug(|| format!("AAA/AUTHEN({id:08X}): Method={name}"));
@@ -417,10 +476,8 @@ impl Login {
             }
             Method::None => self.authenticated(true, Authenticated::Other, "none"),
             Method::Group(g) => match aaa.group_servers(g) {
-                Some((Protocol::Radius, servers)) => self.servers = servers.into(),
-                // TACACS+ is not spoken yet: the method errs.
-                Some((Protocol::Tacacs, _)) => {
-                    tracing::info!(group = %g, "AAA: TACACS+ group not available; next method");
+                Some((protocol, servers)) => {
+                    self.servers = servers.into_iter().map(|s| (protocol, s)).collect();
                 }
                 None => tracing::info!(group = %g, "AAA: no such server group; next method"),
             },
@@ -561,36 +618,22 @@ impl Login {
             });
             return;
         }
+        let grant = |privilege: u8| LoginResult::Granted {
+            privilege,
+            method: method.to_owned(),
+        };
         if self.test {
-            self.result = Some(LoginResult::Granted {
-                privilege: 1,
-                method: method.to_owned(),
-            });
+            self.result = Some(grant(1));
             return;
         }
-        self.result = Some(match self.authorize(&how) {
-            Some(privilege) => LoginResult::Granted {
-                privilege,
-                method: method.to_owned(),
-            },
-            None => LoginResult::Denied {
-                reason: "exec authorization failed".into(),
-            },
-        });
-    }
-
-    /// The privilege level exec authorization grants, or `None` when it
-    /// refuses. Without `aaa new-model` the local database's level.
-    fn authorize(&self, how: &Authenticated) -> Option<u8> {
-        let local = || {
-            self.settings
-                .users
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(&self.user))
-                .map(|(_, u)| u.privilege)
-        };
         if !self.settings.aaa.new_model {
-            return self.settings.users.get(&self.user).map(|u| u.privilege);
+            self.result = Some(match self.settings.users.get(&self.user) {
+                Some(u) => grant(u.privilege),
+                None => LoginResult::Denied {
+                    reason: "no such user".into(),
+                },
+            });
+            return;
         }
         let list = self
             .settings
@@ -598,29 +641,179 @@ impl Login {
             .first()
             .and_then(|b| b.authorization_exec.clone())
             .unwrap_or_else(|| "default".to_owned());
-        let Some(methods) = self.settings.aaa.exec_authorization.get(&list) else {
-            return Some(1);
-        };
-        for m in methods {
-            match (m, how) {
-                (Method::Group(g), Authenticated::Radius(reply))
-                    if self
-                        .settings
-                        .aaa
-                        .group_servers(g)
-                        .is_some_and(|(p, _)| p == Protocol::Radius) =>
-                {
-                    return Some(radius_privilege(reply));
-                }
-                // A server that did not authenticate the user cannot
-                // authorize it here: the method errs.
-                (Method::Group(_), _) => {}
-                (Method::Local, _) | (Method::LocalCase, _) => return local(),
-                (Method::IfAuthenticated, _) | (Method::None, _) => return Some(1),
-                _ => {}
+        match self.settings.aaa.exec_authorization.get(&list) {
+            // Without exec authorization every AAA login is at level 1.
+            None => self.result = Some(grant(1)),
+            Some(methods) => {
+                self.authorizing = Some((methods.clone().into(), how, method.to_owned()));
             }
         }
-        None
+    }
+
+    /// The next exec authorization method: it grants a level, refuses, or
+    /// errs (the next one decides); none left refuses.
+    fn authorize_next(&mut self) {
+        let Some((methods, how, by)) = &mut self.authorizing else {
+            return;
+        };
+        let by = by.clone();
+        let grant = |privilege: u8| LoginResult::Granted {
+            privilege,
+            method: by.clone(),
+        };
+        let Some(m) = methods.pop_front() else {
+            self.authorizing = None;
+            self.result = Some(LoginResult::Denied {
+                reason: "exec authorization failed".into(),
+            });
+            return;
+        };
+        match m {
+            Method::Group(g) => match (self.settings.aaa.group_servers(&g), &*how) {
+                // RADIUS authorizes with the attributes of its Accept.
+                (Some((Protocol::Radius, _)), Authenticated::Radius(reply)) => {
+                    self.result = Some(grant(radius_privilege(reply)));
+                }
+                (Some((Protocol::Tacacs, servers)), _) => {
+                    self.servers = servers.into_iter().map(|s| (Protocol::Tacacs, s)).collect();
+                }
+                // A RADIUS server that did not authenticate the user
+                // cannot authorize it here: the method errs.
+                _ => {}
+            },
+            Method::Local | Method::LocalCase => {
+                let level = self
+                    .settings
+                    .users
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(&self.user))
+                    .map(|(_, u)| u.privilege);
+                self.result = Some(match level {
+                    Some(l) => grant(l),
+                    None => LoginResult::Denied {
+                        reason: "exec authorization failed".into(),
+                    },
+                });
+            }
+            Method::IfAuthenticated | Method::None => self.result = Some(grant(1)),
+            _ => {}
+        }
+    }
+
+    fn tacacs_step(&mut self, name: &str, now: Instant) -> Option<LoginStep> {
+        let server = self.settings.aaa.tacacs_servers.get(name)?;
+        let (Some(address), Some(key)) = (server.address, server.key.clone()) else {
+            return None;
+        };
+        let session_id: u32 = rand::random();
+        let port = format!("tty{}", self.device.state().free_vty() + 1);
+        let session = if self.authorizing.is_some() {
+            ClientSession::authorize(
+                key.as_bytes(),
+                session_id,
+                &AuthorRequest {
+                    authen_method: 6,
+                    priv_lvl: 1,
+                    user: self.user.clone(),
+                    port,
+                    rem_addr: self.source.clone(),
+                    args: vec!["service=shell".into(), "cmd=".into()],
+                },
+            )
+        } else {
+            ClientSession::login(
+                key.as_bytes(),
+                session_id,
+                &self.user,
+                &self.password,
+                &port,
+                &self.source,
+            )
+        };
+        self.device
+            .state()
+            .aaa
+            .servers
+            .entry(name.to_owned())
+            .or_default()
+            .requests += 1;
+        self.sent_at = Some(now);
+        Some(LoginStep::Tacacs {
+            server: name.to_owned(),
+            address: SocketAddr::new(IpAddr::V4(address), server.port),
+            timeout: Duration::from_secs(u64::from(server.timeout.unwrap_or(TACACS_TIMEOUT))),
+            session,
+        })
+    }
+
+    /// How the session with TACACS+ server `server` ended, at `now`: in
+    /// authentication a pass lets the user in (subject to authorization)
+    /// and a fail refuses; in authorization a pass grants its `priv-lvl`;
+    /// an error (no connection, no answer in time, a body that does not
+    /// read) moves on to the next server.
+    pub fn tacacs_finished(&mut self, server: &str, outcome: &Outcome, now: Instant) {
+        {
+            let mut st = self.device.state();
+            let stats = st.aaa.servers.entry(server.to_owned()).or_default();
+            match outcome {
+                Outcome::Pass(_) => {
+                    stats.accepts += 1;
+                    stats.last_rtt = self.sent_at.map(|t| now.saturating_duration_since(t));
+                }
+                Outcome::Fail => stats.rejects += 1,
+                Outcome::Error(_) => stats.timeouts += 1,
+            }
+        }
+        let authorizing = self.authorizing.is_some();
+        match outcome {
+            Outcome::Pass(args) if authorizing => {
+                self.servers.clear();
+                let by = self
+                    .authorizing
+                    .take()
+                    .map(|(_, _, by)| by)
+                    .unwrap_or_default();
+                let level = args
+                    .iter()
+                    .find_map(|a| {
+                        a.strip_prefix("priv-lvl=")
+                            .or_else(|| a.strip_prefix("priv-lvl*"))
+                    })
+                    .and_then(|l| l.trim().parse::<u8>().ok())
+                    .filter(|l| *l <= 15)
+                    .unwrap_or(1);
+                self.result = Some(LoginResult::Granted {
+                    privilege: level,
+                    method: by,
+                });
+            }
+            Outcome::Fail if authorizing => {
+                self.servers.clear();
+                self.authorizing = None;
+                self.result = Some(LoginResult::Denied {
+                    reason: "exec authorization failed".into(),
+                });
+            }
+            Outcome::Pass(_) => {
+                self.servers.clear();
+                let method = self
+                    .method
+                    .as_ref()
+                    .map_or_else(|| "group tacacs+".to_owned(), Method::name);
+                self.authenticated(true, Authenticated::Tacacs, &method);
+            }
+            Outcome::Fail => {
+                self.servers.clear();
+                self.authenticated(false, Authenticated::Other, "group tacacs+");
+            }
+            Outcome::Error(why) => {
+                tracing::info!(server, %why, "AAA: TACACS+ server did not answer; next server");
+                let id = self.serial;
+                self.debug(|| {
+                    format!("AAA/AUTHEN({id:08X}): server {server} did not answer: Status=ERROR")
+                });
+            }
+        }
     }
 }
 

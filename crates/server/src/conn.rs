@@ -414,6 +414,19 @@ impl Handler {
                     let (finished, discarded) = crate::radius::run(address, exchange).await;
                     login.radius_finished(&server, &finished, discarded, self.device.now());
                 }
+                ironconf_device::aaa::LoginStep::Tacacs {
+                    server,
+                    address,
+                    timeout,
+                    session,
+                } => {
+                    if waiting.is_none() {
+                        waiting = self.aaa_waits.clone().acquire_owned().await.ok();
+                        self.ticket = None;
+                    }
+                    let outcome = crate::tacacs::run(address, timeout, session).await;
+                    login.tacacs_finished(&server, &outcome, self.device.now());
+                }
             }
         };
         match result {

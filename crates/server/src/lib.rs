@@ -16,6 +16,7 @@ mod remote;
 mod scp;
 mod shell;
 mod syslog;
+mod tacacs;
 
 use std::sync::Arc;
 

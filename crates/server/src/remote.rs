@@ -47,6 +47,20 @@ impl Remote for Transfers {
         })
     }
 
+    fn tacacs(
+        &self,
+        address: SocketAddr,
+        timeout: std::time::Duration,
+        session: ironconf_tacacs::ClientSession,
+    ) -> ironconf_tacacs::Outcome {
+        blocking(|| {
+            run_async(async {
+                Ok::<_, String>(crate::tacacs::run(address, timeout, session).await)
+            })
+            .unwrap_or_else(ironconf_tacacs::Outcome::Error)
+        })
+    }
+
     fn put(&self, url: &RemoteUrl, bytes: &[u8]) -> Result<(), String> {
         blocking(|| match url.scheme.as_str() {
             "tftp" => tftp_put(url, bytes),

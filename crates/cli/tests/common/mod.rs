@@ -256,3 +256,63 @@ pub fn password_options(port: u16, user: &str, password: &str) -> ironconf_clien
     o.rpc_timeout = Duration::from_secs(60);
     o
 }
+
+/// A TACACS+ server on loopback (the crate's server side, on threads):
+/// its port and the records it writes (authorization decisions,
+/// accounting). `users`: `NAME PASSWORD LEVEL [deny:PREFIX]…` a line.
+pub fn tacacs_server(
+    key: &str,
+    users: &str,
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::Write as _;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let records = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let users = ironconf_tacacs::server::Users::parse(users);
+    let key = key.as_bytes().to_vec();
+    let out = records.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut conn = ironconf_tacacs::server::ServerConnection::new(&key, users.clone());
+            let records = out.clone();
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                loop {
+                    let mut bytes = vec![0u8; ironconf_tacacs::HEADER_LEN];
+                    if stream.read_exact(&mut bytes).is_err() {
+                        return;
+                    }
+                    let Ok(h) = ironconf_tacacs::Header::decode(&bytes) else {
+                        return;
+                    };
+                    bytes.resize(ironconf_tacacs::HEADER_LEN + h.body_len(), 0);
+                    if stream
+                        .read_exact(&mut bytes[ironconf_tacacs::HEADER_LEN..])
+                        .is_err()
+                    {
+                        return;
+                    }
+                    let Some(r) = conn.handle(&bytes) else {
+                        return;
+                    };
+                    if let Some(line) = r.record {
+                        records.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+                    }
+                    if stream.write_all(&r.bytes).is_err() || (r.session_done && !r.keep_connection)
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (port, records)
+}
+
+/// A TCP port on loopback where nothing listens.
+pub fn closed_tcp_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9)
+}

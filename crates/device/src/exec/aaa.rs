@@ -6,7 +6,7 @@ use ironconf_ios::aaa::{AcctKind, Method, Record};
 use ironconf_radius::attribute;
 
 use super::{ExecOutput, Invocation};
-use crate::aaa::{LoginResult, LoginStep};
+use crate::aaa::LoginResult;
 
 /// `test aaa group GROUP USER PASSWORD [new-code]`: a login through the
 /// group's servers, and what the server sent back.
@@ -14,30 +14,22 @@ pub(super) fn test_aaa(i: &Invocation<'_>) -> ExecOutput {
     let [group, user, password, ..] = i.args else {
         return ExecOutput::error("% Incomplete command.\n".into());
     };
-    let Some(remote) = i.device.remote() else {
+    if i.device.remote().is_none() {
         return ExecOutput::error("% AAA servers cannot be reached from here\n".into());
-    };
+    }
     if i.device.settings().aaa.group_servers(group).is_none() {
         return ExecOutput::error(format!("% Server-group {group} is not configured\n"));
     }
     let mut login = i.device.test_login(group, user, password);
-    let result = loop {
-        match login.next(i.device.now()) {
-            LoginStep::Done(r) => break r,
-            LoginStep::Radius {
-                server,
-                address,
-                exchange,
-            } => {
-                let finished = remote.radius(address, exchange);
-                login.radius_finished(&server, &finished, 0, i.device.now());
-            }
-        }
-    };
+    let result = i.device.drive(&mut login);
     match (result, login.reply()) {
-        (LoginResult::Granted { .. }, Some(reply)) => {
+        (LoginResult::Granted { .. }, reply) => {
             let mut out = String::from("User successfully authenticated\n\nUSER ATTRIBUTES\n\n");
             let _ = writeln!(out, "{:<21}0   \"{user}\"", "username");
+            let Some(reply) = reply else {
+                // TACACS+ sends no attributes with a login.
+                return ExecOutput::ok(out);
+            };
             for pair in reply.cisco_avpairs() {
                 match pair.split_once(['=', '*']) {
                     Some(("shell:priv-lvl", level)) => {

@@ -78,6 +78,18 @@ pub trait Remote: Send + Sync {
             discarded: 0,
         }
     }
+    /// Runs a TACACS+ session with the server at `address` to its end,
+    /// waiting at most `timeout` for the connection and for each reply.
+    /// Without network I/O, the session errs.
+    fn tacacs(
+        &self,
+        address: std::net::SocketAddr,
+        timeout: std::time::Duration,
+        session: ironconf_tacacs::ClientSession,
+    ) -> ironconf_tacacs::Outcome {
+        let _ = (address, timeout, session);
+        ironconf_tacacs::Outcome::Error("no network".into())
+    }
 }
 
 impl Device {
