@@ -494,3 +494,97 @@ fn tacacs_with_another_key_or_no_server_falls_to_local() {
     let (outcome, _) = try_login(dev.port, "netops", "netops-pw");
     assert!(outcome.is_err(), "unknown locally");
 }
+
+#[test]
+fn tacacs_authorizes_and_accounts_each_command() {
+    let (port, records) = common::tacacs_server(
+        "tac-key",
+        "netops netops-pw 15\nhelpdesk helpdesk-pw 15 deny:show_running-config deny:configure\n",
+    );
+    let dev = start(
+        &(tacacs_startup(port, common::closed_tcp_port(), "tac-key")
+            + "aaa authorization commands 15 default group TAC local\n\
+aaa accounting commands 15 default start-stop group TAC\n\
+aaa accounting exec default start-stop group TAC\n"),
+    );
+    let (out, status) = openssh(
+        dev.port,
+        "netops",
+        "netops-pw",
+        "password",
+        "show running-config",
+    );
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("hostname aaa-t1"), "{out}");
+    // Denied by the server: IOS's message, the command not run.
+    let (out, _) = openssh(
+        dev.port,
+        "helpdesk",
+        "helpdesk-pw",
+        "password",
+        "show running-config",
+    );
+    assert!(out.contains("Command authorization failed."), "{out}");
+    assert!(!out.contains("hostname aaa-t1"), "{out}");
+    // A level-1 command is not authorized under the level-15 list.
+    let (out, _) = openssh(
+        dev.port,
+        "helpdesk",
+        "helpdesk-pw",
+        "password",
+        "show privilege",
+    );
+    assert!(out.contains("Current privilege level is 15"), "{out}");
+    // The server's record: each decision, each command, each session.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let records = loop {
+        let r = records.lock().unwrap().clone();
+        if r.iter()
+            .filter(|l| l.starts_with("acct stop") && l.contains("elapsed_time="))
+            .count()
+            >= 3
+            || Instant::now() > deadline
+        {
+            break r;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let text = records.join("\n");
+    assert!(
+        text.contains("author netops permit show running-config"),
+        "{text}"
+    );
+    assert!(
+        text.contains("author helpdesk deny show running-config"),
+        "{text}"
+    );
+    assert!(
+        records.iter().any(|l| l.starts_with("acct stop netops tty")
+            && l.contains("127.0.0.1")
+            && l.contains("priv-lvl=15 cmd=show running-config <cr>")),
+        "{text}"
+    );
+    // The denied command is not accounted as run.
+    assert!(
+        !records
+            .iter()
+            .any(|l| l.starts_with("acct stop helpdesk") && l.contains("cmd=show running-config")),
+        "{text}"
+    );
+    assert_eq!(
+        records
+            .iter()
+            .filter(|l| l.starts_with("acct start netops") && l.contains("service=shell"))
+            .count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(
+        records
+            .iter()
+            .filter(|l| l.starts_with("acct stop") && l.contains("elapsed_time="))
+            .count(),
+        3,
+        "{text}"
+    );
+}

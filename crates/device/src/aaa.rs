@@ -135,10 +135,19 @@ pub type AccountingSender = Arc<dyn Fn(AccountingJob) + Send + Sync>;
 /// if it does not answer.
 #[derive(Debug)]
 pub struct AccountingJob {
-    /// (server name, its accounting port, the exchange), in order.
-    pub attempts: Vec<(String, SocketAddr, Exchange)>,
+    /// The servers to try, in order.
+    pub attempts: Vec<AccountingAttempt>,
     /// A start record (else a stop record).
     pub start: bool,
+}
+
+/// One server an accounting record may go to.
+#[derive(Debug)]
+pub enum AccountingAttempt {
+    /// A RADIUS server: (name, its accounting port, the exchange).
+    Radius(String, SocketAddr, Exchange),
+    /// A TACACS+ server: (name, address, the wait, the session).
+    Tacacs(String, SocketAddr, Duration, ClientSession),
 }
 
 /// An EXEC session accounting follows (its stop record is due when it
@@ -921,6 +930,30 @@ impl Device {
         let mut attempts = Vec::new();
         for m in methods {
             let Method::Group(g) = m else { continue };
+            if let Some((Protocol::Tacacs, servers)) = settings.aaa.group_servers(g) {
+                let mut args = vec![
+                    format!("task_id={}", session.id),
+                    "timezone=UTC".to_owned(),
+                    "service=shell".to_owned(),
+                ];
+                if status == AcctStatus::Stop {
+                    let secs = self
+                        .now()
+                        .saturating_duration_since(session.started)
+                        .as_secs();
+                    args.push(format!("elapsed_time={secs}"));
+                }
+                attempts.extend(self.tacacs_accounting(
+                    settings,
+                    &servers,
+                    status == AcctStatus::Start,
+                    &session.user,
+                    session.vty,
+                    session.source,
+                    args,
+                ));
+                continue;
+            }
             let Some((Protocol::Radius, servers)) = settings.aaa.group_servers(g) else {
                 continue;
             };
@@ -977,7 +1010,7 @@ impl Device {
                     Duration::from_secs(u64::from(server.timeout.unwrap_or(RADIUS_TIMEOUT))),
                     server.retransmit.unwrap_or(RADIUS_RETRANSMIT),
                 );
-                attempts.push((
+                attempts.push(AccountingAttempt::Radius(
                     name.clone(),
                     SocketAddr::new(IpAddr::V4(address), server.acct_port),
                     exchange,
@@ -992,9 +1025,203 @@ impl Device {
         }
     }
 
+    /// Accounting sessions for each of `servers` (TACACS+), in order.
+    #[allow(clippy::too_many_arguments)]
+    fn tacacs_accounting(
+        &self,
+        settings: &Settings,
+        servers: &[String],
+        start: bool,
+        user: &str,
+        vty: u32,
+        source: IpAddr,
+        args: Vec<String>,
+    ) -> Vec<AccountingAttempt> {
+        servers
+            .iter()
+            .filter_map(|name| {
+                let server = settings.aaa.tacacs_servers.get(name)?;
+                let (address, key) = (server.address?, server.key.as_deref()?);
+                let request = ironconf_tacacs::AcctRequest {
+                    flags: if start {
+                        ironconf_tacacs::AcctFlags::Start
+                    } else {
+                        ironconf_tacacs::AcctFlags::Stop
+                    },
+                    authen_method: 6,
+                    priv_lvl: 1,
+                    user: user.to_owned(),
+                    port: format!("tty{}", vty + 1),
+                    rem_addr: source.to_string(),
+                    args: args.clone(),
+                };
+                Some(AccountingAttempt::Tacacs(
+                    name.clone(),
+                    SocketAddr::new(IpAddr::V4(address), server.port),
+                    Duration::from_secs(u64::from(server.timeout.unwrap_or(TACACS_TIMEOUT))),
+                    ClientSession::account(key.as_bytes(), rand::random(), &request),
+                ))
+            })
+            .collect()
+    }
+
+    /// `aaa authorization commands LEVEL LIST …`: whether `user` may run
+    /// `words` (a command of privilege `level`) on `vty`. TACACS+ servers
+    /// are asked through the remote I/O hook (the caller's thread may
+    /// block); `local` allows a user whose own level reaches the
+    /// command's; with no list for the level, every command is allowed.
+    pub fn authorize_command(&self, user: &str, level: u8, words: &[String]) -> bool {
+        let settings = self.settings();
+        if !settings.aaa.new_model {
+            return true;
+        }
+        let list = settings
+            .vty
+            .first()
+            .and_then(|b| b.authorization_commands.get(&level).cloned())
+            .unwrap_or_else(|| "default".to_owned());
+        let Some(methods) = settings.aaa.command_authorization.get(&(level, list)) else {
+            return true;
+        };
+        let remote = self.remote();
+        let mut args = vec!["service=shell".to_owned()];
+        if let Some((first, rest)) = words.split_first() {
+            args.push(format!("cmd={first}"));
+            args.extend(rest.iter().map(|w| format!("cmd-arg={w}")));
+            args.push("cmd-arg=<cr>".to_owned());
+        }
+        for m in methods {
+            match m {
+                Method::Group(g) => {
+                    let Some((Protocol::Tacacs, servers)) = settings.aaa.group_servers(g) else {
+                        continue;
+                    };
+                    for name in servers {
+                        let Some(server) = settings.aaa.tacacs_servers.get(&name) else {
+                            continue;
+                        };
+                        let (Some(address), Some(key)) = (server.address, server.key.as_deref())
+                        else {
+                            continue;
+                        };
+                        let session = ClientSession::authorize(
+                            key.as_bytes(),
+                            rand::random(),
+                            &AuthorRequest {
+                                authen_method: 6,
+                                priv_lvl: level,
+                                user: user.to_owned(),
+                                port: "tty".to_owned(),
+                                rem_addr: String::new(),
+                                args: args.clone(),
+                            },
+                        );
+                        let outcome = match &remote {
+                            Some(r) => r.tacacs(
+                                SocketAddr::new(IpAddr::V4(address), server.port),
+                                Duration::from_secs(u64::from(
+                                    server.timeout.unwrap_or(TACACS_TIMEOUT),
+                                )),
+                                session,
+                            ),
+                            None => Outcome::Error("no network".into()),
+                        };
+                        match outcome {
+                            Outcome::Pass(_) => return true,
+                            Outcome::Fail => return false,
+                            Outcome::Error(why) => {
+                                tracing::info!(server = %name, %why, "AAA: command authorization: next server");
+                            }
+                        }
+                    }
+                }
+                Method::Local | Method::LocalCase => {
+                    return settings
+                        .users
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(user))
+                        .is_some_and(|(_, u)| u.privilege >= level);
+                }
+                Method::IfAuthenticated | Method::None => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// `aaa accounting commands LEVEL LIST start-stop|stop-only …`: a
+    /// record of the command `words` (privilege `level`) that `user` ran
+    /// on `vty`, sent to the list's TACACS+ servers without waiting.
+    pub fn account_command(&self, user: &str, vty: u32, level: u8, words: &[String]) {
+        let settings = self.settings();
+        if !settings.aaa.new_model {
+            return;
+        }
+        let Some((record, methods)) = settings
+            .aaa
+            .accounting
+            .get(&(AcctKind::Commands(level), "default".to_owned()))
+        else {
+            return;
+        };
+        if *record == Record::None {
+            return;
+        }
+        let Some(sender) = self
+            .shared
+            .accounting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        else {
+            return;
+        };
+        let source = {
+            let st = self.state();
+            st.lines
+                .get(&vty)
+                .and_then(|l| l.source)
+                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+        };
+        let task = {
+            let mut st = self.state();
+            st.aaa.next_session = st.aaa.next_session.wrapping_add(1);
+            st.aaa.next_session
+        };
+        let args = vec![
+            format!("task_id={task}"),
+            "timezone=UTC".to_owned(),
+            "service=shell".to_owned(),
+            format!("priv-lvl={level}"),
+            format!("cmd={} <cr>", words.join(" ")),
+        ];
+        let mut attempts = Vec::new();
+        for m in methods {
+            if let Method::Group(g) = m
+                && let Some((Protocol::Tacacs, servers)) = settings.aaa.group_servers(g)
+            {
+                attempts.extend(self.tacacs_accounting(
+                    &settings,
+                    &servers,
+                    false,
+                    user,
+                    vty,
+                    source,
+                    args.clone(),
+                ));
+            }
+        }
+        if !attempts.is_empty() {
+            sender(AccountingJob {
+                attempts,
+                start: false,
+            });
+        }
+    }
+
     /// How an accounting exchange (of a start record when `start`) with
     /// `server` ended.
-    pub fn accounting_finished(&self, server: &str, start: bool, finished: &Finished) {
+    pub fn accounting_finished(&self, server: &str, start: bool, answered: bool) {
         let mut st = self.state();
         let stats = st.aaa.servers.entry(server.to_owned()).or_default();
         if start {
@@ -1002,9 +1229,10 @@ impl Device {
         } else {
             stats.acct_stops += 1;
         }
-        match finished {
-            Finished::Reply(_) => stats.acct_responses += 1,
-            Finished::TimedOut { .. } => stats.acct_timeouts += 1,
+        if answered {
+            stats.acct_responses += 1;
+        } else {
+            stats.acct_timeouts += 1;
         }
     }
 }

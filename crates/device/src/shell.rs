@@ -592,6 +592,13 @@ impl Shell {
                 ExecOutput::ok(String::new())
             }
             "configure terminal" if self.privilege >= 15 => {
+                let words = ["configure".to_owned(), "terminal".to_owned()];
+                if self.vty.is_some() && !self.device.authorize_command(&self.user, 15, &words) {
+                    return ExecOutput::error("Command authorization failed.\n".into());
+                }
+                if let Some(vty) = self.vty {
+                    self.device.account_command(&self.user, vty, 15, &words);
+                }
                 if let Some(message) = self.config_locked() {
                     return ExecOutput::ok(message);
                 }

@@ -249,6 +249,8 @@ pub struct VtyBlock {
     pub authorization_exec: Option<String>,
     /// `accounting exec LIST`.
     pub accounting_exec: Option<String>,
+    /// `authorization commands LEVEL LIST`, by level.
+    pub authorization_commands: BTreeMap<u8, String>,
     /// `password …`: the line password (`login` without `local`).
     pub password: Option<Secret>,
 }

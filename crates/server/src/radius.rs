@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use ironconf_device::Device;
-use ironconf_device::aaa::AccountingJob;
+use ironconf_device::aaa::{AccountingAttempt, AccountingJob};
 use ironconf_radius::{Exchange, Finished, MAX_PACKET};
 use tokio::net::UdpSocket;
 
@@ -20,10 +20,19 @@ pub(crate) const MAX_LOGINS_WAITING: usize = 512;
 
 /// Sends an accounting record: to each server in turn until one answers.
 pub(crate) async fn account(device: &Device, job: AccountingJob) {
-    for (server, address, exchange) in job.attempts {
-        let (finished, _) = run(address, exchange).await;
-        device.accounting_finished(&server, job.start, &finished);
-        if matches!(finished, Finished::Reply(_)) {
+    for attempt in job.attempts {
+        let (server, answered) = match attempt {
+            AccountingAttempt::Radius(server, address, exchange) => {
+                let (finished, _) = run(address, exchange).await;
+                (server, matches!(finished, Finished::Reply(_)))
+            }
+            AccountingAttempt::Tacacs(server, address, wait, session) => {
+                let outcome = crate::tacacs::run(address, wait, session).await;
+                (server, matches!(outcome, ironconf_tacacs::Outcome::Pass(_)))
+            }
+        };
+        device.accounting_finished(&server, job.start, answered);
+        if answered {
             return;
         }
     }

@@ -201,6 +201,13 @@ pub fn run_answered(
     let Some((command_entry, args)) = device.exec_commands().find(&words) else {
         return ExecOutput::error(format!("% '{command}' is not implemented on this device\n"));
     };
+    // A terminal's commands go through AAA's command authorization and
+    // accounting (NETCONF's do not).
+    let level = cat.rule(rule).privilege;
+    let terminal = caller.session.is_none() && caller.line.is_some();
+    if terminal && !device.authorize_command(&caller.user, level, &parsed.tokens) {
+        return ExecOutput::error("Command authorization failed.\n".into());
+    }
     let invocation = Invocation {
         device,
         caller,
@@ -210,6 +217,12 @@ pub fn run_answered(
         answers,
     };
     let output = (command_entry.run)(&invocation);
+    if terminal
+        && output.question.is_none()
+        && let Some(vty) = caller.line
+    {
+        device.account_command(&caller.user, vty, level, &parsed.tokens);
+    }
     if command_entry.own_pipes || output.question.is_some() {
         return output;
     }
