@@ -128,3 +128,74 @@ def test_enable_through_radius(dev):
         assert c.find_prompt() == "interop>"
     finally:
         c.disconnect()
+
+
+TACACS = """aaa new-model
+aaa group server tacacs+ TAC
+ server name TAC1
+aaa authentication login default group TAC local
+aaa authorization exec default group TAC local
+aaa authorization commands 15 default group TAC local
+aaa accounting commands 15 default start-stop group TAC
+tacacs server TAC1
+ address ipv4 127.0.0.1
+ port {port}
+ key tac-interop-key
+ timeout 3
+"""
+
+
+@pytest.fixture
+def tacacs(tmp_path):
+    from conftest import TACACS_SERVER
+    users = tmp_path / "tac-users"
+    users.write_text("netops netops-pw 15\nhelpdesk helpdesk-pw 7\n"
+                     "auditor auditor-pw 15 deny:show_running-config\n")
+    log = tmp_path / "tac.log"
+    proc = subprocess.Popen([TACACS_SERVER, "--listen", "127.0.0.1:0", "--key", "tac-interop-key",
+                             "--users", str(users), "--log", str(log)],
+                            stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    assert line.startswith("listening on "), line
+    yield int(line.strip().rsplit(":", 1)[1]), log
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def tac_dev(tmp_path, client_key, tacacs):
+    port, log = tacacs
+    d = start(tmp_path, client_key, "ios-xe-16", extra=TACACS.format(port=port))
+    yield d, log
+    d.proc.terminate()
+    d.proc.wait(timeout=10)
+
+
+def test_ncclient_and_netmiko_through_tacacs(tac_dev):
+    dev, log = tac_dev
+    with nc(dev, "netops", "netops-pw") as m:
+        text = "".join(m.get_config(source="running").data_ele.itertext())
+        assert "tacacs server TAC1" in text
+    with nc(dev, "helpdesk", "helpdesk-pw") as m:
+        with pytest.raises(RPCError) as e:
+            m.get_config(source="running")
+        assert e.value.tag == "operation-failed"
+    with pytest.raises(AuthenticationError):
+        nc(dev, "netops", "wrong")
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="auditor", password="auditor-pw", fast_cli=False)
+    try:
+        assert c.find_prompt() == "interop#"
+        out = c.send_command("show running-config")
+        assert out.strip() == "Command authorization failed."
+        # A level-15 command the server allows; show version (level 1)
+        # is not asked at all under the level-15 list.
+        assert "hostname TAC1" in c.send_command("show aaa servers")
+        assert "interop" in c.send_command("show version")
+    finally:
+        c.disconnect()
+    text = log.read_text()
+    assert "author auditor deny show running-config" in text
+    assert "author auditor permit show aaa servers" in text
+    assert "show version" not in text
+    assert "cmd=show aaa servers <cr>" in text

@@ -1237,20 +1237,36 @@ impl Device {
     }
 }
 
-/// For `show aaa servers`: every configured RADIUS server with its state.
+/// A server as `show aaa servers` lists it.
+#[derive(Debug, Clone)]
+pub(crate) struct ServerState {
+    pub(crate) protocol: Protocol,
+    pub(crate) name: String,
+    pub(crate) host: String,
+    pub(crate) ports: String,
+    pub(crate) stats: ServerStats,
+}
+
+/// For `show aaa servers`: every configured RADIUS server, then every
+/// TACACS+ server, with its state.
 pub(crate) fn server_states(
     aaa: &AaaSettings,
     stats: &BTreeMap<String, ServerStats>,
-) -> Vec<(String, Option<SocketAddr>, ServerStats)> {
-    aaa.radius_servers
-        .values()
-        .map(|s| {
-            (
-                s.name.clone(),
-                s.address
-                    .map(|a| SocketAddr::new(IpAddr::V4(a), s.auth_port)),
-                stats.get(&s.name).cloned().unwrap_or_default(),
-            )
-        })
-        .collect()
+) -> Vec<ServerState> {
+    let host = |a: Option<std::net::Ipv4Addr>| a.map_or("0.0.0.0".to_owned(), |a| a.to_string());
+    let radius = aaa.radius_servers.values().map(|s| ServerState {
+        protocol: Protocol::Radius,
+        name: s.name.clone(),
+        host: host(s.address),
+        ports: format!("auth-port {}, acct-port {}", s.auth_port, s.acct_port),
+        stats: stats.get(&s.name).cloned().unwrap_or_default(),
+    });
+    let tacacs = aaa.tacacs_servers.values().map(|s| ServerState {
+        protocol: Protocol::Tacacs,
+        name: s.name.clone(),
+        host: host(s.address),
+        ports: format!("auth-port {}", s.port),
+        stats: stats.get(&s.name).cloned().unwrap_or_default(),
+    });
+    radius.chain(tacacs).collect()
 }

@@ -61,7 +61,8 @@ pub(super) fn test_aaa(i: &Invocation<'_>) -> ExecOutput {
     }
 }
 
-/// `show aaa servers`: each RADIUS server with its state and counters.
+/// `show aaa servers`: each RADIUS and TACACS+ server with its state and
+/// counters.
 pub(super) fn show_aaa_servers(i: &Invocation<'_>) -> ExecOutput {
     let settings = i.device.settings();
     let now = i.device.now();
@@ -71,26 +72,21 @@ pub(super) fn show_aaa_servers(i: &Invocation<'_>) -> ExecOutput {
         crate::aaa::server_states(&settings.aaa, &st.aaa.servers)
     };
     let mut out = String::new();
-    for (n, (name, address, s)) in states.iter().enumerate() {
-        let (host, auth, acct) = settings
-            .aaa
-            .radius_servers
-            .get(name)
-            .map(|r| {
-                (
-                    r.address.map_or("0.0.0.0".to_owned(), |a| a.to_string()),
-                    r.auth_port,
-                    r.acct_port,
-                )
-            })
-            .unwrap_or_default();
-        let _ = address;
+    for (n, server) in states.iter().enumerate() {
+        let s = &server.stats;
         let dead = s.dead_until.is_some_and(|t| now < t);
         let _ = writeln!(
             out,
-            "RADIUS: id {}, priority {}, host {host}, auth-port {auth}, acct-port {acct}, hostname {name}",
+            "{}: id {}, priority {}, host {}, {}, hostname {}",
+            match server.protocol {
+                ironconf_ios::aaa::Protocol::Radius => "RADIUS",
+                ironconf_ios::aaa::Protocol::Tacacs => "TACACS+",
+            },
             n + 1,
-            n + 1
+            n + 1,
+            server.host,
+            server.ports,
+            server.name
         );
         let _ = writeln!(
             out,
