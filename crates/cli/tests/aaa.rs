@@ -20,6 +20,7 @@ fn startup(radius: &common::FreeRadius, silent: u16) -> String {
     format!(
         "hostname aaa-r1\nip domain name example.net\n\
 username admin privilege 15 secret 0 local-pw\n\
+ip ssh pubkey-chain\n username admin\n  key-string\n   {{KEY}}\n  exit\n\
 aaa new-model\n\
 aaa group server radius DEAD-FIRST\n server name RAD-SILENT\n server name RAD1\n\
 aaa group server radius WRONG-KEY\n server name RAD-WRONG\n\
@@ -587,4 +588,68 @@ aaa accounting exec default start-stop group TAC\n"),
         3,
         "{text}"
     );
+}
+
+/// A TACACS+ "server" that takes the connection and the first packet,
+/// then closes.
+fn tacacs_that_hangs_up() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming().flatten() {
+            let mut s = s;
+            let mut b = [0u8; 512];
+            let _ = std::io::Read::read(&mut s, &mut b);
+            drop(s);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_that_hangs_up_mid_exchange_errs_to_the_next_method() {
+    let dev = start(&tacacs_startup(
+        tacacs_that_hangs_up(),
+        common::closed_tcp_port(),
+        "k",
+    ));
+    let (outcome, took) = try_login(dev.port, "admin", "local-pw");
+    let config = outcome.expect("local login").expect("level 15 from local");
+    assert!(config.contains("hostname aaa-t1"));
+    assert!(
+        took < Duration::from_secs(2),
+        "no wait for a closed connection: {took:?}"
+    );
+}
+
+#[test]
+fn a_login_waiting_on_a_silent_server_holds_up_no_other() {
+    let Some(radius) = freeradius() else { return };
+    let silent = silent_udp_port();
+    // The silent server holds a login for 3 s here.
+    let config = startup(&radius, silent)
+        .replace(" timeout 1\n retransmit 1\n", " timeout 3\n retransmit 0\n");
+    let dev = start(&config);
+    let port = dev.port;
+    let waiting = std::thread::spawn(move || try_login(port, "netops", "netops-pw"));
+    std::thread::sleep(Duration::from_millis(300));
+    // Meanwhile a key login (local, as on IOS) is served at once.
+    let rt = runtime();
+    let t = Instant::now();
+    rt.block_on(async {
+        let c = Client::connect(common::key_options(&dev, dev.port))
+            .await
+            .unwrap();
+        c.close().await.unwrap();
+    });
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert!(
+        !waiting.is_finished(),
+        "the RADIUS login should still be waiting"
+    );
+    let (outcome, took) = waiting.join().unwrap();
+    outcome
+        .expect("login")
+        .expect("level 15 from RAD1 after the silent one");
+    assert!(took >= Duration::from_secs(3), "{took:?}");
 }
