@@ -244,6 +244,9 @@ impl<'c> Applier<'c> {
         if r.pattern == "aaa new-model" {
             aaa_takes_over_logins(cat, cfg);
         }
+        if text == "service password-encryption" {
+            encrypt_keys(cat, cfg);
+        }
         // Under AAA the lines' `login` / `login local` mean nothing: taken,
         // not kept (IOS shows none).
         if r.pattern == "login [local]" && top_line(cfg, "aaa new-model") {
@@ -424,6 +427,35 @@ fn key_as_stored(text: String, encrypt: bool) -> String {
         format!("key 7 {}", crate::secret::type7_encode(&plain, 0))
     } else {
         format!("key {plain}")
+    }
+}
+
+/// `service password-encryption`, once configured: every clear server
+/// key already in the configuration becomes type 7, as IOS does at once.
+fn encrypt_keys(cat: &Catalogue, cfg: &mut Config) {
+    let mut edits: Vec<(Ident, RuleId, String)> = Vec::new();
+    for item in cfg.items() {
+        let crate::config::Item::Section { header, body } = item else {
+            continue;
+        };
+        let Some(section_rule) = header.rule else {
+            continue;
+        };
+        for line in body.lines().filter(|l| l.depth == 0) {
+            let (Some(rule), true) = (line.rule, line.text.starts_with("key ")) else {
+                continue;
+            };
+            if !cat.rule(rule).encrypt {
+                continue;
+            }
+            let stored = key_as_stored(line.text.to_owned(), true);
+            if stored != line.text {
+                edits.push((identity(cat, section_rule, &header.text), rule, stored));
+            }
+        }
+    }
+    for (section, rule, text) in edits {
+        cfg.put_line(cat, &[section], rule, text);
     }
 }
 

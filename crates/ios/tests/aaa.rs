@@ -139,6 +139,22 @@ fn server_definitions_render_in_place_with_keys_as_ios_stores_them() {
     );
     assert!(!text.contains("s3cret"), "{text}");
     assert!(text.contains(" key 7 070C285F4D06\n"), "{text}");
+    // Turned on after the keys were set: they are encrypted at once.
+    let (text, failures) = apply(
+        "radius server RAD1\n key s3cret\ntacacs server TAC1\n key other one\nservice password-encryption\n",
+    );
+    assert!(failures.is_empty(), "{failures:?}");
+    let keys: Vec<Option<String>> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix(" key 7 "))
+        .map(ironconf_ios::secret::type7_decode)
+        .collect();
+    assert_eq!(
+        keys,
+        vec![Some("other one".to_owned()), Some("s3cret".to_owned())],
+        "{text}"
+    );
+    assert_eq!(text.matches(" key ").count(), 2, "{text}");
 }
 
 #[test]
