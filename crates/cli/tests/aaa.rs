@@ -653,3 +653,31 @@ fn a_login_waiting_on_a_silent_server_holds_up_no_other() {
         .expect("level 15 from RAD1 after the silent one");
     assert!(took >= Duration::from_secs(3), "{took:?}");
 }
+
+#[test]
+fn single_connection_keeps_one_connection_for_the_sessions() {
+    use std::sync::atomic::Ordering;
+    for single in [false, true] {
+        let (port, _, accepted) = common::tacacs_server_counted("tac-key", "netops netops-pw 15\n");
+        let mut config = tacacs_startup(port, common::closed_tcp_port(), "tac-key");
+        if single {
+            config = config.replace(
+                " key tac-key\n timeout 2\nnetconf",
+                " key tac-key\n timeout 2\n single-connection\nnetconf",
+            );
+            assert!(config.contains(" single-connection\n"), "{config}");
+        }
+        let dev = start(&config);
+        for _ in 0..3 {
+            let (outcome, _) = try_login(dev.port, "netops", "netops-pw");
+            outcome.expect("login").expect("level 15");
+        }
+        // Three logins, each a login session and an authorization session.
+        let n = accepted.load(Ordering::SeqCst);
+        if single {
+            assert_eq!(n, 1, "one connection for six sessions");
+        } else {
+            assert_eq!(n, 6, "a connection a session");
+        }
+    }
+}

@@ -739,6 +739,11 @@ impl Login {
                 &self.source,
             )
         };
+        let session = if server.single_connection {
+            session.single_connection()
+        } else {
+            session
+        };
         self.device
             .state()
             .aaa
@@ -1055,11 +1060,16 @@ impl Device {
                     rem_addr: source.to_string(),
                     args: args.clone(),
                 };
+                let session = ClientSession::account(key.as_bytes(), rand::random(), &request);
                 Some(AccountingAttempt::Tacacs(
                     name.clone(),
                     SocketAddr::new(IpAddr::V4(address), server.port),
                     Duration::from_secs(u64::from(server.timeout.unwrap_or(TACACS_TIMEOUT))),
-                    ClientSession::account(key.as_bytes(), rand::random(), &request),
+                    if server.single_connection {
+                        session.single_connection()
+                    } else {
+                        session
+                    },
                 ))
             })
             .collect()
@@ -1116,6 +1126,11 @@ impl Device {
                                 args: args.clone(),
                             },
                         );
+                        let session = if server.single_connection {
+                            session.single_connection()
+                        } else {
+                            session
+                        };
                         let outcome = match &remote {
                             Some(r) => r.tacacs(
                                 SocketAddr::new(IpAddr::V4(address), server.port),

@@ -29,7 +29,7 @@ enum Kind {
 }
 
 /// One session with one server.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ClientSession {
     key: Vec<u8>,
     header: Header,
@@ -39,6 +39,8 @@ pub struct ClientSession {
     /// The next packet to send.
     outgoing: Option<Vec<u8>>,
     outcome: Option<Outcome>,
+    /// The server agreed to keep the connection for more sessions.
+    kept: bool,
 }
 
 impl ClientSession {
@@ -51,9 +53,35 @@ impl ClientSession {
             password: String::new(),
             outgoing: None,
             outcome: None,
+            kept: false,
         };
         s.queue(body);
         s
+    }
+
+    /// Asks the server to keep the connection for more sessions
+    /// (single-connection): the first packet carries the flag. Call before
+    /// the first [`ClientSession::poll_transmit`].
+    pub fn single_connection(mut self) -> Self {
+        self.header = self.header.single_connection(true);
+        if let Some(bytes) = &mut self.outgoing
+            && let Some(flags) = bytes.get_mut(3)
+        {
+            // The flags are not obfuscated: the header is in clear.
+            *flags |= crate::packet::SINGLE_CONNECT;
+        }
+        self
+    }
+
+    /// Whether this session asks to share its connection.
+    pub fn wants_single_connection(&self) -> bool {
+        self.header.flags & crate::packet::SINGLE_CONNECT != 0
+    }
+
+    /// Whether the connection may carry another session once this one has
+    /// ended (both sides asked for single-connection).
+    pub fn connection_kept(&self) -> bool {
+        self.kept
     }
 
     fn queue(&mut self, body: Vec<u8>) {
@@ -134,6 +162,8 @@ impl ClientSession {
             return self.fail(Error::Body("reply out of sequence"));
         }
         self.header.seq_no = packet.header.seq_no;
+        self.kept = self.header.flags & crate::packet::SINGLE_CONNECT != 0
+            && packet.header.flags & crate::packet::SINGLE_CONNECT != 0;
         match self.kind {
             Kind::Login => self.login_reply(&packet.body),
             Kind::Authorize => match AuthorResponse::decode(&packet.body) {

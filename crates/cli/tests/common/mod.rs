@@ -264,7 +264,22 @@ pub fn tacacs_server(
     key: &str,
     users: &str,
 ) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let (port, records, _) = tacacs_server_counted(key, users);
+    (port, records)
+}
+
+/// [`tacacs_server`], with the count of connections it accepted.
+pub fn tacacs_server_counted(
+    key: &str,
+    users: &str,
+) -> (
+    u16,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
     use std::io::Write as _;
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
     let records = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -273,6 +288,7 @@ pub fn tacacs_server(
     let out = records.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let mut conn = ironconf_tacacs::server::ServerConnection::new(&key, users.clone());
             let records = out.clone();
             std::thread::spawn(move || {
@@ -306,7 +322,7 @@ pub fn tacacs_server(
             });
         }
     });
-    (port, records)
+    (port, records, accepted)
 }
 
 /// A TCP port on loopback where nothing listens.
