@@ -218,7 +218,7 @@ fn openssh(
             "-o",
             "PubkeyAuthentication=no",
             "-o",
-            "NumberOfPasswordPrompts=1",
+            "NumberOfPasswordPrompts=5",
             "-o",
         ])
         .arg(format!("PreferredAuthentications={method}"))
@@ -680,4 +680,69 @@ fn single_connection_keeps_one_connection_for_the_sessions() {
             assert_eq!(n, 6, "a connection a session");
         }
     }
+}
+
+#[test]
+fn dead_criteria_counts_unanswered_transmissions_before_the_dead_time() {
+    let Some(radius) = freeradius() else { return };
+    let silent = silent_udp_port();
+    // One transmission an exchange; dead after two in a row.
+    let config = startup(&radius, silent)
+        .replace(" timeout 1\n retransmit 1\n", " timeout 1\n retransmit 0\n")
+        + "radius-server dead-criteria time 5 tries 2\n";
+    let dev = start(&config);
+    let mut took = Vec::new();
+    for _ in 0..3 {
+        let (outcome, t) = try_login(dev.port, "netops", "netops-pw");
+        outcome.expect("login").expect("level 15 from RAD1");
+        took.push(t);
+    }
+    assert!(took[0] >= Duration::from_secs(1), "{took:?}");
+    assert!(
+        took[1] >= Duration::from_secs(1),
+        "one unanswered is not enough: {took:?}"
+    );
+    assert!(
+        took[2] < Duration::from_millis(900),
+        "dead after two: {took:?}"
+    );
+}
+
+#[test]
+fn authentication_retries_bound_aaa_logins_too() {
+    let Some(radius) = freeradius() else { return };
+    let config = startup(&radius, silent_udp_port())
+        .replace(
+            "aaa authentication login default group DEAD-FIRST local",
+            "aaa authentication login default group ACCT local",
+        )
+        .replace(
+            "aaa authorization exec default group DEAD-FIRST local",
+            "aaa authorization exec default group ACCT local",
+        );
+    let dev = start(&config);
+    // The client would try five times; the device takes three
+    // (`ip ssh authentication-retries` 3) and closes.
+    let (out, status) = openssh(dev.port, "netops", "wrong", "password", "show privilege");
+    assert_eq!(status, Some(255), "{out}");
+    let rt = runtime();
+    let shown = rt.block_on(async {
+        let c = Client::connect(password_options(dev.port, "netops", "netops-pw"))
+            .await
+            .unwrap();
+        let out = c.exec(&["show aaa servers".to_owned()]).await.unwrap();
+        let _ = c.close().await;
+        out
+    });
+    let servers = &shown[0].response;
+    let rad1 = servers
+        .split("RADIUS: id ")
+        .find(|b| b.contains("hostname RAD1\n"))
+        .unwrap_or_default();
+    // Three wrong tries, then this login (by password, then the client's
+    // keyboard-interactive is not needed).
+    assert!(
+        rad1.contains("Response: accept 1, reject 3, challenge 0"),
+        "{servers}"
+    );
 }

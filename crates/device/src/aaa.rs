@@ -45,6 +45,9 @@ pub(crate) struct ServerStats {
     pub(crate) bad_replies: u64,
     pub(crate) dead_until: Option<Instant>,
     pub(crate) dead_count: u64,
+    /// Transmissions unanswered since the last answer (for
+    /// `radius-server dead-criteria … tries N`).
+    pub(crate) unanswered: u64,
     /// Round trip of the last answered request.
     pub(crate) last_rtt: Option<Duration>,
     /// Accounting requests sent (starts, stops), answered, unanswered.
@@ -558,12 +561,20 @@ impl Login {
         now: Instant,
     ) {
         let deadtime = self.deadtime(server);
+        // `radius-server dead-criteria tries N`: dead after N unanswered
+        // transmissions in a row; without it, after one unanswered request.
+        let tries = self
+            .settings
+            .aaa
+            .dead_criteria
+            .map_or(1, |(_, tries)| u64::from(tries));
         {
             let mut st = self.device.state();
             let stats = st.aaa.servers.entry(server.to_owned()).or_default();
             stats.bad_replies += u64::from(discarded);
             match finished {
                 Finished::Reply(reply) => {
+                    stats.unanswered = 0;
                     stats.last_rtt = self.sent_at.map(|t| now.saturating_duration_since(t));
                     if reply.code == Code::AccessAccept {
                         stats.accepts += 1;
@@ -571,11 +582,18 @@ impl Login {
                         stats.rejects += 1;
                     }
                 }
-                Finished::TimedOut { .. } => {
+                Finished::TimedOut { sent, .. } => {
                     stats.timeouts += 1;
-                    if deadtime > Duration::ZERO {
+                    stats.unanswered += u64::from(*sent);
+                    let unanswered_enough = if self.settings.aaa.dead_criteria.is_some() {
+                        stats.unanswered >= tries
+                    } else {
+                        true
+                    };
+                    if deadtime > Duration::ZERO && unanswered_enough {
                         stats.dead_until = Some(now + deadtime);
                         stats.dead_count += 1;
+                        stats.unanswered = 0;
                     }
                 }
             }
