@@ -1190,10 +1190,15 @@ impl Device {
         if !settings.aaa.new_model {
             return;
         }
+        let list = settings
+            .vty
+            .first()
+            .and_then(|b| b.accounting_commands.get(&level).cloned())
+            .unwrap_or_else(|| "default".to_owned());
         let Some((record, methods)) = settings
             .aaa
             .accounting
-            .get(&(AcctKind::Commands(level), "default".to_owned()))
+            .get(&(AcctKind::Commands(level), list))
         else {
             return;
         };

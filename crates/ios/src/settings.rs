@@ -251,6 +251,8 @@ pub struct VtyBlock {
     pub accounting_exec: Option<String>,
     /// `authorization commands LEVEL LIST`, by level.
     pub authorization_commands: BTreeMap<u8, String>,
+    /// `accounting commands LEVEL LIST`, by level.
+    pub accounting_commands: BTreeMap<u8, String>,
     /// `password …`: the line password (`login` without `local`).
     pub password: Option<Secret>,
 }
@@ -608,6 +610,16 @@ impl Settings {
                         }
                         ["accounting", "exec", list] => {
                             b.accounting_exec = Some((*list).to_owned())
+                        }
+                        ["authorization", "commands", level, list] => {
+                            if let Ok(level) = level.parse() {
+                                b.authorization_commands.insert(level, (*list).to_owned());
+                            }
+                        }
+                        ["accounting", "commands", level, list] => {
+                            if let Ok(level) = level.parse() {
+                                b.accounting_commands.insert(level, (*list).to_owned());
+                            }
                         }
                         ["password", rest @ ..] => b.password = parse_secret(rest),
                         _ => {}

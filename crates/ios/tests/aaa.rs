@@ -177,3 +177,37 @@ fn aaa_new_model_takes_the_login_lines_off_the_vtys() {
     assert!(text.contains("line vty 0 4\n exec-timeout 5\n"), "{text}");
     assert!(!text.contains("login"), "{text}");
 }
+
+#[test]
+fn the_lines_name_their_aaa_lists() {
+    let cat = Catalogue::builtin();
+    let mut cfg = Config::new();
+    let r = apply_batch(
+        &cat,
+        &mut cfg,
+        "aaa new-model\naaa accounting commands 15 CMDS start-stop group tacacs+\n\
+line vty 0 4\n login authentication VTY\n authorization exec EXEC\n authorization commands 15 AUTH15\n accounting exec ACCT\n accounting commands 15 CMDS\n"
+            .lines(),
+        ErrorOption::StopOnError,
+        false,
+    );
+    assert!(r.ok(), "{:?}", r.failures);
+    let s = ironconf_ios::settings::Settings::from_config(&cat, &cfg);
+    let b = &s.vty[0];
+    assert_eq!(b.login_authentication.as_deref(), Some("VTY"));
+    assert_eq!(b.authorization_exec.as_deref(), Some("EXEC"));
+    assert_eq!(
+        b.authorization_commands.get(&15).map(String::as_str),
+        Some("AUTH15")
+    );
+    assert_eq!(b.accounting_exec.as_deref(), Some("ACCT"));
+    assert_eq!(
+        b.accounting_commands.get(&15).map(String::as_str),
+        Some("CMDS")
+    );
+    assert!(
+        s.aaa
+            .accounting
+            .contains_key(&(ironconf_ios::aaa::AcctKind::Commands(15), "CMDS".to_owned()))
+    );
+}
