@@ -183,6 +183,26 @@ fn a_request_for_a_huge_reply_does_not_hold_the_reply() {
     );
 }
 
+/// Adds `n` loopbacks with addresses (`10.X.Y.1/32`) to running-config.
+async fn add_loopbacks(c: &ironconf_client::Client, n: usize) {
+    let mut cmds = Vec::new();
+    for i in 0..n {
+        cmds.push(format!("interface Loopback{i}"));
+        cmds.push(format!(
+            " ip address 10.{}.{}.1 255.255.255.255",
+            i / 250,
+            i % 250
+        ));
+    }
+    c.edit_config(
+        &ironconf_client::Datastore::Running,
+        &ironconf_client::Config::Cli(cmds),
+        &ironconf_client::EditOptions::default(),
+    )
+    .await
+    .unwrap();
+}
+
 /// Commands pasted into a shell: their output is sent a part at a time, each
 /// part before the next commands run, so 100 `show interfaces` of 2,000
 /// interfaces (over 200 MB of output from 2 kB of input) never sit in the
@@ -195,22 +215,7 @@ fn pasted_commands_do_not_hold_their_output() {
         let c = ironconf_client::Client::connect(common::key_options(&dev, dev.port))
             .await
             .unwrap();
-        let mut cmds = Vec::new();
-        for i in 0..2000 {
-            cmds.push(format!("interface Loopback{i}"));
-            cmds.push(format!(
-                " ip address 10.{}.{}.1 255.255.255.255",
-                i / 250,
-                i % 250
-            ));
-        }
-        c.edit_config(
-            &ironconf_client::Datastore::Running,
-            &ironconf_client::Config::Cli(cmds),
-            &ironconf_client::EditOptions::default(),
-        )
-        .await
-        .unwrap();
+        add_loopbacks(&c, 2000).await;
         c.close().await.unwrap();
     });
     let pid = dev.child.id();
@@ -267,22 +272,7 @@ fn a_long_show_is_sent_a_part_at_a_time() {
         let c = ironconf_client::Client::connect(common::key_options(&dev, dev.port))
             .await
             .unwrap();
-        let mut cmds = Vec::new();
-        for i in 0..N {
-            cmds.push(format!("interface Loopback{i}"));
-            cmds.push(format!(
-                " ip address 10.{}.{}.1 255.255.255.255",
-                i / 250,
-                i % 250
-            ));
-        }
-        c.edit_config(
-            &ironconf_client::Datastore::Running,
-            &ironconf_client::Config::Cli(cmds),
-            &ironconf_client::EditOptions::default(),
-        )
-        .await
-        .unwrap();
+        add_loopbacks(&c, N).await;
         c
     });
     let pid = dev.child.id();

@@ -498,7 +498,7 @@ impl Login {
     }
 
     fn radius_step(&mut self, name: &str, now: Instant) -> Option<LoginStep> {
-        let server = self.settings.aaa.radius_servers.get(name)?;
+        let server = self.settings.aaa.radius_servers.get(name)?.clone();
         let (Some(address), Some(key)) = (server.address, server.key.clone()) else {
             return None;
         };
@@ -533,19 +533,24 @@ impl Login {
             Duration::from_secs(u64::from(timeout)),
             retransmit,
         );
-        self.device
-            .state()
-            .aaa
-            .servers
-            .entry(name.to_owned())
-            .or_default()
-            .requests += 1;
-        self.sent_at = Some(now);
+        self.request_sent(name, now);
         Some(LoginStep::Radius {
             server: name.to_owned(),
             address: SocketAddr::new(IpAddr::V4(address), server.auth_port),
             exchange,
         })
+    }
+
+    /// Counts a request to `server`, sent at `now`.
+    fn request_sent(&mut self, server: &str, now: Instant) {
+        self.device
+            .state()
+            .aaa
+            .servers
+            .entry(server.to_owned())
+            .or_default()
+            .requests += 1;
+        self.sent_at = Some(now);
     }
 
     /// How the exchange with `server` ended, at `now`, with `discarded`
@@ -728,7 +733,7 @@ impl Login {
     }
 
     fn tacacs_step(&mut self, name: &str, now: Instant) -> Option<LoginStep> {
-        let server = self.settings.aaa.tacacs_servers.get(name)?;
+        let server = self.settings.aaa.tacacs_servers.get(name)?.clone();
         let (Some(address), Some(key)) = (server.address, server.key.clone()) else {
             return None;
         };
@@ -757,19 +762,8 @@ impl Login {
                 &self.source,
             )
         };
-        let session = if server.single_connection {
-            session.single_connection()
-        } else {
-            session
-        };
-        self.device
-            .state()
-            .aaa
-            .servers
-            .entry(name.to_owned())
-            .or_default()
-            .requests += 1;
-        self.sent_at = Some(now);
+        let session = shared_if(session, server.single_connection);
+        self.request_sent(name, now);
         Some(LoginStep::Tacacs {
             server: name.to_owned(),
             address: SocketAddr::new(IpAddr::V4(address), server.port),
@@ -846,6 +840,15 @@ impl Login {
                 });
             }
         }
+    }
+}
+
+/// `session`, asking to share its connection under `single-connection`.
+fn shared_if(session: ClientSession, single: bool) -> ClientSession {
+    if single {
+        session.single_connection()
+    } else {
+        session
     }
 }
 
@@ -1083,11 +1086,7 @@ impl Device {
                     name.clone(),
                     SocketAddr::new(IpAddr::V4(address), server.port),
                     Duration::from_secs(u64::from(server.timeout.unwrap_or(TACACS_TIMEOUT))),
-                    if server.single_connection {
-                        session.single_connection()
-                    } else {
-                        session
-                    },
+                    shared_if(session, server.single_connection),
                 ))
             })
             .collect()
@@ -1144,11 +1143,7 @@ impl Device {
                                 args: args.clone(),
                             },
                         );
-                        let session = if server.single_connection {
-                            session.single_connection()
-                        } else {
-                            session
-                        };
+                        let session = shared_if(session, server.single_connection);
                         let outcome = match &remote {
                             Some(r) => r.tacacs(
                                 SocketAddr::new(IpAddr::V4(address), server.port),

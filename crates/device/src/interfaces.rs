@@ -433,29 +433,7 @@ fn describe(out: &mut String, i: &Interface, borrowed: &str) {
     if let Some(d) = &i.description {
         push_all(out, &["  Description: ", d, "\n"]);
     }
-    match &i.address {
-        Address::Static { address, mask } => {
-            push_all(out, &["  Internet address is ", address, "/"]);
-            push_num(out, prefix_len(mask));
-            out.push('\n');
-        }
-        Address::Dhcp => {
-            out.push_str("  Internet address will be negotiated using DHCP\n");
-        }
-        Address::Unnumbered(source) => {
-            push_all(
-                out,
-                &[
-                    "  Interface is unnumbered. Using address of ",
-                    source,
-                    " (",
-                    borrowed,
-                    ")\n",
-                ],
-            );
-        }
-        Address::Unset | Address::None => {}
-    }
+    push_address(out, i, borrowed);
     out.push_str("  MTU ");
     push_num(out, mtu);
     out.push_str(" bytes, BW ");
@@ -537,6 +515,31 @@ fn duplex_text(i: &Interface) -> &'static str {
     }
 }
 
+/// Appends the interface's IPv4 address line, as both listings print it;
+/// false when it has none. `borrowed`: an unnumbered interface's address.
+fn push_address(out: &mut String, i: &Interface, borrowed: &str) -> bool {
+    match &i.address {
+        Address::Static { address, mask } => {
+            push_all(out, &["  Internet address is ", address, "/"]);
+            push_num(out, prefix_len(mask));
+            out.push('\n');
+        }
+        Address::Dhcp => out.push_str("  Internet address will be negotiated using DHCP\n"),
+        Address::Unnumbered(source) => push_all(
+            out,
+            &[
+                "  Interface is unnumbered. Using address of ",
+                source,
+                " (",
+                borrowed,
+                ")\n",
+            ],
+        ),
+        Address::Unset | Address::None => return false,
+    }
+    true
+}
+
 /// Appends `1000Mbps` (the port's speed, or its configured one).
 fn push_speed(out: &mut String, i: &Interface) {
     match i.speed.as_deref() {
@@ -569,31 +572,9 @@ fn ip_entry(out: &mut String, i: &Interface, borrowed: &str) {
         ],
     );
     let (_, _, mtu, _, _) = hardware(&i.name);
-    match &i.address {
-        Address::Static { address, mask } => {
-            push_all(out, &["  Internet address is ", address, "/"]);
-            push_num(out, prefix_len(mask));
-            out.push('\n');
-        }
-        Address::Unnumbered(source) => {
-            push_all(
-                out,
-                &[
-                    "  Interface is unnumbered. Using address of ",
-                    source,
-                    " (",
-                    borrowed,
-                    ")\n",
-                ],
-            );
-        }
-        Address::Dhcp => {
-            out.push_str("  Internet address will be negotiated using DHCP\n");
-        }
-        Address::Unset | Address::None => {
-            out.push_str("  Internet protocol processing disabled\n");
-            return;
-        }
+    if !push_address(out, i, borrowed) {
+        out.push_str("  Internet protocol processing disabled\n");
+        return;
     }
     out.push_str(
         "  Broadcast address is 255.255.255.255\n  Address determined by setup command\n  MTU is ",
