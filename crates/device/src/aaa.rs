@@ -215,20 +215,44 @@ impl Device {
             // `login local` without AAA: user names as typed.
             VecDeque::from([Method::LocalCase])
         };
+        self.login(
+            settings,
+            request.user,
+            request.password,
+            methods,
+            request.source.to_string(),
+            false,
+            list,
+        )
+    }
+
+    /// A login of `user` by `methods`: `test` skips authorization; `list`
+    /// names the method list in debug lines (`None`: no AAA, no lines).
+    #[allow(clippy::too_many_arguments)]
+    fn login(
+        &self,
+        settings: Settings,
+        user: &str,
+        password: &str,
+        methods: VecDeque<Method>,
+        source: String,
+        test: bool,
+        list: Option<String>,
+    ) -> Login {
         Login {
             device: self.clone(),
             settings,
-            user: request.user.to_owned(),
-            password: request.password.to_owned(),
+            user: user.to_owned(),
+            password: password.to_owned(),
             methods,
             method: None,
             servers: VecDeque::new(),
             authorizing: None,
-            source: request.source.to_string(),
+            source,
             sent_at: None,
             result: None,
             reply: None,
-            test: false,
+            test,
             serial: self.next_login_serial(),
             list,
         }
@@ -260,23 +284,15 @@ impl Device {
                 return settings.enable_secret.is_some_and(|s| s.verify(password));
             }
         };
-        let mut login = Login {
-            device: self.clone(),
-            user: format!("$enab{level}$"),
-            password: password.to_owned(),
-            methods: methods.into(),
-            method: None,
-            servers: VecDeque::new(),
-            authorizing: None,
-            source: String::new(),
-            sent_at: None,
-            result: None,
-            reply: None,
-            test: true,
-            serial: self.next_login_serial(),
-            list: Some("default".to_owned()),
+        let mut login = self.login(
             settings,
-        };
+            &format!("$enab{level}$"),
+            password,
+            methods.into(),
+            String::new(),
+            true,
+            Some("default".to_owned()),
+        );
         matches!(self.drive(&mut login), LoginResult::Granted { .. })
     }
 
@@ -320,23 +336,15 @@ impl Device {
     /// `test aaa group GROUP USER PASSWORD`: a login through that group's
     /// servers alone, without authorization.
     pub fn test_login(&self, group: &str, user: &str, password: &str) -> Login {
-        Login {
-            device: self.clone(),
-            settings: self.settings(),
-            user: user.to_owned(),
-            password: password.to_owned(),
-            methods: VecDeque::from([Method::Group(group.to_owned())]),
-            method: None,
-            servers: VecDeque::new(),
-            authorizing: None,
-            source: String::new(),
-            sent_at: None,
-            result: None,
-            reply: None,
-            test: true,
-            serial: self.next_login_serial(),
-            list: Some(group.to_owned()),
-        }
+        self.login(
+            self.settings(),
+            user,
+            password,
+            VecDeque::from([Method::Group(group.to_owned())]),
+            String::new(),
+            true,
+            Some(group.to_owned()),
+        )
     }
 
     fn next_radius_id(&self) -> u8 {
