@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 
-use ironconf_ios::aaa::{AaaSettings, AcctKind, Method, Protocol, Record};
-use ironconf_ios::settings::Settings;
+use ironconf_ios::aaa::{AaaSettings, AcctKind, Method, Protocol, Record, TacacsServer};
+use ironconf_ios::settings::{Settings, User, VtyBlock};
 use ironconf_radius::{
     AccessRequest, AccountingRequest, AcctStatus, Code, Exchange, Finished, Reply, attribute,
 };
@@ -53,7 +53,8 @@ pub(crate) struct ServerStats {
     /// Accounting requests sent (starts, stops), answered, unanswered.
     pub(crate) acct_starts: u64,
     pub(crate) acct_stops: u64,
-    pub(crate) acct_responses: u64,
+    pub(crate) acct_start_responses: u64,
+    pub(crate) acct_stop_responses: u64,
     pub(crate) acct_timeouts: u64,
 }
 
@@ -166,15 +167,6 @@ pub struct AccountedSession {
     list: String,
 }
 
-/// How the user was authenticated.
-#[derive(Debug, Clone)]
-enum Authenticated {
-    Local,
-    Radius(Reply),
-    Tacacs,
-    Other,
-}
-
 /// One login in progress.
 #[derive(Debug)]
 pub struct Login {
@@ -186,9 +178,9 @@ pub struct Login {
     method: Option<Method>,
     /// The servers of the current `group` method not tried yet.
     servers: VecDeque<(Protocol, String)>,
-    /// Exec authorization under way: its methods not tried yet, how the
-    /// user was authenticated, and by which method.
-    authorizing: Option<(VecDeque<Method>, Authenticated, String)>,
+    /// Exec authorization under way: its methods not tried yet, and the
+    /// method that authenticated the user.
+    authorizing: Option<(VecDeque<Method>, String)>,
     /// Where the login comes from (TACACS+'s `rem_addr`).
     source: String,
     sent_at: Option<Instant>,
@@ -363,14 +355,35 @@ impl Device {
     }
 }
 
-/// The name of the vtys' login method list: `login authentication LIST`
-/// of the first vty block, else `default`.
-fn login_list(settings: &Settings) -> String {
+/// The name of the method list the vtys name with `pick` (`login
+/// authentication LIST` and the like, read from the first vty block), else
+/// `default`.
+fn line_list(settings: &Settings, pick: impl Fn(&VtyBlock) -> Option<&String>) -> String {
     settings
         .vty
         .first()
-        .and_then(|b| b.login_authentication.clone())
+        .and_then(pick)
+        .cloned()
         .unwrap_or_else(|| "default".to_owned())
+}
+
+/// The name of the vtys' login method list.
+fn login_list(settings: &Settings) -> String {
+    line_list(settings, |b| b.login_authentication.as_ref())
+}
+
+/// A local user: `user` exactly with `case` (`local-case`, and logins
+/// without AAA), else in any case (`local`).
+fn local_user<'a>(settings: &'a Settings, user: &str, case: bool) -> Option<&'a User> {
+    if case {
+        settings.users.get(user)
+    } else {
+        settings
+            .users
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(user))
+            .map(|(_, u)| u)
+    }
 }
 
 /// The method list of the vtys' logins, else the local database.
@@ -466,25 +479,17 @@ impl Login {
                 if self.settings.users.is_empty() {
                     return;
                 }
-                let user = if *method == Method::Local {
-                    self.settings
-                        .users
-                        .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(&self.user))
-                        .map(|(_, u)| u)
-                } else {
-                    self.settings.users.get(&self.user)
-                };
+                let user = local_user(&self.settings, &self.user, *method == Method::LocalCase);
                 let ok = user
                     .is_some_and(|u| u.secret.as_ref().is_some_and(|s| s.verify(&self.password)));
-                self.authenticated(ok, Authenticated::Local, "local");
+                self.authenticated(ok, "local");
             }
             Method::Enable => {
                 let Some(secret) = &self.settings.enable_secret else {
                     return;
                 };
                 let ok = secret.verify(&self.password);
-                self.authenticated(ok, Authenticated::Other, "enable");
+                self.authenticated(ok, "enable");
             }
             Method::Line => {
                 let Some(secret) = self.settings.vty.first().and_then(|b| b.password.clone())
@@ -492,9 +497,9 @@ impl Login {
                     return;
                 };
                 let ok = secret.verify(&self.password);
-                self.authenticated(ok, Authenticated::Other, "line");
+                self.authenticated(ok, "line");
             }
-            Method::None => self.authenticated(true, Authenticated::Other, "none"),
+            Method::None => self.authenticated(true, "none"),
             Method::Group(g) => match aaa.group_servers(g) {
                 Some((protocol, servers)) => {
                     self.servers = servers.into_iter().map(|s| (protocol, s)).collect();
@@ -619,11 +624,11 @@ impl Login {
                     .method
                     .as_ref()
                     .map_or_else(|| "group radius".to_owned(), Method::name);
-                self.authenticated(true, Authenticated::Radius(reply.clone()), &method);
+                self.authenticated(true, &method);
             }
             Finished::Reply(_) => {
                 self.servers.clear();
-                self.authenticated(false, Authenticated::Other, "group radius");
+                self.authenticated(false, "group radius");
             }
             Finished::TimedOut { .. } => {
                 tracing::info!(server, "AAA: RADIUS server did not answer; next server");
@@ -651,7 +656,7 @@ impl Login {
         self.reply.as_ref()
     }
 
-    fn authenticated(&mut self, ok: bool, how: Authenticated, method: &str) {
+    fn authenticated(&mut self, ok: bool, method: &str) {
         if !ok {
             self.result = Some(LoginResult::Denied {
                 reason: format!("rejected by {method}"),
@@ -667,7 +672,7 @@ impl Login {
             return;
         }
         if !self.settings.aaa.new_model {
-            self.result = Some(match self.settings.users.get(&self.user) {
+            self.result = Some(match local_user(&self.settings, &self.user, true) {
                 Some(u) => grant(u.privilege),
                 None => LoginResult::Denied {
                     reason: "no such user".into(),
@@ -675,17 +680,12 @@ impl Login {
             });
             return;
         }
-        let list = self
-            .settings
-            .vty
-            .first()
-            .and_then(|b| b.authorization_exec.clone())
-            .unwrap_or_else(|| "default".to_owned());
+        let list = line_list(&self.settings, |b| b.authorization_exec.as_ref());
         match self.settings.aaa.exec_authorization.get(&list) {
             // Without exec authorization every AAA login is at level 1.
             None => self.result = Some(grant(1)),
             Some(methods) => {
-                self.authorizing = Some((methods.clone().into(), how, method.to_owned()));
+                self.authorizing = Some((methods.clone().into(), method.to_owned()));
             }
         }
     }
@@ -693,7 +693,7 @@ impl Login {
     /// The next exec authorization method: it grants a level, refuses, or
     /// errs (the next one decides); none left refuses.
     fn authorize_next(&mut self) {
-        let Some((methods, how, by)) = &mut self.authorizing else {
+        let Some((methods, by)) = &mut self.authorizing else {
             return;
         };
         let by = by.clone();
@@ -709,9 +709,9 @@ impl Login {
             return;
         };
         match m {
-            Method::Group(g) => match (self.settings.aaa.group_servers(&g), &*how) {
+            Method::Group(g) => match (self.settings.aaa.group_servers(&g), &self.reply) {
                 // RADIUS authorizes with the attributes of its Accept.
-                (Some((Protocol::Radius, _)), Authenticated::Radius(reply)) => {
+                (Some((Protocol::Radius, _)), Some(reply)) => {
                     self.result = Some(grant(radius_privilege(reply)));
                 }
                 (Some((Protocol::Tacacs, servers)), _) => {
@@ -722,12 +722,8 @@ impl Login {
                 _ => {}
             },
             Method::Local | Method::LocalCase => {
-                let level = self
-                    .settings
-                    .users
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(&self.user))
-                    .map(|(_, u)| u.privilege);
+                let level = local_user(&self.settings, &self.user, m == Method::LocalCase)
+                    .map(|u| u.privilege);
                 self.result = Some(match level {
                     Some(l) => grant(l),
                     None => LoginResult::Denied {
@@ -742,9 +738,7 @@ impl Login {
 
     fn tacacs_step(&mut self, name: &str, now: Instant) -> Option<LoginStep> {
         let server = self.settings.aaa.tacacs_servers.get(name)?.clone();
-        let (Some(address), Some(key)) = (server.address, server.key.clone()) else {
-            return None;
-        };
+        let (address, timeout, key) = tacacs_target(&server)?;
         let session_id: u32 = rand::random();
         let port = format!("tty{}", self.device.state().free_vty() + 1);
         let session = if self.authorizing.is_some() {
@@ -774,8 +768,8 @@ impl Login {
         self.request_sent(name, now);
         Some(LoginStep::Tacacs {
             server: name.to_owned(),
-            address: SocketAddr::new(IpAddr::V4(address), server.port),
-            timeout: Duration::from_secs(u64::from(server.timeout.unwrap_or(TACACS_TIMEOUT))),
+            address,
+            timeout,
             session,
         })
     }
@@ -805,7 +799,7 @@ impl Login {
                 let by = self
                     .authorizing
                     .take()
-                    .map(|(_, _, by)| by)
+                    .map(|(_, by)| by)
                     .unwrap_or_default();
                 let level = args
                     .iter()
@@ -834,11 +828,11 @@ impl Login {
                     .method
                     .as_ref()
                     .map_or_else(|| "group tacacs+".to_owned(), Method::name);
-                self.authenticated(true, Authenticated::Tacacs, &method);
+                self.authenticated(true, &method);
             }
             Outcome::Fail => {
                 self.servers.clear();
-                self.authenticated(false, Authenticated::Other, "group tacacs+");
+                self.authenticated(false, "group tacacs+");
             }
             Outcome::Error(why) => {
                 tracing::info!(server, %why, "AAA: TACACS+ server did not answer; next server");
@@ -849,6 +843,16 @@ impl Login {
             }
         }
     }
+}
+
+/// Where a TACACS+ server listens, how long to wait for it, and its key;
+/// `None` for a server without an address or key.
+fn tacacs_target(server: &TacacsServer) -> Option<(SocketAddr, Duration, &str)> {
+    Some((
+        SocketAddr::new(IpAddr::V4(server.address?), server.port),
+        Duration::from_secs(u64::from(server.timeout.unwrap_or(TACACS_TIMEOUT))),
+        server.key.as_deref()?,
+    ))
 }
 
 /// `session`, asking to share its connection under `single-connection`.
@@ -882,6 +886,11 @@ pub fn radius_privilege(reply: &Reply) -> u8 {
 }
 
 impl Device {
+    /// `aaa new-model`, read in place.
+    fn aaa_on(&self) -> bool {
+        self.state().settings.current().aaa.new_model
+    }
+
     /// Installs what sends accounting records.
     pub fn set_accounting_sender(&self, sender: Option<AccountingSender>) {
         *self
@@ -906,11 +915,7 @@ impl Device {
         if !settings.aaa.new_model {
             return None;
         }
-        let list = settings
-            .vty
-            .first()
-            .and_then(|b| b.accounting_exec.clone())
-            .unwrap_or_else(|| "default".to_owned());
+        let list = line_list(&settings, |b| b.accounting_exec.as_ref());
         let (record, _) = settings
             .aaa
             .accounting
@@ -1075,7 +1080,7 @@ impl Device {
             .iter()
             .filter_map(|name| {
                 let server = settings.aaa.tacacs_servers.get(name)?;
-                let (address, key) = (server.address?, server.key.as_deref()?);
+                let (address, timeout, key) = tacacs_target(server)?;
                 let request = ironconf_tacacs::AcctRequest {
                     flags: if start {
                         ironconf_tacacs::AcctFlags::Start
@@ -1092,8 +1097,8 @@ impl Device {
                 let session = ClientSession::account(key.as_bytes(), rand::random(), &request);
                 Some(AccountingAttempt::Tacacs(
                     name.clone(),
-                    SocketAddr::new(IpAddr::V4(address), server.port),
-                    Duration::from_secs(u64::from(server.timeout.unwrap_or(TACACS_TIMEOUT))),
+                    address,
+                    timeout,
                     shared_if(session, server.single_connection),
                 ))
             })
@@ -1106,15 +1111,13 @@ impl Device {
     /// block); `local` allows a user whose own level reaches the
     /// command's; with no list for the level, every command is allowed.
     pub fn authorize_command(&self, user: &str, level: u8, words: &[String]) -> bool {
-        let settings = self.settings();
-        if !settings.aaa.new_model {
+        // Every terminal command passes here: without AAA, no copy of the
+        // settings.
+        if !self.aaa_on() {
             return true;
         }
-        let list = settings
-            .vty
-            .first()
-            .and_then(|b| b.authorization_commands.get(&level).cloned())
-            .unwrap_or_else(|| "default".to_owned());
+        let settings = self.settings();
+        let list = line_list(&settings, |b| b.authorization_commands.get(&level));
         let Some(methods) = settings.aaa.command_authorization.get(&(level, list)) else {
             return true;
         };
@@ -1135,8 +1138,7 @@ impl Device {
                         let Some(server) = settings.aaa.tacacs_servers.get(&name) else {
                             continue;
                         };
-                        let (Some(address), Some(key)) = (server.address, server.key.as_deref())
-                        else {
+                        let Some((address, timeout, key)) = tacacs_target(server) else {
                             continue;
                         };
                         let session = ClientSession::authorize(
@@ -1153,13 +1155,7 @@ impl Device {
                         );
                         let session = shared_if(session, server.single_connection);
                         let outcome = match &remote {
-                            Some(r) => r.tacacs(
-                                SocketAddr::new(IpAddr::V4(address), server.port),
-                                Duration::from_secs(u64::from(
-                                    server.timeout.unwrap_or(TACACS_TIMEOUT),
-                                )),
-                                session,
-                            ),
+                            Some(r) => r.tacacs(address, timeout, session),
                             None => Outcome::Error("no network".into()),
                         };
                         match outcome {
@@ -1172,11 +1168,8 @@ impl Device {
                     }
                 }
                 Method::Local | Method::LocalCase => {
-                    return settings
-                        .users
-                        .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(user))
-                        .is_some_and(|(_, u)| u.privilege >= level);
+                    return local_user(&settings, user, *m == Method::LocalCase)
+                        .is_some_and(|u| u.privilege >= level);
                 }
                 Method::IfAuthenticated | Method::None => return true,
                 _ => {}
@@ -1189,15 +1182,11 @@ impl Device {
     /// record of the command `words` (privilege `level`) that `user` ran
     /// on `vty`, sent to the list's TACACS+ servers without waiting.
     pub fn account_command(&self, user: &str, vty: u32, level: u8, words: &[String]) {
-        let settings = self.settings();
-        if !settings.aaa.new_model {
+        if !self.aaa_on() {
             return;
         }
-        let list = settings
-            .vty
-            .first()
-            .and_then(|b| b.accounting_commands.get(&level).cloned())
-            .unwrap_or_else(|| "default".to_owned());
+        let settings = self.settings();
+        let list = line_list(&settings, |b| b.accounting_commands.get(&level));
         let Some((record, methods)) = settings
             .aaa
             .accounting
@@ -1271,7 +1260,11 @@ impl Device {
             stats.acct_stops += 1;
         }
         if answered {
-            stats.acct_responses += 1;
+            if start {
+                stats.acct_start_responses += 1;
+            } else {
+                stats.acct_stop_responses += 1;
+            }
         } else {
             stats.acct_timeouts += 1;
         }

@@ -55,18 +55,22 @@ impl Device {
     }
 
     /// A password login: the user's privilege level when `password` is
-    /// theirs. A failure is counted.
+    /// theirs, by the local database or AAA's method list (whose servers
+    /// are asked through the remote I/O hook: the calling thread may
+    /// block). A failure is counted.
     pub fn login_with_password(&self, user: &str, password: &str) -> Option<u8> {
-        let settings = self.settings();
-        let privilege = settings
-            .users
-            .get(user)
-            .filter(|u| u.secret.as_ref().is_some_and(|s| s.verify(password)))
-            .map(|u| u.privilege);
-        if privilege.is_none() {
-            self.login_failed();
+        let mut login = self.start_login(&crate::aaa::LoginRequest {
+            user,
+            password,
+            source: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        });
+        match self.drive(&mut login) {
+            crate::aaa::LoginResult::Granted { privilege, .. } => Some(privilege),
+            crate::aaa::LoginResult::Denied { .. } => {
+                self.login_failed();
+                None
+            }
         }
-        privilege
     }
 
     /// Whether a public key may log `user` in (`ip ssh pubkey-chain`: a

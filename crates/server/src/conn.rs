@@ -398,19 +398,20 @@ impl Handler {
             });
         let mut waiting = None;
         let result = loop {
-            match login.next(self.device.now()) {
+            let step = login.next(self.device.now());
+            if waiting.is_none() && !matches!(step, ironconf_device::aaa::LoginStep::Done(_)) {
+                // Out of the half-open bound while a server is asked,
+                // within the bound of logins waiting.
+                waiting = self.aaa_waits.clone().acquire_owned().await.ok();
+                self.ticket = None;
+            }
+            match step {
                 ironconf_device::aaa::LoginStep::Done(r) => break r,
                 ironconf_device::aaa::LoginStep::Radius {
                     server,
                     address,
                     exchange,
                 } => {
-                    if waiting.is_none() {
-                        // Out of the half-open bound while a server is
-                        // asked, within the bound of logins waiting.
-                        waiting = self.aaa_waits.clone().acquire_owned().await.ok();
-                        self.ticket = None;
-                    }
                     let (finished, discarded) = crate::radius::run(address, exchange).await;
                     login.radius_finished(&server, &finished, discarded, self.device.now());
                 }
@@ -420,10 +421,6 @@ impl Handler {
                     timeout,
                     session,
                 } => {
-                    if waiting.is_none() {
-                        waiting = self.aaa_waits.clone().acquire_owned().await.ok();
-                        self.ticket = None;
-                    }
                     let outcome = crate::tacacs::run(address, timeout, session).await;
                     login.tacacs_finished(&server, &outcome, self.device.now());
                 }
@@ -432,7 +429,8 @@ impl Handler {
         match result {
             ironconf_device::aaa::LoginResult::Granted { privilege, method } => {
                 tracing::info!(peer = %self.peer, user, %method, privilege, "password accepted");
-                self.by_radius = method.starts_with("group");
+                // A RADIUS Accept let the user in (not TACACS+, not local).
+                self.by_radius = login.reply().is_some();
                 Ok(self.accept(user, privilege))
             }
             ironconf_device::aaa::LoginResult::Denied { reason } if self.ticket.is_none() => {

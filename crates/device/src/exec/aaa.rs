@@ -1,4 +1,4 @@
-//! `show aaa servers`, `show aaa method-lists all`.
+//! `show aaa servers`, `show aaa sessions`, `show aaa method-lists all`, `test aaa`.
 
 use std::fmt::Write as _;
 
@@ -120,39 +120,35 @@ pub(super) fn show_aaa_servers(i: &Invocation<'_>) -> ExecOutput {
         out.push_str("             Throttled: transaction 0, timeout 0, failure 0\n");
         out.push_str("             Malformed responses: 0\n");
         let _ = writeln!(out, "             Bad authenticators: {}", s.bad_replies);
-        for part in ["Author", "Account"] {
-            let account = part == "Account";
-            let (requests, timeouts) = if account {
-                (s.acct_starts + s.acct_stops, s.acct_timeouts)
-            } else {
-                (0, 0)
-            };
-            let _ = writeln!(
-                out,
-                "     {part}: request {requests}, timeouts {timeouts}, failover 0, retransmission 0"
-            );
-            if account {
-                let _ = writeln!(
-                    out,
-                    "             Request: start {}, interim 0, stop {}",
-                    s.acct_starts, s.acct_stops
-                );
-                let _ = writeln!(
-                    out,
-                    "             Response: start {}, interim 0, stop 0",
-                    s.acct_responses
-                );
-            } else {
-                out.push_str("             Response: accept 0, reject 0, challenge 0\n");
-            }
-            out.push_str(
-                "             Response: unexpected 0, server error 0, incorrect 0, time 0ms\n\
-                 \x20            Transaction: success 0, failure 0\n\
-                 \x20            Throttled: transaction 0, timeout 0, failure 0\n\
-                 \x20            Malformed responses: 0\n\
-                 \x20            Bad authenticators: 0\n",
-            );
-        }
+        // Exec authorization rides on RADIUS's Accept: nothing of its own.
+        out.push_str(
+            "     Author: request 0, timeouts 0, failover 0, retransmission 0\n\
+             \x20            Response: accept 0, reject 0, challenge 0\n\
+             \x20            Response: unexpected 0, server error 0, incorrect 0, time 0ms\n\
+             \x20            Transaction: success 0, failure 0\n\
+             \x20            Throttled: transaction 0, timeout 0, failure 0\n\
+             \x20            Malformed responses: 0\n\
+             \x20            Bad authenticators: 0\n",
+        );
+        let answered = s.acct_start_responses + s.acct_stop_responses;
+        let _ = write!(
+            out,
+            "     Account: request {}, timeouts {}, failover 0, retransmission 0\n\
+             \x20            Request: start {}, interim 0, stop {}\n\
+             \x20            Response: start {}, interim 0, stop {}\n\
+             \x20            Response: unexpected 0, server error 0, incorrect 0, time 0ms\n\
+             \x20            Transaction: success {answered}, failure {}\n\
+             \x20            Throttled: transaction 0, timeout 0, failure 0\n\
+             \x20            Malformed responses: 0\n\
+             \x20            Bad authenticators: 0\n",
+            s.acct_starts + s.acct_stops,
+            s.acct_timeouts,
+            s.acct_starts,
+            s.acct_stops,
+            s.acct_start_responses,
+            s.acct_stop_responses,
+            s.acct_timeouts,
+        );
         let _ = writeln!(
             out,
             "     Elapsed time since counters last cleared: {}m",
