@@ -75,6 +75,9 @@ pub struct Mode {
     pub trailer: Option<String>,
     /// Root of its command tree.
     pub root: NodeId,
+    /// Its element in XML-PI, from the prompt (`config-if` gives
+    /// `ConfigIf-Configuration`).
+    pub xml: String,
 }
 
 /// How a rule's lines are stored.
@@ -164,6 +167,13 @@ pub struct Node {
     pub params: Vec<(ParamKind, NodeId)>,
     /// The rule a line ending here matches.
     pub terminal: Option<RuleId>,
+    /// For a parameter's node: its help text (`?`), from a `help` line
+    /// naming the parameter.
+    pub help: Option<Arc<str>>,
+    /// For a parameter's node: its element in XML-PI, derived from its help
+    /// text as IOS derives it (`This system's network name` gives
+    /// `SystemNetworkName`); `Param` without help.
+    pub leaf: Option<Arc<str>>,
 }
 
 /// An error in catalogue text.
@@ -240,6 +250,7 @@ impl Catalogue {
             raw,
             trailer: None,
             root,
+            xml: crate::xmlpi::mode_element(prompt),
         });
         ModeId((self.modes.len() - 1) as u16)
     }
@@ -453,7 +464,39 @@ impl Catalogue {
         if path.is_empty() {
             return Err("help needs a keyword path".into());
         }
+        if path.iter().any(|w| ParamKind::from_pattern(w).is_some()) {
+            return self.param_help(mode, &path, text);
+        }
         self.help.insert((mode, path.join(" ")), text.to_owned());
+        Ok(())
+    }
+
+    /// `help MODE … PARAM "text"`: the help of the parameter the path ends
+    /// with, and its XML-PI element.
+    fn param_help(&mut self, mode: ModeId, path: &[&str], text: &str) -> Result<(), String> {
+        let mut node = self.mode(mode).root;
+        for w in path {
+            let n = self.node(node);
+            let next = match ParamKind::from_pattern(w) {
+                Some(kind) => n
+                    .params
+                    .iter()
+                    .find(|(p, _)| *p == kind || kind.same_slot(p))
+                    .map(|(_, c)| *c),
+                None => n.keywords.iter().find(|(k, _)| k == w).map(|(_, c)| *c),
+            };
+            node = next.ok_or_else(|| format!("help for '{w}': no such word here"))?;
+        }
+        if ParamKind::from_pattern(path.last().copied().unwrap_or_default()).is_none() {
+            return Err("help for a parameter must end with it".into());
+        }
+        let leaf = crate::xmlpi::leaf_from_help(text);
+        if leaf.is_empty() {
+            return Err("help text gives no element name".into());
+        }
+        let n = &mut self.nodes[node.0 as usize];
+        n.help = Some(Arc::from(text));
+        n.leaf = Some(Arc::from(leaf));
         Ok(())
     }
 

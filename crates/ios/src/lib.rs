@@ -15,3 +15,4 @@ pub mod param;
 pub mod parse;
 pub mod secret;
 pub mod settings;
+pub mod xmlpi;

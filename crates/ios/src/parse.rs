@@ -126,6 +126,35 @@ pub fn parse_line(
     line: &str,
     partial: bool,
 ) -> Result<Parsed, ParseError> {
+    parse_line_steps(cat, mode, line, partial, None)
+}
+
+/// What one token of a matched line is: the node it led to, and whether it
+/// is a parameter (else a keyword).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// The node the token led to (a parameter's node holds its XML-PI name).
+    pub node: NodeId,
+    /// The token is a parameter's value.
+    pub param: bool,
+}
+
+/// [`parse_line`], recording into `steps` (when given) what each token of
+/// the result is. A rule with a canonical spelling (`ip domain-name`)
+/// rewrites its leading keywords, so its steps do not match its tokens:
+/// callers compare the lengths.
+pub fn parse_line_steps(
+    cat: &Catalogue,
+    mode: ModeId,
+    line: &str,
+    partial: bool,
+    mut steps: Option<&mut Vec<Step>>,
+) -> Result<Parsed, ParseError> {
+    let mut step = |node: NodeId, param: bool| {
+        if let Some(s) = steps.as_deref_mut() {
+            s.push(Step { node, param });
+        }
+    };
     let words = tokenize(line);
     let mut node = cat.mode(mode).root;
     let mut tokens = Vec::with_capacity(words.len());
@@ -141,6 +170,7 @@ pub fn parse_line(
         {
             tokens.push(k.clone());
             node = *c;
+            step(node, false);
             i += 1;
             continue;
         }
@@ -184,6 +214,7 @@ pub fn parse_line(
         if let Some((canon, used, c)) = typed {
             tokens.push(canon);
             node = c;
+            step(node, true);
             i += used;
             continue;
         }
@@ -196,6 +227,7 @@ pub fn parse_line(
             (Some((k, c)), None) => {
                 tokens.push(k.clone());
                 node = *c;
+                step(node, false);
                 i += 1;
                 continue;
             }
@@ -210,6 +242,7 @@ pub fn parse_line(
             }
             tokens.push(w.text.to_owned());
             node = *c;
+            step(node, true);
             i += 1;
             continue;
         }
@@ -220,6 +253,7 @@ pub fn parse_line(
             }
             tokens.push(rest.to_owned());
             node = *c;
+            step(node, true);
             i = words.len();
             continue;
         }
