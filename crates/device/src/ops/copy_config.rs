@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
                 Endpoint::Datastore(other) => {
                     return Err(RpcError::operation_not_supported(other.as_str()));
                 }
-                Endpoint::Config(c) => Ok(config_lines(c)?
+                Endpoint::Config(c) => Ok(config_lines(device, c)?
                     .iter()
                     .map(|l| format!("{l}\n"))
                     .collect::<String>()

@@ -61,7 +61,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     }
     // The configuration inline, or in a file (`<url>`, RFC 6241 §8.8).
     let lines: Vec<String> = match (op.child("config"), op.child("url")) {
-        (Some(config), _) => config_lines(config)?,
+        (Some(config), _) => config_lines(ctx.device, config)?,
         (None, Some(url)) => {
             let loc = url_location(ctx.device, url)?;
             let bytes = ctx

@@ -4,11 +4,11 @@
 //! that have an XML form here: `show ip interface brief`).
 
 use ironconf_ios::catalogue::Catalogue;
-use ironconf_ios::parse::parse_line;
 use ironconf_proto::RpcError;
 use ironconf_proto::message::DataWriter;
 use ironconf_session::{DataSource, Reply, Request};
 
+use super::oper_xml::{self, XmlShow};
 use super::{Ctx, config_filter, running_text, write_config};
 use crate::exec::{self, ExecCaller};
 
@@ -28,7 +28,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     let oper = filter.and_then(|f| f.child("oper-data-format-text-block"));
     let oper_xml = filter.and_then(|f| f.child("oper-data-format-xml"));
     let xml_items = oper_xml
-        .map(|o| xml_items(ctx.device.catalogue(), o))
+        .map(|o| xml_items(ctx.device.catalogue(), o, ctx.caller.privilege))
         .transpose()?;
     // `get` is configuration plus state: without a config-format element
     // the whole running-config comes first (clients add a filter that
@@ -119,6 +119,8 @@ enum Next {
     TextPart(usize),
     XmlStart,
     Xml(usize),
+    /// The later parts of a long XML item's output.
+    XmlPart(usize),
     Done,
 }
 
@@ -195,55 +197,80 @@ impl DataSource for OperItems {
                 Next::Xml(0)
             }
             Next::Xml(i) => match self.xml.as_ref().and_then(|x| x.get(i)) {
-                Some((asked, command)) => {
-                    write_xml_item(w, &self.device, asked, *command);
-                    Next::Xml(i + 1)
+                Some((asked, form)) => {
+                    let form = *form;
+                    w.start("item");
+                    w.text_element("show", asked);
+                    w.start("response");
+                    let (outer, table) = form.elements();
+                    w.start(outer);
+                    if let Some(t) = table {
+                        w.start(t);
+                    }
+                    if form == XmlShow::IpInterfaceBrief {
+                        brief_entries(w, &self.device);
+                    } else {
+                        let command = format!("show {}", asked.trim());
+                        let out = exec::run(&self.device, &self.caller, &command);
+                        if !out.ok {
+                            // Refused at run time (an interface the device
+                            // lacks): IOS's message, as in the text form.
+                            w.text(&out.text);
+                        } else if form == XmlShow::RunningConfig {
+                            let text = out.into_text();
+                            oper_xml::write_part(self.device.catalogue(), form, &text, w);
+                        } else {
+                            oper_xml::write_part(self.device.catalogue(), form, &out.text, w);
+                            self.current = Some(out);
+                        }
+                    }
+                    Next::XmlPart(i)
                 }
                 None => {
                     w.end("xml-oper-data");
                     Next::Done
                 }
             },
+            Next::XmlPart(i) => {
+                let form = self.xml.as_ref().and_then(|x| x.get(i)).map(|x| x.1);
+                match (
+                    self.current.as_mut().and_then(exec::ExecOutput::next_part),
+                    form,
+                ) {
+                    (Some(part), Some(form)) => {
+                        oper_xml::write_part(self.device.catalogue(), form, &part, w);
+                        Next::XmlPart(i)
+                    }
+                    (_, form) => {
+                        self.current = None;
+                        let (outer, table) = form.map_or(("", None), XmlShow::elements);
+                        if let Some(t) = table {
+                            w.end(t);
+                        }
+                        w.end(outer);
+                        w.end("response");
+                        w.end("item");
+                        Next::Xml(i + 1)
+                    }
+                }
+            }
             Next::Done => return false,
         };
         true
     }
 }
 
-fn write_xml_item(
-    w: &mut DataWriter,
-    device: &crate::device::Device,
-    asked: &str,
-    command: XmlShow,
-) {
-    w.start("item");
-    w.text_element("show", asked);
-    w.start("response");
-    match command {
-        XmlShow::IpInterfaceBrief => {
-            w.start("ShowIpInterfaceBrief");
-            w.start("IPInterfaces");
-            for row in device.ip_interface_brief() {
-                w.start("entry");
-                w.text_element("Interface", &row.interface);
-                w.text_element("IP-Address", &row.address);
-                w.text_element("Status", row.status);
-                w.text_element("Method", row.method);
-                w.text_element("Protocol", row.protocol);
-                w.end("entry");
-            }
-            w.end("IPInterfaces");
-            w.end("ShowIpInterfaceBrief");
-        }
+/// `show ip interface brief`'s rows, from the interface table.
+fn brief_entries(w: &mut DataWriter, device: &crate::device::Device) {
+    for row in device.ip_interface_brief() {
+        w.start("entry");
+        w.text_element("Interface", &row.interface);
+        w.text_element("IP-Address", &row.address);
+        w.text_element("Status", row.status);
+        w.text_element("Method", row.method);
+        w.text_element("Protocol", row.protocol);
+        w.end("entry");
     }
-    w.end("response");
-    w.end("item");
-}
-
-/// Show commands with an XML form.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum XmlShow {
-    IpInterfaceBrief,
 }
 
 /// The `<show>` items of an `oper-data-format-xml` filter, checked before
@@ -251,6 +278,7 @@ pub(crate) enum XmlShow {
 fn xml_items(
     cat: &Catalogue,
     oper: &ironconf_proto::Element,
+    privilege: u8,
 ) -> Result<Vec<(String, XmlShow)>, RpcError> {
     oper.child_elements()
         .map(|item| {
@@ -258,24 +286,8 @@ fn xml_items(
                 return Err(RpcError::operation_not_supported(&item.name));
             }
             let asked = item.text();
-            // Read by the EXEC parser, so IOS abbreviations work as at the
-            // CLI (`ip int br`).
-            let command = format!("show {}", asked.trim());
-            let tokens = cat
-                .mode_by_name("exec")
-                .and_then(|mode| parse_line(cat, mode, &command, false).ok())
-                .map(|p| p.tokens)
-                .unwrap_or_default();
-            match tokens.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-                ["show", "ip", "interface", "brief"] => {
-                    Ok((asked.to_string(), XmlShow::IpInterfaceBrief))
-                }
-                _ => Err(RpcError::new(ironconf_proto::ErrorTag::OperationNotSupported)
-                    .bad_element("show")
-                    .message(format!(
-                        "'{command}' has no XML form on this device; use oper-data-format-text-block"
-                    ))),
-            }
+            let form = oper_xml::xml_show(cat, &asked, privilege)?;
+            Ok((asked.to_string(), form))
         })
         .collect()
 }

@@ -12,6 +12,7 @@ mod get_config;
 mod kill_session;
 mod lock;
 mod notifications;
+mod oper_xml;
 mod registry;
 
 /// What an operation reads and answers (for an embedder's operations).
@@ -156,10 +157,12 @@ pub(crate) fn url_location(
     })
 }
 
-/// CLI lines of a `<config>` (`cli-config-data` or
-/// `cli-config-data-block`).
-pub(crate) fn config_lines(config: &Element) -> Result<Vec<String>, RpcError> {
-    if let Some(data) = config.child("cli-config-data") {
+/// CLI lines of a `<config>` (`cli-config-data`, `cli-config-data-block`,
+/// or XML-PI's `xml-config-data`, read into lines by the catalogue).
+pub(crate) fn config_lines(device: &Device, config: &Element) -> Result<Vec<String>, RpcError> {
+    if let Some(data) = config.child("xml-config-data") {
+        xml_config_lines(device, data)
+    } else if let Some(data) = config.child("cli-config-data") {
         Ok(data
             .child_elements()
             .filter(|c| &*c.name == "cmd")
@@ -171,6 +174,59 @@ pub(crate) fn config_lines(config: &Element) -> Result<Vec<String>, RpcError> {
         Err(RpcError::operation_not_supported(&other.name))
     } else {
         Err(RpcError::missing_element("cli-config-data"))
+    }
+}
+
+/// The lines of an `<xml-config-data>`: its `<Device-Configuration>` read
+/// by the catalogue, nothing applied yet.
+fn xml_config_lines(device: &Device, data: &Element) -> Result<Vec<String>, RpcError> {
+    let mut roots = data.child_elements();
+    let root = match (roots.next(), roots.next()) {
+        (Some(root), None) if &*root.name == ironconf_ios::xmlpi::ROOT => root,
+        (None, _) => return Err(RpcError::missing_element(ironconf_ios::xmlpi::ROOT)),
+        (Some(root), Some(extra)) if &*root.name == ironconf_ios::xmlpi::ROOT => {
+            return Err(RpcError::new(ErrorTag::BadElement)
+                .bad_element(extra.name.to_string())
+                .message(format!(
+                    "<xml-config-data> holds one <{}>",
+                    ironconf_ios::xmlpi::ROOT
+                )));
+        }
+        (Some(other), _) => {
+            return Err(RpcError::new(ErrorTag::UnknownElement)
+                .bad_element(other.name.to_string())
+                .message(format!(
+                    "<xml-config-data> holds one <{}>",
+                    ironconf_ios::xmlpi::ROOT
+                )));
+        }
+    };
+    if !data.text().trim().is_empty() {
+        return Err(RpcError::new(ErrorTag::BadElement)
+            .bad_element("xml-config-data")
+            .message("text mixed with elements"));
+    }
+    ironconf_ios::xmlpi::config_lines(device.catalogue(), root).map_err(xmlpi_error)
+}
+
+/// An XML-PI reading error as an rpc-error naming the element.
+pub(crate) fn xmlpi_error(e: ironconf_ios::xmlpi::XmlPiError) -> RpcError {
+    use ironconf_ios::xmlpi::XmlPiError as X;
+    let tag = match &e {
+        X::UnknownElement { .. } => ErrorTag::UnknownElement,
+        X::BadValue { .. } => ErrorTag::InvalidValue,
+        X::MissingValue { .. } | X::Incomplete { .. } => ErrorTag::MissingElement,
+        X::BadOperation { .. } => ErrorTag::BadAttribute,
+        X::UnknownAttribute { .. } => ErrorTag::UnknownAttribute,
+        X::BadElement { .. } => ErrorTag::BadElement,
+    };
+    let err = RpcError::new(tag)
+        .bad_element(e.element().to_owned())
+        .message(e.message());
+    match &e {
+        X::BadOperation { .. } => err.bad_attribute("operation"),
+        X::UnknownAttribute { attribute, .. } => err.bad_attribute(attribute.clone()),
+        _ => err,
     }
 }
 
@@ -207,6 +263,8 @@ pub(crate) enum TextFormat {
     Block,
     /// `<cli-config-data>` with `<cmd>` lines
     Cmd,
+    /// `<xml-config-data>`: XML-PI
+    Xml,
 }
 
 /// The configuration part of a filter: its format and `text-filter-spec`.
@@ -239,6 +297,7 @@ pub(crate) fn config_filter(
         match &*c.name {
             "config-format-text-cmd" => config = Some((TextFormat::Cmd, spec())),
             "config-format-text-block" => config = Some((TextFormat::Block, spec())),
+            "config-format-xml" => config = Some((TextFormat::Xml, spec())),
             "oper-data-format-text-block" | "oper-data-format-xml" => {}
             other => return Err(RpcError::operation_not_supported(other)),
         }
@@ -290,6 +349,11 @@ pub(crate) fn write_config(
                 data.text_element("cmd", l);
             }
             data.end("cli-config-data");
+        }
+        TextFormat::Xml => {
+            data.start("xml-config-data");
+            ironconf_ios::xmlpi::write_config(device.catalogue(), text, data.buffer());
+            data.end("xml-config-data");
         }
     }
 }
