@@ -443,7 +443,10 @@ impl Shell {
             })
             .collect();
         if partial.is_empty() {
-            out.extend(n.params.iter().map(|(p, _)| (p.help(), String::new())));
+            out.extend(n.params.iter().map(|(p, c)| {
+                let help = cat.node(*c).help.as_deref().unwrap_or("").to_owned();
+                (p.help(), help)
+            }));
             if n.terminal.is_some() {
                 out.push(("<cr>".into(), String::new()));
             }

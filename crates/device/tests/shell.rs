@@ -116,6 +116,11 @@ fn line_editing_history_help_and_completion() {
     assert!(out.contains("running-config"), "{out:?}");
     assert!(out.ends_with("R1#show "), "{out:?}");
     type_keys(&mut sh, "\x15");
+    // A parameter's help, in configuration mode.
+    type_keys(&mut sh, "configure terminal\r");
+    let out = type_keys(&mut sh, "hostname ?");
+    assert!(out.contains("WORD  This system's network name"), "{out:?}");
+    type_keys(&mut sh, "\x15end\r");
     // Tab completes a unique keyword.
     let out = type_keys(&mut sh, "show privi\t");
     assert!(out.ends_with("lege "), "{out:?}");
