@@ -254,6 +254,11 @@ impl<'c> Applier<'c> {
         }
         match r.behaviour {
             Behaviour::Section { enter, .. } => {
+                // Raw data (`key-string`) typed again replaces what was
+                // there: the key is the data of its last entry.
+                if cat.mode(enter).raw {
+                    cfg.remove_identity(cat, &path, &identity(cat, rule, &text));
+                }
                 let id = cfg.open_section(cat, &path, rule, text);
                 self.stack.push((enter, id));
             }

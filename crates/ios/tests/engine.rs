@@ -328,6 +328,20 @@ fn pubkey_chain_nests_three_levels() {
     let (again, errors) = load(&cat, &text);
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(body(&cat, &again), text);
+    // A key typed again replaces the one there (the same text applied
+    // twice leaves one key).
+    let mut cfg = again;
+    let errors = run(
+        &cat,
+        &mut cfg,
+        "ip ssh pubkey-chain\n username admin\n  key-string\n   NEWKEY\n  exit\n",
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let text = body(&cat, &cfg);
+    assert!(
+        text.contains("  key-string\n   NEWKEY\n   exit\n  key-hash ssh-rsa 0123ABCD\n"),
+        "{text}"
+    );
 }
 
 #[test]
