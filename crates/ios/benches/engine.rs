@@ -4,6 +4,8 @@
 //!
 //! `cargo bench -p ironconf-ios --bench engine`
 
+#![allow(clippy::expect_used)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -96,6 +98,24 @@ fn main() {
         render.as_secs_f64() / copy.as_secs_f64()
     );
 
+    // XML-PI: the rendered text written as <Device-Configuration>, against
+    // the text's own rendering in the same run.
+    let mut xml = Vec::new();
+    ironconf_ios::xmlpi::write_config(&cat, &rendered, &mut xml);
+    let write_xml = best_of(5, || {
+        let mut out = Vec::with_capacity(xml.len());
+        ironconf_ios::xmlpi::write_config(&cat, &rendered, &mut out);
+        out
+    });
+    println!(
+        "xml-pi: {:.1} MB of XML in {:.1} ms, {:.0} MB/s; render of the text {:.0} MB/s; XML MB/s / text MB/s = {:.2}",
+        xml.len() as f64 / 1e6,
+        write_xml.as_secs_f64() * 1e3,
+        mbps(xml.len(), write_xml),
+        mbps(rendered.len(), render),
+        mbps(xml.len(), write_xml) / mbps(rendered.len(), render)
+    );
+
     // One-line edits: a description on one of the 30,000 interfaces.
     let mut cfg = cfg;
     let mut samples = Vec::with_capacity(5_000);
@@ -119,6 +139,35 @@ fn main() {
         samples.push(t.elapsed());
         assert!(r.ok());
     }
+    // The same edit as XML-PI: the document read into lines, then applied.
+    let mut xml_samples = Vec::with_capacity(5_000);
+    for n in 0..5_000u32 {
+        let i = n * 7919 % 30_000;
+        let doc = format!(
+            "<Device-Configuration><interface><Param>GigabitEthernet{}/{}/{}</Param><ConfigIf-Configuration><description><UpTo240CharactersDescribingInterface>xml edited {n}</UpTo240CharactersDescribingInterface></description></ConfigIf-Configuration></interface></Device-Configuration>",
+            i / 4096,
+            (i / 64) % 64,
+            i % 64
+        );
+        let t = Instant::now();
+        let root = ironconf_proto::xml::parse(doc.as_bytes(), &Default::default()).expect("xml");
+        let lines = ironconf_ios::xmlpi::config_lines(&cat, &root).expect("xml-pi");
+        let r = apply_batch(
+            &cat,
+            &mut cfg,
+            lines.iter().map(String::as_str),
+            ErrorOption::RollbackOnError,
+            false,
+        );
+        xml_samples.push(t.elapsed());
+        assert!(r.ok());
+    }
+    xml_samples.sort();
+    println!(
+        "xml-pi one-interface edit on {lines} lines: p50 {:.1} µs, p99 {:.1} µs",
+        xml_samples[xml_samples.len() / 2].as_secs_f64() * 1e6,
+        xml_samples[xml_samples.len() * 99 / 100].as_secs_f64() * 1e6,
+    );
     samples.sort();
     let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
     let hostname = best_of(1000, || {

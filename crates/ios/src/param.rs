@@ -141,6 +141,44 @@ pub fn parse_ipv4(tok: &str) -> Option<String> {
     (n == 4).then(|| format!("{}.{}.{}.{}", parts[0], parts[1], parts[2], parts[3]))
 }
 
+/// True when `tok` is a value of the typed `kind` already in canonical
+/// spelling (as the engine stores it), checked without allocating: what a
+/// rendered configuration holds is read back this way.
+pub fn is_canonical(kind: &ParamKind, tok: &str) -> bool {
+    match kind {
+        ParamKind::Range(lo, hi) => {
+            parse_range(tok, *lo, *hi).is_some() && (tok.len() == 1 || !tok.starts_with('0'))
+        }
+        ParamKind::Ipv4 => {
+            let mut n = 0;
+            for p in tok.split('.') {
+                n += 1;
+                if n > 4
+                    || p.is_empty()
+                    || p.len() > 3
+                    || !p.bytes().all(|b| b.is_ascii_digit())
+                    || (p.len() > 1 && p.starts_with('0'))
+                    || p.parse::<u16>().map_or(true, |v| v > 255)
+                {
+                    return false;
+                }
+            }
+            n == 4
+        }
+        ParamKind::Interface => {
+            let split = tok.find(|c: char| c.is_ascii_digit()).unwrap_or(tok.len());
+            let (ty, num) = tok.split_at(split);
+            match INTERFACE_TYPES.iter().position(|t| *t == ty) {
+                Some(i) => is_interface_number(num) && check_interface_number(i, num).is_ok(),
+                None => false,
+            }
+        }
+        ParamKind::Ipv6 => parse_ipv6(tok).is_some_and(|c| c == tok),
+        ParamKind::Ipv6Prefix => parse_ipv6_prefix(tok).is_some_and(|c| c == tok),
+        ParamKind::Word { .. } | ParamKind::Line { .. } => false,
+    }
+}
+
 /// Interface types in the order IOS lists interfaces in a configuration.
 pub const INTERFACE_TYPES: &[&str] = &[
     "Loopback",

@@ -138,6 +138,7 @@ pub fn write_config(cat: &Catalogue, text: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(b"<Device-Configuration xmlns=\"urn:cisco:xml-pi\">\n");
     let mut open: Vec<Open> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
+    let mut words: Vec<&str> = Vec::new();
     let mut lines = text.lines();
     while let Some(raw) = lines.next() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -162,6 +163,47 @@ pub fn write_config(cat: &Catalogue, text: &str, out: &mut Vec<u8>) {
         if m.raw {
             leaf(out, VERBATIM, body, false);
             out.push(b'\n');
+            continue;
+        }
+        steps.clear();
+        if let Some(rule) = classify(cat, mode, body, &mut steps, &mut words) {
+            // The fast reading agrees with the parser's (checked in every
+            // test and fuzz build).
+            #[cfg(debug_assertions)]
+            {
+                let mut parsed_steps = Vec::new();
+                let parsed = parse_line_steps(cat, mode, body, false, Some(&mut parsed_steps));
+                debug_assert_eq!(parsed_steps, steps, "{body}");
+                debug_assert_eq!(
+                    parsed.ok().and_then(|p| p.rule.map(|r| (r, p.tokens))),
+                    Some((rule, words.iter().map(|w| (*w).to_owned()).collect())),
+                    "{body}"
+                );
+            }
+            let rule = cat.rule(rule);
+            if rule.banner {
+                let mut tokens: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+                if let Some(last) = tokens.last_mut() {
+                    banner_text(last, &mut lines);
+                }
+                let close = write_line(cat, &tokens, &steps, None, out);
+                out.extend_from_slice(&close);
+                out.push(b'\n');
+                continue;
+            }
+            let enter = match rule.behaviour {
+                Behaviour::Section { enter, .. } => Some(enter),
+                _ => None,
+            };
+            let close = write_line(cat, &words, &steps, enter, out);
+            match enter {
+                Some(mode) => open.push(Open {
+                    indent,
+                    mode,
+                    close,
+                }),
+                None => out.push(b'\n'),
+            }
             continue;
         }
         steps.clear();
@@ -208,6 +250,75 @@ pub fn write_config(cat: &Catalogue, text: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(b"</Device-Configuration>");
 }
 
+/// The steps of a line in canonical spelling (as the engine renders it:
+/// keywords in full, values as stored, single spaces), found without
+/// allocating; `None` for anything else (abbreviations, a value that
+/// could be read as a keyword's abbreviation, a rule with a canonical
+/// spelling of its own), which the line parser then reads.
+fn classify<'t>(
+    cat: &Catalogue,
+    mode: ModeId,
+    line: &'t str,
+    steps: &mut Vec<Step>,
+    words: &mut Vec<&'t str>,
+) -> Option<crate::catalogue::RuleId> {
+    steps.clear();
+    words.clear();
+    let mut node = cat.mode(mode).root;
+    let mut rest = line;
+    while !rest.is_empty() {
+        let (w, after) = rest.split_once(' ').unwrap_or((rest, ""));
+        if w.is_empty() {
+            return None;
+        }
+        let n = cat.node(node);
+        if let Some((_, c)) = n.keywords.iter().find(|(k, _)| k == w) {
+            node = *c;
+            steps.push(Step { node, param: false });
+            words.push(w);
+            rest = after;
+            continue;
+        }
+        if let Some((_, c)) = n
+            .params
+            .iter()
+            .find(|(p, _)| p.is_typed() && crate::param::is_canonical(p, w))
+        {
+            node = *c;
+            steps.push(Step { node, param: true });
+            words.push(w);
+            rest = after;
+            continue;
+        }
+        // A word or the rest of the line, unless the parser would have read
+        // it as a keyword or abbreviation first.
+        if n.params.iter().any(|(p, _)| p.is_typed())
+            || n.keywords.iter().any(|(k, _)| {
+                k.len() >= w.len() && k.as_bytes()[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+            })
+        {
+            return None;
+        }
+        if let Some((_, c)) = n.params.iter().find(|(p, _)| p.is_word()) {
+            node = *c;
+            steps.push(Step { node, param: true });
+            words.push(w);
+            rest = after;
+            continue;
+        }
+        if let Some((_, c)) = n.params.iter().find(|(p, _)| p.is_line()) {
+            node = *c;
+            steps.push(Step { node, param: true });
+            words.push(rest);
+            rest = "";
+            continue;
+        }
+        return None;
+    }
+    let rule = cat.node(node).terminal?;
+    cat.rule(rule).canon.is_none().then_some(rule)
+}
+
 /// A banner's text from its first line's delimiter to the closing one,
 /// which may be lines later.
 fn banner_text<'a>(first: &mut String, lines: &mut impl Iterator<Item = &'a str>) {
@@ -235,18 +346,19 @@ fn banner_text<'a>(first: &mut String, lines: &mut impl Iterator<Item = &'a str>
 /// Writes one line's elements. For a section header, the mode's element
 /// is left open and the end tags are returned; otherwise all is closed and
 /// nothing is returned.
-fn write_line(
+fn write_line<T: AsRef<str>>(
     cat: &Catalogue,
-    tokens: &[String],
+    tokens: &[T],
     steps: &[Step],
     enter: Option<ModeId>,
     out: &mut Vec<u8>,
 ) -> Vec<u8> {
-    let negated = tokens.len() > 1 && tokens[0] == "no" && !steps[0].param;
+    let negated = tokens.len() > 1 && tokens[0].as_ref() == "no" && !steps[0].param;
     let mut delete = negated;
     let start = usize::from(negated);
     let mut open: Vec<&str> = Vec::new();
     for (i, (token, step)) in tokens.iter().zip(steps).enumerate().skip(start) {
+        let token = token.as_ref();
         if step.param {
             leaf(out, leaf_name(cat, step.node), token, delete);
         } else if !is_xml_name(token) {

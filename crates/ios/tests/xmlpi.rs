@@ -236,3 +236,27 @@ fn the_property_holds_on_a_sample() {
     );
     let _ = xmlpi::NAMESPACE;
 }
+
+/// The corpus of real-world configurations survives XML-PI both ways.
+#[test]
+fn the_corpus_survives_xml_pi() {
+    let cat = catalogue();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("corpus") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("cfg") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let (cfg, unknown) = ironconf_ios::apply::load(&cat, &text);
+        assert!(unknown.is_empty(), "{}: {unknown:?}", path.display());
+        let rendered = cfg.render(&cat, &[]);
+        let (again, xml, xml_again) = through_xml(&cat, &rendered);
+        assert_eq!(again, rendered, "{}", path.display());
+        assert_eq!(xml_again, xml, "{}", path.display());
+        assert!(!xml.contains("<X-Interface>"), "{}: {xml}", path.display());
+        n += 1;
+    }
+    assert!(n >= 3, "{n} corpus files");
+}
