@@ -313,3 +313,16 @@ fn show_output_as_xml() {
     );
     assert!(out.contains("<ShowVersion>"), "{out}");
 }
+
+/// `show netconf schema` lists the XML-PI elements the agent accepts.
+#[test]
+fn the_schema_lists_xml_pi() {
+    let schema = ironconf_device::ops::schema::show_netconf_schema();
+    for part in [
+        "        <config-format-xml> [0, 1]\n          <text-filter-spec> [0, 1]\n",
+        "        <xml-config-data> [0, 1]\n          <Device-Configuration> [1, 1] required\n",
+        "        <oper-data-format-xml> [0, 1]\n          <show> [0, unbounded]\n",
+    ] {
+        assert!(schema.contains(part), "{part} not in {schema}");
+    }
+}
