@@ -326,3 +326,41 @@ fn the_schema_lists_xml_pi() {
         assert!(schema.contains(part), "{part} not in {schema}");
     }
 }
+
+/// `show interfaces` of many interfaces comes in parts; its XML form is
+/// written a part at a time and every interface is one entry.
+#[test]
+fn show_interfaces_as_xml_across_parts() {
+    let mut startup = String::from("hostname R1\n");
+    for i in 0..2_000 {
+        startup.push_str(&format!(
+            "interface Loopback{i}\n description d{i}\n ip address 10.{}.{}.1 255.255.255.255\n",
+            i / 256,
+            i % 256
+        ));
+    }
+    let (device, _) = Device::in_memory(Profile::default(), &startup);
+    let mut p = session(&device, 15);
+    let out = call(
+        &mut p,
+        "<get><filter><config-format-text-block><text-filter-spec>| include ^end</text-filter-spec></config-format-text-block><oper-data-format-xml><show>interfaces</show></oper-data-format-xml></filter></get>",
+    );
+    let entries = out.matches("<entry><Interface>").count();
+    assert_eq!(
+        entries,
+        device.ip_interface_brief().len(),
+        "{}",
+        &out[..2000]
+    );
+    assert!(entries >= 2_000);
+    for i in [0, 999, 1999] {
+        assert!(
+            out.contains(&format!("<Interface>Loopback{i}</Interface><Status>up</Status><Protocol>up</Protocol><Hardware>Loopback</Hardware><Description>d{i}</Description>")),
+            "Loopback{i}"
+        );
+    }
+    assert_eq!(out.matches("<ShowInterfaces>").count(), 1);
+    assert!(
+        out.contains("</entry></Interfaces></ShowInterfaces></response></item></xml-oper-data>")
+    );
+}
