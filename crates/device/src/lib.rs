@@ -85,6 +85,7 @@ pub mod platform;
 pub mod profile;
 pub mod routes;
 pub mod scp;
+pub mod sessions;
 pub mod shell;
 
 pub use builder::{BuildError, DeviceBuilder};

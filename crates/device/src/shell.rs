@@ -13,6 +13,9 @@ use ironconf_ios::parse::parse_line;
 use crate::configure::{Changer, Refused};
 use crate::device::Device;
 use crate::exec::{self, ExecCaller, ExecOutput};
+use crate::sessions::{
+    MAX_CONNECTIONS, SUSPENDED_OUTPUT, SessionEvent, SessionRequest, SshTarget, parse_ssh,
+};
 use crate::{LineOwner, vty_line_number};
 
 #[derive(Debug)]
@@ -62,6 +65,49 @@ pub struct Shell {
     /// A command waiting for the answer to its question: the command line
     /// and the answers given so far.
     asking: Option<(String, Vec<String>)>,
+    /// Outgoing connections (`ssh`), in the order they were opened.
+    connections: Vec<Outgoing>,
+    /// The connection the terminal is attached to (its keys go there).
+    foreground: Option<u32>,
+    /// The connection `resume` takes by default (IOS's `*`).
+    current: Option<u32>,
+    /// What the driver of the connections must do, in order.
+    requests: Vec<SessionRequest>,
+    next_connection: u32,
+    /// Ctrl-^ typed on an attached connection: an `x` next suspends it.
+    escape_seen: bool,
+    /// The password being typed is for this connection.
+    remote_password: Option<u32>,
+    /// `disconnect` waits for its `[confirm]`.
+    confirm_close: Option<u32>,
+    /// The terminal's size, for a remote pty.
+    cols: u32,
+}
+
+/// An outgoing connection of the terminal.
+#[derive(Debug)]
+struct Outgoing {
+    id: u32,
+    /// IOS's connection number (1–20).
+    number: u32,
+    host: String,
+    /// One command, not a shell: its end needs no notice.
+    command: bool,
+    state: OutState,
+    /// Password prompts left (`-o numberofpasswordprompts`).
+    prompts_left: u8,
+    /// Bytes received.
+    bytes: u64,
+    /// Output that arrived while suspended, shown on `resume`.
+    kept: Vec<u8>,
+    last: std::time::Instant,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OutState {
+    Connecting,
+    Password,
+    Open,
 }
 
 /// A command's output being shown: the text produced and not yet shown,
@@ -107,6 +153,15 @@ impl Shell {
             vty: None,
             last_input: std::time::Instant::now(),
             asking: None,
+            connections: Vec::new(),
+            foreground: None,
+            current: None,
+            requests: Vec::new(),
+            next_connection: 1,
+            escape_seen: false,
+            remote_password: None,
+            confirm_close: None,
+            cols: 80,
         };
         s.last_input = s.device.now();
         s.prompt();
@@ -195,11 +250,17 @@ impl Shell {
         self.last_input = self.device.now();
         self.limit = usize::MAX;
         self.flow();
-        for &b in bytes {
+        let mut at = 0;
+        while at < bytes.len() {
             if self.closed {
                 return;
             }
-            self.key(b);
+            if self.attached() {
+                at += self.remote_keys(&bytes[at..]);
+                continue;
+            }
+            self.key(bytes[at]);
+            at += 1;
         }
     }
 
@@ -210,7 +271,8 @@ impl Shell {
     pub fn input_some(&mut self, bytes: &[u8], max_output: usize) -> usize {
         self.last_input = self.device.now();
         self.limit = max_output;
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut i = 0;
+        while i < bytes.len() {
             if self.closed {
                 return bytes.len();
             }
@@ -219,9 +281,319 @@ impl Shell {
             if self.out.len() >= max_output || self.writing() {
                 return i;
             }
-            self.key(b);
+            if self.attached() {
+                i += self.remote_keys(&bytes[i..]);
+                continue;
+            }
+            self.key(bytes[i]);
+            i += 1;
         }
         bytes.len()
+    }
+
+    /// What the driver of the terminal's outgoing connections must do,
+    /// in order.
+    pub fn take_requests(&mut self) -> Vec<SessionRequest> {
+        std::mem::take(&mut self.requests)
+    }
+
+    /// The terminal's size (the SSH pty's, and each window change); open
+    /// connections follow it.
+    pub fn set_window(&mut self, cols: u32, rows: u32) {
+        self.cols = cols;
+        for c in &self.connections {
+            if c.state == OutState::Open {
+                self.requests.push(SessionRequest::WindowSize {
+                    id: c.id,
+                    cols,
+                    rows,
+                });
+            }
+        }
+    }
+
+    /// The terminal's rows as the remote sees them.
+    fn rows(&self) -> u32 {
+        u32::try_from(self.length).unwrap_or(24)
+    }
+
+    /// True while the terminal's keys go to an open connection.
+    fn attached(&self) -> bool {
+        self.foreground
+            .and_then(|id| self.connections.iter().find(|c| c.id == id))
+            .is_some_and(|c| c.state == OutState::Open)
+    }
+
+    /// Keys for the attached connection, up to IOS's escape sequence
+    /// (Ctrl-^ then `x`), which suspends it; returns how many were taken.
+    fn remote_keys(&mut self, bytes: &[u8]) -> usize {
+        let Some(id) = self.foreground else {
+            return bytes.len();
+        };
+        let mut data = Vec::with_capacity(bytes.len());
+        let mut taken = bytes.len();
+        for (i, &b) in bytes.iter().enumerate() {
+            if std::mem::take(&mut self.escape_seen) {
+                if b == b'x' || b == b'X' {
+                    taken = i + 1;
+                    self.suspend(id);
+                    break;
+                }
+                data.push(0x1e);
+            }
+            if b == 0x1e {
+                self.escape_seen = true;
+                continue;
+            }
+            data.push(b);
+        }
+        if !data.is_empty() {
+            self.requests.push(SessionRequest::Data { id, bytes: data });
+        }
+        taken
+    }
+
+    fn suspend(&mut self, id: u32) {
+        self.foreground = None;
+        self.requests.push(SessionRequest::Pause { id });
+        self.newline();
+        self.prompt();
+    }
+
+    /// What the driver reports about a connection.
+    pub fn session_event(&mut self, event: SessionEvent) {
+        let id = match &event {
+            SessionEvent::Password { id }
+            | SessionEvent::Connected { id }
+            | SessionEvent::Output { id, .. }
+            | SessionEvent::Ended { id, .. } => *id,
+        };
+        let Some(at) = self.connections.iter().position(|c| c.id == id) else {
+            return;
+        };
+        let attached = self.foreground == Some(id);
+        let now = self.device.now();
+        match event {
+            SessionEvent::Password { .. } => {
+                let c = &mut self.connections[at];
+                if c.prompts_left == 0 {
+                    self.requests.push(SessionRequest::Close { id });
+                    self.connections.remove(at);
+                    self.detach(id);
+                    self.write("% Authentication failed.");
+                    self.newline();
+                    self.prompt();
+                    return;
+                }
+                c.prompts_left -= 1;
+                c.state = OutState::Password;
+                if attached {
+                    self.line.clear();
+                    self.cursor = 0;
+                    self.write("Password: ");
+                    self.password = true;
+                    self.remote_password = Some(id);
+                }
+            }
+            SessionEvent::Connected { .. } => {
+                self.connections[at].state = OutState::Open;
+                self.current = Some(id);
+            }
+            SessionEvent::Output { bytes, .. } => {
+                let c = &mut self.connections[at];
+                c.bytes += bytes.len() as u64;
+                c.last = now;
+                if attached {
+                    self.out.extend_from_slice(&bytes);
+                } else {
+                    let room = SUSPENDED_OUTPUT.saturating_sub(c.kept.len());
+                    c.kept.extend_from_slice(&bytes[..bytes.len().min(room)]);
+                }
+            }
+            SessionEvent::Ended { message, .. } => {
+                let c = self.connections.remove(at);
+                if self.current == Some(id) {
+                    self.current = self.connections.last().map(|c| c.id);
+                }
+                if !attached {
+                    return;
+                }
+                self.detach(id);
+                match message {
+                    Some(m) => {
+                        self.write(&m);
+                        self.newline();
+                    }
+                    None if !c.command => {
+                        self.newline();
+                        self.write(&format!(
+                            "[Connection to {} closed by foreign host]",
+                            c.host
+                        ));
+                        self.newline();
+                    }
+                    None => {}
+                }
+                self.prompt();
+            }
+        }
+    }
+
+    /// The terminal is no longer attached to `id` (its password, if being
+    /// typed, is dropped).
+    fn detach(&mut self, id: u32) {
+        if self.foreground == Some(id) {
+            self.foreground = None;
+        }
+        if self.remote_password == Some(id) {
+            self.remote_password = None;
+            self.password = false;
+            self.line.clear();
+            self.cursor = 0;
+        }
+        self.escape_seen = false;
+    }
+
+    /// `ssh …`: opens a connection and attaches the terminal to it.
+    fn open_ssh(&mut self, text: &str) -> ExecOutput {
+        let trimmed = text.trim_start();
+        let lead = text.len() - trimmed.len();
+        let args_at = trimmed
+            .find(char::is_whitespace)
+            .map_or(text.len(), |e| lead + e);
+        let args = &text[args_at..];
+        let words = ["ssh".to_owned()];
+        if self.vty.is_some() && !self.device.authorize_command(&self.user, 1, &words) {
+            return ExecOutput::error("Command authorization failed.\n".into());
+        }
+        let target: SshTarget = match parse_ssh(args, &self.user) {
+            Ok(t) => t,
+            Err(e) => {
+                let mut out = String::new();
+                if let Some(col) = e.column {
+                    let at = self.prompt_text().len() + args_at + col;
+                    out.push_str(&format!("{}^\n", " ".repeat(at)));
+                }
+                out.push_str(&e.message);
+                out.push('\n');
+                return ExecOutput::error(out);
+            }
+        };
+        if self.connections.len() >= MAX_CONNECTIONS {
+            return ExecOutput::error("% No free connections\n".into());
+        }
+        let number = (1..)
+            .find(|n| self.connections.iter().all(|c| c.number != *n))
+            .unwrap_or(1);
+        let id = self.next_connection;
+        self.next_connection += 1;
+        if let Some(vrf) = &target.vrf {
+            self.write(&format!(
+                "% -vrf {vrf} ignored: this device has one routing table"
+            ));
+            self.newline();
+        }
+        self.connections.push(Outgoing {
+            id,
+            number,
+            host: target.host.clone(),
+            command: target.command.is_some(),
+            state: OutState::Connecting,
+            prompts_left: target.password_prompts,
+            bytes: 0,
+            kept: Vec::new(),
+            last: self.device.now(),
+        });
+        self.foreground = Some(id);
+        let (cols, rows) = (self.cols, self.rows());
+        self.requests.push(SessionRequest::Open {
+            id,
+            target,
+            cols,
+            rows,
+        });
+        ExecOutput::ok(String::new())
+    }
+
+    /// The connection `resume`/`disconnect` name: by number, else the
+    /// current one.
+    fn pick(&self, text: &str) -> Option<u32> {
+        let arg = text.split_whitespace().nth(1);
+        match arg.and_then(|n| n.parse::<u32>().ok()) {
+            Some(n) => self
+                .connections
+                .iter()
+                .find(|c| c.number == n)
+                .map(|c| c.id),
+            None => self.current.or(self.connections.last().map(|c| c.id)),
+        }
+    }
+
+    fn resume(&mut self, text: &str) -> ExecOutput {
+        let Some(id) = self.pick(text) else {
+            return ExecOutput::error("% No connection to resume\n".into());
+        };
+        let Some(c) = self.connections.iter_mut().find(|c| c.id == id) else {
+            return ExecOutput::error("% No connection to resume\n".into());
+        };
+        if c.state != OutState::Open {
+            return ExecOutput::error("% No connection to resume\n".into());
+        }
+        let kept = std::mem::take(&mut c.kept);
+        let banner = format!("[Resuming connection {} to {} ... ]", c.number, c.host);
+        self.write(&banner);
+        self.newline();
+        self.newline();
+        self.out.extend_from_slice(&kept);
+        self.foreground = Some(id);
+        self.current = Some(id);
+        self.requests.push(SessionRequest::Resume { id });
+        ExecOutput::ok(String::new())
+    }
+
+    fn disconnect(&mut self, text: &str) -> ExecOutput {
+        let Some(c) = self
+            .pick(text)
+            .and_then(|id| self.connections.iter().find(|c| c.id == id))
+        else {
+            return ExecOutput::error("% No connection to disconnect\n".into());
+        };
+        let (id, host) = (c.id, c.host.clone());
+        self.write(&format!("Closing connection to {host} [confirm]"));
+        self.confirm_close = Some(id);
+        ExecOutput::ok(String::new())
+    }
+
+    fn close_connection(&mut self, id: u32) {
+        self.connections.retain(|c| c.id != id);
+        if self.current == Some(id) {
+            self.current = self.connections.last().map(|c| c.id);
+        }
+        self.requests.push(SessionRequest::Close { id });
+    }
+
+    /// `show sessions`.
+    fn sessions_text(&self) -> String {
+        if self.connections.is_empty() {
+            return "% No connections open\n".into();
+        }
+        let now = self.device.now();
+        let mut out =
+            String::from("Conn Host                Address             Byte  Idle Conn Name\n");
+        for c in &self.connections {
+            let mark = if self.current == Some(c.id) { '*' } else { ' ' };
+            let idle = now.saturating_duration_since(c.last).as_secs() / 60;
+            out.push_str(&format!(
+                "{mark}{:>3} {:<19} {:<19} {:>4} {:>5} {}\n",
+                c.number,
+                c.host,
+                c.host,
+                c.kept.len(),
+                idle,
+                c.host
+            ));
+        }
+        out
     }
 
     fn key(&mut self, b: u8) {
@@ -265,7 +637,13 @@ impl Shell {
             0x15 => self.kill_line(),
             0x17 => self.kill_word(),
             0x03 => {
-                // A question being asked is abandoned with its command.
+                // A question being asked is abandoned with its command; a
+                // connection waiting for its password, with the password.
+                if let Some(id) = self.remote_password.take() {
+                    self.close_connection(id);
+                    self.detach(id);
+                }
+                self.confirm_close = None;
                 self.asking = None;
                 self.write("^C");
                 self.newline();
@@ -504,7 +882,21 @@ impl Shell {
         self.newline();
         if self.password {
             self.password = false;
+            if let Some(id) = self.remote_password.take() {
+                if let Some(c) = self.connections.iter_mut().find(|c| c.id == id) {
+                    c.state = OutState::Connecting;
+                }
+                self.requests
+                    .push(SessionRequest::Password { id, password: text });
+                return;
+            }
             return self.check_enable_password(&text);
+        }
+        if let Some(id) = self.confirm_close.take() {
+            if text.trim().is_empty() || text.trim_start().starts_with(['y', 'Y']) {
+                self.close_connection(id);
+            }
+            return self.prompt();
         }
         if let Some((line, mut answers)) = self.asking.take() {
             // The answer to a command's question: the command runs again
@@ -526,8 +918,13 @@ impl Shell {
             Mode::Exec => self.exec_line(&text),
             Mode::Config(_) => self.config_line(&text),
         };
-        if self.closed || self.password || self.asking.is_some() {
-            return;
+        if self.closed
+            || self.password
+            || self.asking.is_some()
+            || self.foreground.is_some()
+            || self.confirm_close.is_some()
+        {
+            return self.show_text_only(output);
         }
         self.show(output);
     }
@@ -550,6 +947,10 @@ impl Shell {
             return ExecOutput::ok(String::new());
         };
         if text.trim().is_empty() {
+            // An empty line resumes the current connection, as on IOS.
+            if !self.connections.is_empty() {
+                return self.resume("resume");
+            }
             return ExecOutput::ok(String::new());
         }
         let builtin = parse_line(cat, mode, text, false)
@@ -594,6 +995,10 @@ impl Shell {
                 self.closed = true;
                 ExecOutput::ok(String::new())
             }
+            s if s == "ssh" || s.starts_with("ssh ") => self.open_ssh(text),
+            "show sessions" => ExecOutput::ok(self.sessions_text()),
+            r if r == "resume" || r.starts_with("resume ") => self.resume(r),
+            d if d == "disconnect" || d.starts_with("disconnect ") => self.disconnect(d),
             "configure terminal" if self.privilege >= 15 => {
                 let words = ["configure".to_owned(), "terminal".to_owned()];
                 if self.vty.is_some() && !self.device.authorize_command(&self.user, 15, &words) {
@@ -783,6 +1188,15 @@ impl Shell {
 
     /// Shows a command's output, pausing at `--More--` every screen, then
     /// the prompt.
+    /// A command's text without the prompt after it: the terminal went to
+    /// a connection, a password or a question.
+    fn show_text_only(&mut self, output: ExecOutput) {
+        for line in output.text.lines() {
+            self.write(line);
+            self.newline();
+        }
+    }
+
     fn show(&mut self, mut output: ExecOutput) {
         let text = std::mem::take(&mut output.text);
         self.pending = Some(Pending {

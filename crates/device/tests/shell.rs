@@ -530,3 +530,171 @@ fn show_running_config_errors_have_their_caret() {
     let out = type_keys(&mut sh, "show running-config view full\r");
     assert!(out.contains("hostname R1"), "{out:?}");
 }
+
+/// `ssh` from the shell, with the driver of its connection played by the
+/// test: password prompt without echo, keys through, the escape sequence,
+/// `show sessions`, `resume`, `disconnect`, the remote's end.
+#[test]
+fn ssh_connections_from_the_shell() {
+    use ironconf_device::sessions::{SessionEvent as E, SessionRequest as R};
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "");
+    let out = type_keys(
+        &mut sh,
+        "ssh -v 2 -c aes256-cbc -m hmac-sha1 -l user2 10.76.82.24\r",
+    );
+    assert!(!out.contains("R1#"), "no prompt while connecting: {out:?}");
+    let reqs = sh.take_requests();
+    let [R::Open { id, target, .. }] = reqs.as_slice() else {
+        panic!("{reqs:?}");
+    };
+    let id = *id;
+    assert_eq!(
+        (
+            target.user.as_str(),
+            target.host.as_str(),
+            target.cipher,
+            target.mac
+        ),
+        (
+            "user2",
+            "10.76.82.24",
+            Some("aes256-cbc"),
+            Some("hmac-sha1")
+        )
+    );
+    sh.session_event(E::Password { id });
+    assert_eq!(type_keys(&mut sh, ""), "Password: ");
+    assert_eq!(type_keys(&mut sh, "s3cret"), "", "no echo");
+    type_keys(&mut sh, "\r");
+    assert_eq!(
+        sh.take_requests(),
+        vec![R::Password {
+            id,
+            password: "s3cret".into()
+        }]
+    );
+    sh.session_event(E::Connected { id });
+    sh.session_event(E::Output {
+        id,
+        bytes: b"remote$ ".to_vec(),
+    });
+    assert_eq!(type_keys(&mut sh, ""), "remote$ ");
+    // Keys pass through untouched (no local echo, no editing).
+    assert_eq!(type_keys(&mut sh, "ls -l\r?\t"), "");
+    assert_eq!(
+        sh.take_requests(),
+        vec![R::Data {
+            id,
+            bytes: b"ls -l\r?\t".to_vec()
+        }]
+    );
+    // Ctrl-^ x suspends: the device's prompt, keys stay local.
+    let out = type_keys(&mut sh, "\x1ex");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    assert_eq!(sh.take_requests(), vec![R::Pause { id }]);
+    let out = type_keys(&mut sh, "show sessions\r");
+    assert!(
+        out.contains(
+            "Conn Host                Address             Byte  Idle Conn Name\n*  1 10.76.82.24"
+        ),
+        "{out:?}"
+    );
+    // Output while suspended waits for resume.
+    sh.session_event(E::Output {
+        id,
+        bytes: b"later\n".to_vec(),
+    });
+    assert_eq!(type_keys(&mut sh, ""), "");
+    let out = type_keys(&mut sh, "resume\r");
+    assert!(
+        out.contains("[Resuming connection 1 to 10.76.82.24 ... ]\n\nlater\n"),
+        "{out:?}"
+    );
+    assert_eq!(sh.take_requests(), vec![R::Resume { id }]);
+    sh.session_event(E::Ended { id, message: None });
+    let out = type_keys(&mut sh, "");
+    assert!(
+        out.contains("[Connection to 10.76.82.24 closed by foreign host]\nR1#"),
+        "{out:?}"
+    );
+    assert!(type_keys(&mut sh, "show sessions\r").contains("% No connections open"));
+}
+
+#[test]
+fn ssh_failures_and_refusals_from_the_shell() {
+    use ironconf_device::sessions::{SessionEvent as E, SessionRequest as R};
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "");
+    // SSH version 1 and unknown ciphers: IOS's caret under the word.
+    let out = type_keys(&mut sh, "ssh -v 1 10.0.0.1\r");
+    assert!(
+        out.contains("\n          ^\n% SSH version 1 is not supported"),
+        "{out:?}"
+    );
+    assert!(out.ends_with("R1#"), "{out:?}");
+    let out = type_keys(&mut sh, "ssh -c des 10.0.0.1\r");
+    assert!(
+        out.contains("\n          ^\n% Invalid input detected at '^' marker."),
+        "{out:?}"
+    );
+    let out = type_keys(&mut sh, "ssh -m hmac-md5 10.0.0.1\r");
+    assert!(
+        out.contains("% MAC hmac-md5 is not available on this device"),
+        "{out:?}"
+    );
+    assert!(sh.take_requests().is_empty());
+    // Two password prompts, both wrong: IOS gives up.
+    type_keys(&mut sh, "ssh -o numberofpasswordprompts 2 bob@10.0.0.2\r");
+    let reqs = sh.take_requests();
+    let [R::Open { id, target, .. }] = reqs.as_slice() else {
+        panic!("{reqs:?}");
+    };
+    let id = *id;
+    assert_eq!(target.user, "bob");
+    for _ in 0..2 {
+        sh.session_event(E::Password { id });
+        assert!(type_keys(&mut sh, "wrong\r").contains("Password: "));
+    }
+    sh.session_event(E::Password { id });
+    let out = type_keys(&mut sh, "");
+    assert!(out.contains("% Authentication failed.\nR1#"), "{out:?}");
+    let reqs = sh.take_requests();
+    assert_eq!(reqs.last(), Some(&R::Close { id }), "{reqs:?}");
+    // A connection that fails: the driver's message, then the prompt.
+    type_keys(&mut sh, "ssh 10.0.0.3\r");
+    let reqs = sh.take_requests();
+    let [R::Open { id, .. }] = reqs.as_slice() else {
+        panic!("{reqs:?}");
+    };
+    sh.session_event(E::Ended {
+        id: *id,
+        message: Some("% Connection refused by remote host".into()),
+    });
+    let out = type_keys(&mut sh, "");
+    assert!(
+        out.contains("% Connection refused by remote host\nR1#"),
+        "{out:?}"
+    );
+    // disconnect asks to confirm.
+    type_keys(&mut sh, "ssh 10.0.0.4\r");
+    let reqs = sh.take_requests();
+    let [R::Open { id, .. }] = reqs.as_slice() else {
+        panic!("{reqs:?}");
+    };
+    let id = *id;
+    sh.session_event(E::Password { id });
+    type_keys(&mut sh, "pw\r");
+    sh.session_event(E::Connected { id });
+    type_keys(&mut sh, "\x1eX");
+    let out = type_keys(&mut sh, "disconnect 1\r");
+    assert!(
+        out.ends_with("Closing connection to 10.0.0.4 [confirm]"),
+        "{out:?}"
+    );
+    let out = type_keys(&mut sh, "\r");
+    assert!(out.ends_with("R1#"), "{out:?}");
+    assert!(sh.take_requests().contains(&R::Close { id }));
+}

@@ -114,6 +114,12 @@ pub struct SshSettings {
     pub hostkey: Option<Vec<String>>,
     /// `ip ssh logging events`: SSH sessions are logged.
     pub logging_events: bool,
+    /// `ip ssh stricthostkeycheck`: the device's SSH client connects only
+    /// to servers whose key is under `ip ssh pubkey-chain` / `server`.
+    pub strict_host_key: bool,
+    /// `ip tcp synwait-time` (default 30 s): how long the device's own
+    /// connections wait for the remote end.
+    pub synwait: u32,
 }
 
 /// Syslog severities, 0 (`emergencies`) to 7 (`debugging`).
@@ -274,6 +280,9 @@ pub struct Settings {
     pub enable_secret: Option<Secret>,
     /// Public keys by user.
     pub pubkeys: BTreeMap<String, UserKeys>,
+    /// Servers' keys the device's SSH client trusts (`ip ssh pubkey-chain`
+    /// / `server NAME`), by name or address.
+    pub server_keys: BTreeMap<String, UserKeys>,
     /// Numbered and named access lists.
     pub access_lists: BTreeMap<String, AccessList>,
     /// NETCONF agent.
@@ -306,6 +315,7 @@ impl Default for Settings {
             users: BTreeMap::new(),
             enable_secret: None,
             pubkeys: BTreeMap::new(),
+            server_keys: BTreeMap::new(),
             access_lists: BTreeMap::new(),
             netconf: NetconfSettings {
                 ssh: false,
@@ -325,6 +335,8 @@ impl Default for Settings {
                 kex: None,
                 hostkey: None,
                 logging_events: false,
+                strict_host_key: false,
+                synwait: 30,
             },
             vty: Vec::new(),
             motd: None,
@@ -500,6 +512,8 @@ impl Settings {
             ["ip", "ssh", "version", v] => self.ssh.version = v.parse().ok(),
             ["ip", "scp", "server", "enable"] => self.scp_server = true,
             ["ip", "ssh", "logging", "events"] => self.ssh.logging_events = true,
+            ["ip", "ssh", "stricthostkeycheck"] => self.ssh.strict_host_key = true,
+            ["ip", "tcp", "synwait-time", n] => self.ssh.synwait = num(Some(n)).unwrap_or(30),
             ["file", "prompt", "quiet"] => self.file_prompt_quiet = true,
             ["logging", "buffered", rest @ ..] => {
                 let mut size = 4096;
@@ -650,19 +664,27 @@ impl Settings {
                 self.aaa.section(header, &own);
             }
             ["ip", "ssh", "pubkey-chain"] => {
-                // username (depth 0) > key-string (depth 1) > data (depth 2)
-                let mut user: Option<String> = None;
+                // username / server (depth 0) > key-string (depth 1) > data
+                // (depth 2)
+                let mut user: Option<(bool, String)> = None;
                 let mut in_key = false;
                 let mut blob = String::new();
-                let flush = |s: &mut Self, user: &Option<String>, blob: &mut String| {
+                fn keys<'s>(
+                    s: &'s mut Settings,
+                    (server, name): &(bool, String),
+                ) -> &'s mut UserKeys {
+                    let map = if *server {
+                        &mut s.server_keys
+                    } else {
+                        &mut s.pubkeys
+                    };
+                    map.entry(name.clone()).or_default()
+                }
+                let flush = |s: &mut Self, user: &Option<(bool, String)>, blob: &mut String| {
                     if let Some(u) = user
                         && !blob.is_empty()
                     {
-                        s.pubkeys
-                            .entry(u.clone())
-                            .or_default()
-                            .key_strings
-                            .push(std::mem::take(blob));
+                        keys(s, u).key_strings.push(std::mem::take(blob));
                     }
                 };
                 for l in body.lines() {
@@ -672,16 +694,15 @@ impl Settings {
                     }
                     let w: Vec<&str> = l.text.split(' ').collect();
                     match (l.depth, &w[..]) {
-                        (0, ["username", u]) => {
-                            user = Some((*u).to_owned());
-                            self.pubkeys.entry((*u).to_owned()).or_default();
+                        (0, [kind @ ("username" | "server"), u]) => {
+                            let entry = (*kind == "server", (*u).to_owned());
+                            keys(self, &entry);
+                            user = Some(entry);
                         }
                         (1, ["key-string"]) => in_key = true,
                         (1, ["key-hash", kind, hash, ..]) => {
                             if let Some(u) = &user {
-                                self.pubkeys
-                                    .entry(u.clone())
-                                    .or_default()
+                                keys(self, u)
                                     .key_hashes
                                     .push(((*kind).to_owned(), (*hash).to_owned()));
                             }

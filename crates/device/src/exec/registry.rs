@@ -175,6 +175,12 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["terminal", "no", "monitor"], debug::terminal_no_monitor),
     cmd(&["show", "ip", "ssh"], ssh::show_ip_ssh),
     cmd(&["show", "ssh"], ssh::show_ssh),
+    // A terminal's own connections: the interactive shell runs these
+    // itself; any other caller has none.
+    cmd(&["ssh", ".."], ssh::ssh_client),
+    cmd(&["show", "sessions"], ssh::show_sessions),
+    cmd(&["resume", ".."], ssh::no_connection),
+    cmd(&["disconnect", ".."], ssh::no_connection),
     cmd(&["show", "aaa", "servers"], aaa::show_aaa_servers),
     cmd(&["show", "aaa", "sessions"], aaa::show_aaa_sessions),
     cmd(
