@@ -82,7 +82,14 @@ pub struct Shell {
     confirm_close: Option<u32>,
     /// The terminal's size, for a remote pty.
     cols: u32,
+    /// Keys typed while the attached connection is being set up: they go
+    /// to its password prompt, then to the remote, as a terminal's
+    /// typed-ahead keys do.
+    typed_ahead: Vec<u8>,
 }
+
+/// Keys kept while a connection is being set up.
+const TYPED_AHEAD: usize = 4096;
 
 /// An outgoing connection of the terminal.
 #[derive(Debug)]
@@ -162,6 +169,7 @@ impl Shell {
             remote_password: None,
             confirm_close: None,
             cols: 80,
+            typed_ahead: Vec::new(),
         };
         s.last_input = s.device.now();
         s.prompt();
@@ -317,11 +325,19 @@ impl Shell {
         u32::try_from(self.length).unwrap_or(24)
     }
 
-    /// True while the terminal's keys go to an open connection.
+    /// True while the terminal's keys go to a connection: an open one, or
+    /// one being set up (its keys wait: [`Shell::typed_ahead`]).
     fn attached(&self) -> bool {
         self.foreground
             .and_then(|id| self.connections.iter().find(|c| c.id == id))
-            .is_some_and(|c| c.state == OutState::Open)
+            .is_some_and(|c| c.state != OutState::Password || !self.password)
+    }
+
+    /// The attached connection's state.
+    fn attached_state(&self) -> Option<OutState> {
+        self.foreground
+            .and_then(|id| self.connections.iter().find(|c| c.id == id))
+            .map(|c| c.state)
     }
 
     /// Keys for the attached connection, up to IOS's escape sequence
@@ -330,6 +346,13 @@ impl Shell {
         let Some(id) = self.foreground else {
             return bytes.len();
         };
+        if self.attached_state() != Some(OutState::Open) {
+            // Being set up: kept for the password prompt and the remote.
+            let room = TYPED_AHEAD.saturating_sub(self.typed_ahead.len());
+            self.typed_ahead
+                .extend_from_slice(&bytes[..bytes.len().min(room)]);
+            return bytes.len();
+        }
         let mut data = Vec::with_capacity(bytes.len());
         let mut taken = bytes.len();
         for (i, &b) in bytes.iter().enumerate() {
@@ -393,11 +416,27 @@ impl Shell {
                     self.write("Password: ");
                     self.password = true;
                     self.remote_password = Some(id);
+                    // Keys typed ahead answer the prompt; what follows the
+                    // Enter waits for the next step.
+                    let keys = std::mem::take(&mut self.typed_ahead);
+                    let mut used = 0;
+                    for &b in &keys {
+                        used += 1;
+                        self.key(b);
+                        if self.remote_password.is_none() {
+                            break;
+                        }
+                    }
+                    self.typed_ahead = keys[used..].to_vec();
                 }
             }
             SessionEvent::Connected { .. } => {
                 self.connections[at].state = OutState::Open;
                 self.current = Some(id);
+                let keys = std::mem::take(&mut self.typed_ahead);
+                if attached && !keys.is_empty() {
+                    self.remote_keys(&keys);
+                }
             }
             SessionEvent::Output { bytes, .. } => {
                 let c = &mut self.connections[at];
@@ -452,6 +491,7 @@ impl Shell {
             self.cursor = 0;
         }
         self.escape_seen = false;
+        self.typed_ahead.clear();
     }
 
     /// `ssh …`: opens a connection and attaches the terminal to it.

@@ -219,8 +219,8 @@ pub(crate) struct Handler {
     channels: HashMap<ChannelId, Opened>,
     /// Session channels open on this connection, with or without a service.
     live: Arc<AtomicUsize>,
-    /// Screen rows from each channel's pty request.
-    rows: HashMap<ChannelId, u32>,
+    /// Screen size (columns, rows) from each channel's pty request.
+    rows: HashMap<ChannelId, (u32, u32)>,
     /// The vty line the connection holds once authenticated, as on IOS.
     vty: Option<u32>,
     /// Whether RADIUS authenticated the user (accounting says so).
@@ -787,7 +787,7 @@ impl russh::server::Handler for Handler {
         &mut self,
         id: ChannelId,
         _term: &str,
-        _cols: u32,
+        cols: u32,
         rows: u32,
         _pix_width: u32,
         _pix_height: u32,
@@ -795,7 +795,7 @@ impl russh::server::Handler for Handler {
         session: &mut Session,
     ) -> Result<(), Self::Error> {
         if self.channels.contains_key(&id) {
-            self.rows.insert(id, rows.min(512));
+            self.rows.insert(id, (cols.min(1000), rows.min(512)));
             session.channel_success(id)?;
         } else {
             session.channel_failure(id)?;
@@ -818,7 +818,9 @@ impl russh::server::Handler for Handler {
             return Ok(());
         };
         session.channel_success(id)?;
-        let rows = self.rows.remove(&id).filter(|r| *r > 0);
+        let size = self.rows.remove(&id);
+        let rows = size.map(|(_, r)| r).filter(|r| *r > 0);
+        let cols = size.map_or(80, |(c, _)| c).max(1);
         tracing::info!(peer = %self.peer, "shell started");
         tokio::spawn(crate::shell::run(
             self.device.clone(),
@@ -827,6 +829,7 @@ impl russh::server::Handler for Handler {
                 user: self.user.clone().unwrap_or_default(),
                 privilege: self.privilege,
                 rows,
+                cols,
                 vty,
             },
             kill,

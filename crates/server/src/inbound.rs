@@ -27,10 +27,20 @@ pub(crate) const PENDING_MAX: usize = 64 * 1024;
 pub(crate) enum Input {
     Data(Bytes),
     Eof,
+    /// The terminal's new size (`window-change`); a flood of them is one
+    /// notice with the latest size.
+    Window {
+        cols: u32,
+        rows: u32,
+    },
 }
 
 #[derive(Default)]
 struct Shared {
+    /// The latest window size (cols << 32 | rows), and whether a notice of
+    /// it waits to be taken.
+    window: std::sync::atomic::AtomicU64,
+    window_waiting: std::sync::atomic::AtomicBool,
     queued: AtomicUsize,
     max: AtomicUsize,
     /// Input went past the bound before a service started.
@@ -103,6 +113,21 @@ impl Inbound {
                     ChannelMsg::Eof => {
                         let _ = tx.send(Input::Eof);
                     }
+                    ChannelMsg::WindowChange {
+                        col_width,
+                        row_height,
+                        ..
+                    } => {
+                        let size =
+                            (u64::from(col_width.min(1000)) << 32) | u64::from(row_height.min(512));
+                        s.window.store(size, Ordering::SeqCst);
+                        if !s.window_waiting.swap(true, Ordering::SeqCst) {
+                            let _ = tx.send(Input::Window {
+                                cols: col_width,
+                                rows: row_height,
+                            });
+                        }
+                    }
                     ChannelMsg::Close => break,
                     // Requests are answered by the connection's handler;
                     // here they are only taken off the queue.
@@ -149,11 +174,22 @@ impl Inbound {
     }
 
     fn taken(&self, input: Option<Input>) -> Option<Input> {
-        if let Some(Input::Data(d)) = &input {
-            self.shared.queued.fetch_sub(d.len(), Ordering::SeqCst);
-            self.shared.space.notify_one();
+        match input {
+            Some(Input::Data(d)) => {
+                self.shared.queued.fetch_sub(d.len(), Ordering::SeqCst);
+                self.shared.space.notify_one();
+                Some(Input::Data(d))
+            }
+            Some(Input::Window { .. }) => {
+                self.shared.window_waiting.store(false, Ordering::SeqCst);
+                let size = self.shared.window.load(Ordering::SeqCst);
+                Some(Input::Window {
+                    cols: (size >> 32) as u32,
+                    rows: (size & 0xffff_ffff) as u32,
+                })
+            }
+            other => other,
         }
-        input
     }
 }
 

@@ -15,6 +15,7 @@ mod radius;
 mod remote;
 mod scp;
 mod shell;
+mod ssh_client;
 mod syslog;
 mod tacacs;
 

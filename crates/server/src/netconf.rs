@@ -186,6 +186,7 @@ fn take_input(device: &Device, id: u32, session: &mut Session, input: Input) {
             session.handle_input(&data, device.now());
         }
         Input::Eof => session.handle_eof(device.now()),
+        Input::Window { .. } => {}
     }
 }
 

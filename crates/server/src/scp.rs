@@ -32,6 +32,7 @@ pub(crate) async fn run(scp: Scp, channel: Opened, kill: CancellationToken) {
                 tokio::select! {
                     input = inbound.recv() => match input {
                         Some(Input::Data(data)) => sink.handle_input(&data),
+                        Some(Input::Window { .. }) => {}
                         _ => sink.handle_eof(),
                     },
                     _ = kill.cancelled() => {
@@ -57,6 +58,7 @@ pub(crate) async fn run(scp: Scp, channel: Opened, kill: CancellationToken) {
                 tokio::select! {
                     input = inbound.recv() => match input {
                         Some(Input::Data(data)) => source.handle_input(&data),
+                        Some(Input::Window { .. }) => {}
                         _ => break,
                     },
                     _ = kill.cancelled() => return,

@@ -28,6 +28,8 @@ pub(crate) struct Caller {
     pub(crate) privilege: u8,
     /// Screen rows from the pty request.
     pub(crate) rows: Option<u32>,
+    /// Screen columns from the pty request.
+    pub(crate) cols: u32,
     /// The vty line the SSH connection holds, which the shell runs on.
     pub(crate) vty: u32,
 }
@@ -37,6 +39,7 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
         user,
         privilege,
         rows,
+        cols,
         vty,
     } = caller;
     let Opened {
@@ -58,7 +61,13 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
     if let Some(rows) = rows {
         shell.set_length(rows as usize);
     }
+    shell.set_window(cols, rows.unwrap_or(24));
+    // The terminal's own outgoing connections (`ssh` from the shell).
+    let mut connections = crate::ssh_client::Connections::new(device.clone());
     'session: loop {
+        for request in shell.take_requests() {
+            connections.handle(request).await;
+        }
         let out = shell.take_output();
         if !send(&write, out, &kill).await {
             break;
@@ -87,6 +96,10 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
         let deadline = shell.poll_timeout();
         let input = tokio::select! {
             input = inbound.recv() => input,
+            Some(event) = connections.events.recv() => {
+                shell.session_event(event);
+                continue;
+            }
             Some(line) = monitor_rx.recv() => {
                 let text = format!("{}\r\n", line.replace('\n', "\r\n"));
                 if !send(&write, text.into_bytes(), &kill).await {
@@ -134,7 +147,13 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
                     if !out.is_empty() && write.data_bytes(bytes::Bytes::from(out)).await.is_err() {
                         break 'session;
                     }
+                    for request in shell.take_requests() {
+                        connections.handle(request).await;
+                    }
                 }
+            }
+            Some(Input::Window { cols, rows }) => {
+                shell.set_window(cols, rows);
             }
             _ => break,
         }
