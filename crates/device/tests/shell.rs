@@ -581,6 +581,16 @@ fn ssh_connections_from_the_shell() {
         bytes: b"remote$ ".to_vec(),
     });
     assert_eq!(type_keys(&mut sh, ""), "remote$ ");
+    // The terminal's size follows to the remote.
+    sh.set_window(132, 50);
+    assert_eq!(
+        sh.take_requests(),
+        vec![R::WindowSize {
+            id,
+            cols: 132,
+            rows: 50
+        }]
+    );
     // Keys pass through untouched (no local echo, no editing).
     assert_eq!(type_keys(&mut sh, "ls -l\r?\t"), "");
     assert_eq!(
