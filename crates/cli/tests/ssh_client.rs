@@ -140,11 +140,15 @@ fn to_another_device_interactive_suspended_and_resumed() {
     t.send("show sessions\r");
     t.expect("% No connections open");
     // One command, then the prompt.
-    t.send(&format!("ssh -l bob -p {} 127.0.0.1 show clock\r", b.port));
+    t.send(&format!(
+        "ssh -l bob -p {} 127.0.0.1 show version\r",
+        b.port
+    ));
     t.expect("Password: ");
     t.send("pw\r");
     let out = t.expect("A#");
-    assert!(out.contains(" UTC "), "{out}");
+    assert!(out.contains("B uptime is"), "{out}");
+    assert!(out.contains("Configuration register is 0x2102"), "{out}");
     assert!(!out.contains("closed by foreign host"), "{out}");
     // disconnect asks to confirm.
     t.send(&format!("ssh -p {} bob@127.0.0.1\r", b.port));
