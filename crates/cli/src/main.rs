@@ -4,6 +4,7 @@
 mod bench;
 mod conn;
 mod console;
+mod fleet;
 mod output;
 mod plot;
 mod request;
@@ -47,6 +48,8 @@ enum Command {
         #[arg(long, default_value = "ios-xe-16")]
         profile: String,
     },
+    /// Run many devices from one inventory (and export how to reach them).
+    Fleet(fleet::FleetArgs),
     /// A zero-work NETCONF server on stdin/stdout, to run as an OpenSSH
     /// `netconf` subsystem: the transport ceiling for benchmarks.
     #[command(hide = true)]
@@ -64,7 +67,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let default_level = match cli.command {
-        Command::Serve { .. } => "info",
+        Command::Serve { .. } | Command::Fleet(_) => "info",
         Command::StdioServer { .. } => "error",
         Command::Bench(_) => "warn",
         // Client output is the reply; logs only when asked for.
@@ -84,6 +87,13 @@ fn main() -> ExitCode {
             listen,
             profile,
         } => match serve::serve(state_dir, listen, &profile) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ironconf: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Fleet(args) => match fleet::run(&args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("ironconf: {e:#}");

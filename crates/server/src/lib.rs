@@ -84,57 +84,110 @@ pub fn host_keys(device: &Device) -> Result<HostKeys, HostKeyError> {
     }
 }
 
-/// Serves `device` on the listeners until `shutdown` is cancelled, then
-/// ends every connection and waits for them, at most
-/// [`Limits::shutdown_grace`].
-pub async fn serve(
-    device: Device,
-    keys: HostKeys,
-    listeners: Vec<TcpListener>,
-    limits: Limits,
-    shutdown: CancellationToken,
-) -> Result<(), ServeError> {
-    let keys = Arc::new(keys);
-    device.set_key_store(keys.clone());
-    device.set_remote(Arc::new(remote::Transfers));
-    // AAA accounting records: each sent on its own task, at most
-    // MAX_ACCOUNTING at once; past that, records are dropped (and logged),
-    // never queued without bound.
-    {
-        let handle = tokio::runtime::Handle::current();
-        let sender_device = device.clone();
-        let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        device.set_accounting_sender(Some(Arc::new(move |job| {
-            use std::sync::atomic::Ordering;
-            if in_flight.fetch_add(1, Ordering::AcqRel) >= radius::MAX_ACCOUNTING {
-                in_flight.fetch_sub(1, Ordering::AcqRel);
-                tracing::warn!("AAA: accounting record dropped: too many in flight");
-                return;
-            }
-            let device = sender_device.clone();
-            let in_flight = in_flight.clone();
-            handle.spawn(async move {
-                radius::account(&device, job).await;
-                in_flight.fetch_sub(1, Ordering::AcqRel);
-            });
-        })));
+type MakeDevice = dyn Fn() -> Result<(Device, HostKeys), String> + Send + Sync;
+
+/// A device behind a listener, made when its first connection arrives:
+/// a fleet serves many devices and materialises only those that are
+/// reached. A device that cannot be made (a corrupt state directory) is
+/// logged and its connections closed; the others are not affected.
+pub struct Slot {
+    /// The device's name, for the logs.
+    pub name: String,
+    make: Arc<MakeDevice>,
+    ready: tokio::sync::OnceCell<Option<(Device, Arc<HostKeys>)>>,
+}
+
+impl Slot {
+    /// A slot that makes its device with `make` on first use.
+    pub fn lazy(
+        name: impl Into<String>,
+        make: impl Fn() -> Result<(Device, HostKeys), String> + Send + Sync + 'static,
+    ) -> Slot {
+        Slot {
+            name: name.into(),
+            make: Arc::new(make),
+            ready: tokio::sync::OnceCell::new(),
+        }
     }
-    let syslog = Arc::new(syslog::Sender::default());
-    device.set_syslog_sender(Some(Arc::new(move |to, datagram: &[u8]| {
-        syslog.send(to, datagram)
-    })));
-    let unauthenticated = pending::Pending::new(limits.max_unauthenticated);
-    // Logins waiting on AAA servers leave the half-open bound (which
-    // drops the oldest: a server that is slow to answer must not cost
-    // them their connection) for this one, which makes the next wait.
-    let aaa_waits = Arc::new(tokio::sync::Semaphore::new(radius::MAX_LOGINS_WAITING));
-    let tracker = TaskTracker::new();
-    // What the device has due (an unconfirmed change to revert, the
-    // periodic archive), checked every second on the device's clock.
-    {
+
+    /// The device, if it has been made.
+    pub fn device(&self) -> Option<&Device> {
+        self.ready.get().and_then(|r| r.as_ref()).map(|(d, _)| d)
+    }
+
+    /// The device, made (once, off the async workers: key generation is
+    /// slow) if it was not yet; `None` when it cannot be made.
+    async fn get(&self, shared: &Shared) -> Option<(Device, Arc<HostKeys>)> {
+        self.ready
+            .get_or_init(|| async {
+                let make = self.make.clone();
+                let made = tokio::task::spawn_blocking(move || make())
+                    .await
+                    .unwrap_or_else(|e| Err(format!("device start failed: {e}")));
+                match made {
+                    Ok((device, keys)) => {
+                        let keys = Arc::new(keys);
+                        shared.attach(&device, keys.clone());
+                        Some((device, keys))
+                    }
+                    Err(e) => {
+                        tracing::error!(device = %self.name, error = %e, "device cannot start");
+                        None
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+}
+
+/// What every device of a server shares: the bound on connections not yet
+/// authenticated, the AAA waits, the task tracker and shutdown.
+#[derive(Clone)]
+struct Shared {
+    unauthenticated: pending::Pending,
+    aaa_waits: Arc<tokio::sync::Semaphore>,
+    tracker: TaskTracker,
+    shutdown: CancellationToken,
+}
+
+impl Shared {
+    /// Gives a device what the server provides (its key store, remote
+    /// transfers, AAA accounting, syslog) and its tick.
+    fn attach(&self, device: &Device, keys: Arc<HostKeys>) {
+        device.set_key_store(keys);
+        device.set_remote(Arc::new(remote::Transfers));
+        // AAA accounting records: each sent on its own task, at most
+        // MAX_ACCOUNTING at once; past that, records are dropped (and
+        // logged), never queued without bound.
+        {
+            let handle = tokio::runtime::Handle::current();
+            let sender_device = device.clone();
+            let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            device.set_accounting_sender(Some(Arc::new(move |job| {
+                use std::sync::atomic::Ordering;
+                if in_flight.fetch_add(1, Ordering::AcqRel) >= radius::MAX_ACCOUNTING {
+                    in_flight.fetch_sub(1, Ordering::AcqRel);
+                    tracing::warn!("AAA: accounting record dropped: too many in flight");
+                    return;
+                }
+                let device = sender_device.clone();
+                let in_flight = in_flight.clone();
+                handle.spawn(async move {
+                    radius::account(&device, job).await;
+                    in_flight.fetch_sub(1, Ordering::AcqRel);
+                });
+            })));
+        }
+        let syslog = Arc::new(syslog::Sender::default());
+        device.set_syslog_sender(Some(Arc::new(move |to, datagram: &[u8]| {
+            syslog.send(to, datagram)
+        })));
+        // What the device has due (an unconfirmed change to revert, the
+        // periodic archive), checked every second on the device's clock.
         let device = device.clone();
-        let shutdown = shutdown.clone();
-        tracker.spawn(async move {
+        let shutdown = self.shutdown.clone();
+        self.tracker.spawn(async move {
             loop {
                 tokio::select! {
                     _ = shutdown.cancelled() => return,
@@ -148,14 +201,57 @@ pub async fn serve(
             }
         });
     }
+}
+
+/// Serves `device` on the listeners until `shutdown` is cancelled, then
+/// ends every connection and waits for them, at most
+/// [`Limits::shutdown_grace`].
+pub async fn serve(
+    device: Device,
+    keys: HostKeys,
+    listeners: Vec<TcpListener>,
+    limits: Limits,
+    shutdown: CancellationToken,
+) -> Result<(), ServeError> {
+    // One device, made already: a slot that hands it out.
+    let made = std::sync::Mutex::new(Some((device, keys)));
+    let slot = Arc::new(Slot::lazy("device", move || {
+        made.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| "the device was already started".to_owned())
+    }));
+    let listeners = listeners.into_iter().map(|l| (l, slot.clone())).collect();
+    serve_slots(listeners, limits, shutdown, true).await
+}
+
+/// Serves each listener's device (a fleet: many listeners, each its own
+/// device, made on first connection unless `eager`) until `shutdown` is
+/// cancelled, then ends every connection and waits for them, at most
+/// [`Limits::shutdown_grace`].
+pub async fn serve_slots(
+    listeners: Vec<(TcpListener, Arc<Slot>)>,
+    limits: Limits,
+    shutdown: CancellationToken,
+    eager: bool,
+) -> Result<(), ServeError> {
+    let shared = Shared {
+        unauthenticated: pending::Pending::new(limits.max_unauthenticated),
+        // Logins waiting on AAA servers leave the half-open bound (which
+        // drops the oldest: a server that is slow to answer must not cost
+        // them their connection) for this one, which makes the next wait.
+        aaa_waits: Arc::new(tokio::sync::Semaphore::new(radius::MAX_LOGINS_WAITING)),
+        tracker: TaskTracker::new(),
+        shutdown: shutdown.clone(),
+    };
+    if eager {
+        for (_, slot) in &listeners {
+            slot.get(&shared).await;
+        }
+    }
     let mut accepts = Vec::new();
-    for listener in listeners {
-        let device = device.clone();
-        let keys = keys.clone();
-        let unauthenticated = unauthenticated.clone();
-        let shutdown = shutdown.clone();
-        let tracker2 = tracker.clone();
-        let aaa_waits = aaa_waits.clone();
+    for (listener, slot) in listeners {
+        let shared = shared.clone();
         accepts.push(tokio::spawn(async move {
             let addr = listener
                 .local_addr()
@@ -163,7 +259,7 @@ pub async fn serve(
                 .unwrap_or_default();
             loop {
                 let (tcp, peer) = tokio::select! {
-                    _ = shutdown.cancelled() => return,
+                    _ = shared.shutdown.cancelled() => return,
                     r = listener.accept() => match r {
                         Ok(x) => x,
                         Err(source) => {
@@ -174,19 +270,17 @@ pub async fn serve(
                         }
                     },
                 };
+                let Some((device, keys)) = slot.get(&shared).await else {
+                    continue;
+                };
                 if let Err(e) = tcp.set_nodelay(true) {
                     tracing::debug!(%peer, %e, "TCP_NODELAY");
                 }
-                let kill = shutdown.child_token();
-                let ticket = unauthenticated.admit(kill.clone());
-                let conn = conn::Connection::new(
-                    device.clone(),
-                    keys.clone(),
-                    aaa_waits.clone(),
-                    peer,
-                    kill,
-                );
-                tracker2.spawn(conn.run(tcp, ticket));
+                let kill = shared.shutdown.child_token();
+                let ticket = shared.unauthenticated.admit(kill.clone());
+                let conn =
+                    conn::Connection::new(device, keys, shared.aaa_waits.clone(), peer, kill);
+                shared.tracker.spawn(conn.run(tcp, ticket));
             }
         }));
     }
@@ -194,6 +288,7 @@ pub async fn serve(
         // An accept task ends only at shutdown.
         let _ = a.await;
     }
+    let tracker = shared.tracker;
     tracker.close();
     if tokio::time::timeout(limits.shutdown_grace, tracker.wait())
         .await

@@ -1,0 +1,303 @@
+//! `ironconf fleet`: devices from one inventory, each on its own loopback
+//! address or port, reached with OpenSSH, with state that survives a
+//! restart of the fleet; the inventory's checks and exports.
+
+// Test harness code: failing loudly is the point.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::BufRead as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{closed_tcp_port, wait_output};
+
+struct Fleet {
+    child: Child,
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn inventory(dir: &Path, edge_port: u16, core_port: u16, key: &str) -> std::path::PathBuf {
+    let text = format!(
+        r#"
+[defaults]
+username = "ops"
+password = "fleet-pw"
+
+[[group]]
+name = "edge"
+count = 5
+hostname = "edge-{{n:02}}"
+addresses = "127.77.0.1"
+port = {edge_port}
+vars = {{ loopback = "10.77.{{n_hi}}.{{n_lo}}" }}
+startup = """
+hostname {{hostname}}
+username {{username}} privilege 15 secret 0 {{password}}
+ip ssh pubkey-chain
+ username {{username}}
+  key-string
+   {key}
+  exit
+interface Loopback0
+ ip address {{loopback}} 255.255.255.255
+line vty 0 15
+ login local
+ transport input ssh
+netconf ssh
+"""
+
+[[group]]
+name = "core"
+count = 3
+hostname = "core-{{n}}"
+address = "127.0.0.1"
+ports = {core_port}
+"#
+    );
+    let path = dir.join("fleet.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn start(inv: &Path, state: &Path) -> Fleet {
+    start_counted(inv, state, 8).0
+}
+
+/// The fleet, and what it printed before it listened.
+fn start_counted(inv: &Path, state: &Path, devices: usize) -> (Fleet, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["fleet", "--inventory"])
+        .arg(inv)
+        .arg("--state-dir")
+        .arg(state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut before = Vec::new();
+    loop {
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("the fleet ended before listening"))
+            .unwrap();
+        if line.starts_with("fleet: ") {
+            let expect =
+                format!("fleet: {devices} devices listening (first edge-01 on 127.77.0.1:");
+            assert!(line.starts_with(&expect), "{line}");
+            break;
+        }
+        before.push(line);
+    }
+    (Fleet { child }, before)
+}
+
+fn key(dir: &Path) -> (std::path::PathBuf, String) {
+    let key = dir.join("id");
+    let st = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let blob = std::fs::read_to_string(key.with_extension("pub"))
+        .unwrap()
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    (key, blob)
+}
+
+fn run_on(key: &Path, address: &str, port: u16, command: &str) -> String {
+    let child = Command::new("ssh")
+        .args(["-p", &port.to_string(), "-i"])
+        .arg(key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "BatchMode=yes",
+            &format!("ops@{address}"),
+            command,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (out, status) = wait_output(child, Duration::from_secs(60));
+    assert_eq!(status, Some(0), "{address}:{port} {command}: {out}");
+    out
+}
+
+#[test]
+fn devices_of_a_fleet_are_independent_and_keep_their_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, blob) = key(dir.path());
+    let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
+    let inv = inventory(dir.path(), edge_port, core_port, &blob);
+    let state = dir.path().join("state");
+    let fleet = start(&inv, &state);
+    // Each device is its own: its hostname, its address.
+    let out = run_on(
+        &key,
+        "127.77.0.3",
+        edge_port,
+        "show running-config | include hostname|ip address",
+    );
+    assert!(out.contains("hostname edge-03\r\n"), "{out}");
+    assert!(
+        out.contains(" ip address 10.77.0.3 255.255.255.255"),
+        "{out}"
+    );
+    let out = run_on(
+        &key,
+        "127.77.0.5",
+        edge_port,
+        "show version | include uptime",
+    );
+    assert!(out.contains("edge-05 uptime is"), "{out}");
+    // Devices never reached are not made: no state directory yet.
+    assert!(state.join("edge-03").join("startup-config").exists());
+    assert!(!state.join("edge-02").exists());
+    // A change on one device, saved, is that device's alone.
+    let out = run_on(
+        &key,
+        "127.77.0.3",
+        edge_port,
+        "copy running-config startup-config",
+    );
+    assert!(out.contains("[OK]"), "{out}");
+    drop(fleet);
+    let saved = std::fs::read_to_string(state.join("edge-03").join("startup-config")).unwrap();
+    assert!(saved.contains("hostname edge-03"), "{saved}");
+    // The core group: one address, a port each; password login (the
+    // template's default).
+    let fleet = start(&inv, &state);
+    let out = run_on(
+        &key,
+        "127.77.0.3",
+        edge_port,
+        "show running-config | include hostname",
+    );
+    assert!(out.contains("hostname edge-03"), "{out}");
+    drop(fleet);
+    // A device taken out of the inventory: its state is kept, and said so.
+    let text = std::fs::read_to_string(&inv).unwrap();
+    std::fs::write(&inv, text.replace("count = 5", "count = 4")).unwrap();
+    let (fleet, said) = start_counted(&inv, &state, 7);
+    assert_eq!(
+        said,
+        vec!["state kept for edge-05: not in the inventory".to_owned()]
+    );
+    assert!(state.join("edge-05").join("startup-config").exists());
+    drop(fleet);
+    let _ = core_port;
+}
+
+#[test]
+fn bad_inventories_stop_the_fleet_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, blob) = key(dir.path());
+    let inv = inventory(dir.path(), 2222, 20001, &blob);
+    let text = std::fs::read_to_string(&inv).unwrap();
+    for (change, expect) in [
+        (
+            text.replace("core-{n}", "edge-0{n}"),
+            "device name edge-01 is used twice (groups edge and core)",
+        ),
+        (
+            text.replace("127.77.0.1", "192.0.2.1"),
+            "device edge-01: 192.0.2.1:2222 is not a loopback address",
+        ),
+        (
+            text.replace(" transport input ssh", " transport input sssh"),
+            "device edge-01: startup-config line 12: transport input sssh: % Invalid input detected at '^' marker.",
+        ),
+    ] {
+        std::fs::write(&inv, &change).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+            .args(["fleet", "--inventory"])
+            .arg(&inv)
+            .arg("--state-dir")
+            .arg(dir.path().join("state"))
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{expect}\nnot in {err}");
+    }
+}
+
+#[test]
+fn exports_reach_every_device_and_shards_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, blob) = key(dir.path());
+    let inv = inventory(dir.path(), 2222, 20001, &blob);
+    let export = |format: &str, shard: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ironconf"));
+        cmd.args(["fleet", "--inventory"]).arg(&inv);
+        if let Some(s) = shard {
+            cmd.args(["--shard", s]);
+        }
+        let out = cmd
+            .args(["inventory", "--format", format])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = export("csv", None);
+    assert_eq!(csv.lines().count(), 1 + 8, "{csv}");
+    assert!(
+        csv.contains("\nedge-01,edge,127.77.0.1,2222,ops,fleet-pw,ios-xe-16\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\ncore-3,core,127.0.0.1,20003,ops,fleet-pw,ios-xe-16\n"),
+        "{csv}"
+    );
+    let halves = format!(
+        "{}{}",
+        export("csv", Some("0/2")),
+        export("csv", Some("1/2"))
+    );
+    let mut merged: Vec<&str> = halves.lines().filter(|l| !l.starts_with("name,")).collect();
+    merged.sort_unstable();
+    let mut whole: Vec<&str> = csv.lines().skip(1).collect();
+    whole.sort_unstable();
+    assert_eq!(merged, whole);
+    let ssh = export("ssh-config", None);
+    assert!(
+        ssh.contains("Host edge-05\n  HostName 127.77.0.5\n  Port 2222\n  User ops\n"),
+        "{ssh}"
+    );
+    let ansible = export("ansible", None);
+    assert!(
+        ansible.contains("ansible_network_os: cisco.ios.ios"),
+        "{ansible}"
+    );
+    let nornir = export("nornir", None);
+    assert!(
+        nornir.contains("\"core-2\":\n  hostname: \"127.0.0.1\"\n  port: 20002\n"),
+        "{nornir}"
+    );
+}

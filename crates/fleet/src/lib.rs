@@ -1,0 +1,179 @@
+//! Fleets: many independent ironconf devices from one inventory, in one
+//! process. Each device listens on its own address (one loopback address
+//! per device, or one port per device), keeps everything a served device
+//! keeps (running and startup-config, host keys, users, locks, counters,
+//! file systems) under `STATE/NAME/`, and is made only when its first
+//! connection arrives: a device never reached costs its inventory entry
+//! and its listening socket. `ironconf serve` is the one-device case of
+//! the same server code (`ironconf_server::serve_slots`).
+
+pub mod inventory;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use inventory::{DeviceSpec, Export, Inventory, InventoryError, Options};
+use ironconf_device::{Device, Profile};
+use ironconf_server::{CancellationToken, Slot};
+
+/// Why a fleet cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum FleetError {
+    /// The inventory is refused.
+    #[error(transparent)]
+    Inventory(#[from] InventoryError),
+    /// A device's address cannot be listened on.
+    #[error("device {name}: cannot listen on {address}: {source}")]
+    Listen {
+        /// The device.
+        name: String,
+        /// Its address.
+        address: std::net::SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The state directory cannot be read or made.
+    #[error("state directory {path}: {source}")]
+    State {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("{0}")]
+    Serve(String),
+}
+
+/// State directories under `state` that no device of the inventory has:
+/// kept, and reported.
+pub fn orphans(inventory: &Inventory, state: &Path) -> Result<Vec<String>, FleetError> {
+    let names: std::collections::HashSet<&str> =
+        inventory.devices.iter().map(|d| d.name.as_str()).collect();
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(state) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(source) => {
+            return Err(FleetError::State {
+                path: state.to_owned(),
+                source,
+            });
+        }
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.path().is_dir() && !names.contains(name.as_str()) {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Writes `text` to `path` crash-safely: a temporary file, fsync, rename,
+/// fsync of the directory.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = path.with_extension("tmp");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Makes a device of the fleet: its state directory (with the template's
+/// startup-config the first time), the device, its host keys.
+fn make_device(
+    inventory: &Inventory,
+    spec: &DeviceSpec,
+    state: &Path,
+) -> Result<(Device, ironconf_server::HostKeys), String> {
+    let dir = state.join(&spec.name);
+    let startup = dir.join(ironconf_device::STARTUP_CONFIG);
+    if !dir.exists() {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let text = inventory.startup(spec).map_err(|e| e.to_string())?;
+        write_new(&startup, &text).map_err(|e| format!("{}: {e}", startup.display()))?;
+    }
+    let profile = &inventory.groups[spec.group].profile;
+    let profile = Profile::by_name(profile).ok_or_else(|| format!("unknown profile {profile}"))?;
+    let (device, boot) =
+        Device::open(profile, &dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for u in &boot.unknown_lines {
+        tracing::warn!(
+            device = %spec.name,
+            line = u.index + 1,
+            text = %u.line.trim(),
+            message = %u.message(),
+            "startup-config line kept verbatim"
+        );
+    }
+    let keys = ironconf_server::host_keys(&device).map_err(|e| e.to_string())?;
+    tracing::info!(device = %spec.name, address = %spec.address, "device started");
+    Ok((device, keys))
+}
+
+/// A running fleet's devices, by name (those made so far have a device).
+pub struct Fleet {
+    /// The inventory served.
+    pub inventory: Arc<Inventory>,
+    /// One slot per device served, in inventory order.
+    pub slots: Vec<(usize, Arc<Slot>)>,
+}
+
+/// Binds every device of `devices` (indexes into the inventory) and serves
+/// them until `shutdown`; `listening` is called once all listen.
+pub async fn serve(
+    inventory: Arc<Inventory>,
+    devices: Vec<usize>,
+    state: PathBuf,
+    shutdown: CancellationToken,
+    listening: impl FnOnce(&Fleet),
+) -> Result<(), FleetError> {
+    std::fs::create_dir_all(&state).map_err(|source| FleetError::State {
+        path: state.clone(),
+        source,
+    })?;
+    let state = Arc::new(state);
+    let mut listeners = Vec::with_capacity(devices.len());
+    let mut slots = Vec::with_capacity(devices.len());
+    for i in devices {
+        let spec = &inventory.devices[i];
+        let listener = bind(spec.address).map_err(|source| FleetError::Listen {
+            name: spec.name.clone(),
+            address: spec.address,
+            source,
+        })?;
+        let (inv, st) = (inventory.clone(), state.clone());
+        let slot = Arc::new(Slot::lazy(spec.name.clone(), move || {
+            make_device(&inv, &inv.devices[i], &st)
+        }));
+        listeners.push((listener, slot.clone()));
+        slots.push((i, slot));
+    }
+    listening(&Fleet {
+        inventory: inventory.clone(),
+        slots,
+    });
+    ironconf_server::serve_slots(
+        listeners,
+        ironconf_server::Limits::default(),
+        shutdown,
+        false,
+    )
+    .await
+    .map_err(|e| FleetError::Serve(e.to_string()))
+}
+
+/// A listening socket on `addr`, with the backlog a device needs.
+fn bind(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(128)
+}
