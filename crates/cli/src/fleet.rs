@@ -80,7 +80,7 @@ pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
     for name in ironconf_fleet::orphans(&inventory, &args.state_dir)? {
         println!("state kept for {name}: not in the inventory");
     }
-    raise_file_limit(devices.len())?;
+    raise_file_limit(&inventory, &devices)?;
     let inventory = Arc::new(inventory);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -116,30 +116,46 @@ pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
     served
 }
 
-/// One listening socket per device, and its connections: the soft limit
-/// on open files is raised as far as the hard limit allows (as root,
-/// the hard limit too); a clear error when that is not enough.
-fn raise_file_limit(devices: usize) -> anyhow::Result<()> {
+/// Sockets: one per device that does not share its port's listener
+/// (devices on loopback addresses do), and the connections. The soft limit
+/// on open files is raised as far as the hard limit allows (as root, the
+/// hard limit too); a clear error when the listeners alone do not fit.
+fn raise_file_limit(inventory: &Inventory, devices: &[usize]) -> anyhow::Result<()> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};
-    let need = (devices as u64) * 2 + 1024;
+    let mut per_port: std::collections::HashMap<u16, (usize, bool)> = Default::default();
+    for &i in devices {
+        let a = inventory.devices[i].address;
+        let e = per_port.entry(a.port()).or_insert((0, true));
+        e.0 += 1;
+        e.1 &= a.ip().is_loopback();
+    }
+    let listeners: u64 = per_port
+        .values()
+        .map(|&(n, lo)| if n > 1 && lo { 1 } else { n as u64 })
+        .sum();
+    // Room for connections: two descriptors each (the socket, and its
+    // place in the device's files), 16,384 of them.
+    let want = listeners + 32_768 + 256;
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
-    if soft >= need {
+    if soft >= want {
         return Ok(());
     }
-    // Root may raise the hard limit (to the kernel's nr_open).
-    let target_hard = hard.max(need);
-    if setrlimit(Resource::RLIMIT_NOFILE, need.min(target_hard), target_hard).is_ok() {
-        return Ok(());
+    let raised = hard.max(want);
+    if setrlimit(Resource::RLIMIT_NOFILE, want, raised).is_err() {
+        setrlimit(Resource::RLIMIT_NOFILE, hard, hard)?;
     }
-    setrlimit(Resource::RLIMIT_NOFILE, hard, hard)?;
+    let (soft, _) = getrlimit(Resource::RLIMIT_NOFILE)?;
     anyhow::ensure!(
-        hard >= (devices as u64) + 64,
-        "{devices} devices need about {need} open files; the hard limit is {hard} (raise it: ulimit -Hn, or run as root)"
+        soft >= listeners + 64,
+        "{listeners} listening sockets do not fit the open-file limit of {soft} (raise it: ulimit -Hn, or run as root)"
     );
-    tracing::warn!(
-        soft = hard,
-        need,
-        "open-file limit below what all devices' connections need"
-    );
+    if soft < want {
+        tracing::warn!(
+            limit = soft,
+            listeners,
+            "open-file limit leaves room for about {} connections",
+            (soft - listeners) / 2
+        );
+    }
     Ok(())
 }

@@ -9,12 +9,14 @@
 
 pub mod inventory;
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use inventory::{DeviceSpec, Export, Inventory, InventoryError, Options};
 use ironconf_device::{Device, Profile};
-use ironconf_server::{CancellationToken, Slot};
+use ironconf_server::{CancellationToken, Route, Slot};
 
 /// Why a fleet cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +67,7 @@ pub fn orphans(inventory: &Inventory, state: &Path) -> Result<Vec<String>, Fleet
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if e.path().is_dir() && !names.contains(name.as_str()) {
+        if e.path().is_dir() && !name.starts_with('.') && !names.contains(name.as_str()) {
             out.push(name);
         }
     }
@@ -92,6 +94,7 @@ fn make_device(
     inventory: &Inventory,
     spec: &DeviceSpec,
     state: &Path,
+    rsa: &ironconf_server::HostKey,
 ) -> Result<(Device, ironconf_server::HostKeys), String> {
     let dir = state.join(&spec.name);
     let startup = dir.join(ironconf_device::STARTUP_CONFIG);
@@ -113,7 +116,7 @@ fn make_device(
             "startup-config line kept verbatim"
         );
     }
-    let keys = ironconf_server::host_keys(&device).map_err(|e| e.to_string())?;
+    let keys = ironconf_server::host_keys_with(&device, Some(rsa)).map_err(|e| e.to_string())?;
     tracing::info!(device = %spec.name, address = %spec.address, "device started");
     Ok((device, keys))
 }
@@ -139,22 +142,63 @@ pub async fn serve(
         path: state.clone(),
         source,
     })?;
+    // One RSA host key for the fleet, made once (see `HostKeys::open_with`).
+    let rsa =
+        ironconf_server::HostKeys::shared_rsa_key(&state.join(".fleet").join("ssh_host_rsa_key"))
+            .map_err(|e| FleetError::Serve(e.to_string()))?;
+    let rsa = Arc::new(rsa);
     let state = Arc::new(state);
-    let mut listeners = Vec::with_capacity(devices.len());
     let mut slots = Vec::with_capacity(devices.len());
-    for i in devices {
+    for &i in &devices {
         let spec = &inventory.devices[i];
-        let listener = bind(spec.address).map_err(|source| FleetError::Listen {
-            name: spec.name.clone(),
-            address: spec.address,
-            source,
-        })?;
-        let (inv, st) = (inventory.clone(), state.clone());
+        let (inv, st, key) = (inventory.clone(), state.clone(), rsa.clone());
         let slot = Arc::new(Slot::lazy(spec.name.clone(), move || {
-            make_device(&inv, &inv.devices[i], &st)
+            make_device(&inv, &inv.devices[i], &st, &key)
         }));
-        listeners.push((listener, slot.clone()));
         slots.push((i, slot));
+    }
+    // Devices on loopback addresses share one listener per port, on the
+    // loopback interface (the local address tells them apart): a socket
+    // per device would need as many open files as devices. Others get one
+    // socket each.
+    let mut by_port: HashMap<u16, Vec<usize>> = HashMap::new();
+    for (k, (i, _)) in slots.iter().enumerate() {
+        by_port
+            .entry(inventory.devices[*i].address.port())
+            .or_default()
+            .push(k);
+    }
+    let mut ports: Vec<u16> = by_port.keys().copied().collect();
+    ports.sort_unstable();
+    let mut listeners = Vec::new();
+    for port in ports {
+        let members = &by_port[&port];
+        let all_loopback = members
+            .iter()
+            .all(|&k| inventory.devices[slots[k].0].address.ip().is_loopback());
+        if members.len() > 1 && all_loopback {
+            let first = &inventory.devices[slots[members[0]].0];
+            let listener = bind_loopback_interface(port).map_err(|source| FleetError::Listen {
+                name: first.name.clone(),
+                address: first.address,
+                source,
+            })?;
+            let map: HashMap<SocketAddr, Arc<Slot>> = members
+                .iter()
+                .map(|&k| (inventory.devices[slots[k].0].address, slots[k].1.clone()))
+                .collect();
+            listeners.push((listener, Route::ByAddress(Arc::new(map))));
+            continue;
+        }
+        for &k in members {
+            let spec = &inventory.devices[slots[k].0];
+            let listener = bind(spec.address).map_err(|source| FleetError::Listen {
+                name: spec.name.clone(),
+                address: spec.address,
+                source,
+            })?;
+            listeners.push((listener, Route::One(slots[k].1.clone())));
+        }
     }
     listening(&Fleet {
         inventory: inventory.clone(),
@@ -168,6 +212,16 @@ pub async fn serve(
     )
     .await
     .map_err(|e| FleetError::Serve(e.to_string()))
+}
+
+/// A socket listening on `port` of every address of the loopback
+/// interface, and of no other interface.
+fn bind_loopback_interface(port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.set_reuseaddr(true)?;
+    socket.bind_device(Some(b"lo"))?;
+    socket.bind(SocketAddr::from(([0, 0, 0, 0], port)))?;
+    socket.listen(4096)
 }
 
 /// A listening socket on `addr`, with the backlog a device needs.

@@ -57,6 +57,18 @@ impl HostKeys {
     /// Opens the keys in `dir/keys` (creating the Ed25519 key, and an RSA
     /// key for `rsa_label` when it has none).
     pub fn open(dir: &Path, rsa_label: &str) -> Result<HostKeys, HostKeyError> {
+        HostKeys::open_with(dir, rsa_label, None)
+    }
+
+    /// Like [`HostKeys::open`], but a missing RSA key for `rsa_label` is
+    /// `rsa` (stored as the device's own) instead of a new one: a fleet's
+    /// devices share one RSA key made once, since making 2048-bit keys for
+    /// every device would take hours. Each still has its own Ed25519 key.
+    pub fn open_with(
+        dir: &Path,
+        rsa_label: &str,
+        rsa: Option<&PrivateKey>,
+    ) -> Result<HostKeys, HostKeyError> {
         let keys = dir.join("keys");
         let fresh = !keys.exists();
         fs::create_dir_all(keys.join("rsa")).map_err(|source| HostKeyError::Io {
@@ -85,9 +97,43 @@ impl HostKeys {
             if !fresh {
                 tracing::warn!(label = rsa_label, "no RSA key pair for SSH; generating one");
             }
-            host_keys.generate_rsa(rsa_label, 2048)?;
+            match rsa {
+                Some(key) => {
+                    host_keys.store_rsa(rsa_label, key.clone())?;
+                }
+                None => {
+                    host_keys.generate_rsa(rsa_label, 2048)?;
+                }
+            }
         }
         Ok(host_keys)
+    }
+
+    /// A new RSA key of `bits`, kept nowhere (for [`HostKeys::open_with`]).
+    pub fn new_rsa_key(bits: usize) -> Result<PrivateKey, HostKeyError> {
+        new_rsa(bits).map_err(|m| key_err(Path::new("(memory)"), m))
+    }
+
+    /// Reads an RSA key from `path`, or makes one there.
+    pub fn shared_rsa_key(path: &Path) -> Result<PrivateKey, HostKeyError> {
+        match fs::read_to_string(path) {
+            Ok(text) => PrivateKey::from_openssh(&text).map_err(|e| key_err(path, e.to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|source| HostKeyError::Io {
+                        path: parent.to_owned(),
+                        source,
+                    })?;
+                }
+                let key = new_rsa(2048).map_err(|m| key_err(path, m))?;
+                save(path, &key)?;
+                Ok(key)
+            }
+            Err(source) => Err(HostKeyError::Io {
+                path: path.to_owned(),
+                source,
+            }),
+        }
     }
 
     /// Rewrites each RSA pair's `.pub` from its private key where they
@@ -158,10 +204,15 @@ impl HostKeys {
         if !(1024..=4096).contains(&bits) {
             return Err(HostKeyError::Modulus(bits));
         }
+        let key = new_rsa(bits).map_err(|m| key_err(Path::new(label), m))?;
+        self.store_rsa(label, key)
+    }
+
+    /// Keeps `key` as the RSA key named `label`.
+    fn store_rsa(&self, label: &str, key: PrivateKey) -> Result<PrivateKey, HostKeyError> {
         let path = self
             .rsa_path(label)
             .ok_or_else(|| key_err(Path::new(label), "not a valid key label".into()))?;
-        let key = new_rsa(bits).map_err(|m| key_err(&path, m))?;
         save(&path, &key)?;
         // The public half, for `show ip ssh` and `show crypto key`.
         let public = key

@@ -26,6 +26,8 @@ use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 
 pub use hostkeys::{HostKeyError, HostKeys};
+/// A host key (a fleet's shared RSA key).
+pub use russh::keys::PrivateKey as HostKey;
 pub use tokio_util::sync::CancellationToken;
 
 /// Server limits not set by the device's configuration.
@@ -71,14 +73,21 @@ pub(crate) async fn sleep_until(device: &Device, deadline: Option<std::time::Ins
 /// The device's host keys: from its state directory (generated on first
 /// start), or ephemeral for a device without one.
 pub fn host_keys(device: &Device) -> Result<HostKeys, HostKeyError> {
+    host_keys_with(device, None)
+}
+
+/// Like [`host_keys`], with `rsa` as the RSA key of a device that has none
+/// yet (a fleet's shared key: see [`HostKeys::open_with`]).
+pub fn host_keys_with(device: &Device, rsa: Option<&HostKey>) -> Result<HostKeys, HostKeyError> {
     match device.state_dir() {
         // Without a domain name IOS cannot name a pair; the emulated
         // device names it after the hostname so that it can be reached.
-        Some(dir) => HostKeys::open(
+        Some(dir) => HostKeys::open_with(
             dir,
             &device
                 .ssh_rsa_label()
                 .unwrap_or_else(|| device.settings().hostname.clone()),
+            rsa,
         ),
         None => HostKeys::ephemeral(),
     }
@@ -221,8 +230,23 @@ pub async fn serve(
             .take()
             .ok_or_else(|| "the device was already started".to_owned())
     }));
-    let listeners = listeners.into_iter().map(|l| (l, slot.clone())).collect();
+    let listeners = listeners
+        .into_iter()
+        .map(|l| (l, Route::One(slot.clone())))
+        .collect();
     serve_slots(listeners, limits, shutdown, true).await
+}
+
+/// Which device a listener's connections go to.
+#[derive(Clone)]
+pub enum Route {
+    /// Every connection to this one.
+    One(Arc<Slot>),
+    /// By the local address the connection arrived on (a listener on the
+    /// loopback interface's every address, for a fleet whose devices each
+    /// have one: one socket for any number of devices). A connection to an
+    /// address no device has is closed at once.
+    ByAddress(Arc<std::collections::HashMap<std::net::SocketAddr, Arc<Slot>>>),
 }
 
 /// Serves each listener's device (a fleet: many listeners, each its own
@@ -230,7 +254,7 @@ pub async fn serve(
 /// cancelled, then ends every connection and waits for them, at most
 /// [`Limits::shutdown_grace`].
 pub async fn serve_slots(
-    listeners: Vec<(TcpListener, Arc<Slot>)>,
+    listeners: Vec<(TcpListener, Route)>,
     limits: Limits,
     shutdown: CancellationToken,
     eager: bool,
@@ -245,12 +269,14 @@ pub async fn serve_slots(
         shutdown: shutdown.clone(),
     };
     if eager {
-        for (_, slot) in &listeners {
-            slot.get(&shared).await;
+        for (_, route) in &listeners {
+            if let Route::One(slot) = route {
+                slot.get(&shared).await;
+            }
         }
     }
     let mut accepts = Vec::new();
-    for (listener, slot) in listeners {
+    for (listener, route) in listeners {
         let shared = shared.clone();
         accepts.push(tokio::spawn(async move {
             let addr = listener
@@ -270,17 +296,31 @@ pub async fn serve_slots(
                         }
                     },
                 };
-                let Some((device, keys)) = slot.get(&shared).await else {
-                    continue;
+                let slot = match &route {
+                    Route::One(slot) => slot.clone(),
+                    Route::ByAddress(map) => {
+                        match tcp.local_addr().ok().and_then(|a| map.get(&a)) {
+                            Some(slot) => slot.clone(),
+                            None => continue,
+                        }
+                    }
                 };
                 if let Err(e) = tcp.set_nodelay(true) {
                     tracing::debug!(%peer, %e, "TCP_NODELAY");
                 }
                 let kill = shared.shutdown.child_token();
                 let ticket = shared.unauthenticated.admit(kill.clone());
-                let conn =
-                    conn::Connection::new(device, keys, shared.aaa_waits.clone(), peer, kill);
-                shared.tracker.spawn(conn.run(tcp, ticket));
+                let shared2 = shared.clone();
+                // The device is made (the first time) on the connection's
+                // own task: one listener serves many devices.
+                shared.tracker.spawn(async move {
+                    let Some((device, keys)) = slot.get(&shared2).await else {
+                        return;
+                    };
+                    let conn =
+                        conn::Connection::new(device, keys, shared2.aaa_waits.clone(), peer, kill);
+                    conn.run(tcp, ticket).await;
+                });
             }
         }));
     }
