@@ -65,6 +65,20 @@ fn load(args: &FleetArgs) -> anyhow::Result<(Inventory, Vec<usize>)> {
 }
 
 pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
+    // Devices are made on blocking threads, each of which glibc would give
+    // its own malloc arena: with many, memory freed in one arena is not
+    // reused by the others (a device with its session cost 850 kB instead
+    // of 180 kB). Two arenas, set before the allocator starts: the process
+    // runs itself again with it, unless the variable is set already.
+    if args.action.is_none() && std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        use std::os::unix::process::CommandExt as _;
+        let exe = std::env::current_exe()?;
+        let err = std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env("MALLOC_ARENA_MAX", "2")
+            .exec();
+        return Err(err.into());
+    }
     let (inventory, devices) = load(args)?;
     if let Some(FleetAction::Inventory { format }) = &args.action {
         let export = Export::by_name(format).with_context(|| {

@@ -37,8 +37,10 @@
 //!
 //! Placeholders: `{n}` (1 to count; `{n:03}` pads), `{n_hi}` / `{n_lo}`
 //! (n / 256, n % 256), `{hostname}`, `{group}`, `{address}`, `{port}`,
-//! `{username}`, `{password}`, and the group's `vars` (themselves
-//! templates); `{{` and `}}` are braces.
+//! `{username}`, `{password}`, `{password_hash}` (the password as a type 9
+//! `secret`, hashed once for the group: a `secret 0` line would be hashed
+//! for each device when it starts, several milliseconds of scrypt), and the
+//! group's `vars` (themselves templates); `{{` and `}}` are braces.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -156,6 +158,10 @@ pub struct Group {
     pub username: String,
     /// Its password.
     pub password: String,
+    /// The password as IOS stores a `secret` (type 9), made once for the
+    /// group: hashing it per device would cost each device's first
+    /// connection several milliseconds of scrypt.
+    pub password_hash: String,
     hostname: String,
     startup: String,
     vars: BTreeMap<String, String>,
@@ -185,7 +191,7 @@ pub struct Inventory {
 
 /// The startup-config a device gets when its template says nothing.
 pub const DEFAULT_STARTUP: &str = "hostname {hostname}
-username {username} privilege 15 secret 0 {password}
+username {username} privilege 15 secret 9 {password_hash}
 line vty 0 15
  login local
  transport input ssh
@@ -243,6 +249,7 @@ impl Inventory {
                     .clone()
                     .or_else(|| d.password.clone())
                     .unwrap_or_else(|| "admin".into()),
+                password_hash: String::new(),
                 hostname: g.hostname.clone(),
                 startup: g
                     .startup
@@ -274,6 +281,10 @@ impl Inventory {
                     )),
                 }
             };
+            let mut group = group;
+            group.password_hash =
+                ironconf_ios::secret::type9(&group.password, &ironconf_ios::secret::random_salt())
+                    .ok_or_else(|| err("the password cannot be hashed".into()))?;
             let index = groups.len();
             for n in 1..=g.count {
                 let addr = address(n)?;
@@ -418,6 +429,7 @@ fn builtins(g: &Group, n: u32, name: Option<&str>, addr: SocketAddr) -> HashMap<
     v.insert("port".into(), addr.port().to_string());
     v.insert("username".into(), g.username.clone());
     v.insert("password".into(), g.password.clone());
+    v.insert("password_hash".into(), g.password_hash.clone());
     if let Some(name) = name {
         v.insert("hostname".into(), name.to_owned());
     }

@@ -96,6 +96,7 @@ fn make_device(
     state: &Path,
     rsa: &ironconf_server::HostKey,
 ) -> Result<(Device, ironconf_server::HostKeys), String> {
+    let started = std::time::Instant::now();
     let dir = state.join(&spec.name);
     let startup = dir.join(ironconf_device::STARTUP_CONFIG);
     if !dir.exists() {
@@ -116,8 +117,15 @@ fn make_device(
             "startup-config line kept verbatim"
         );
     }
+    let opened = started.elapsed();
     let keys = ironconf_server::host_keys_with(&device, Some(rsa)).map_err(|e| e.to_string())?;
-    tracing::info!(device = %spec.name, address = %spec.address, "device started");
+    tracing::info!(
+        device = %spec.name,
+        address = %spec.address,
+        opened_us = opened.as_micros() as u64,
+        keys_us = (started.elapsed() - opened).as_micros() as u64,
+        "device started"
+    );
     Ok((device, keys))
 }
 
