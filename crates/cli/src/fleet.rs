@@ -24,6 +24,11 @@ pub(crate) struct FleetArgs {
     /// Serve addresses outside 127.0.0.0/8.
     #[arg(long, global = true)]
     allow_non_loopback: bool,
+    /// `shared`: devices on loopback addresses share one socket per port
+    /// (the default without --shard); `per-device`: one socket each (the
+    /// default with --shard, so that shards can share a machine).
+    #[arg(long, global = true)]
+    listeners: Option<String>,
     #[command(subcommand)]
     action: Option<FleetAction>,
 }
@@ -94,12 +99,21 @@ pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
     for name in ironconf_fleet::orphans(&inventory, &args.state_dir)? {
         println!("state kept for {name}: not in the inventory");
     }
-    raise_file_limit(&inventory, &devices)?;
+    let per_device = args.listeners.as_deref() == Some("per-device")
+        || (args.listeners.is_none() && args.shard.is_some());
+    raise_file_limit(&inventory, &devices, per_device)?;
     let inventory = Arc::new(inventory);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let state = args.state_dir.clone();
+    let listeners = match args.listeners.as_deref() {
+        Some("shared") => ironconf_fleet::Listeners::Shared,
+        Some("per-device") => ironconf_fleet::Listeners::PerDevice,
+        None if args.shard.is_some() => ironconf_fleet::Listeners::PerDevice,
+        None => ironconf_fleet::Listeners::Shared,
+        Some(other) => anyhow::bail!("--listeners {other}: shared or per-device"),
+    };
     let served = runtime.block_on(async move {
         let shutdown = CancellationToken::new();
         let stop = shutdown.clone();
@@ -108,7 +122,7 @@ pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
             tracing::info!("shutting down");
             stop.cancel();
         });
-        ironconf_fleet::serve(inventory, devices, state, shutdown, |fleet| {
+        ironconf_fleet::serve(inventory, devices, state, listeners, shutdown, |fleet| {
             let first = fleet
                 .slots
                 .first()
@@ -134,7 +148,11 @@ pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
 /// (devices on loopback addresses do), and the connections. The soft limit
 /// on open files is raised as far as the hard limit allows (as root, the
 /// hard limit too); a clear error when the listeners alone do not fit.
-fn raise_file_limit(inventory: &Inventory, devices: &[usize]) -> anyhow::Result<()> {
+fn raise_file_limit(
+    inventory: &Inventory,
+    devices: &[usize],
+    per_device: bool,
+) -> anyhow::Result<()> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};
     let mut per_port: std::collections::HashMap<u16, (usize, bool)> = Default::default();
     for &i in devices {
@@ -145,7 +163,13 @@ fn raise_file_limit(inventory: &Inventory, devices: &[usize]) -> anyhow::Result<
     }
     let listeners: u64 = per_port
         .values()
-        .map(|&(n, lo)| if n > 1 && lo { 1 } else { n as u64 })
+        .map(|&(n, lo)| {
+            if n > 1 && lo && !per_device {
+                1
+            } else {
+                n as u64
+            }
+        })
         .sum();
     // Room for connections: two descriptors each (the socket, and its
     // place in the device's files), 16,384 of them.

@@ -301,3 +301,95 @@ fn exports_reach_every_device_and_shards_merge() {
         "{nornir}"
     );
 }
+
+/// Two processes serve the two halves of one inventory (`--shard`), and
+/// a device that cannot start does not affect the others.
+#[test]
+fn shards_serve_disjoint_halves_and_a_broken_device_is_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, blob) = key(dir.path());
+    let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
+    let inv = inventory(dir.path(), edge_port, core_port, &blob);
+    let state = dir.path().join("state");
+    let shard = |i: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+            .args(["fleet", "--shard", i, "--inventory"])
+            .arg(&inv)
+            .arg("--state-dir")
+            .arg(&state)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let line = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.starts_with("fleet: "))
+            .unwrap_or_default();
+        (Fleet { child }, line)
+    };
+    let (first, said) = shard("0/2");
+    assert!(
+        said.starts_with("fleet: 4 devices listening (first edge-01"),
+        "{said}"
+    );
+    let (second, said) = shard("1/2");
+    assert!(
+        said.starts_with("fleet: 4 devices listening (first edge-05"),
+        "{said}"
+    );
+    // Each half answers for its own devices.
+    let out = run_on(
+        &key,
+        "127.77.0.1",
+        edge_port,
+        "show version | include uptime",
+    );
+    assert!(out.contains("edge-01 uptime is"), "{out}");
+    let out = run_on(
+        &key,
+        "127.77.0.5",
+        edge_port,
+        "show version | include uptime",
+    );
+    assert!(out.contains("edge-05 uptime is"), "{out}");
+    drop(second);
+    // A device whose startup-config is corrupt (not text): its
+    // connections close, its neighbours answer.
+    std::fs::create_dir_all(state.join("edge-02")).unwrap();
+    std::fs::write(
+        state.join("edge-02").join("startup-config"),
+        [0xff, 0xfe, 0x00],
+    )
+    .unwrap();
+    let broken = Command::new("ssh")
+        .args(["-p", &edge_port.to_string(), "-i"])
+        .arg(&key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "BatchMode=yes",
+            "ops@127.77.0.2",
+            "show version",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (_, status) = wait_output(broken, Duration::from_secs(30));
+    assert_ne!(status, Some(0));
+    let out = run_on(
+        &key,
+        "127.77.0.3",
+        edge_port,
+        "show version | include uptime",
+    );
+    assert!(out.contains("edge-03 uptime is"), "{out}");
+    drop(first);
+}

@@ -137,12 +137,24 @@ pub struct Fleet {
     pub slots: Vec<(usize, Arc<Slot>)>,
 }
 
+/// How a fleet's devices listen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listeners {
+    /// Devices on loopback addresses share one socket per port on the
+    /// loopback interface (any number of devices in a few open files).
+    Shared,
+    /// A socket per device: what shards of one inventory on one machine
+    /// need (two processes cannot share a port's listener).
+    PerDevice,
+}
+
 /// Binds every device of `devices` (indexes into the inventory) and serves
 /// them until `shutdown`; `listening` is called once all listen.
 pub async fn serve(
     inventory: Arc<Inventory>,
     devices: Vec<usize>,
     state: PathBuf,
+    listeners_kind: Listeners,
     shutdown: CancellationToken,
     listening: impl FnOnce(&Fleet),
 ) -> Result<(), FleetError> {
@@ -184,12 +196,19 @@ pub async fn serve(
         let all_loopback = members
             .iter()
             .all(|&k| inventory.devices[slots[k].0].address.ip().is_loopback());
-        if members.len() > 1 && all_loopback {
+        if members.len() > 1 && all_loopback && listeners_kind == Listeners::Shared {
             let first = &inventory.devices[slots[members[0]].0];
-            let listener = bind_loopback_interface(port).map_err(|source| FleetError::Listen {
-                name: first.name.clone(),
-                address: first.address,
-                source,
+            let listener = bind_loopback_interface(port).map_err(|source| {
+                let hint = if source.kind() == std::io::ErrorKind::AddrInUse {
+                    " (another process, another shard perhaps, listens on this port of the loopback interface: --listeners per-device)"
+                } else {
+                    ""
+                };
+                FleetError::Listen {
+                    name: first.name.clone(),
+                    address: first.address,
+                    source: std::io::Error::new(source.kind(), format!("{source}{hint}")),
+                }
             })?;
             let map: HashMap<SocketAddr, Arc<Slot>> = members
                 .iter()
