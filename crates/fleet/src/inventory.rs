@@ -561,7 +561,7 @@ impl Inventory {
                 for d in devices {
                     let g = &self.groups[d.group];
                     out.push_str(&format!(
-                        "{}:\n  hostname: {}\n  port: {}\n  username: {}\n  password: {}\n  platform: ios\n  groups:\n    - {}\n",
+                        "{}:\n  hostname: {}\n  port: {}\n  username: {}\n  password: {}\n  platform: ios\n  data:\n    group: {}\n",
                         yq(&d.name),
                         yq(&d.address.ip().to_string()),
                         d.address.port(),
