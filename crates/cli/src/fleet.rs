@@ -41,6 +41,23 @@ enum FleetAction {
         #[arg(long, default_value = "csv")]
         format: String,
     },
+    /// A running fleet's devices: made or not, sessions, changes.
+    Status,
+    /// Serve a device taken away, or one new in the inventory file.
+    Add {
+        /// The device.
+        name: String,
+    },
+    /// Take a device away: its sessions end, its connections are refused.
+    Remove {
+        /// The device.
+        name: String,
+    },
+    /// Reload a device: running-config from its startup-config.
+    Restart {
+        /// The device.
+        name: String,
+    },
 }
 
 fn load(args: &FleetArgs) -> anyhow::Result<(Inventory, Vec<usize>)> {
@@ -70,6 +87,23 @@ fn load(args: &FleetArgs) -> anyhow::Result<(Inventory, Vec<usize>)> {
 }
 
 pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
+    // The running fleet's control socket.
+    let control = match &args.action {
+        Some(FleetAction::Status) => Some("status".to_owned()),
+        Some(FleetAction::Add { name }) => Some(format!("add {name}")),
+        Some(FleetAction::Remove { name }) => Some(format!("remove {name}")),
+        Some(FleetAction::Restart { name }) => Some(format!("restart {name}")),
+        _ => None,
+    };
+    if let Some(command) = control {
+        let answer = ironconf_fleet::control::send(&args.state_dir, &command)?;
+        print!("{answer}");
+        anyhow::ensure!(
+            !answer.starts_with("error:"),
+            "the fleet refused '{command}'"
+        );
+        return Ok(());
+    }
     // Devices are made on blocking threads, each of which glibc would give
     // its own malloc arena: with many, memory freed in one arena is not
     // reused by the others (a device with its session cost 850 kB instead
@@ -107,6 +141,7 @@ pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let state = args.state_dir.clone();
+    let inventory_path = args.inventory.clone().unwrap_or_default();
     let listeners = match args.listeners.as_deref() {
         Some("shared") => ironconf_fleet::Listeners::Shared,
         Some("per-device") => ironconf_fleet::Listeners::PerDevice,
@@ -122,21 +157,20 @@ pub(crate) fn run(args: &FleetArgs) -> anyhow::Result<()> {
             tracing::info!("shutting down");
             stop.cancel();
         });
-        ironconf_fleet::serve(inventory, devices, state, listeners, shutdown, |fleet| {
-            let first = fleet
-                .slots
-                .first()
-                .map(|(i, _)| &fleet.inventory.devices[*i]);
-            match first {
-                Some(d) => println!(
-                    "fleet: {} devices listening (first {} on {})",
-                    fleet.slots.len(),
-                    d.name,
-                    d.address
-                ),
-                None => println!("fleet: no devices"),
-            }
-        })
+        ironconf_fleet::serve(
+            inventory,
+            inventory_path,
+            devices,
+            state,
+            listeners,
+            shutdown,
+            |fleet| match fleet.summary() {
+                (n, Some((name, address))) => {
+                    println!("fleet: {n} devices listening (first {name} on {address})");
+                }
+                _ => println!("fleet: no devices"),
+            },
+        )
         .await?;
         anyhow::Ok(())
     });

@@ -393,3 +393,132 @@ fn shards_serve_disjoint_halves_and_a_broken_device_is_alone() {
     assert!(out.contains("edge-03 uptime is"), "{out}");
     drop(first);
 }
+
+fn control(state: &Path, args: &[&str]) -> (String, bool) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["fleet", "--state-dir"])
+        .arg(state)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.success(),
+    )
+}
+
+fn reachable(key: &Path, address: &str, port: u16) -> bool {
+    let child = Command::new("ssh")
+        .args(["-p", &port.to_string(), "-i"])
+        .arg(key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "BatchMode=yes",
+            &format!("ops@{address}"),
+            "show privilege",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (out, status) = wait_output(child, Duration::from_secs(30));
+    status == Some(0) && out.contains("Current privilege level is 15")
+}
+
+/// The control socket: status, remove, add (back, and new from the
+/// inventory file), restart; its owner only.
+#[test]
+fn a_running_fleet_is_controlled_through_its_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, blob) = key(dir.path());
+    let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
+    let inv = inventory(dir.path(), edge_port, core_port, &blob);
+    let state = dir.path().join("state");
+    let fleet = start(&inv, &state);
+    let socket = state.join(".fleet").join("control.sock");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&socket).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+    let (out, ok) = control(&state, &["status"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.starts_with("name address state sessions changes last-change-by\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("edge-01 127.77.0.1:{edge_port} idle 0 0 -\n")),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1 + 8, "{out}");
+    assert!(reachable(&key, "127.77.0.1", edge_port));
+    let (out, _) = control(&state, &["status"]);
+    assert!(
+        out.contains(&format!("edge-01 127.77.0.1:{edge_port} up ")),
+        "{out}"
+    );
+    // Taken away, then back.
+    let (out, ok) = control(&state, &["remove", "edge-01"]);
+    assert!(ok && out == "removed edge-01\n", "{out}");
+    assert!(!reachable(&key, "127.77.0.1", edge_port));
+    assert!(
+        control(&state, &["status"])
+            .0
+            .contains("edge-01 127.77.0.1")
+    );
+    assert!(control(&state, &["status"]).0.contains(" removed "));
+    let (out, ok) = control(&state, &["add", "edge-01"]);
+    assert!(ok && out == "added edge-01\n", "{out}");
+    assert!(reachable(&key, "127.77.0.1", edge_port));
+    // A device new in the inventory file, on the shared listener's port.
+    let text = std::fs::read_to_string(&inv).unwrap();
+    std::fs::write(&inv, text.replace("count = 5", "count = 6")).unwrap();
+    let (out, ok) = control(&state, &["add", "edge-06"]);
+    assert!(ok, "{out}");
+    assert_eq!(out, format!("added edge-06 on 127.77.0.6:{edge_port}\n"));
+    assert!(reachable(&key, "127.77.0.6", edge_port));
+    // Restart: a reload; a shell held open ends.
+    let mut held = Command::new("ssh")
+        .args(["-tt", "-p", &edge_port.to_string(), "-i"])
+        .arg(&key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "ops@127.77.0.6",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _stdin = held.stdin.take();
+    std::thread::sleep(Duration::from_millis(800));
+    let (out, ok) = control(&state, &["restart", "edge-06"]);
+    assert!(ok && out == "restarted edge-06\n", "{out}");
+    let (_, status) = wait_output(held, Duration::from_secs(15));
+    assert!(status.is_some(), "the shell did not end");
+    assert!(reachable(&key, "127.77.0.6", edge_port));
+    // Errors, and other users.
+    let (out, ok) = control(&state, &["remove", "nowhere"]);
+    assert!(!ok && out.starts_with("error: no device nowhere"), "{out}");
+    let other = Command::new("runuser")
+        .args(["-u", "nobody", "--"])
+        .arg(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["fleet", "--state-dir"])
+        .arg(&state)
+        .arg("status")
+        .output();
+    if let Ok(other) = other {
+        assert!(!other.status.success(), "another user was answered");
+    }
+    drop(fleet);
+}

@@ -29,6 +29,8 @@ pub struct Counters {
     pub acl_dropped: u64,
     /// Notifications sent.
     pub notifications_sent: u64,
+    /// Changes to running-config, whatever their source.
+    pub config_changes: u64,
 }
 
 impl Counters {

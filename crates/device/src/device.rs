@@ -145,6 +145,7 @@ impl State {
                 .chain(&c.after)
                 .any(|l| !l.starts_with(' ') && Settings::reads(l))
         });
+        self.counters.config_changes += 1;
         self.last_change = Some(ChangeRecord {
             user: user.to_owned(),
             time: now,

@@ -7,6 +7,7 @@
 //! and its listening socket. `ironconf serve` is the one-device case of
 //! the same server code (`ironconf_server::serve_slots`).
 
+pub mod control;
 pub mod inventory;
 
 use std::collections::HashMap;
@@ -129,12 +130,34 @@ fn make_device(
     Ok((device, keys))
 }
 
-/// A running fleet's devices, by name (those made so far have a device).
+/// A running fleet: its inventory, a slot per device served (those made
+/// so far have a device), the shared listeners' address maps (devices can
+/// be added to them), where state lives.
 pub struct Fleet {
-    /// The inventory served.
-    pub inventory: Arc<Inventory>,
-    /// One slot per device served, in inventory order.
-    pub slots: Vec<(usize, Arc<Slot>)>,
+    /// The inventory served (replaced when `add` reads the file again).
+    pub inventory: std::sync::Mutex<Arc<Inventory>>,
+    /// One slot per device served: its index in the inventory it came
+    /// from, and the slot.
+    pub slots: std::sync::Mutex<Vec<(usize, Arc<Slot>)>>,
+    shared_ports: HashMap<u16, Arc<ironconf_server::AddressMap>>,
+    state: Arc<PathBuf>,
+    rsa: Arc<ironconf_server::HostKey>,
+}
+
+impl Fleet {
+    /// How many devices are served, and the first one's name and address.
+    pub fn summary(&self) -> (usize, Option<(String, SocketAddr)>) {
+        let inv = self
+            .inventory
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let first = slots
+            .first()
+            .map(|(i, _)| (inv.devices[*i].name.clone(), inv.devices[*i].address));
+        (slots.len(), first)
+    }
 }
 
 /// How a fleet's devices listen.
@@ -152,6 +175,7 @@ pub enum Listeners {
 /// them until `shutdown`; `listening` is called once all listen.
 pub async fn serve(
     inventory: Arc<Inventory>,
+    inventory_path: PathBuf,
     devices: Vec<usize>,
     state: PathBuf,
     listeners_kind: Listeners,
@@ -191,6 +215,7 @@ pub async fn serve(
     let mut ports: Vec<u16> = by_port.keys().copied().collect();
     ports.sort_unstable();
     let mut listeners = Vec::new();
+    let mut shared_ports = HashMap::new();
     for port in ports {
         let members = &by_port[&port];
         let all_loopback = members
@@ -214,7 +239,9 @@ pub async fn serve(
                 .iter()
                 .map(|&k| (inventory.devices[slots[k].0].address, slots[k].1.clone()))
                 .collect();
-            listeners.push((listener, Route::ByAddress(Arc::new(map))));
+            let map = Arc::new(std::sync::RwLock::new(map));
+            shared_ports.insert(port, map.clone());
+            listeners.push((listener, Route::ByAddress(map)));
             continue;
         }
         for &k in members {
@@ -227,10 +254,20 @@ pub async fn serve(
             listeners.push((listener, Route::One(slots[k].1.clone())));
         }
     }
-    listening(&Fleet {
-        inventory: inventory.clone(),
-        slots,
+    let fleet = Arc::new(Fleet {
+        inventory: std::sync::Mutex::new(inventory.clone()),
+        slots: std::sync::Mutex::new(slots),
+        shared_ports,
+        state: state.clone(),
+        rsa: rsa.clone(),
     });
+    listening(&fleet);
+    control::listen(fleet.clone(), inventory_path, shutdown.clone()).map_err(|source| {
+        FleetError::State {
+            path: state.join(".fleet"),
+            source,
+        }
+    })?;
     ironconf_server::serve_slots(
         listeners,
         ironconf_server::Limits::default(),

@@ -104,6 +104,8 @@ pub struct Slot {
     pub name: String,
     make: Arc<MakeDevice>,
     ready: tokio::sync::OnceCell<Option<(Device, Arc<HostKeys>)>>,
+    /// Taken away (a fleet's `remove`): connections are closed at once.
+    removed: std::sync::atomic::AtomicBool,
 }
 
 impl Slot {
@@ -116,7 +118,20 @@ impl Slot {
             name: name.into(),
             make: Arc::new(make),
             ready: tokio::sync::OnceCell::new(),
+            removed: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Takes the device away (`true`: its connections are closed as they
+    /// arrive) or puts it back.
+    pub fn set_removed(&self, removed: bool) {
+        self.removed
+            .store(removed, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether the device is taken away.
+    pub fn is_removed(&self) -> bool {
+        self.removed.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The device, if it has been made.
@@ -246,8 +261,12 @@ pub enum Route {
     /// loopback interface's every address, for a fleet whose devices each
     /// have one: one socket for any number of devices). A connection to an
     /// address no device has is closed at once.
-    ByAddress(Arc<std::collections::HashMap<std::net::SocketAddr, Arc<Slot>>>),
+    ByAddress(Arc<AddressMap>),
 }
+
+/// The devices behind a shared listener, by address; devices may be added
+/// while it serves.
+pub type AddressMap = std::sync::RwLock<std::collections::HashMap<std::net::SocketAddr, Arc<Slot>>>;
 
 /// Serves each listener's device (a fleet: many listeners, each its own
 /// device, made on first connection unless `eager`) until `shutdown` is
@@ -299,12 +318,21 @@ pub async fn serve_slots(
                 let slot = match &route {
                     Route::One(slot) => slot.clone(),
                     Route::ByAddress(map) => {
-                        match tcp.local_addr().ok().and_then(|a| map.get(&a)) {
-                            Some(slot) => slot.clone(),
+                        let found = tcp.local_addr().ok().and_then(|a| {
+                            map.read()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .get(&a)
+                                .cloned()
+                        });
+                        match found {
+                            Some(slot) => slot,
                             None => continue,
                         }
                     }
                 };
+                if slot.is_removed() {
+                    continue;
+                }
                 if let Err(e) = tcp.set_nodelay(true) {
                     tracing::debug!(%peer, %e, "TCP_NODELAY");
                 }
