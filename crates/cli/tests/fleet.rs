@@ -522,3 +522,53 @@ fn a_running_fleet_is_controlled_through_its_socket() {
     }
     drop(fleet);
 }
+
+/// A device of the fleet reaches another with its own `ssh`.
+#[test]
+fn devices_reach_each_other_with_their_own_ssh() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let (key, blob) = key(dir.path());
+    let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
+    let inv = inventory(dir.path(), edge_port, core_port, &blob);
+    let fleet = start(&inv, &dir.path().join("state"));
+    let mut child = Command::new("ssh")
+        .args(["-tt", "-p", &edge_port.to_string(), "-i"])
+        .arg(&key)
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "ops@127.77.0.1",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        let steps: [(&str, u64); 4] = [
+            (
+                &format!("ssh -l ops -p {edge_port} 127.77.0.2 show version\r"),
+                1500,
+            ),
+            ("fleet-pw\r", 3000),
+            ("exit\r", 500),
+            ("", 0),
+        ];
+        for (keys, wait) in steps {
+            let _ = stdin.write_all(keys.as_bytes());
+            let _ = stdin.flush();
+            std::thread::sleep(Duration::from_millis(wait));
+        }
+    });
+    let (out, _) = wait_output(child, Duration::from_secs(30));
+    assert!(out.contains("edge-01#ssh -l ops"), "{out}");
+    assert!(out.contains("Password: "), "{out}");
+    assert!(out.contains("edge-02 uptime is"), "{out}");
+    drop(fleet);
+}
