@@ -25,6 +25,19 @@ count = 50
 hostname = "edge-{{n:02}}"
 addresses = "127.88.0.1"
 port = {port}
+startup = '''
+hostname {{hostname}}
+username {{username}} privilege 15 secret 9 {{password_hash}}
+line vty 0 15
+ login local
+ transport input ssh
+netconf ssh
+lldp run
+'''
+
+[[link]]
+a = "edge-01 GigabitEthernet1"
+b = "edge-02 GigabitEthernet2"
 """
 
 PLAY = """
@@ -117,3 +130,17 @@ def test_nornir_task_over_the_exported_inventory(fleet):
     assert not result.failed, {h: str(r.exception) for h, r in result.items() if r.failed}
     for name, r in result.items():
         assert r[0].result.strip() == f"hostname {name}", (name, r[0].result)
+
+
+def test_napalm_sees_the_inventory_links(fleet):
+    from napalm import get_network_driver
+
+    tmp, export = fleet
+    row = next(line for line in export("csv").splitlines() if line.startswith("edge-01,"))
+    name, group, address, port, user, password, profile = row.split(",")
+    driver = get_network_driver("ios")
+    with driver(address, user, password, optional_args={"port": int(port)}) as dev:
+        assert dev.get_lldp_neighbors() == {"GigabitEthernet1": [{"hostname": "edge-02", "port": "Gi2"}]}
+        detail = dev.get_lldp_neighbors_detail()
+        (entry,) = detail["GigabitEthernet1"]
+        assert (entry["remote_system_name"], entry["remote_port_description"]) == ("edge-02", "GigabitEthernet2")

@@ -53,6 +53,7 @@ line vty 0 15
  login local
  transport input ssh
 netconf ssh
+lldp run
 """
 
 [[group]]
@@ -61,6 +62,10 @@ count = 3
 hostname = "core-{{n}}"
 address = "127.0.0.1"
 ports = {core_port}
+
+[[link]]
+a = "edge-01 GigabitEthernet1"
+b = "edge-02 Gi2"
 "#
     );
     let path = dir.join("fleet.toml");
@@ -174,6 +179,22 @@ fn devices_of_a_fleet_are_independent_and_keep_their_state() {
     // Devices never reached are not made: no state directory yet.
     assert!(state.join("edge-03").join("startup-config").exists());
     assert!(!state.join("edge-02").exists());
+    // A link of the inventory: each end hears the other, by LLDP and CDP.
+    let out = run_on(&key, "127.77.0.1", edge_port, "show lldp neighbors");
+    assert!(
+        out.contains("edge-02             Gi1            120        R               Gi2\r\n"),
+        "{out}"
+    );
+    assert!(out.contains("Total entries displayed: 1"), "{out}");
+    let out = run_on(&key, "127.77.0.2", edge_port, "show cdp neighbors");
+    assert!(
+        out.contains(
+            "edge-01          Gig 2             155        R I         CSR1000V  Gig 1\r\n"
+        ),
+        "{out}"
+    );
+    let out = run_on(&key, "127.77.0.3", edge_port, "show lldp neighbors");
+    assert!(out.contains("Total entries displayed: 0"), "{out}");
     // A change on one device, saved, is that device's alone.
     let out = run_on(
         &key,

@@ -206,6 +206,8 @@ pub(crate) struct Shared {
     /// [`Device::set_capabilities`] changed them (`None`: the profile's,
     /// with no copy per device).
     pub(crate) capabilities: Mutex<Option<Arc<Vec<String>>>>,
+    /// What LLDP and CDP hear ([`Device::set_neighbors`]).
+    pub(crate) neighbors: Mutex<Option<Arc<Vec<crate::features::Neighbor>>>>,
 }
 
 /// An emulated device. Cloning shares it.
@@ -279,6 +281,7 @@ impl Device {
             shared: Arc::new(Shared {
                 keys: Mutex::new(key_store),
                 remote: Mutex::new(None),
+                neighbors: Mutex::new(None),
                 startup_interfaces: Mutex::new(None),
                 syslog: Mutex::new(None),
                 accounting: Mutex::new(None),

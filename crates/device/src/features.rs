@@ -702,28 +702,139 @@ pub fn show_mac_address_table() -> String {
 
 // ---- LLDP and CDP ----
 
-/// `show lldp neighbors [detail]`: nothing is ever heard. Without
-/// `lldp run`, IOS says LLDP is off.
-pub fn show_lldp_neighbors(enabled: bool, detail: bool) -> String {
+/// A device heard on an interface (LLDP and CDP alike): what a fleet's
+/// links, or an embedder, say is at the other end of a wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Neighbor {
+    /// This device's interface (`GigabitEthernet1`).
+    pub local_interface: String,
+    /// The neighbor's name (its hostname).
+    pub device_id: String,
+    /// Its interface (`GigabitEthernet2`).
+    pub port_id: String,
+    /// Its platform (`CSR1000V`).
+    pub platform: String,
+    /// Its management address.
+    pub address: Option<std::net::Ipv4Addr>,
+}
+
+/// The software line neighbors describe themselves with.
+const SYSTEM_DESCRIPTION: &str = "Cisco IOS Software [Gibraltar], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)";
+
+/// An interface as CDP's table writes it (`Gig 1`).
+fn cdp_name(name: &str) -> String {
+    let split = name
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(name.len());
+    let (kind, number) = name.split_at(split);
+    format!("{} {number}", &kind[..kind.len().min(3)])
+}
+
+/// `show lldp neighbors [detail]`. Without `lldp run`, IOS says LLDP is
+/// off.
+pub fn show_lldp_neighbors(enabled: bool, detail: bool, neighbors: &[Neighbor]) -> String {
+    use crate::interfaces::short_name;
     if !enabled {
         return "% LLDP is not enabled\n".into();
     }
+    let mut out = String::new();
     if detail {
-        return "\nTotal entries displayed: 0\n\n".into();
+        for n in neighbors {
+            out.push_str("------------------------------------------------\n");
+            let _ = writeln!(out, "Local Intf: {}", short_name(&n.local_interface));
+            let _ = writeln!(out, "Chassis id: {}", crate::interfaces::mac(&n.device_id));
+            let _ = writeln!(out, "Port id: {}", short_name(&n.port_id));
+            let _ = writeln!(out, "Port Description: {}", n.port_id);
+            let _ = writeln!(out, "System Name: {}", n.device_id);
+            out.push_str("\nSystem Description: \n");
+            let _ = writeln!(out, "{SYSTEM_DESCRIPTION}");
+            out.push_str("Technical Support: http://www.cisco.com/techsupport\n");
+            out.push_str("Copyright (c) 1986-2020 by Cisco Systems, Inc.\n");
+            out.push_str("Compiled Thu 09-Jul-20 21:49 by mcpre\n\n");
+            out.push_str("Time remaining: 98 seconds\n");
+            out.push_str("System Capabilities: B,R\n");
+            out.push_str("Enabled Capabilities: R\n");
+            out.push_str("Management Addresses:\n");
+            if let Some(a) = n.address {
+                let _ = writeln!(out, "    IP: {a}");
+            }
+            out.push_str("Auto Negotiation - not supported\n");
+            out.push_str("Physical media capabilities - not advertised\n");
+            out.push_str("Media Attachment Unit type - not advertised\n");
+            out.push_str("Vlan ID: - not advertised\n\n");
+        }
+        let _ = write!(out, "\nTotal entries displayed: {}\n\n", neighbors.len());
+        return out;
     }
-    "\nCapability codes:\n    (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device\n    (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other\n\nDevice ID           Local Intf     Hold-time  Capability      Port ID\n\nTotal entries displayed: 0\n\n".into()
+    out.push_str("\nCapability codes:\n    (R) Router, (B) Bridge, (T) Telephone, (C) DOCSIS Cable Device\n    (W) WLAN Access Point, (P) Repeater, (S) Station, (O) Other\n\nDevice ID           Local Intf     Hold-time  Capability      Port ID\n");
+    for n in neighbors {
+        let id: String = n.device_id.chars().take(20).collect();
+        let _ = writeln!(
+            out,
+            "{id:<20}{:<15}{:<11}{:<16}{}",
+            short_name(&n.local_interface),
+            120,
+            "R",
+            short_name(&n.port_id)
+        );
+    }
+    let _ = write!(out, "\nTotal entries displayed: {}\n\n", neighbors.len());
+    out
 }
 
-/// `show cdp neighbors [detail]`: nothing is ever heard; with `no cdp run`,
-/// IOS says CDP is off.
-pub fn show_cdp_neighbors(enabled: bool, detail: bool) -> String {
+/// `show cdp neighbors [detail]`; with `no cdp run`, IOS says CDP is off.
+pub fn show_cdp_neighbors(enabled: bool, detail: bool, neighbors: &[Neighbor]) -> String {
     if !enabled {
         return "% CDP is not enabled\n".into();
     }
+    let mut out = String::new();
     if detail {
-        return "\n\nTotal cdp entries displayed : 0\n".into();
+        for n in neighbors {
+            out.push_str("-------------------------\n");
+            let _ = writeln!(out, "Device ID: {}", n.device_id);
+            out.push_str("Entry address(es): \n");
+            if let Some(a) = n.address {
+                let _ = writeln!(out, "  IP address: {a}");
+            }
+            let _ = writeln!(
+                out,
+                "Platform: cisco {},  Capabilities: Router IGMP ",
+                n.platform
+            );
+            let _ = writeln!(
+                out,
+                "Interface: {},  Port ID (outgoing port): {}",
+                n.local_interface, n.port_id
+            );
+            out.push_str("Holdtime : 155 sec\n\nVersion :\n");
+            let _ = writeln!(out, "{SYSTEM_DESCRIPTION}");
+            out.push_str("Technical Support: http://www.cisco.com/techsupport\n");
+            out.push_str("Copyright (c) 1986-2020 by Cisco Systems, Inc.\n");
+            out.push_str("Compiled Thu 09-Jul-20 21:49 by mcpre\n\n");
+            out.push_str("advertisement version: 2\nDuplex: full\nManagement address(es): \n");
+            if let Some(a) = n.address {
+                let _ = writeln!(out, "  IP address: {a}");
+            }
+            out.push_str("\n\n");
+        }
+        let _ = writeln!(out, "\nTotal cdp entries displayed : {}", neighbors.len());
+        return out;
     }
-    "Capability Codes: R - Router, T - Trans Bridge, B - Source Route Bridge\n                  S - Switch, H - Host, I - IGMP, r - Repeater, P - Phone, \n                  D - Remote, C - CVTA, M - Two-port Mac Relay \n\nDevice ID        Local Intrfce     Holdtme    Capability  Platform  Port ID\n\nTotal cdp entries displayed : 0\n".into()
+    out.push_str("Capability Codes: R - Router, T - Trans Bridge, B - Source Route Bridge\n                  S - Switch, H - Host, I - IGMP, r - Repeater, P - Phone, \n                  D - Remote, C - CVTA, M - Two-port Mac Relay \n\nDevice ID        Local Intrfce     Holdtme    Capability  Platform  Port ID\n");
+    for n in neighbors {
+        let _ = writeln!(
+            out,
+            "{:<17}{:<18}{:<11}{:<12}{:<10}{}",
+            n.device_id,
+            cdp_name(&n.local_interface),
+            155,
+            "R I",
+            n.platform,
+            cdp_name(&n.port_id)
+        );
+    }
+    let _ = write!(out, "\nTotal cdp entries displayed : {}\n", neighbors.len());
+    out
 }
 
 /// `show lldp`: LLDP's global settings, or IOS's refusal when it is off.
@@ -740,6 +851,29 @@ pub fn show_cdp(enabled: bool) -> String {
         return "% CDP is not enabled\n".into();
     }
     "Global CDP information:\n\tSending CDP packets every 60 seconds\n\tSending a holdtime value of 180 seconds\n\tSending CDPv2 advertisements is  enabled\n".into()
+}
+
+impl crate::Device {
+    /// What LLDP and CDP hear on this device's interfaces (a fleet's links
+    /// between devices, or an embedder's): shown by `show lldp neighbors`
+    /// and `show cdp neighbors` while those run.
+    pub fn set_neighbors(&self, neighbors: Vec<Neighbor>) {
+        *self
+            .shared
+            .neighbors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(std::sync::Arc::new(neighbors));
+    }
+
+    /// What LLDP and CDP hear.
+    pub fn neighbors(&self) -> std::sync::Arc<Vec<Neighbor>> {
+        self.shared
+            .neighbors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .unwrap_or_default()
+    }
 }
 
 /// True unless `no cdp run` (CDP runs by default).

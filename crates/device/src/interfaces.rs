@@ -182,7 +182,7 @@ fn hardware(name: &str) -> (u64, &'static str, u32, u32, &'static str) {
 
 /// A stable MAC address per interface name (FNV-1a: the same on every run
 /// and every build), in the VMware range virtual routers show.
-fn mac(name: &str) -> String {
+pub(crate) fn mac(name: &str) -> String {
     let mut out = String::with_capacity(14);
     push_mac(&mut out, name);
     out

@@ -199,7 +199,7 @@ fn add(fleet: &Arc<Fleet>, inventory_path: &Path, name: &str) -> String {
     }
     let (inv, st, key) = (inventory.clone(), fleet.state.clone(), fleet.rsa.clone());
     let slot = Arc::new(Slot::lazy(name.to_owned(), move || {
-        make_device(&inv, &inv.devices[index], &st, &key)
+        make_device(&inv, index, &st, &key)
     }));
     // The fleet now answers from the file's inventory: the devices served
     // before keep their places in it only if they are still there.

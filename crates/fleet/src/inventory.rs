@@ -140,11 +140,33 @@ struct GroupFile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct LinkFile {
+    /// `NAME INTERFACE`.
+    a: String,
+    /// `NAME INTERFACE`.
+    b: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct InventoryFile {
     #[serde(default)]
     defaults: Defaults,
     #[serde(default, rename = "group")]
     groups: Vec<GroupFile>,
+    #[serde(default, rename = "link")]
+    links: Vec<LinkFile>,
+}
+
+/// A wire between two devices' interfaces: each hears the other by LLDP
+/// and CDP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// One end: a device (index into [`Inventory::devices`]) and its
+    /// interface.
+    pub a: (usize, String),
+    /// The other end.
+    pub b: (usize, String),
 }
 
 /// A group as served.
@@ -187,6 +209,8 @@ pub struct Inventory {
     pub groups: Vec<Group>,
     /// Every device, group by group.
     pub devices: Vec<DeviceSpec>,
+    /// The wires between devices.
+    pub links: Vec<Link>,
 }
 
 /// The startup-config a device gets when its template says nothing.
@@ -299,7 +323,41 @@ impl Inventory {
             }
             groups.push(group);
         }
-        let inv = Inventory { groups, devices };
+        let mut inv = Inventory {
+            groups,
+            devices,
+            links: Vec::new(),
+        };
+        let index: HashMap<&str, usize> = inv
+            .devices
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.as_str(), i))
+            .collect();
+        let mut links = Vec::new();
+        for l in &file.links {
+            let end = |text: &str| -> Result<(usize, String), InventoryError> {
+                let bad = |m: &str| InventoryError::Format(format!("link '{text}': {m}"));
+                let mut words = text.split_whitespace();
+                let (Some(name), Some(iface), None) = (words.next(), words.next(), words.next())
+                else {
+                    return Err(bad("write it NAME INTERFACE"));
+                };
+                let device = *index.get(name).ok_or_else(|| bad("no such device"))?;
+                let (canonical, _) = ironconf_ios::param::parse_interface(iface, None)
+                    .ok_or_else(|| bad("not an interface name"))?;
+                Ok((device, canonical.canonical()))
+            };
+            let (a, b) = (end(&l.a)?, end(&l.b)?);
+            if a.0 == b.0 {
+                return Err(InventoryError::Format(format!(
+                    "link '{}' – '{}': both ends on one device",
+                    l.a, l.b
+                )));
+            }
+            links.push(Link { a, b });
+        }
+        inv.links = links;
         inv.check(options)?;
         Ok(inv)
     }
@@ -394,6 +452,32 @@ impl Inventory {
             text.push('\n');
         }
         Ok(text)
+    }
+
+    /// What device `i` hears on its interfaces: the other end of each of
+    /// its links.
+    pub fn neighbors(&self, i: usize) -> Vec<ironconf_device::features::Neighbor> {
+        let mut out = Vec::new();
+        for l in &self.links {
+            for (me, peer) in [(&l.a, &l.b), (&l.b, &l.a)] {
+                if me.0 != i {
+                    continue;
+                }
+                let p = &self.devices[peer.0];
+                let address = match p.address.ip() {
+                    IpAddr::V4(v4) => Some(v4),
+                    IpAddr::V6(_) => None,
+                };
+                out.push(ironconf_device::features::Neighbor {
+                    local_interface: me.1.clone(),
+                    device_id: p.name.clone(),
+                    port_id: peer.1.clone(),
+                    platform: "CSR1000V".into(),
+                    address,
+                });
+            }
+        }
+        out
     }
 
     /// The devices of shard `index` of `count` (contiguous slices, so that

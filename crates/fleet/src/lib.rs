@@ -93,10 +93,11 @@ fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
 /// startup-config the first time), the device, its host keys.
 fn make_device(
     inventory: &Inventory,
-    spec: &DeviceSpec,
+    index: usize,
     state: &Path,
     rsa: &ironconf_server::HostKey,
 ) -> Result<(Device, ironconf_server::HostKeys), String> {
+    let spec = &inventory.devices[index];
     let started = std::time::Instant::now();
     let dir = state.join(&spec.name);
     let startup = dir.join(ironconf_device::STARTUP_CONFIG);
@@ -118,6 +119,7 @@ fn make_device(
             "startup-config line kept verbatim"
         );
     }
+    device.set_neighbors(inventory.neighbors(index));
     let opened = started.elapsed();
     let keys = ironconf_server::host_keys_with(&device, Some(rsa)).map_err(|e| e.to_string())?;
     tracing::info!(
@@ -197,7 +199,7 @@ pub async fn serve(
         let spec = &inventory.devices[i];
         let (inv, st, key) = (inventory.clone(), state.clone(), rsa.clone());
         let slot = Arc::new(Slot::lazy(spec.name.clone(), move || {
-            make_device(&inv, &inv.devices[i], &st, &key)
+            make_device(&inv, i, &st, &key)
         }));
         slots.push((i, slot));
     }
@@ -261,13 +263,14 @@ pub async fn serve(
         state: state.clone(),
         rsa: rsa.clone(),
     });
-    listening(&fleet);
+    // The control socket answers before the fleet says it listens.
     control::listen(fleet.clone(), inventory_path, shutdown.clone()).map_err(|source| {
         FleetError::State {
             path: state.join(".fleet"),
             source,
         }
     })?;
+    listening(&fleet);
     ironconf_server::serve_slots(
         listeners,
         ironconf_server::Limits::default(),

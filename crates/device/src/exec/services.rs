@@ -117,7 +117,7 @@ pub(super) fn show_mac_address_table(i: &Invocation<'_>) -> ExecOutput {
 /// `show lldp neighbors [detail]`.
 pub(super) fn show_lldp_neighbors(i: &Invocation<'_>) -> ExecOutput {
     let on = features::lldp_enabled(&i.device.state().running);
-    let out = features::show_lldp_neighbors(on, i.arg() == Some("detail"));
+    let out = features::show_lldp_neighbors(on, i.arg() == Some("detail"), &i.device.neighbors());
     if on {
         ExecOutput::ok(out)
     } else {
@@ -128,7 +128,7 @@ pub(super) fn show_lldp_neighbors(i: &Invocation<'_>) -> ExecOutput {
 /// `show cdp neighbors [detail]`.
 pub(super) fn show_cdp_neighbors(i: &Invocation<'_>) -> ExecOutput {
     let on = features::cdp_enabled(&i.device.state().running);
-    let out = features::show_cdp_neighbors(on, i.arg() == Some("detail"));
+    let out = features::show_cdp_neighbors(on, i.arg() == Some("detail"), &i.device.neighbors());
     if on {
         ExecOutput::ok(out)
     } else {
