@@ -124,8 +124,11 @@ fn key(dir: &Path) -> (std::path::PathBuf, String) {
     (key, blob)
 }
 
-fn run_on(key: &Path, address: &str, port: u16, command: &str) -> String {
-    let child = Command::new("ssh")
+/// OpenSSH to `ops@address` with the test key, no host-key checks;
+/// `options` first (`-tt`), then the command words.
+fn ssh(key: &Path, address: &str, port: u16, options: &[&str], command: &[&str]) -> Command {
+    let mut cmd = Command::new("ssh");
+    cmd.args(options)
         .args(["-p", &port.to_string(), "-i"])
         .arg(key)
         .args([
@@ -135,13 +138,16 @@ fn run_on(key: &Path, address: &str, port: u16, command: &str) -> String {
             "UserKnownHostsFile=/dev/null",
             "-o",
             "LogLevel=ERROR",
-            "-o",
-            "BatchMode=yes",
             &format!("ops@{address}"),
-            command,
         ])
+        .args(command)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+fn run_on(key: &Path, address: &str, port: u16, command: &str) -> String {
+    let child = ssh(key, address, port, &["-o", "BatchMode=yes"], &[command])
         .spawn()
         .unwrap();
     let (out, status) = wait_output(child, Duration::from_secs(60));
@@ -384,25 +390,15 @@ fn shards_serve_disjoint_halves_and_a_broken_device_is_alone() {
         [0xff, 0xfe, 0x00],
     )
     .unwrap();
-    let broken = Command::new("ssh")
-        .args(["-p", &edge_port.to_string(), "-i"])
-        .arg(&key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "BatchMode=yes",
-            "ops@127.77.0.2",
-            "show version",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let broken = ssh(
+        &key,
+        "127.77.0.2",
+        edge_port,
+        &["-o", "BatchMode=yes"],
+        &["show version"],
+    )
+    .spawn()
+    .unwrap();
     let (_, status) = wait_output(broken, Duration::from_secs(30));
     assert_ne!(status, Some(0));
     let out = run_on(
@@ -429,25 +425,15 @@ fn control(state: &Path, args: &[&str]) -> (String, bool) {
 }
 
 fn reachable(key: &Path, address: &str, port: u16) -> bool {
-    let child = Command::new("ssh")
-        .args(["-p", &port.to_string(), "-i"])
-        .arg(key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "BatchMode=yes",
-            &format!("ops@{address}"),
-            "show privilege",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = ssh(
+        key,
+        address,
+        port,
+        &["-o", "BatchMode=yes"],
+        &["show privilege"],
+    )
+    .spawn()
+    .unwrap();
     let (out, status) = wait_output(child, Duration::from_secs(30));
     status == Some(0) && out.contains("Current privilege level is 15")
 }
@@ -504,21 +490,8 @@ fn a_running_fleet_is_controlled_through_its_socket() {
     assert_eq!(out, format!("added edge-06 on 127.77.0.6:{edge_port}\n"));
     assert!(reachable(&key, "127.77.0.6", edge_port));
     // Restart: a reload; a shell held open ends.
-    let mut held = Command::new("ssh")
-        .args(["-tt", "-p", &edge_port.to_string(), "-i"])
-        .arg(&key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "ops@127.77.0.6",
-        ])
+    let mut held = ssh(&key, "127.77.0.6", edge_port, &["-tt"], &[])
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let _stdin = held.stdin.take();
@@ -553,21 +526,8 @@ fn devices_reach_each_other_with_their_own_ssh() {
     let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
     let inv = inventory(dir.path(), edge_port, core_port, &blob);
     let fleet = start(&inv, &dir.path().join("state"));
-    let mut child = Command::new("ssh")
-        .args(["-tt", "-p", &edge_port.to_string(), "-i"])
-        .arg(&key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "ops@127.77.0.1",
-        ])
+    let mut child = ssh(&key, "127.77.0.1", edge_port, &["-tt"], &[])
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();

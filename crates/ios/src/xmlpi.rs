@@ -186,24 +186,10 @@ pub fn write_config(cat: &Catalogue, text: &str, out: &mut Vec<u8>) {
                 if let Some(last) = tokens.last_mut() {
                     banner_text(last, &mut lines);
                 }
-                let close = write_line(cat, &tokens, &steps, None, out);
-                out.extend_from_slice(&close);
-                out.push(b'\n');
+                emit(cat, rule, &tokens, &steps, indent, &mut open, out);
                 continue;
             }
-            let enter = match rule.behaviour {
-                Behaviour::Section { enter, .. } => Some(enter),
-                _ => None,
-            };
-            let close = write_line(cat, &words, &steps, enter, out);
-            match enter {
-                Some(mode) => open.push(Open {
-                    indent,
-                    mode,
-                    close,
-                }),
-                None => out.push(b'\n'),
-            }
+            emit(cat, rule, &words, &steps, indent, &mut open, out);
             continue;
         }
         steps.clear();
@@ -230,24 +216,38 @@ pub fn write_config(cat: &Catalogue, text: &str, out: &mut Vec<u8>) {
         {
             banner_text(last, &mut lines);
         }
-        let enter = match rule.behaviour {
-            Behaviour::Section { enter, .. } => Some(enter),
-            _ => None,
-        };
-        let close = write_line(cat, &tokens, &steps, enter, out);
-        match enter {
-            Some(mode) => open.push(Open {
-                indent,
-                mode,
-                close,
-            }),
-            None => out.push(b'\n'),
-        }
+        emit(cat, rule, &tokens, &steps, indent, &mut open, out);
     }
     while let Some(o) = open.pop() {
         out.extend_from_slice(&o.close);
     }
     out.extend_from_slice(b"</Device-Configuration>");
+}
+
+/// Writes a matched line: closed, or (a section header) left open with
+/// its mode's element until a line as little indented comes.
+fn emit<T: AsRef<str>>(
+    cat: &Catalogue,
+    rule: &crate::catalogue::Rule,
+    tokens: &[T],
+    steps: &[Step],
+    indent: usize,
+    open: &mut Vec<Open>,
+    out: &mut Vec<u8>,
+) {
+    let enter = match rule.behaviour {
+        Behaviour::Section { enter, .. } => Some(enter),
+        _ => None,
+    };
+    let close = write_line(cat, tokens, steps, enter, out);
+    match enter {
+        Some(mode) => open.push(Open {
+            indent,
+            mode,
+            close,
+        }),
+        None => out.push(b'\n'),
+    }
 }
 
 /// The steps of a line in canonical spelling (as the engine renders it:
