@@ -708,3 +708,63 @@ fn ssh_failures_and_refusals_from_the_shell() {
     assert!(out.ends_with("R1#"), "{out:?}");
     assert!(sh.take_requests().contains(&R::Close { id }));
 }
+
+/// The bounds of a terminal's outgoing connections: 20 of them, 4 kB of
+/// keys typed ahead while one is set up, 64 kB kept while suspended.
+#[test]
+fn outgoing_connections_are_bounded() {
+    use ironconf_device::sessions::{
+        MAX_CONNECTIONS, SUSPENDED_OUTPUT, SessionEvent as E, SessionRequest as R,
+    };
+    let (_d, dev) = device(BASE);
+    let mut sh = Shell::new(dev, "admin", 15);
+    type_keys(&mut sh, "");
+    let open = |sh: &mut Shell, host: &str| -> u32 {
+        type_keys(sh, &format!("ssh {host}\r"));
+        let reqs = sh.take_requests();
+        let [R::Open { id, .. }] = reqs.as_slice() else {
+            panic!("{reqs:?}");
+        };
+        *id
+    };
+    // Keys typed while the login goes on: 4 kB of them reach the remote.
+    let first = open(&mut sh, "10.0.0.1");
+    sh.session_event(E::Password { id: first });
+    type_keys(&mut sh, "pw\r");
+    type_keys(&mut sh, &"k".repeat(10_000));
+    sh.take_requests();
+    sh.session_event(E::Connected { id: first });
+    let sent: usize = sh
+        .take_requests()
+        .iter()
+        .map(|r| match r {
+            R::Data { bytes, .. } => bytes.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(sent, 4096, "keys typed ahead");
+    // Suspended, at most 64 kB of the remote's output is kept.
+    type_keys(&mut sh, "\x1ex");
+    sh.session_event(E::Output {
+        id: first,
+        bytes: vec![b'o'; SUSPENDED_OUTPUT * 2],
+    });
+    let out = type_keys(&mut sh, "resume\r");
+    let kept = "o".repeat(SUSPENDED_OUTPUT);
+    assert!(out.contains(&kept), "less than the bound kept");
+    assert!(!out.contains(&format!("{kept}o")), "kept beyond the bound");
+    type_keys(&mut sh, "\x1ex");
+    sh.take_requests();
+    // Connections up to the limit, then IOS's refusal.
+    for n in 1..MAX_CONNECTIONS {
+        let id = open(&mut sh, &format!("10.0.1.{n}"));
+        sh.session_event(E::Password { id });
+        type_keys(&mut sh, "pw\r");
+        sh.session_event(E::Connected { id });
+        type_keys(&mut sh, "\x1ex");
+        sh.take_requests();
+    }
+    let out = type_keys(&mut sh, "ssh 10.0.2.1\r");
+    assert!(out.contains("% No free connections"), "{out:?}");
+    assert!(sh.take_requests().is_empty());
+}

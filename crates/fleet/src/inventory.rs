@@ -178,6 +178,8 @@ pub struct Group {
     pub profile: String,
     /// The login its devices are made with.
     pub username: String,
+    /// How many devices it has.
+    pub count: u32,
     /// Its password.
     pub password: String,
     /// The password as IOS stores a `secret` (type 9), made once for the
@@ -274,6 +276,7 @@ impl Inventory {
                     .or_else(|| d.password.clone())
                     .unwrap_or_else(|| "admin".into()),
                 password_hash: String::new(),
+                count: g.count,
                 hostname: g.hostname.clone(),
                 startup: g
                     .startup
@@ -409,12 +412,7 @@ impl Inventory {
         let cat = ironconf_ios::catalogue::Catalogue::builtin_shared();
         let mut checked: HashSet<usize> = HashSet::new();
         for (i, d) in self.devices.iter().enumerate() {
-            let count = self
-                .devices
-                .iter()
-                .rev()
-                .find(|x| x.group == d.group)
-                .map_or(1, |x| x.n);
+            let count = self.groups[d.group].count;
             if !options.check_every_config && d.n != 1 && d.n != count {
                 continue;
             }

@@ -9,7 +9,6 @@ use ironconf_ios::apply::{ErrorOption, apply_batch};
 use ironconf_ios::catalogue::{Behaviour, Catalogue, ModeId, NodeId};
 use ironconf_ios::config::Config;
 use ironconf_ios::param::ParamKind;
-use ironconf_ios::xmlpi;
 use proptest::prelude::*;
 
 include!("../../../fuzz/properties/xmlpi.rs");
@@ -234,7 +233,6 @@ fn the_property_holds_on_a_sample() {
           <interface><Param>Loopback1</Param><ConfigIf-Configuration><shutdown/></ConfigIf-Configuration></interface>\
           </Device-Configuration>",
     );
-    let _ = xmlpi::NAMESPACE;
 }
 
 /// The corpus of real-world configurations survives XML-PI both ways.

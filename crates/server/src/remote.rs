@@ -390,7 +390,7 @@ async fn scp_session(
     upload: Option<Vec<u8>>,
     max: u64,
 ) -> Result<Vec<u8>, String> {
-    use russh::client::{AuthResult, KeyboardInteractiveAuthResponse};
+    use russh::client::AuthResult;
     let addr = address(url, 22)?;
     let user = url.user.clone().unwrap_or_else(|| "admin".into());
     let password = url.password.clone().unwrap_or_default();
@@ -416,26 +416,9 @@ async fn scp_session(
         AuthResult::Success
     );
     if !ok {
-        let mut step = handle
-            .authenticate_keyboard_interactive_start(&user, None)
+        ok = crate::ssh_client::keyboard_interactive(&mut handle, &user, &password)
             .await
             .map_err(ssh)?;
-        for _ in 0..4 {
-            match step {
-                KeyboardInteractiveAuthResponse::Success => {
-                    ok = true;
-                    break;
-                }
-                KeyboardInteractiveAuthResponse::Failure { .. } => break,
-                KeyboardInteractiveAuthResponse::InfoRequest { prompts, .. } => {
-                    let answers = prompts.iter().map(|_| password.clone()).collect();
-                    step = handle
-                        .authenticate_keyboard_interactive_respond(answers)
-                        .await
-                        .map_err(ssh)?;
-                }
-            }
-        }
     }
     if !ok {
         return Err("Permission denied".into());

@@ -327,9 +327,10 @@ async fn session(
     Ok(())
 }
 
-/// Keyboard-interactive with `password` as the answer to every prompt.
-async fn keyboard_interactive(
-    handle: &mut russh::client::Handle<Client>,
+/// Keyboard-interactive with `password` as the answer to every prompt
+/// (the device's `ssh`, and its `scp://` transfers).
+pub(crate) async fn keyboard_interactive<H: russh::client::Handler>(
+    handle: &mut russh::client::Handle<H>,
     user: &str,
     password: &str,
 ) -> Result<bool, russh::Error> {
