@@ -7,7 +7,7 @@
 //! also reports the client's own CPU time, so a reader can see whether the
 //! client or the server was the limit.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -77,10 +77,18 @@ pub(crate) struct BenchArgs {
     /// The operation for big (default: get-config of running).
     #[arg(long)]
     big_op: Option<String>,
-    /// The operation for edit, `{n}` replaced by a counter (default: an IOS
+    /// The operation for edit, `{n}` replaced by a counter and `{t}` by
+    /// the time it is sent (microseconds since 1970; default: an IOS
     /// description change).
     #[arg(long)]
     edit_op: Option<String>,
+    /// Subscribers time the notifications whose text has this marker
+    /// followed by a sending time (an edit's `{t}`: `--edit-op
+    /// '…<cmd>description t{t}</cmd>…' --notify-marker 'description t'`),
+    /// in this process or another on the same machine, and report from
+    /// sending to reading by the last of them.
+    #[arg(long)]
+    notify_marker: Option<String>,
     /// Draw the latency distribution and throughput over time (SVG).
     #[arg(long)]
     plot: Option<PathBuf>,
@@ -301,10 +309,22 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
     }
     let options = args.conn.options()?;
     let mut subscribers = Vec::new();
+    let timing = Arc::new(NotifyTiming::default());
     for _ in 0..args.subscribers {
         let c = Client::connect(options.clone()).await?;
         c.rpc(r#"<create-subscription xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"/>"#)
             .await?;
+        // A notification's marked sending time against when it was read.
+        if let Some(marker) = args.notify_marker.clone() {
+            let (c, timing) = (c.clone(), timing.clone());
+            tokio::spawn(async move {
+                while let Some(n) = c.next_notification().await {
+                    if let Some(sent) = marked_time(&n.text, &marker) {
+                        timing.received(sent, wall_micros(n.received));
+                    }
+                }
+            });
+        }
         subscribers.push(c);
     }
     let mut results = Vec::new();
@@ -363,6 +383,9 @@ pub(crate) async fn run(args: &BenchArgs) -> Result<(), ClientError> {
             counts.iter().sum::<u64>(),
             counts
         );
+        if let Some(line) = timing.summary(subscribers.len()) {
+            eprintln!("{line}");
+        }
         for c in subscribers {
             let _ = c.close().await;
         }
@@ -451,7 +474,14 @@ async fn load_config(
 
 fn edit_op(template: Option<&str>, n: u64) -> String {
     match template {
-        Some(t) => t.replace("{n}", &n.to_string()),
+        Some(t) => {
+            let op = t.replace("{n}", &n.to_string());
+            if op.contains("{t}") {
+                op.replace("{t}", &wall_micros(Instant::now()).to_string())
+            } else {
+                op
+            }
+        }
         None => ironconf_client::ops::edit_config(
             &Datastore::Running,
             &Config::Cli(vec![
@@ -461,6 +491,75 @@ fn edit_op(template: Option<&str>, n: u64) -> String {
             &EditOptions::default(),
         ),
     }
+}
+
+/// The sending time (microseconds since 1970) after `marker` in a
+/// notification.
+fn marked_time(text: &str, marker: &str) -> Option<u64> {
+    let rest = &text[text.find(marker)? + marker.len()..];
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+/// Microseconds since 1970 at `at`: the wall clock is what processes on
+/// one machine share.
+fn wall_micros(at: Instant) -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    now.saturating_sub(at.elapsed()).as_micros() as u64
+}
+
+/// Marked notifications timed, at most (more are not).
+const TIMED: usize = 1_000_000;
+
+/// Each marked notification's sending time and, per sending time, how
+/// many subscribers read it and when the last did.
+#[derive(Default)]
+struct NotifyTiming {
+    read: std::sync::Mutex<HashMap<u64, (usize, u64)>>,
+}
+
+impl NotifyTiming {
+    fn received(&self, sent: u64, at: u64) {
+        let mut read = lock(&self.read);
+        if read.len() >= TIMED && !read.contains_key(&sent) {
+            return;
+        }
+        let e = read.entry(sent).or_insert((0, at));
+        e.0 += 1;
+        e.1 = e.1.max(at);
+    }
+
+    /// The figures, over the events every subscriber read.
+    fn summary(&self, subscribers: usize) -> Option<String> {
+        let read = lock(&self.read);
+        let mut us: Vec<u64> = read
+            .iter()
+            .filter(|(_, (count, _))| *count >= subscribers)
+            .map(|(sent, (_, last))| last.saturating_sub(*sent))
+            .collect();
+        if us.is_empty() {
+            return None;
+        }
+        us.sort_unstable();
+        let at = |q: f64| us[((us.len() - 1) as f64 * q).round() as usize];
+        Some(format!(
+            "sent to read by the last of {subscribers} subscribers: \
+             p50 {} µs, p99 {} µs, max {} µs ({} of {} marked events read by all)",
+            at(0.5),
+            at(0.99),
+            at(1.0),
+            us.len(),
+            read.len()
+        ))
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// What one mode's run produced.

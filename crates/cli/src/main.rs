@@ -47,6 +47,11 @@ enum Command {
         /// Device profile: ios-xe-16, ios-15, ios-12-switch or standard.
         #[arg(long, default_value = "ios-xe-16")]
         profile: String,
+        /// Microseconds an event's notifications wait before they are
+        /// written: the change's reply leaves first, and a burst of events
+        /// goes out in one write per session (0: at once).
+        #[arg(long, value_name = "MICROSECONDS", default_value_t = ironconf_server::DEFAULT_NOTIFICATION_GATHER.as_micros() as u64)]
+        notification_gather: u64,
     },
     /// Run many devices from one inventory (and export how to reach them).
     Fleet(fleet::FleetArgs),
@@ -86,7 +91,13 @@ fn main() -> ExitCode {
             state_dir,
             listen,
             profile,
-        } => match serve::serve(state_dir, listen, &profile) {
+            notification_gather,
+        } => match serve::serve(
+            state_dir,
+            listen,
+            &profile,
+            std::time::Duration::from_micros(notification_gather),
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("ironconf: {e:#}");

@@ -11,6 +11,7 @@ pub(crate) fn serve(
     state_dir: PathBuf,
     listen: Vec<SocketAddr>,
     profile: &str,
+    notification_gather: std::time::Duration,
 ) -> anyhow::Result<()> {
     let profile = Profile::by_name(profile).with_context(|| {
         format!(
@@ -60,7 +61,10 @@ pub(crate) fn serve(
             device,
             keys,
             listeners,
-            ironconf_server::Limits::default(),
+            ironconf_server::Limits {
+                notification_gather,
+                ..ironconf_server::Limits::default()
+            },
             shutdown,
         )
         .await?;

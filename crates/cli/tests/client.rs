@@ -192,6 +192,138 @@ fn many_requests_in_flight_are_matched_to_their_replies() {
 }
 
 #[test]
+fn notifications_are_taken_in_order_after_the_gather_window() {
+    // A 50 ms window, long enough to see from here.
+    let dev = start_with(
+        BASE,
+        &["--profile", "standard", "--notification-gather", "50000"],
+    );
+    runtime().block_on(async {
+        let sub = Client::connect(options(&dev)).await.unwrap();
+        assert!(
+            sub.rpc(
+                r#"<create-subscription xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"/>"#
+            )
+            .await
+            .unwrap()
+            .is_ok()
+        );
+        assert!(sub.try_next_notification().is_none());
+        let editor = Client::connect(options(&dev)).await.unwrap();
+        let start = sub.next_notification().await.unwrap();
+        assert!(
+            start.text.contains("<netconf-session-start"),
+            "{}",
+            start.text
+        );
+        let began = std::time::Instant::now();
+        for name in ["gather-a", "gather-b", "gather-c"] {
+            let r = editor
+                .edit_config(
+                    &Datastore::Running,
+                    &Config::Cli(vec![format!("hostname {name}")]),
+                    &EditOptions::default(),
+                )
+                .await
+                .unwrap();
+            assert!(r.is_ok());
+        }
+        for name in ["gather-a", "gather-b", "gather-c"] {
+            let n = tokio::time::timeout(Duration::from_secs(20), sub.next_notification())
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(n.text.contains("<netconf-config-change"), "{}", n.text);
+            assert!(
+                n.text.contains(&format!("hostname {name}")),
+                "{name}: {}",
+                n.text
+            );
+            // Written no sooner than the window after its change.
+            assert!(
+                n.received.duration_since(began) >= Duration::from_millis(50),
+                "{name} after {:?}",
+                n.received.duration_since(began)
+            );
+        }
+        assert!(sub.try_next_notification().is_none());
+        assert_eq!(sub.notifications_dropped(), 0);
+        editor.close().await.unwrap();
+        // The editor's session end, then nothing once the session is over.
+        let end = sub.next_notification().await.unwrap();
+        assert!(end.text.contains("<netconf-session-end"), "{}", end.text);
+        sub.disconnect().await;
+        assert!(sub.next_notification().await.is_none());
+    });
+}
+
+#[test]
+fn a_client_keeps_a_bounded_number_of_notifications() {
+    let dev = start_with(
+        BASE,
+        &["--profile", "standard", "--notification-gather", "0"],
+    );
+    runtime().block_on(async {
+        let sub = Client::connect(options(&dev)).await.unwrap();
+        sub.rpc(
+            r#"<create-subscription xmlns="urn:ietf:params:xml:ns:netconf:notification:1.0"/>"#,
+        )
+        .await
+        .unwrap();
+        let editor = Client::connect(options(&dev)).await.unwrap();
+        let edits = ironconf_client::NOTIFICATIONS_KEPT + 20;
+        let mut pending = Vec::new();
+        for i in 0..edits {
+            let op = ironconf_client::ops::edit_config(
+                &Datastore::Running,
+                &Config::Cli(vec![
+                    "interface Loopback7".into(),
+                    format!(" description kept {i}"),
+                ]),
+                &EditOptions::default(),
+            );
+            pending.push(editor.send(&op).await.unwrap());
+        }
+        for p in pending {
+            assert!(p.await.unwrap().is_ok());
+        }
+        // Every change's notification read (and the editor's start).
+        let all = edits as u64 + 1;
+        for _ in 0..600 {
+            if sub.notifications_received() >= all {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(sub.notifications_received(), all);
+        assert_eq!(
+            sub.notifications_dropped(),
+            all - ironconf_client::NOTIFICATIONS_KEPT as u64
+        );
+        let mut kept = Vec::new();
+        while let Some(n) = sub.try_next_notification() {
+            kept.push(n.text);
+        }
+        assert_eq!(kept.len(), ironconf_client::NOTIFICATIONS_KEPT);
+        // The newest are kept, in order.
+        let last = edits - 1;
+        assert!(
+            kept[kept.len() - 1].contains(&format!("description kept {last}<")),
+            "{}",
+            kept[kept.len() - 1]
+        );
+        let first = edits - ironconf_client::NOTIFICATIONS_KEPT;
+        assert!(
+            kept[0].contains(&format!("description kept {first}<")),
+            "{}",
+            kept[0]
+        );
+        editor.close().await.unwrap();
+        sub.close().await.unwrap();
+    });
+}
+
+#[test]
 fn logins_by_password_key_and_agent() {
     let dev = start(BASE);
     runtime().block_on(async {

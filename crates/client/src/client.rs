@@ -148,6 +148,26 @@ struct Shared {
     received: AtomicU64,
     /// `<notification>` messages received.
     notifications: AtomicU64,
+    /// Those not yet taken, newest last (at most [`NOTIFICATIONS_KEPT`]).
+    kept: Mutex<VecDeque<Notification>>,
+    /// Told when one arrives or the session ends.
+    arrived: tokio::sync::Notify,
+    /// Dropped unread, oldest first, past the bound.
+    dropped: AtomicU64,
+}
+
+/// Notifications a client keeps until they are taken
+/// ([`Client::next_notification`]); past this the oldest are dropped and
+/// counted ([`Client::notifications_dropped`]).
+pub const NOTIFICATIONS_KEPT: usize = 1024;
+
+/// A `<notification>` the server sent.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    /// The whole message.
+    pub text: String,
+    /// When the client read it.
+    pub received: std::time::Instant,
 }
 
 impl Shared {
@@ -168,6 +188,27 @@ impl Shared {
         for w in waiters {
             let _ = w.send(Err(ClientError::Closed(Some(reason.clone()))));
         }
+        self.arrived.notify_waiters();
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, VecDeque<Notification>> {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn keep(&self, text: String) {
+        let n = Notification {
+            text,
+            received: std::time::Instant::now(),
+        };
+        {
+            let mut kept = self.kept();
+            if kept.len() >= NOTIFICATIONS_KEPT {
+                kept.pop_front();
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+            kept.push_back(n);
+        }
+        self.arrived.notify_one();
     }
 }
 
@@ -346,6 +387,9 @@ impl Client {
             next_id: AtomicU64::new(1),
             received: AtomicU64::new(0),
             notifications: AtomicU64::new(0),
+            kept: Mutex::new(VecDeque::new()),
+            arrived: tokio::sync::Notify::new(),
+            dropped: AtomicU64::new(0),
         });
         // The reader owns the decoder; the senders only need the framing,
         // fixed from here on.
@@ -530,10 +574,39 @@ impl Client {
         self.shared.received.load(Ordering::Relaxed)
     }
 
-    /// How many `<notification>` messages the session has received (they
-    /// are read and counted, not kept).
+    /// How many `<notification>` messages the session has received.
     pub fn notifications_received(&self) -> u64 {
         self.shared.notifications.load(Ordering::Relaxed)
+    }
+
+    /// The oldest notification not yet taken, waiting for one if there is
+    /// none; `None` once the session has ended and every one was taken.
+    /// Subscribing is an rpc like any other (`create-subscription`, or
+    /// Cisco's `<notification-on/>`).
+    pub async fn next_notification(&self) -> Option<Notification> {
+        loop {
+            let arrived = self.shared.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            if let Some(n) = self.try_next_notification() {
+                return Some(n);
+            }
+            if self.is_closed() {
+                return None;
+            }
+            arrived.await;
+        }
+    }
+
+    /// The oldest notification not yet taken, if any.
+    pub fn try_next_notification(&self) -> Option<Notification> {
+        self.shared.kept().pop_front()
+    }
+
+    /// Notifications dropped unread because [`NOTIFICATIONS_KEPT`] were
+    /// waiting to be taken.
+    pub fn notifications_dropped(&self) -> u64 {
+        self.shared.dropped.load(Ordering::Relaxed)
     }
 
     /// The process id of the ssh program carrying the session (the
@@ -614,6 +687,7 @@ async fn read_loop(
                 Ok(Some(Incoming::Notification(n))) => {
                     shared.notifications.fetch_add(1, Ordering::Relaxed);
                     tracing::debug!(len = n.len(), "notification received");
+                    shared.keep(n);
                 }
                 Ok(None) => break,
                 Err(e) => break 'outer e.to_string(),

@@ -25,7 +25,7 @@ pub mod session;
 mod ssh;
 mod transport;
 
-pub use client::{Client, ConnectOptions, PendingReply};
+pub use client::{Client, ConnectOptions, NOTIFICATIONS_KEPT, Notification, PendingReply};
 pub use error::ClientError;
 pub use ironconf_proto::{ErrorTag, ErrorType, Framing, RpcError};
 pub use ops::{Config, Datastore, EditOptions, ErrorOption, Filter};

@@ -24,6 +24,8 @@ pub(crate) struct Connection {
     device: Device,
     keys: Arc<HostKeys>,
     aaa_waits: Arc<tokio::sync::Semaphore>,
+    /// When its sessions' notifications leave.
+    clock: Arc<crate::gather::Clock>,
     peer: SocketAddr,
     /// Ends the connection (pre-authentication deadline, eviction,
     /// shutdown, clear line).
@@ -35,6 +37,7 @@ impl Connection {
         device: Device,
         keys: Arc<HostKeys>,
         aaa_waits: Arc<tokio::sync::Semaphore>,
+        clock: Arc<crate::gather::Clock>,
         peer: SocketAddr,
         kill: CancellationToken,
     ) -> Self {
@@ -42,6 +45,7 @@ impl Connection {
             device,
             keys,
             aaa_waits,
+            clock,
             peer,
             kill,
         }
@@ -128,6 +132,7 @@ impl Connection {
             pending: ticket.pending(),
             ticket: Some(ticket),
             aaa_waits: self.aaa_waits.clone(),
+            clock: self.clock.clone(),
             channels: HashMap::new(),
             live: Arc::new(AtomicUsize::new(0)),
             rows: HashMap::new(),
@@ -214,6 +219,7 @@ pub(crate) struct Handler {
     pending: crate::pending::Pending,
     /// Places for logins waiting on AAA servers.
     aaa_waits: Arc<tokio::sync::Semaphore>,
+    clock: Arc<crate::gather::Clock>,
     /// Session channels open and not yet given a service, each already
     /// drained by its reader task.
     channels: HashMap<ChannelId, Opened>,
@@ -692,6 +698,7 @@ impl russh::server::Handler for Handler {
                     self.peer,
                     kill,
                     self.kill.clone(),
+                    self.clock.clone(),
                 ));
             }
             Err(refusal) => {

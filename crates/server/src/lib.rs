@@ -5,6 +5,7 @@
 //! session per channel. russh is used behind this crate only.
 
 mod conn;
+mod gather;
 mod hostkeys;
 mod inbound;
 mod kexinit;
@@ -41,6 +42,10 @@ pub struct Limits {
     /// end (their sessions are told to end at once); it returns after
     /// this even if some have not.
     pub shutdown_grace: std::time::Duration,
+    /// How long an event's notifications wait before their sessions write
+    /// them: the change's reply leaves first, and a burst of events goes
+    /// out in one write per session. Zero writes them at once.
+    pub notification_gather: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -48,9 +53,13 @@ impl Default for Limits {
         Limits {
             max_unauthenticated: 128,
             shutdown_grace: std::time::Duration::from_secs(3),
+            notification_gather: DEFAULT_NOTIFICATION_GATHER,
         }
     }
 }
+
+/// [`Limits::notification_gather`]'s default.
+pub const DEFAULT_NOTIFICATION_GATHER: std::time::Duration = std::time::Duration::from_micros(200);
 
 /// Errors from [`serve`].
 #[derive(Debug, thiserror::Error)]
@@ -171,6 +180,7 @@ impl Slot {
 struct Shared {
     unauthenticated: pending::Pending,
     aaa_waits: Arc<tokio::sync::Semaphore>,
+    clock: Arc<gather::Clock>,
     tracker: TaskTracker,
     shutdown: CancellationToken,
 }
@@ -284,6 +294,7 @@ pub async fn serve_slots(
         // drops the oldest: a server that is slow to answer must not cost
         // them their connection) for this one, which makes the next wait.
         aaa_waits: Arc::new(tokio::sync::Semaphore::new(radius::MAX_LOGINS_WAITING)),
+        clock: Arc::new(gather::Clock::new(limits.notification_gather)),
         tracker: TaskTracker::new(),
         shutdown: shutdown.clone(),
     };
@@ -345,8 +356,14 @@ pub async fn serve_slots(
                     let Some((device, keys)) = slot.get(&shared2).await else {
                         return;
                     };
-                    let conn =
-                        conn::Connection::new(device, keys, shared2.aaa_waits.clone(), peer, kill);
+                    let conn = conn::Connection::new(
+                        device,
+                        keys,
+                        shared2.aaa_waits.clone(),
+                        shared2.clock.clone(),
+                        peer,
+                        kill,
+                    );
                     conn.run(tcp, ticket).await;
                 });
             }

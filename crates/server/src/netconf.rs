@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::{Bytes, BytesMut};
 use ironconf_device::{DebugLevel, Device, NetconfHandler};
@@ -14,18 +13,12 @@ use russh::server::Msg;
 use tokio_util::sync::CancellationToken;
 
 use crate::conn::Opened;
+use crate::gather::{Clock, Outbound};
 use crate::inbound::Input;
 
 /// Bytes a client may have sent and the session not yet taken; past this
 /// the session is ended (the session's own buffer bound applies after).
 pub(crate) const MAX_QUEUED: usize = 16 * 1024 * 1024;
-
-/// Notifications waiting for a session that is busy writing: at most this
-/// many …
-pub(crate) const NOTIFY_QUEUE: usize = 1024;
-/// … and this many bytes of them; past either, the device ends the
-/// session (it does not read what it subscribed to).
-pub(crate) const NOTIFY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Drives a registered session (`id`) on its channel. `kill` ends it
 /// (kill-session, clear); `conn_kill` ends the whole connection.
@@ -40,6 +33,7 @@ pub(crate) async fn run(
     peer: SocketAddr,
     kill: CancellationToken,
     conn_kill: CancellationToken,
+    clock: Arc<Clock>,
 ) {
     tracing::info!("session started");
     if device.debugging(DebugLevel::Info) {
@@ -54,24 +48,14 @@ pub(crate) async fn run(
     let mut session = Session::new(device.session_config(id), device.now());
     let mut handler = NetconfHandler::new(device.clone(), id, &user, privilege);
     // Notifications for this session: queued without blocking whoever
-    // made the event, bounded in count and bytes.
-    let (notify_tx, mut notify_rx) = tokio::sync::mpsc::channel::<Arc<str>>(NOTIFY_QUEUE);
-    let queued = Arc::new(AtomicUsize::new(0));
+    // made the event, bounded in count and bytes, written once the gather
+    // window has passed.
+    let outbound = Arc::new(Outbound::default());
     {
-        let queued = queued.clone();
+        let outbound = outbound.clone();
         device.set_notification_sink(
             id,
-            Some(Arc::new(move |doc: Arc<str>| {
-                let len = doc.len();
-                if queued.load(Ordering::Relaxed) + len > NOTIFY_BYTES {
-                    return false;
-                }
-                if notify_tx.try_send(doc).is_err() {
-                    return false;
-                }
-                queued.fetch_add(len, Ordering::Relaxed);
-                true
-            })),
+            Some(Arc::new(move |doc: Arc<str>| outbound.push(doc, &clock))),
         );
     }
     let Opened {
@@ -84,6 +68,9 @@ pub(crate) async fn run(
         kill: kill.clone(),
         conn_kill: conn_kill.clone(),
     };
+    // Notifications taken and not yet written: when the first was queued,
+    // and how many.
+    let mut notified: Option<(std::time::Instant, usize)> = None;
     loop {
         // One rpc at a time, its reply queued before the next is answered:
         // what waits for a client that does not read is one reply and the
@@ -124,6 +111,17 @@ pub(crate) async fn run(
         if !write_failed && out.flush(&write).await.is_err() {
             write_failed = true;
         }
+        if let Some((since, count)) = notified.take()
+            && !write_failed
+        {
+            // From the event to its notifications handed to the SSH
+            // channel (`scripts/bench-notify` reads these).
+            tracing::debug!(
+                count,
+                waited_us = since.elapsed().as_micros() as u64,
+                "notifications written"
+            );
+        }
         if write_failed {
             session.kill();
         }
@@ -134,15 +132,12 @@ pub(crate) async fn run(
         tokio::select! {
             _ = kill.cancelled() => session.kill(),
             _ = conn_kill.cancelled() => session.kill(),
-            Some(doc) = notify_rx.recv() => {
-                // Let the change's own reply, woken at the same moment, go
-                // out first: the committer never waits on the fan-out.
-                tokio::task::yield_now().await;
-                queued.fetch_sub(doc.len(), Ordering::Relaxed);
-                session.send_notification(doc.as_bytes());
-                // Others already waiting go out in the same writes.
-                while let Ok(doc) = notify_rx.try_recv() {
-                    queued.fetch_sub(doc.len(), Ordering::Relaxed);
+            () = outbound.ready.notified() => {
+                // Everything that arrived within the window goes out in
+                // the same writes.
+                let (docs, since) = outbound.take();
+                notified = notified.or(since.map(|t| (t, docs.len())));
+                for doc in docs {
                     session.send_notification(doc.as_bytes());
                 }
             }
