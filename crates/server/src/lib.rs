@@ -5,7 +5,6 @@
 //! session per channel. russh is used behind this crate only.
 
 mod conn;
-mod gather;
 mod hostkeys;
 mod inbound;
 mod kexinit;
@@ -59,7 +58,8 @@ impl Default for Limits {
 }
 
 /// [`Limits::notification_gather`]'s default.
-pub const DEFAULT_NOTIFICATION_GATHER: std::time::Duration = std::time::Duration::from_micros(200);
+pub const DEFAULT_NOTIFICATION_GATHER: std::time::Duration =
+    ironconf_device::gather::DEFAULT_WINDOW;
 
 /// Errors from [`serve`].
 #[derive(Debug, thiserror::Error)]
@@ -180,7 +180,7 @@ impl Slot {
 struct Shared {
     unauthenticated: pending::Pending,
     aaa_waits: Arc<tokio::sync::Semaphore>,
-    clock: Arc<gather::Clock>,
+    clock: Arc<ironconf_device::gather::Clock>,
     tracker: TaskTracker,
     shutdown: CancellationToken,
 }
@@ -294,7 +294,9 @@ pub async fn serve_slots(
         // drops the oldest: a server that is slow to answer must not cost
         // them their connection) for this one, which makes the next wait.
         aaa_waits: Arc::new(tokio::sync::Semaphore::new(radius::MAX_LOGINS_WAITING)),
-        clock: Arc::new(gather::Clock::new(limits.notification_gather)),
+        clock: Arc::new(ironconf_device::gather::Clock::new(
+            limits.notification_gather,
+        )),
         tracker: TaskTracker::new(),
         shutdown: shutdown.clone(),
     };

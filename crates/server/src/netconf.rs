@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
+use ironconf_device::gather::{Clock, Outbound};
 use ironconf_device::{DebugLevel, Device, NetconfHandler};
 use ironconf_session::{Session, dispatch, dispatch_some};
 use russh::ChannelWriteHalf;
@@ -13,7 +14,6 @@ use russh::server::Msg;
 use tokio_util::sync::CancellationToken;
 
 use crate::conn::Opened;
-use crate::gather::{Clock, Outbound};
 use crate::inbound::Input;
 
 /// Bytes a client may have sent and the session not yet taken; past this
@@ -50,7 +50,11 @@ pub(crate) async fn run(
     // Notifications for this session: queued without blocking whoever
     // made the event, bounded in count and bytes, written once the gather
     // window has passed.
-    let outbound = Arc::new(Outbound::default());
+    let ready = Arc::new(tokio::sync::Notify::new());
+    let outbound = Outbound::new({
+        let ready = ready.clone();
+        move || ready.notify_one()
+    });
     {
         let outbound = outbound.clone();
         device.set_notification_sink(
@@ -132,7 +136,7 @@ pub(crate) async fn run(
         tokio::select! {
             _ = kill.cancelled() => session.kill(),
             _ = conn_kill.cancelled() => session.kill(),
-            () = outbound.ready.notified() => {
+            () = ready.notified() => {
                 // Everything that arrived within the window goes out in
                 // the same writes.
                 let (docs, since) = outbound.take();

@@ -1,14 +1,17 @@
 //! When notifications leave. An event's notifications wait a short,
-//! fixed while (the gather window, [`crate::Limits::notification_gather`])
-//! before their sessions write them: the change's own reply, and its
-//! client's reading of it, go first rather than sharing the CPU with the
-//! fan-out to every subscriber, and the events of a burst inside the
-//! window go out in one write per session.
+//! fixed while (the gather window) before their sessions write them: the
+//! change's own reply, and its client's reading of it, go first rather
+//! than sharing the CPU with the fan-out to every subscriber, and the
+//! events of a burst inside the window go out in one write per session.
+//! The device hands a session's documents to its sink; a sink that pushes
+//! them onto an [`Outbound`] has them back, all at once, when its wake-up
+//! is called after the window.
 //!
-//! Tokio's timers tick in milliseconds; the window is a few hundred
-//! microseconds, so one thread per server (started when a notification
-//! is first queued) keeps the deadlines and wakes the sessions when they
-//! are due.
+//! Async runtimes' timers tick in milliseconds; the window is a few
+//! hundred microseconds, so one thread per [`Clock`] (started when a
+//! notification is first queued) keeps the deadlines and wakes the
+//! sessions when they are due. A process needs one clock (a fleet's
+//! devices share it).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock};
@@ -16,17 +19,19 @@ use std::time::{Duration, Instant};
 
 /// Notifications waiting for a session that is busy writing: at most this
 /// many …
-pub(crate) const NOTIFY_QUEUE: usize = 1024;
+pub const NOTIFY_QUEUE: usize = 1024;
 /// … and this many bytes of them; past either, the device ends the
 /// session (it does not read what it subscribed to).
-pub(crate) const NOTIFY_BYTES: usize = 16 * 1024 * 1024;
+pub const NOTIFY_BYTES: usize = 16 * 1024 * 1024;
+
+/// The gather window a server uses unless told otherwise.
+pub const DEFAULT_WINDOW: Duration = Duration::from_micros(200);
 
 /// One session's notifications on their way out.
-#[derive(Default)]
-pub(crate) struct Outbound {
+pub struct Outbound {
     queue: Mutex<Queue>,
-    /// Told when the queued notifications are due.
-    pub(crate) ready: tokio::sync::Notify,
+    /// Called when the queued notifications are due.
+    wake: Box<dyn Fn() + Send + Sync>,
 }
 
 #[derive(Default)]
@@ -39,12 +44,21 @@ struct Queue {
 }
 
 impl Outbound {
+    /// A queue whose due documents are announced by calling `wake` (which
+    /// must not block: it is called on the clock's thread).
+    pub fn new(wake: impl Fn() + Send + Sync + 'static) -> Arc<Outbound> {
+        Arc::new(Outbound {
+            queue: Mutex::default(),
+            wake: Box::new(wake),
+        })
+    }
+
     fn lock(&self) -> MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Queues `doc` without waiting; false when the queue is full.
-    pub(crate) fn push(self: &Arc<Self>, doc: Arc<str>, clock: &Clock) -> bool {
+    pub fn push(self: &Arc<Self>, doc: Arc<str>, clock: &Clock) -> bool {
         let arm = {
             let mut q = self.lock();
             if q.docs.len() >= NOTIFY_QUEUE || q.bytes + doc.len() > NOTIFY_BYTES {
@@ -66,7 +80,7 @@ impl Outbound {
     }
 
     /// Everything queued, oldest first, and when the oldest was queued.
-    pub(crate) fn take(&self) -> (VecDeque<Arc<str>>, Option<Instant>) {
+    pub fn take(&self) -> (VecDeque<Arc<str>>, Option<Instant>) {
         let mut q = self.lock();
         q.bytes = 0;
         (std::mem::take(&mut q.docs), q.armed.take())
@@ -74,7 +88,7 @@ impl Outbound {
 }
 
 /// The gather window's clock, shared by a server's sessions.
-pub(crate) struct Clock {
+pub struct Clock {
     window: Duration,
     inner: Arc<Inner>,
     /// Whether the thread runs (set on first use).
@@ -104,7 +118,9 @@ impl Inner {
 }
 
 impl Clock {
-    pub(crate) fn new(window: Duration) -> Clock {
+    /// A clock for `window` (zero: documents are due at once, and no
+    /// thread is started).
+    pub fn new(window: Duration) -> Clock {
         Clock {
             window,
             inner: Arc::default(),
@@ -116,7 +132,7 @@ impl Clock {
     /// window is zero, or when the clock's thread could not be started).
     fn wake_later(&self, outbound: Arc<Outbound>) {
         if self.window.is_zero() || !self.start() {
-            outbound.ready.notify_one();
+            (outbound.wake)();
             return;
         }
         let first = {
@@ -162,7 +178,7 @@ fn run(inner: &Inner) {
         if st.stop {
             // Whatever is still queued goes now.
             for (_, o) in st.due.drain(..) {
-                o.ready.notify_one();
+                (o.wake)();
             }
             return;
         }
@@ -186,7 +202,7 @@ fn run(inner: &Inner) {
         }
         drop(st);
         for o in ready {
-            o.ready.notify_one();
+            (o.wake)();
         }
         st = inner.lock();
     }
@@ -196,43 +212,51 @@ fn run(inner: &Inner) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::sync::mpsc::{Receiver, sync_channel};
 
-    #[tokio::test]
-    async fn notifications_wait_for_the_window_and_leave_together() {
+    fn outbound() -> (Arc<Outbound>, Receiver<()>) {
+        let (tx, rx) = sync_channel(16);
+        (
+            Outbound::new(move || {
+                let _ = tx.try_send(());
+            }),
+            rx,
+        )
+    }
+
+    #[test]
+    fn notifications_wait_for_the_window_and_leave_together() {
         let clock = Clock::new(Duration::from_millis(20));
-        let out = Arc::new(Outbound::default());
+        let (out, woken) = outbound();
         let start = Instant::now();
         assert!(out.push(Arc::from("a"), &clock));
         assert!(out.push(Arc::from("b"), &clock));
-        out.ready.notified().await;
+        woken.recv_timeout(Duration::from_secs(5)).unwrap();
         assert!(start.elapsed() >= Duration::from_millis(20));
+        assert!(woken.try_recv().is_err(), "woken once for both");
         let (docs, armed) = out.take();
         assert!(armed.is_some_and(|at| at >= start));
         let docs: Vec<_> = docs.into_iter().map(|d| d.to_string()).collect();
         assert_eq!(docs, ["a", "b"]);
         // Armed again by the next push.
         assert!(out.push(Arc::from("c"), &clock));
-        tokio::time::timeout(Duration::from_secs(5), out.ready.notified())
-            .await
-            .unwrap();
+        woken.recv_timeout(Duration::from_secs(5)).unwrap();
         assert_eq!(out.take().0.len(), 1);
     }
 
-    #[tokio::test]
-    async fn a_zero_window_wakes_at_once() {
+    #[test]
+    fn a_zero_window_wakes_at_once() {
         let clock = Clock::new(Duration::ZERO);
-        let out = Arc::new(Outbound::default());
+        let (out, woken) = outbound();
         assert!(out.push(Arc::from("a"), &clock));
-        tokio::time::timeout(Duration::from_millis(100), out.ready.notified())
-            .await
-            .unwrap();
+        assert!(woken.try_recv().is_ok());
         assert!(clock.started.get().is_none(), "no thread for a zero window");
     }
 
     #[test]
     fn the_queue_is_bounded_in_count_and_bytes() {
         let clock = Clock::new(Duration::from_secs(3600));
-        let out = Arc::new(Outbound::default());
+        let (out, _woken) = outbound();
         for _ in 0..NOTIFY_QUEUE {
             assert!(out.push(Arc::from("x"), &clock));
         }
