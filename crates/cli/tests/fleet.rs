@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{closed_tcp_port, wait_output};
+use common::{closed_tcp_port, free_port_run, wait_output};
 
 struct Fleet {
     child: Child,
@@ -159,7 +159,7 @@ fn run_on(key: &Path, address: &str, port: u16, command: &str) -> String {
 fn devices_of_a_fleet_are_independent_and_keep_their_state() {
     let dir = tempfile::tempdir().unwrap();
     let (key, blob) = key(dir.path());
-    let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
+    let (edge_port, core_port) = (closed_tcp_port(), free_port_run(3));
     let inv = inventory(dir.path(), edge_port, core_port, &blob);
     let state = dir.path().join("state");
     let fleet = start(&inv, &state);
@@ -335,7 +335,7 @@ fn exports_reach_every_device_and_shards_merge() {
 fn shards_serve_disjoint_halves_and_a_broken_device_is_alone() {
     let dir = tempfile::tempdir().unwrap();
     let (key, blob) = key(dir.path());
-    let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
+    let (edge_port, core_port) = (closed_tcp_port(), free_port_run(3));
     let inv = inventory(dir.path(), edge_port, core_port, &blob);
     let state = dir.path().join("state");
     let shard = |i: &str| {
@@ -444,7 +444,7 @@ fn reachable(key: &Path, address: &str, port: u16) -> bool {
 fn a_running_fleet_is_controlled_through_its_socket() {
     let dir = tempfile::tempdir().unwrap();
     let (key, blob) = key(dir.path());
-    let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
+    let (edge_port, core_port) = (closed_tcp_port(), free_port_run(3));
     let inv = inventory(dir.path(), edge_port, core_port, &blob);
     let state = dir.path().join("state");
     let fleet = start(&inv, &state);
@@ -523,7 +523,7 @@ fn devices_reach_each_other_with_their_own_ssh() {
     use std::io::Write as _;
     let dir = tempfile::tempdir().unwrap();
     let (key, blob) = key(dir.path());
-    let (edge_port, core_port) = (closed_tcp_port(), closed_tcp_port());
+    let (edge_port, core_port) = (closed_tcp_port(), free_port_run(3));
     let inv = inventory(dir.path(), edge_port, core_port, &blob);
     let fleet = start(&inv, &dir.path().join("state"));
     let mut child = ssh(&key, "127.77.0.1", edge_port, &["-tt"], &[])

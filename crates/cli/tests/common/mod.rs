@@ -326,6 +326,35 @@ pub fn tacacs_server_counted(
 }
 
 /// A TCP port on loopback where nothing listens.
+/// The first of `n` consecutive ports free on 127.0.0.1 now, below the
+/// ephemeral range (32768 and up on Linux), so that the connections other
+/// tests open meanwhile do not take one of them before the server binds
+/// it. Each call in a process starts past the previous one's ports.
+#[allow(dead_code)]
+pub fn free_port_run(n: u16) -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let _ = NEXT.compare_exchange(
+        0,
+        20_000 + (std::process::id() % 1_000) as u16 * 10,
+        Ordering::Relaxed,
+        Ordering::Relaxed,
+    );
+    loop {
+        let base = NEXT.fetch_add(n, Ordering::Relaxed);
+        if base > 32_000 {
+            NEXT.store(20_000, Ordering::Relaxed);
+            continue;
+        }
+        let held: Vec<_> = (base..base + n)
+            .map_while(|p| std::net::TcpListener::bind(("127.0.0.1", p)).ok())
+            .collect();
+        if held.len() == usize::from(n) {
+            return base;
+        }
+    }
+}
+
 pub fn closed_tcp_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
