@@ -504,6 +504,24 @@ fn a_running_fleet_is_controlled_through_its_socket() {
     // Errors, and other users.
     let (out, ok) = control(&state, &["remove", "nowhere"]);
     assert!(!ok && out.starts_with("error: no device nowhere"), "{out}");
+    // A command past 1 kB, and a connection that says nothing: each gets
+    // its error, and the socket still answers.
+    let raw = |send: &[u8]| {
+        use std::io::{Read as _, Write as _};
+        let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let _ = s.write_all(send);
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer
+    };
+    let long = format!("add {}\n", "x".repeat(2000));
+    assert_eq!(
+        raw(long.as_bytes()),
+        "error: a command is at most 1024 bytes\n"
+    );
+    assert_eq!(raw(b"stat"), "error: no command within 5 s\n");
+    assert!(control(&state, &["status"]).1);
     let other = Command::new("runuser")
         .args(["-u", "nobody", "--"])
         .arg(env!("CARGO_BIN_EXE_ironconf"))

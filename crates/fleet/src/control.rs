@@ -25,6 +25,8 @@ pub fn socket_path(state: &Path) -> PathBuf {
 
 /// The longest command line read.
 const MAX_COMMAND: u64 = 1024;
+/// How long a connection may take to send its command.
+const COMMAND_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Listens on the control socket until `shutdown`.
 pub(crate) fn listen(
@@ -68,10 +70,16 @@ pub(crate) fn listen(
                 let mut line = String::new();
                 let mut reader =
                     tokio::io::BufReader::new(tokio::io::AsyncReadExt::take(read, MAX_COMMAND));
-                if reader.read_line(&mut line).await.is_err() {
-                    return;
-                }
-                let answer = command(&fleet, &inventory_path, line.trim()).await;
+                let answer = match tokio::time::timeout(COMMAND_WAIT, reader.read_line(&mut line))
+                    .await
+                {
+                    Err(_) => format!("error: no command within {} s\n", COMMAND_WAIT.as_secs()),
+                    Ok(Err(e)) => format!("error: {e}\n"),
+                    Ok(Ok(n)) if n as u64 >= MAX_COMMAND && !line.ends_with('\n') => {
+                        format!("error: a command is at most {MAX_COMMAND} bytes\n")
+                    }
+                    Ok(Ok(_)) => command(&fleet, &inventory_path, line.trim()).await,
+                };
                 let _ = write.write_all(answer.as_bytes()).await;
                 let _ = write.shutdown().await;
             });
