@@ -197,6 +197,15 @@ fn bad_xml_is_refused_precisely_and_changes_nothing() {
         "{out}"
     );
     assert_eq!(running(&device), before);
+    // Past the XML reader's 256 levels.
+    let deeper = format!("{}{}", "<service>".repeat(300), "</service>".repeat(300));
+    let out = edit(&mut p, "", &deeper);
+    assert!(
+        out.contains("<error-tag>malformed-message</error-tag>")
+            && out.contains("elements nested deeper than 256"),
+        "{out}"
+    );
+    assert_eq!(running(&device), before);
     // The session carries on.
     let out = edit(
         &mut p,
