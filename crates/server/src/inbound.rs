@@ -35,12 +35,34 @@ pub(crate) enum Input {
     },
 }
 
+/// The terminal's size as the peer last gave it, and whether a notice of
+/// it waits to be taken: however many `window-change`s arrive while one
+/// waits, one notice is queued, and taking it reads the latest size.
+#[derive(Default)]
+struct WindowLatch {
+    size: std::sync::atomic::AtomicU64,
+    waiting: AtomicBool,
+}
+
+impl WindowLatch {
+    /// Records a new size; true when a notice must be queued (none waits).
+    fn offer(&self, cols: u32, rows: u32) -> bool {
+        let size = (u64::from(cols.min(1000)) << 32) | u64::from(rows.min(512));
+        self.size.store(size, Ordering::SeqCst);
+        !self.waiting.swap(true, Ordering::SeqCst)
+    }
+
+    /// Takes the notice: the latest size.
+    fn take(&self) -> (u32, u32) {
+        self.waiting.store(false, Ordering::SeqCst);
+        let size = self.size.load(Ordering::SeqCst);
+        ((size >> 32) as u32, (size & 0xffff_ffff) as u32)
+    }
+}
+
 #[derive(Default)]
 struct Shared {
-    /// The latest window size (cols << 32 | rows), and whether a notice of
-    /// it waits to be taken.
-    window: std::sync::atomic::AtomicU64,
-    window_waiting: std::sync::atomic::AtomicBool,
+    window: WindowLatch,
     queued: AtomicUsize,
     max: AtomicUsize,
     /// Input went past the bound before a service started.
@@ -117,16 +139,11 @@ impl Inbound {
                         col_width,
                         row_height,
                         ..
-                    } => {
-                        let size =
-                            (u64::from(col_width.min(1000)) << 32) | u64::from(row_height.min(512));
-                        s.window.store(size, Ordering::SeqCst);
-                        if !s.window_waiting.swap(true, Ordering::SeqCst) {
-                            let _ = tx.send(Input::Window {
-                                cols: col_width,
-                                rows: row_height,
-                            });
-                        }
+                    } if s.window.offer(col_width, row_height) => {
+                        let _ = tx.send(Input::Window {
+                            cols: col_width,
+                            rows: row_height,
+                        });
                     }
                     ChannelMsg::Close => break,
                     // Requests are answered by the connection's handler;
@@ -181,12 +198,8 @@ impl Inbound {
                 Some(Input::Data(d))
             }
             Some(Input::Window { .. }) => {
-                self.shared.window_waiting.store(false, Ordering::SeqCst);
-                let size = self.shared.window.load(Ordering::SeqCst);
-                Some(Input::Window {
-                    cols: (size >> 32) as u32,
-                    rows: (size & 0xffff_ffff) as u32,
-                })
+                let (cols, rows) = self.shared.window.take();
+                Some(Input::Window { cols, rows })
             }
             other => other,
         }
@@ -196,5 +209,26 @@ impl Inbound {
 impl Drop for Inbound {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_window_changes_is_one_notice_with_the_latest_size() {
+        let latch = WindowLatch::default();
+        let queued = (0..10_000u32)
+            .filter(|i| latch.offer(80 + i % 100, 24 + i % 50))
+            .count();
+        assert_eq!(queued, 1, "one notice waits, however many changes");
+        assert_eq!(latch.take(), (80 + 9_999 % 100, 24 + 9_999 % 50));
+        // Taken: the next change is a notice again; sizes are clamped.
+        assert!(latch.offer(5000, 5000));
+        assert!(!latch.offer(132, 43));
+        assert_eq!(latch.take(), (132, 43));
+        assert!(latch.offer(u32::MAX, u32::MAX));
+        assert_eq!(latch.take(), (1000, 512));
     }
 }
