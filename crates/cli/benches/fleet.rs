@@ -10,27 +10,12 @@
 
 use std::io::BufRead as _;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Proc(Child);
+include!("support/proc.rs");
 
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
+include!("../../ios/benches/support/rss.rs");
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -129,7 +114,7 @@ fn main() {
         return;
     };
     std::thread::sleep(Duration::from_millis(500));
-    let one_rss = rss_kb(one.0.id());
+    let one_rss = rss_kb_of(one.0.id());
     drop(one);
     let Some((big, start, port)) = fleet(dir.path(), devices, &blob) else {
         eprintln!("the fleet did not start");
@@ -137,7 +122,7 @@ fn main() {
     };
     std::thread::sleep(Duration::from_millis(500));
     let pid = big.0.id();
-    let idle_rss = rss_kb(pid);
+    let idle_rss = rss_kb_of(pid);
     println!(
         "start: {devices} devices listening in {:.2} s (one device: {:.2} s)",
         start.as_secs_f64(),
@@ -177,7 +162,7 @@ fn main() {
         open
     });
     std::thread::sleep(Duration::from_millis(500));
-    let busy_rss = rss_kb(pid);
+    let busy_rss = rss_kb_of(pid);
     println!(
         "{} sessions open on as many devices: RSS {busy_rss} kB, {:.1} kB a device with its session",
         open.len(),

@@ -212,8 +212,9 @@ fn devices_of_a_fleet_are_independent_and_keep_their_state() {
     drop(fleet);
     let saved = std::fs::read_to_string(state.join("edge-03").join("startup-config")).unwrap();
     assert!(saved.contains("hostname edge-03"), "{saved}");
-    // The core group: one address, a port each; password login (the
-    // template's default).
+    // Started again, the device is what was saved. The core group: one
+    // address, a port each; password login over NETCONF (the template's
+    // default).
     let fleet = start(&inv, &state);
     let out = run_on(
         &key,
@@ -222,6 +223,21 @@ fn devices_of_a_fleet_are_independent_and_keep_their_state() {
         "show running-config | include hostname",
     );
     assert!(out.contains("hostname edge-03"), "{out}");
+    let exec = Command::new(env!("CARGO_BIN_EXE_ironconf"))
+        .args(["exec", "--user", "ops", "--port"])
+        .arg((core_port + 1).to_string())
+        .args(["--known-hosts"])
+        .arg(dir.path().join("known_hosts"))
+        .arg("show running-config | include hostname")
+        .env("IRONCONF_PASSWORD", "fleet-pw")
+        .env_remove("SSH_AUTH_SOCK")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (out, status) = wait_output(exec, Duration::from_secs(60));
+    assert_eq!(status, Some(0), "{out}");
+    assert!(out.contains("hostname core-2"), "{out}");
     drop(fleet);
     // A device taken out of the inventory: its state is kept, and said so.
     let text = std::fs::read_to_string(&inv).unwrap();
@@ -233,7 +249,6 @@ fn devices_of_a_fleet_are_independent_and_keep_their_state() {
     );
     assert!(state.join("edge-05").join("startup-config").exists());
     drop(fleet);
-    let _ = core_port;
 }
 
 #[test]
