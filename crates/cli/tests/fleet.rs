@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{closed_tcp_port, free_port_run, wait_output};
+use common::{closed_tcp_port, free_port_run, ssh_to, wait_output};
 
 struct Fleet {
     child: Child,
@@ -127,22 +127,8 @@ fn key(dir: &Path) -> (std::path::PathBuf, String) {
 /// OpenSSH to `ops@address` with the test key, no host-key checks;
 /// `options` first (`-tt`), then the command words.
 fn ssh(key: &Path, address: &str, port: u16, options: &[&str], command: &[&str]) -> Command {
-    let mut cmd = Command::new("ssh");
-    cmd.args(options)
-        .args(["-p", &port.to_string(), "-i"])
-        .arg(key)
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            &format!("ops@{address}"),
-        ])
-        .args(command)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    let mut cmd = ssh_to(key, "ops", address, port, options);
+    cmd.args(command);
     cmd
 }
 

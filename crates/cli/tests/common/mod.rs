@@ -163,9 +163,28 @@ pub fn rss_kb(pid: u32) -> u64 {
 /// OpenSSH to `dev` as `user` with the test key and no host-key checks;
 /// `options` come first (`-s`, `-tt`, `-o …`), the command after.
 pub fn ssh_command(dev: &Device, user: &str, options: &[&str]) -> Command {
+    ssh_to(
+        &dev.dir.path().join("id"),
+        user,
+        "127.0.0.1",
+        dev.port,
+        options,
+    )
+}
+
+/// OpenSSH to `user@address:port` with `key` and no host-key checks;
+/// `options` come first, the command after.
+#[allow(dead_code)]
+pub fn ssh_to(
+    key: &std::path::Path,
+    user: &str,
+    address: &str,
+    port: u16,
+    options: &[&str],
+) -> Command {
     let mut cmd = Command::new("ssh");
-    cmd.args(["-p", &dev.port.to_string(), "-i"])
-        .arg(dev.dir.path().join("id"))
+    cmd.args(["-p", &port.to_string(), "-i"])
+        .arg(key)
         .args(options)
         .args([
             "-o",
@@ -174,7 +193,7 @@ pub fn ssh_command(dev: &Device, user: &str, options: &[&str]) -> Command {
             "UserKnownHostsFile=/dev/null",
             "-o",
             "LogLevel=ERROR",
-            &format!("{user}@127.0.0.1"),
+            &format!("{user}@{address}"),
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
