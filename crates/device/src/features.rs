@@ -719,7 +719,12 @@ pub struct Neighbor {
 }
 
 /// The software line neighbors describe themselves with.
-const SYSTEM_DESCRIPTION: &str = "Cisco IOS Software [Gibraltar], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)";
+/// The software banner: `show version`'s, and a neighbor's in LLDP's
+/// system description and CDP's version.
+pub(crate) const SOFTWARE: &str = "Cisco IOS Software [Gibraltar], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)\n\
+    Technical Support: http://www.cisco.com/techsupport\n\
+    Copyright (c) 1986-2020 by Cisco Systems, Inc.\n\
+    Compiled Thu 09-Jul-20 21:49 by mcpre\n";
 
 /// An interface as CDP's table writes it (`Gig 1`).
 fn cdp_name(name: &str) -> String {
@@ -747,10 +752,8 @@ pub fn show_lldp_neighbors(enabled: bool, detail: bool, neighbors: &[Neighbor]) 
             let _ = writeln!(out, "Port Description: {}", n.port_id);
             let _ = writeln!(out, "System Name: {}", n.device_id);
             out.push_str("\nSystem Description: \n");
-            let _ = writeln!(out, "{SYSTEM_DESCRIPTION}");
-            out.push_str("Technical Support: http://www.cisco.com/techsupport\n");
-            out.push_str("Copyright (c) 1986-2020 by Cisco Systems, Inc.\n");
-            out.push_str("Compiled Thu 09-Jul-20 21:49 by mcpre\n\n");
+            out.push_str(SOFTWARE);
+            out.push('\n');
             out.push_str("Time remaining: 98 seconds\n");
             out.push_str("System Capabilities: B,R\n");
             out.push_str("Enabled Capabilities: R\n");
@@ -807,10 +810,8 @@ pub fn show_cdp_neighbors(enabled: bool, detail: bool, neighbors: &[Neighbor]) -
                 n.local_interface, n.port_id
             );
             out.push_str("Holdtime : 155 sec\n\nVersion :\n");
-            let _ = writeln!(out, "{SYSTEM_DESCRIPTION}");
-            out.push_str("Technical Support: http://www.cisco.com/techsupport\n");
-            out.push_str("Copyright (c) 1986-2020 by Cisco Systems, Inc.\n");
-            out.push_str("Compiled Thu 09-Jul-20 21:49 by mcpre\n\n");
+            out.push_str(SOFTWARE);
+            out.push('\n');
             out.push_str("advertisement version: 2\nDuplex: full\nManagement address(es): \n");
             if let Some(a) = n.address {
                 let _ = writeln!(out, "  IP address: {a}");

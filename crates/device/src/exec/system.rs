@@ -180,10 +180,7 @@ fn version_text(device: &Device) -> String {
     let (_, capacity) = device.flash_usage();
     format!(
         "Cisco IOS XE Software, Version 16.12.04\n\
-         Cisco IOS Software [Gibraltar], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)\n\
-         Technical Support: http://www.cisco.com/techsupport\n\
-         Copyright (c) 1986-2020 by Cisco Systems, Inc.\n\
-         Compiled Thu 09-Jul-20 21:49 by mcpre\n\
+         {software}\
          \n\
          \n\
          ROM: IOS-XE ROMMON\n\
@@ -205,6 +202,7 @@ fn version_text(device: &Device) -> String {
          \n\
          Configuration register is 0x2102\n",
         flash = device.flash_name(),
+        software = crate::features::SOFTWARE,
         plural = if gigabit == 1 { "" } else { "s" },
         disk = capacity / 1024,
     )
