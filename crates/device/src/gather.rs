@@ -59,22 +59,24 @@ impl Outbound {
 
     /// Queues `doc` without waiting; false when the queue is full.
     pub fn push(self: &Arc<Self>, doc: Arc<str>, clock: &Clock) -> bool {
-        let arm = {
+        let armed = {
             let mut q = self.lock();
             if q.docs.len() >= NOTIFY_QUEUE || q.bytes + doc.len() > NOTIFY_BYTES {
                 return false;
             }
             q.bytes += doc.len();
             q.docs.push_back(doc);
-            if q.armed.is_none() {
-                q.armed = Some(Instant::now());
-                true
-            } else {
-                false
+            match q.armed {
+                Some(_) => None,
+                None => {
+                    let now = Instant::now();
+                    q.armed = Some(now);
+                    Some(now)
+                }
             }
         };
-        if arm {
-            clock.wake_later(self.clone());
+        if let Some(at) = armed {
+            clock.wake_later(self.clone(), at);
         }
         true
     }
@@ -128,16 +130,17 @@ impl Clock {
         }
     }
 
-    /// Wakes `outbound` once the window has passed (at once when the
-    /// window is zero, or when the clock's thread could not be started).
-    fn wake_later(&self, outbound: Arc<Outbound>) {
+    /// Wakes `outbound` once the window has passed since `armed` (at once
+    /// when the window is zero, or when the clock's thread could not be
+    /// started).
+    fn wake_later(&self, outbound: Arc<Outbound>, armed: Instant) {
         if self.window.is_zero() || !self.start() {
             (outbound.wake)();
             return;
         }
         let first = {
             let mut st = self.inner.lock();
-            st.due.push_back((Instant::now() + self.window, outbound));
+            st.due.push_back((armed + self.window, outbound));
             st.due.len() == 1
         };
         if first {

@@ -140,7 +140,7 @@ pub(crate) async fn run(
                 // Everything that arrived within the window goes out in
                 // the same writes.
                 let (docs, since) = outbound.take();
-                notified = notified.or(since.map(|t| (t, docs.len())));
+                notified = since.map(|t| (t, docs.len()));
                 for doc in docs {
                     session.send_notification(doc.as_bytes());
                 }
