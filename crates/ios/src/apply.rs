@@ -5,7 +5,7 @@
 
 use crate::catalogue::{Behaviour, Catalogue, ModeId, RuleId};
 use crate::check::Verdict;
-use crate::config::{Config, Ident, ItemChange, first_tokens, identity};
+use crate::config::{Config, Ident, ItemChange, VerbatimAt, first_tokens, identity};
 use crate::parse::{ParseError, Parsed, parse_line, tokenize};
 
 /// What a line did.
@@ -41,6 +41,10 @@ pub struct Applier<'c> {
     banner: Option<PendingBanner>,
     /// Keep lines no rule knows, verbatim, instead of refusing them.
     pub permissive: bool,
+    /// The last line kept verbatim and its indentation: the lines indented
+    /// further are its own (a section the catalogue does not know), kept
+    /// under it as they were written.
+    unknown: Option<(usize, VerbatimAt)>,
 }
 
 /// The state of a configuration session between lines (its mode stack and
@@ -65,6 +69,7 @@ impl<'c> Applier<'c> {
             stack: state.stack,
             banner: state.banner,
             permissive: false,
+            unknown: None,
         }
     }
 
@@ -117,6 +122,21 @@ impl<'c> Applier<'c> {
             return Ok(Outcome::Applied);
         }
         let trimmed = line.trim();
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some((base, at)) = &mut self.unknown {
+            if indent > *base && !trimmed.is_empty() && trimmed != "!" {
+                // A line of a section the catalogue does not know, with
+                // its indentation and its comments (`! If contact email…`).
+                // Spaces are the depth; a tab after them stays in the text.
+                let text = line.trim_start_matches(' ').trim_end();
+                let spaces = line.len() - line.trim_start_matches(' ').len();
+                cfg.put_verbatim_child(at, spaces.saturating_sub(*base), text);
+                return Ok(Outcome::Applied);
+            }
+            if !trimmed.is_empty() && trimmed != "!" {
+                self.unknown = None;
+            }
+        }
         if trimmed.is_empty() || trimmed.starts_with('!') {
             return Ok(Outcome::Comment);
         }
@@ -161,17 +181,30 @@ impl<'c> Applier<'c> {
             _ => self.positive(cfg, trimmed),
         };
         match result {
-            Err(ParseError::Invalid { column }) if self.permissive => {
-                tracing::debug!(line = trimmed, column, "unknown command kept verbatim");
+            // A line the catalogue cannot read whole (unknown, or a
+            // keyword it lacks making it ambiguous or incomplete) is kept;
+            // one it reads and refuses for its values is not, as at boot.
+            Err(
+                error @ (ParseError::Invalid { .. }
+                | ParseError::Ambiguous
+                | ParseError::Incomplete),
+            ) if self.permissive => {
+                tracing::debug!(line = trimmed, ?error, "unknown command kept verbatim");
                 // Nothing tells where an unknown line belongs but its
                 // indentation: an unindented one is a global line (and ends
                 // the sub-mode). Global ones are stored unindented, so the
                 // rendered text loads back the same way.
-                if !line.starts_with([' ', '\t']) {
+                if indent == 0 {
                     self.stack.clear();
+                } else if indent < self.stack.len() {
+                    // One space a level: a line less indented than the
+                    // current sub-mode belongs to an enclosing one.
+                    self.stack.truncate(indent);
                 }
-                cfg.put_verbatim(self.cat, &self.path(), trimmed);
-                Err(ParseError::Invalid { column })
+                self.unknown = cfg
+                    .put_verbatim(self.cat, &self.path(), trimmed)
+                    .map(|at| (indent, at));
+                Err(error)
             }
             other => other,
         }

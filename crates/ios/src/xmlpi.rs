@@ -140,12 +140,36 @@ pub fn write_config(cat: &Catalogue, text: &str, out: &mut Vec<u8>) {
     let mut steps: Vec<Step> = Vec::new();
     let mut words: Vec<&str> = Vec::new();
     let mut lines = text.lines();
+    // The indentation of the last line written as `<X-Interface>`: the lines
+    // indented further are its section's, written the same way with their
+    // indentation below it kept.
+    let mut unknown: Option<usize> = None;
     while let Some(raw) = lines.next() {
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let body = raw.trim_start();
         let indent = raw.len() - body.len();
         let body = body.trim_end();
+        if let Some(base) = unknown {
+            if indent > base && !body.is_empty() && body != "!" {
+                leaf(out, VERBATIM, raw[base..].trim_end(), false);
+                out.push(b'\n');
+                continue;
+            }
+            if !body.is_empty() && body != "!" {
+                unknown = None;
+            }
+        }
         if body.is_empty() || body.starts_with('!') {
+            continue;
+        }
+        while let Some(o) = open.pop_if(|o| o.indent > indent) {
+            out.extend_from_slice(&o.close);
+        }
+        // A mode's trailer stands level with its header
+        // (` address-family ipv4` … ` exit-address-family`) and closes it.
+        let closes = |o: &mut Open| cat.mode(o.mode).trailer.as_deref() == Some(body);
+        if let Some(o) = open.pop_if(|o| o.indent == indent && closes(o)) {
+            out.extend_from_slice(&o.close);
             continue;
         }
         while let Some(o) = open.pop_if(|o| o.indent >= indent) {
@@ -207,6 +231,7 @@ pub fn write_config(cat: &Catalogue, text: &str, out: &mut Vec<u8>) {
         let Some((parsed, rule)) = parsed.and_then(|p| p.rule.map(|r| (p, r))) else {
             leaf(out, VERBATIM, body, false);
             out.push(b'\n');
+            unknown = Some(indent);
             continue;
         };
         let mut tokens = parsed.tokens;
@@ -562,7 +587,12 @@ fn mode_lines(
                 });
             }
             let no = if own.delete { "no " } else { "" };
-            out.extend(e.text().lines().map(|l| format!("{no}{}", l.trim())));
+            // The lines of a section kept verbatim keep their indentation.
+            out.extend(e.text().lines().filter(|l| !l.trim().is_empty()).map(|l| {
+                let text = l.trim_start_matches(' ');
+                let indent = &l[..l.len() - text.len()];
+                format!("{indent}{no}{}", text.trim_end())
+            }));
             continue;
         }
         if top && &*e.name == "end" && flat.words.is_empty() && e.is_empty() {
@@ -1060,6 +1090,26 @@ netconf ssh
         assert_eq!(
             read(&c, &x).expect("read"),
             vec!["cts server test all idle-time 0", "hostname a"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_section_is_x_interface_lines_with_their_indentation() {
+        let c = cat();
+        let text = "call-home\n contact-email-addr a@b.c\n profile \"CiscoTAC-1\"\n  active\n!\nhostname a\n";
+        let x = xml(&c, text);
+        assert!(x.contains("<X-Interface>call-home</X-Interface>"), "{x}");
+        assert!(x.contains("<X-Interface>  active</X-Interface>"), "{x}");
+        assert!(x.contains("<hostname>"), "{x}");
+        assert_eq!(
+            read(&c, &x).expect("read"),
+            vec![
+                "call-home",
+                " contact-email-addr a@b.c",
+                " profile \"CiscoTAC-1\"",
+                "  active",
+                "hostname a"
+            ]
         );
     }
 

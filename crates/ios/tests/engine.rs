@@ -350,17 +350,17 @@ fn permissive_load_keeps_and_reports_unknown_lines() {
     let text = "hostname R1\ncrypto pki trustpoint TP-self-signed\n enrollment selfsigned\ninterface Loopback0\n frobnicate on\n ip address 10.0.0.1 255.255.255.255\n";
     let (cfg, errors) = load(&cat, text);
     let lines: Vec<&str> = errors.iter().map(|e| e.line.trim()).collect();
+    // A section the catalogue does not know is reported by its header and
+    // kept whole, its lines under it.
     assert_eq!(
         lines,
-        vec![
-            "crypto pki trustpoint TP-self-signed",
-            "enrollment selfsigned",
-            "frobnicate on"
-        ]
+        vec!["crypto pki trustpoint TP-self-signed", "frobnicate on"]
     );
     let out = body(&cat, &cfg);
     assert!(
-        out.contains("hostname R1\ncrypto pki trustpoint TP-self-signed\nenrollment selfsigned\n"),
+        out.contains(
+            "hostname R1\n!\ncrypto pki trustpoint TP-self-signed\n enrollment selfsigned\n!\n"
+        ),
         "{out}"
     );
     // Found by the ios fuzz target: an unindented unknown line after a
@@ -381,6 +381,99 @@ fn permissive_load_keeps_and_reports_unknown_lines() {
     );
     let (again, _) = load(&cat, &out);
     assert_eq!(body(&cat, &again), out);
+}
+
+/// The sections an IOS XE 16 router's configuration holds that the
+/// catalogue does not model (shapes as real routers print them).
+const UNKNOWN_SECTIONS: &str = "\
+version 16.12
+service timestamps debug datetime msec
+service call-home
+platform qfp utilization monitor load 80
+hostname R2
+!
+call-home
+ ! If contact email address in call-home is configured as sch-smart-licensing@cisco.com
+ ! the email address configured in Cisco Smart License Portal will be used as contact email address to send SCH notifications.
+ contact-email-addr sch-smart-licensing@cisco.com
+ profile \"CiscoTAC-1\"
+  active
+  destination transport-method http
+!
+crypto pki trustpoint TP-self-signed-1
+ enrollment selfsigned
+ subject-name cn=IOS-Self-Signed-Certificate-1
+ revocation-check none
+ rsakeypair TP-self-signed-1
+!
+crypto pki certificate chain TP-self-signed-1
+ certificate self-signed 01
+  30820330 30820218 A0030201 02020101 300D0609 2A864886 F70D0101 05050030
+  \tquit
+!
+license udi pid CSR1000V sn 9ZL30UN51R9
+license boot level ax
+diagnostic bootup level minimal
+!
+redundancy
+!
+interface GigabitEthernet1
+ ip address 10.0.0.1 255.255.255.0
+ negotiation auto
+ no mop enabled
+ no mop sysid
+!
+control-plane
+!
+line vty 0 4
+ login local
+ transport input ssh
+!
+";
+
+#[test]
+fn unknown_sections_keep_their_lines_in_place() {
+    let cat = Catalogue::builtin();
+    let (cfg, errors) = load(&cat, UNKNOWN_SECTIONS);
+    let out = body(&cat, &cfg);
+    // Every line that is not a `!` separator comes back, with its
+    // indentation, under its own header.
+    let kept = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.trim().is_empty() && l.trim() != "!")
+            .map(str::to_owned)
+            .collect()
+    };
+    let rendered = kept(&out);
+    let mut at = 0;
+    for line in kept(UNKNOWN_SECTIONS) {
+        let found = rendered[at..].iter().position(|l| *l == line);
+        assert!(
+            found.is_some(),
+            "{line:?} missing or out of place in\n{out}"
+        );
+        at += found.unwrap_or(0) + 1;
+    }
+    assert!(out.contains("service call-home\n"), "{out}");
+    assert!(
+        out.contains("crypto pki certificate chain TP-self-signed-1\n certificate self-signed 01\n  30820330 30820218"),
+        "{out}"
+    );
+    assert!(out.contains("\n  \tquit\n"), "{out}");
+    // Reported once per unknown section, not once per line.
+    assert!(
+        errors.iter().all(|e| !e.line.starts_with("  ")),
+        "{errors:?}"
+    );
+    // Loading what was rendered gives the same text (write memory, reload).
+    assert_eq!(body(&cat, &load(&cat, &out).0), out);
+    // `no service call-home` is kept, and replaces the positive form.
+    let (cfg, _) = load(&cat, "service call-home\nno service call-home\n");
+    let out = body(&cat, &cfg);
+    assert!(
+        out.contains("no service call-home\n") && !out.contains("\nservice call-home"),
+        "{out}"
+    );
 }
 
 #[test]

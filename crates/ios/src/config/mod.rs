@@ -55,6 +55,18 @@ pub enum Item {
     },
 }
 
+/// Where the lines under a verbatim line go (see [`Config::put_verbatim`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerbatimAt {
+    order: Order,
+    /// Inside a section: the index of the last line kept (the verbatim line
+    /// itself, then each line under it). `None`: the verbatim line is a
+    /// top-level item and its lines are its body.
+    last: Option<usize>,
+    /// Inside a section: the verbatim line's depth in its body.
+    depth: usize,
+}
+
 /// The configuration.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -294,7 +306,14 @@ impl Config {
     }
 
     /// Keeps a line no rule knows (permissive loading; `key-string` data).
-    pub fn put_verbatim(&mut self, cat: &Catalogue, path: &[Ident], text: &str) {
+    /// Returns where the lines indented below it go ([`Config::put_verbatim_child`]):
+    /// a section the device cannot model keeps its lines under it.
+    pub fn put_verbatim(
+        &mut self,
+        cat: &Catalogue,
+        path: &[Ident],
+        text: &str,
+    ) -> Option<VerbatimAt> {
         if path.is_empty() {
             let order = self.new_order(cat, None, text);
             self.touch(order);
@@ -303,11 +322,53 @@ impl Config {
                 rule: None,
             };
             self.top.insert(order, Item::Line(line));
-            return;
+            return Some(VerbatimAt {
+                order,
+                last: None,
+                depth: 0,
+            });
         }
+        let order = self.lookup(cat, path.first()?)?;
         self.with_scope(cat, path, |body, spans, scope| {
             body.insert(&spans, scope.lines.end, scope.depth, text, VERBATIM);
-        });
+            VerbatimAt {
+                order,
+                last: Some(scope.lines.end),
+                depth: scope.depth,
+            }
+        })
+    }
+
+    /// Keeps a line indented `indent` spaces further than the verbatim line
+    /// `at` was opened with, after the lines already kept under it: its
+    /// indentation (in spaces) and its place are the ones it was given.
+    pub fn put_verbatim_child(&mut self, at: &mut VerbatimAt, indent: usize, text: &str) {
+        self.touch(at.order);
+        let Some(item) = self.top.get_mut(&at.order) else {
+            return;
+        };
+        if let Item::Line(line) = item
+            && line.rule.is_none()
+        {
+            // The first line under a global verbatim line makes it a section.
+            let header = line.clone();
+            *item = Item::Section {
+                header,
+                body: Body::new(1),
+            };
+        }
+        let Item::Section { body, .. } = item else {
+            return;
+        };
+        let (index, depth) = match at.last {
+            None => (body.len(), indent.saturating_sub(1)),
+            Some(i) => (i + 1, at.depth + indent),
+        };
+        let spans = body.spans();
+        body.insert(&spans, index, depth, text, VERBATIM);
+        if at.last.is_some() {
+            at.last = Some(index);
+        }
     }
 
     /// Appends a line to its list at `path`, creating the list.
@@ -519,19 +580,28 @@ fn put_in_scope(
     }
     let r = cat.rule(rule);
     let rank = r.rank;
-    let rank_of = |i: usize| match spans[i].rule {
-        VERBATIM => 0,
-        x => cat.rule(RuleId(x)).rank,
-    };
-    let pos = if let Some(pos) = cluster_position(cat, body, spans, &lines, rule, text) {
+    // A line kept verbatim ranks as the line before it, so that it stays
+    // where it was written, after that line.
+    let mut previous = 0;
+    let ranks: Vec<u32> = lines
+        .iter()
+        .map(|(i, _)| {
+            if spans[*i].rule != VERBATIM {
+                previous = cat.rule(RuleId(spans[*i].rule)).rank;
+            }
+            previous
+        })
+        .collect();
+    let pos = if let Some(pos) = cluster_position(cat, body, spans, &lines, &ranks, rule, text) {
         pos
     } else {
         let key = r.sort_natural.then(|| natural_key(text));
         lines
             .iter()
+            .zip(&ranks)
             .rev()
-            .find(|(i, _)| {
-                let other = rank_of(*i);
+            .find(|((i, _), other)| {
+                let other = **other;
                 other < rank
                     || (other == rank
                         && match key {
@@ -539,18 +609,21 @@ fn put_in_scope(
                             None => true,
                         })
             })
-            .map_or(scope.lines.start, |(_, end)| *end)
+            .map_or(scope.lines.start, |((_, end), _)| *end)
     };
     body.insert(spans, pos, scope.depth, text, rule.0);
 }
 
 /// Where a clustered line goes: among the lines of its cluster by rank,
-/// or after the last cluster of its family (same first keyword).
+/// or after the last cluster of its family (same first keyword). A line
+/// kept verbatim that starts as the cluster does (`neighbor 10.0.0.1 …`)
+/// is one of it, with the rank it has in `ranks`.
 fn cluster_position(
     cat: &Catalogue,
     body: &Body,
     spans: &[Span],
     lines: &[(usize, usize)],
+    ranks: &[u32],
     rule: RuleId,
     text: &str,
 ) -> Option<usize> {
@@ -559,19 +632,22 @@ fn cluster_position(
     let prefix = first_tokens(text, n);
     let family = first_tokens(text, 1);
     let clustered =
-        |i: usize| spans[i].rule != VERBATIM && cat.rule(RuleId(spans[i].rule)).cluster.is_some();
-    let members: Vec<(usize, usize)> = lines
+        |i: usize| spans[i].rule == VERBATIM || cat.rule(RuleId(spans[i].rule)).cluster.is_some();
+    let members: Vec<((usize, usize), u32)> = lines
         .iter()
         .copied()
-        .filter(|(i, _)| clustered(*i) && first_tokens(body.line_text(&spans[*i]), n) == prefix)
+        .zip(ranks.iter().copied())
+        .filter(|((i, _), _)| {
+            clustered(*i) && first_tokens(body.line_text(&spans[*i]), n) == prefix
+        })
         .collect();
     if let (Some(first), Some(last)) = (members.first(), members.last()) {
         let after = members
             .iter()
             .rev()
-            .find(|(i, _)| cat.rule(RuleId(spans[*i].rule)).rank <= r.rank)
-            .map(|(_, end)| *end);
-        return Some(after.unwrap_or(first.0).min(last.1));
+            .find(|(_, rank)| *rank <= r.rank)
+            .map(|((_, end), _)| *end);
+        return Some(after.unwrap_or(first.0.0).min(last.0.1));
     }
     lines
         .iter()

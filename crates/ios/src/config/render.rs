@@ -11,22 +11,24 @@ pub fn render_item_lines(cat: &Catalogue, item: &Item) -> Vec<String> {
 }
 
 /// The trailer line a section's mode ends with (`exit-address-family`, or
-/// `exit` for raw data).
-pub(super) fn trailer(cat: &Catalogue, rule: Option<RuleId>) -> Option<&str> {
+/// `exit` for raw data), and how much further than its header it is
+/// indented: a mode's trailer stands level with its header, raw data's
+/// `exit` level with the data (`  key-string` / `   exit`).
+pub(super) fn trailer(cat: &Catalogue, rule: Option<RuleId>) -> Option<(&str, usize)> {
     let rule = rule?;
     let Behaviour::Section { enter, .. } = cat.rule(rule).behaviour else {
         return None;
     };
     let mode = cat.mode(enter);
     match (&mode.trailer, mode.raw) {
-        (Some(t), _) => Some(t.as_str()),
-        (None, true) => Some("exit"),
+        (Some(t), _) => Some((t.as_str(), 0)),
+        (None, true) => Some(("exit", 1)),
         _ => None,
     }
 }
 
 pub(super) fn render_body(cat: &Catalogue, header: &StoredLine, body: &Body, out: &mut String) {
-    let mut open: Vec<(usize, &str)> = Vec::new();
+    let mut open: Vec<(usize, (&str, usize))> = Vec::new();
     // Read from the rules alone: splitting the text would cost a scan of
     // every section on every render.
     let needs_walk = body
@@ -37,10 +39,10 @@ pub(super) fn render_body(cat: &Catalogue, header: &StoredLine, body: &Body, out
         out.push_str(&body.text);
     } else {
         for l in body.lines() {
-            while let Some((d, t)) = open.last().copied()
+            while let Some((d, (t, more))) = open.last().copied()
                 && d >= l.depth
             {
-                push_indented(out, d + 2, t);
+                push_indented(out, d + 1 + more, t);
                 open.pop();
             }
             push_indented(out, l.depth + 1, l.text);
@@ -48,12 +50,12 @@ pub(super) fn render_body(cat: &Catalogue, header: &StoredLine, body: &Body, out
                 open.push((l.depth, t));
             }
         }
-        while let Some((d, t)) = open.pop() {
-            push_indented(out, d + 2, t);
+        while let Some((d, (t, more))) = open.pop() {
+            push_indented(out, d + 1 + more, t);
         }
     }
-    if let Some(t) = trailer(cat, header.rule) {
-        push_indented(out, 1, t);
+    if let Some((t, more)) = trailer(cat, header.rule) {
+        push_indented(out, more, t);
     }
 }
 
@@ -284,7 +286,7 @@ fn render_body_with(
     for d in missing {
         push_indented(out, 1, &d.line.text);
     }
-    if let Some(t) = trailer(cat, header.rule) {
-        push_indented(out, 1, t);
+    if let Some((t, more)) = trailer(cat, header.rule) {
+        push_indented(out, more, t);
     }
 }
