@@ -168,8 +168,10 @@ impl State {
 
 /// Errors opening or saving a device.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DeviceError {
-    /// The state directory cannot be used.
+    /// The state directory cannot be used (at start: the operator's
+    /// message, with the path).
     #[error("state directory {path}: {source}")]
     Io {
         /// The file or directory.
@@ -178,6 +180,10 @@ pub enum DeviceError {
         #[source]
         source: std::io::Error,
     },
+    /// NVRAM could not be written: the words IOS puts in parentheses
+    /// (`No space left on device`), never a host path, since peers read it.
+    #[error("{0}")]
+    Nvram(&'static str),
 }
 
 pub(crate) struct Shared {
@@ -208,6 +214,9 @@ pub(crate) struct Shared {
     pub(crate) capabilities: Mutex<Option<Arc<Vec<String>>>>,
     /// What LLDP and CDP hear ([`Device::set_neighbors`]).
     pub(crate) neighbors: Mutex<Option<Arc<Vec<crate::features::Neighbor>>>>,
+    /// Held by whoever writes NVRAM, from rendering what it writes to the
+    /// rename: saves land whole and in the order they were rendered.
+    pub(crate) nvram: Mutex<()>,
 }
 
 /// An emulated device. Cloning shares it.
@@ -282,6 +291,7 @@ impl Device {
                 keys: Mutex::new(key_store),
                 remote: Mutex::new(None),
                 neighbors: Mutex::new(None),
+                nvram: Mutex::new(()),
                 startup_interfaces: Mutex::new(None),
                 syslog: Mutex::new(None),
                 accounting: Mutex::new(None),

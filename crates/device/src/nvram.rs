@@ -78,15 +78,18 @@ impl Device {
     /// Saves the running configuration as the startup-config (crash-safe:
     /// temporary file, fsync, rename, fsync of the directory).
     pub fn save_startup(&self) -> Result<(), DeviceError> {
-        let text = {
-            let st = self.state();
-            st.running
-                .render(&self.shared.catalogue, &st.config_header())
-        };
-        if let Some(dir) = &self.shared.state_dir {
-            let file = dir.join(STARTUP_CONFIG);
-            write_atomically(&file, text.as_bytes())
-                .map_err(|source| DeviceError::Io { path: file, source })?;
+        {
+            // Rendered and written under one writer's hold: a save that
+            // renders later also lands later.
+            let _writer = self.nvram_writer();
+            let text = {
+                let st = self.state();
+                st.running
+                    .render(&self.shared.catalogue, &st.config_header())
+            };
+            if let Some(dir) = &self.shared.state_dir {
+                write_nvram(&dir.join(STARTUP_CONFIG), text.as_bytes())?;
+            }
         }
         // `archive` / `write-memory`: every save is archived too.
         if self.settings().archive.write_memory
@@ -150,9 +153,8 @@ impl Device {
     pub fn write_startup_text(&self, text: &str) -> Result<(), DeviceError> {
         match &self.shared.state_dir {
             Some(dir) => {
-                let file = dir.join(STARTUP_CONFIG);
-                write_atomically(&file, text.as_bytes())
-                    .map_err(|source| DeviceError::Io { path: file, source })
+                let _writer = self.nvram_writer();
+                write_nvram(&dir.join(STARTUP_CONFIG), text.as_bytes())
             }
             None => Ok(()),
         }
@@ -163,16 +165,29 @@ impl Device {
         let Some(dir) = &self.shared.state_dir else {
             return Ok(());
         };
+        let _writer = self.nvram_writer();
         let file = dir.join(STARTUP_CONFIG);
-        match fs::remove_file(&file) {
-            Ok(()) => sync_dir(dir).map_err(|source| DeviceError::Io {
-                path: dir.clone(),
-                source,
-            }),
+        match fs::remove_file(&file).and_then(|()| sync_dir(dir)) {
+            Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(source) => Err(DeviceError::Io { path: file, source }),
+            Err(e) => Err(nvram_error(&file, &e)),
         }
     }
+
+    fn nvram_writer(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.shared.nvram.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Writes NVRAM crash-safely; a failure is logged with its path for the
+/// operator and reported in IOS's words.
+fn write_nvram(file: &Path, bytes: &[u8]) -> Result<(), DeviceError> {
+    write_atomically(file, bytes).map_err(|e| nvram_error(file, &e))
+}
+
+fn nvram_error(file: &Path, e: &std::io::Error) -> DeviceError {
+    tracing::error!(file = %file.display(), error = %e, "NVRAM write failed");
+    DeviceError::Nvram(crate::fs::FsWriteError::from_io_ref(e).as_str())
 }
 
 /// The startup-config text in `dir`, creating the directory and a default
@@ -227,19 +242,27 @@ pub(crate) fn random_password() -> String {
 /// Writes `bytes` to `path` so that a crash leaves either the old or the
 /// new file: temporary file in the same directory, fsync, rename, fsync of
 /// the directory.
+///
+/// Each write has a temporary file of its own (two writers never share
+/// one), removed if the write fails: a full disk keeps the old file and
+/// nothing else.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp.{}", std::process::id()));
-    {
-        let mut f = fs::File::create(&tmp)?;
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp.{}.{n}", std::process::id()));
+    let written = fs::File::create(&tmp).and_then(|mut f| {
         f.write_all(bytes)?;
-        f.sync_all()?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| fs::rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
     }
-    fs::rename(&tmp, path)?;
     sync_dir(dir)
 }
 

@@ -43,6 +43,30 @@ pub enum HostKeyError {
     Modulus(usize),
 }
 
+impl HostKeyError {
+    /// What a peer is told (`No space left on device`): no host path. The
+    /// whole error goes to the log.
+    fn for_peer(&self) -> String {
+        tracing::error!(error = %self, "key store");
+        match self {
+            HostKeyError::Io { source, .. } => io_reason(source).to_owned(),
+            HostKeyError::Key { .. } => "key generation error".to_owned(),
+            HostKeyError::Modulus(_) => self.to_string(),
+        }
+    }
+}
+
+/// An I/O error in the words IOS uses for its file systems.
+fn io_reason(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::StorageFull => "No space left on device",
+        K::NotFound => "No such file or directory",
+        K::PermissionDenied => "Permission denied",
+        _ => "I/O error",
+    }
+}
+
 const ED25519: &str = "ssh_host_ed25519_key";
 
 /// The device's host keys, loaded from its state directory on demand.
@@ -253,7 +277,7 @@ impl ironconf_device::KeyStore for HostKeys {
     fn generate_rsa(&self, label: &str, bits: usize) -> Result<(), String> {
         HostKeys::generate_rsa(self, label, bits)
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.for_peer())
     }
 
     fn zeroize_rsa(&self, labels: &[String]) -> Result<(), String> {
@@ -266,14 +290,20 @@ impl ironconf_device::KeyStore for HostKeys {
                 match fs::remove_file(p) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(format!("{}: {e}", p.display())),
+                    Err(source) => {
+                        let path = p.clone();
+                        return Err(HostKeyError::Io { path, source }.for_peer());
+                    }
                 }
             }
             // The removal must survive a crash like a write does.
             if let Some(dir) = path.parent() {
                 fs::File::open(dir)
                     .and_then(|d| d.sync_all())
-                    .map_err(|e| format!("{}: {e}", dir.display()))?;
+                    .map_err(|source| {
+                        let path = dir.to_owned();
+                        HostKeyError::Io { path, source }.for_peer()
+                    })?;
             }
             self.rsa
                 .lock()
@@ -312,26 +342,33 @@ fn save(path: &Path, key: &PrivateKey) -> Result<(), HostKeyError> {
     })
 }
 
+/// Writes a key file (mode 0600) crash-safely, each write through a
+/// temporary file of its own that is removed if the write fails.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
-        ".{}.tmp.{}",
+        ".{}.tmp.{}.{}",
         path.file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        std::process::id()
+        std::process::id(),
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
-    {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        });
+    if let Err(e) = written.and_then(|()| fs::rename(&tmp, path)) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
     }
-    fs::rename(&tmp, path)?;
     fs::File::open(dir)?.sync_all()
 }
 

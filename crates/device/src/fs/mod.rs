@@ -380,10 +380,14 @@ impl FsWriteError {
     }
 
     pub(crate) fn from_io(e: std::io::Error) -> FsWriteError {
+        FsWriteError::from_io_ref(&e)
+    }
+
+    pub(crate) fn from_io_ref(e: &std::io::Error) -> FsWriteError {
         if e.kind() == std::io::ErrorKind::StorageFull {
             FsWriteError::NoSpace
         } else {
-            FsWriteError::Store(StoreError::Io)
+            FsWriteError::Store(StoreError::from_io(e))
         }
     }
 }

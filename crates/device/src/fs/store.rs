@@ -63,7 +63,7 @@ impl StoreError {
         }
     }
 
-    fn from_io(e: &std::io::Error) -> StoreError {
+    pub(crate) fn from_io(e: &std::io::Error) -> StoreError {
         use std::io::ErrorKind as K;
         match e.kind() {
             K::NotFound => StoreError::NotFound,
