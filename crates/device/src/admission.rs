@@ -67,7 +67,8 @@ impl Device {
         match self.drive(&mut login) {
             crate::aaa::LoginResult::Granted { privilege, .. } => Some(privilege),
             crate::aaa::LoginResult::Denied { .. } => {
-                self.login_failed();
+                let localhost = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+                self.login_failed(user, localhost, 22);
                 None
             }
         }
@@ -93,10 +94,36 @@ impl Device {
         (by_string || by_hash).then_some(account.privilege)
     }
 
-    /// Counts a failed login (`show netconf session`'s authentication
-    /// errors).
-    pub fn login_failed(&self) {
-        self.state().counters.auth_errors += 1;
+    /// Counts a failed login of `user` from `source` to `local_port`
+    /// (`show netconf session`'s authentication errors), logs it as `login
+    /// on-failure log` asks, and watches it for `login block-for`: the
+    /// failure that completes the count starts quiet mode.
+    pub fn login_failed(&self, user: &str, source: std::net::IpAddr, local_port: u16) {
+        let now = self.now();
+        let quiet = {
+            let mut st = self.state();
+            st.counters.auth_errors += 1;
+            let policy = st.settings.current().login_block;
+            st.login_watch.failed(policy, now)
+        };
+        self.log_login(user, source, local_port, false);
+        if let Some(crate::login_watch::QuietMode::On(seconds)) = quiet {
+            tracing::warn!(seconds, "login block-for: quiet mode on");
+            self.log_quiet_mode(Some((seconds, user, source, local_port)));
+        }
+    }
+
+    /// Whether logins are refused now (`login block-for`'s quiet mode).
+    pub fn login_blocked(&self) -> bool {
+        let now = self.now();
+        self.state().login_watch.quiet_for(now).is_some()
+    }
+
+    /// `show login`.
+    pub fn show_login(&self) -> String {
+        let now = self.now();
+        let st = self.state();
+        st.login_watch.show(st.settings.current().login_block, now)
     }
 
     /// A NETCONF session asks to start: its session id, or why not. The

@@ -214,7 +214,13 @@ impl Device {
             (Some(_), None) => Some(self.shared.started),
             _ => None,
         };
-        rollback.into_iter().chain(archive).chain(stop).min()
+        let quiet = st.login_watch.poll_timeout();
+        rollback
+            .into_iter()
+            .chain(archive)
+            .chain(stop)
+            .chain(quiet)
+            .min()
     }
 
     /// Does what is due at `now`: ends the notification subscriptions
@@ -222,6 +228,15 @@ impl Device {
     /// ran out, and writes the periodic archive file.
     pub fn handle_timeout(&self, now: Instant) {
         self.end_due_subscriptions();
+        let quiet_over = {
+            let mut st = self.state();
+            let policy = st.settings.current().login_block;
+            st.login_watch.handle_timeout(policy, now)
+        };
+        if quiet_over.is_some() {
+            tracing::info!("login block-for: quiet mode off");
+            self.log_quiet_mode(None);
+        }
         let expired = self
             .state()
             .archive

@@ -74,6 +74,8 @@ pub(crate) struct State {
     pub(crate) logging: crate::logging::Logging,
     /// AAA servers' counters and dead times.
     pub(crate) aaa: crate::aaa::AaaState,
+    /// Failed logins watched for `login block-for`.
+    pub(crate) login_watch: crate::login_watch::LoginWatch,
 }
 
 impl State {
@@ -279,6 +281,7 @@ impl Device {
             last_change: None,
             next_sequential: 0,
             archive: Default::default(),
+            login_watch: Default::default(),
             generation: 0,
             interfaces: None,
             notifications: Default::default(),

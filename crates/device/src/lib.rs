@@ -78,6 +78,7 @@ mod keys;
 mod lines;
 pub mod locks;
 pub mod logging;
+mod login_watch;
 pub mod netconf;
 pub mod notify;
 mod nvram;

@@ -331,6 +331,29 @@ impl Device {
         }
     }
 
+    /// `%SEC_LOGIN-1-QUIET_MODE_ON` (with the seconds, user, source and
+    /// port of the failure that began it) or `%SEC_LOGIN-5-QUIET_MODE_OFF`.
+    pub(crate) fn log_quiet_mode(&self, on: Option<(u64, &str, IpAddr, u16)>) {
+        let at = ironconf_ios::change::ios_time(self.wall_clock());
+        let message = match on {
+            Some((seconds, user, source, local_port)) => LogMessage::new(
+                "SEC_LOGIN",
+                1,
+                "QUIET_MODE_ON",
+                format!(
+                    "Still timeleft for watching failures is {seconds} secs, [user: {user}] [Source: {source}] [localport: {local_port}] [Reason: Login Authentication Failed] [ACL: sl_def_acl] at {at}"
+                ),
+            ),
+            None => LogMessage::new(
+                "SEC_LOGIN",
+                5,
+                "QUIET_MODE_OFF",
+                format!("Quiet Mode is OFF, because block period timed out at {at}"),
+            ),
+        };
+        self.log(message);
+    }
+
     /// `%SSH-5-SSH2_SESSION` and `%SSH-5-SSH2_USERAUTH` when SSH
     /// connection `n` has logged in on vty `vty` (`closed`: its
     /// `%SSH-5-SSH2_CLOSE`), with `ip ssh logging events`.

@@ -303,6 +303,20 @@ pub struct Settings {
     pub logging: LoggingSettings,
     /// `aaa …`, RADIUS and TACACS+ servers.
     pub aaa: crate::aaa::AaaSettings,
+    /// `login block-for SECONDS attempts N within SECONDS`.
+    pub login_block: Option<LoginBlock>,
+}
+
+/// `login block-for`: after `attempts` failed logins within `within`
+/// seconds, every login is refused for `block` seconds (quiet mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginBlock {
+    /// How long logins are refused, in seconds.
+    pub block: u32,
+    /// Failures that start quiet mode.
+    pub attempts: u32,
+    /// The window the failures are counted in, in seconds.
+    pub within: u32,
 }
 
 impl Default for Settings {
@@ -345,6 +359,7 @@ impl Default for Settings {
             archive: ArchiveSettings::default(),
             logging: LoggingSettings::default(),
             aaa: crate::aaa::AaaSettings::default(),
+            login_block: None,
         }
     }
 }
@@ -558,6 +573,25 @@ impl Settings {
             ["service", "sequence-numbers"] => self.logging.sequence_numbers = true,
             ["login", "on-success", "log"] => self.logging.login_success = true,
             ["login", "on-failure", "log"] => self.logging.login_failure = true,
+            [
+                "login",
+                "block-for",
+                block,
+                "attempts",
+                attempts,
+                "within",
+                within,
+            ] => {
+                if let (Some(block), Some(attempts), Some(within)) =
+                    (num(Some(block)), num(Some(attempts)), num(Some(within)))
+                {
+                    self.login_block = Some(LoginBlock {
+                        block,
+                        attempts,
+                        within,
+                    });
+                }
+            }
             ["ip", "ssh", "time-out", n] => self.ssh.timeout = num(Some(n)).unwrap_or(120),
             ["ip", "ssh", "authentication-retries", n] => {
                 self.ssh.retries = num(Some(n)).unwrap_or(3)

@@ -55,6 +55,12 @@ impl Connection {
         let local_port = tcp.local_addr().map_or(22, |a| a.port());
         let settings = self.device.settings();
         let rsa_label = self.device.ssh_rsa_label();
+        if self.device.login_blocked() {
+            // Quiet mode refuses logins from every source (IOS applies its
+            // `sl_def_acl` to the vty lines): the connection is closed.
+            tracing::info!(peer = %self.peer, "connection refused: quiet mode (login block-for)");
+            return;
+        }
         if !self.keys.ssh_enabled(rsa_label.as_deref()) {
             // IOS does not speak SSH without its RSA key pair.
             tracing::info!(peer = %self.peer, label = ?rsa_label, "SSH disabled: no RSA key pair; connection closed");
@@ -141,7 +147,8 @@ impl Connection {
             accounted: None,
             kill: kill.clone(),
         };
-        let stream = Killable::new(tcp, kill.clone()).with_sniffer(sniffer);
+        let stream =
+            Killable::new(crate::quickack::QuickAck::new(tcp), kill.clone()).with_sniffer(sniffer);
         match russh::server::run_stream(Arc::new(config), stream, handler).await {
             Ok(session) => {
                 if let Err(e) = session.await {
@@ -395,6 +402,11 @@ impl Handler {
     /// AAA's method list, whose servers are asked here, on the runtime,
     /// without holding a worker.
     async fn password_login(&mut self, user: &str, password: &str) -> Result<Auth, russh::Error> {
+        if self.device.login_blocked() {
+            // Quiet mode: no login is checked, the right password included.
+            tracing::info!(peer = %self.peer, user, "login refused: quiet mode (login block-for)");
+            return Ok(self.reject());
+        }
         let mut login = self
             .device
             .start_login(&ironconf_device::aaa::LoginRequest {
@@ -450,9 +462,8 @@ impl Handler {
 
     fn denied(&mut self, user: &str, reason: &str) -> Result<Auth, russh::Error> {
         tracing::info!(peer = %self.peer, user, %reason, "password rejected");
-        self.device.login_failed();
         self.device
-            .log_login(user, self.peer.ip(), self.local_port, false);
+            .login_failed(user, self.peer.ip(), self.local_port);
         Ok(self.reject())
     }
 
@@ -530,12 +541,15 @@ impl russh::server::Handler for Handler {
         user: &str,
         key: russh::server::VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
+        if self.device.login_blocked() {
+            tracing::info!(peer = %self.peer, user, "login refused: quiet mode (login block-for)");
+            return Ok(self.reject());
+        }
         match self.key_allowed(user, key.public_key) {
             Some(privilege) => Ok(self.accept(user, privilege)),
             None => {
-                self.device.login_failed();
                 self.device
-                    .log_login(user, self.peer.ip(), self.local_port, false);
+                    .login_failed(user, self.peer.ip(), self.local_port);
                 Ok(self.reject())
             }
         }

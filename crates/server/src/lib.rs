@@ -11,6 +11,7 @@ mod kexinit;
 mod killable;
 mod netconf;
 mod pending;
+mod quickack;
 mod radius;
 mod remote;
 mod scp;

@@ -3,6 +3,11 @@
 use super::{ExecCaller, ExecOutput, Invocation};
 use crate::device::Device;
 
+/// `show login`: `login block-for`'s watch and quiet mode.
+pub(super) fn show_login(i: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(i.device.show_login())
+}
+
 pub(super) fn show_users(i: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(users_text(i.device, i.caller))
 }

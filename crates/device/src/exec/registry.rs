@@ -288,6 +288,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         crypto::show_mypubkey,
     ),
     cmd(&["show", "users"], lines::show_users),
+    cmd(&["show", "login"], lines::show_login),
     cmd(&["show", "line"], lines::show_line),
     cmd(&["clear", "line", "*"], lines::clear_line),
     cmd(&["show", "access-lists", ".."], access_lists::show),
