@@ -217,6 +217,11 @@ impl Device {
         self.state().lines.remove(&vty);
     }
 
+    /// The vty lines' `exec-timeout` (`None`: never), read in place.
+    pub fn exec_timeout(&self) -> Option<std::time::Duration> {
+        self.state().settings.current().vty_exec_timeout()
+    }
+
     /// Notes input on a line.
     pub fn touch_line(&self, vty: u32) {
         let now = self.now();

@@ -46,6 +46,8 @@ pub struct Shell {
     last_was_cr: bool,
     out: Vec<u8>,
     closed: bool,
+    /// `exec-timeout` ended the session.
+    timed_out: bool,
     /// `terminal length` (0: no paging).
     length: usize,
     /// Output not yet on the screen: behind `--More--`, or a long output
@@ -152,6 +154,7 @@ impl Shell {
             last_was_cr: false,
             out: Vec::new(),
             closed: false,
+            timed_out: false,
             length: 24,
             pending: None,
             limit: usize::MAX,
@@ -223,7 +226,13 @@ impl Shell {
         }
         tracing::info!(user = %self.user, "exec-timeout expired");
         self.closed = true;
+        self.timed_out = true;
         true
+    }
+
+    /// True once `exec-timeout` ended the session.
+    pub fn timed_out(&self) -> bool {
+        self.timed_out
     }
 
     /// True after `exit`/`logout`.

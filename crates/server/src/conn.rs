@@ -266,6 +266,37 @@ pub(crate) struct Opened {
 /// channel's service ends.
 pub(crate) struct Slot(Arc<AtomicUsize>);
 
+/// Ends an authenticated connection that has had no channel open for the
+/// vty lines' `exec-timeout`: its line is idle and goes back, as IOS's idle
+/// timeout reclaims a line (a login that never opens a session must not
+/// hold a vty line for ever). Checked a few times per timeout, at most
+/// every 5 seconds; ends with the connection.
+async fn reclaim_idle(device: Device, live: Arc<AtomicUsize>, kill: CancellationToken) {
+    let mut idle_since = device.now();
+    loop {
+        let timeout = device.exec_timeout();
+        let period = timeout.map_or(Duration::from_secs(5), |t| {
+            (t / 4).min(Duration::from_secs(5))
+        });
+        let now = device.now();
+        if live.load(Ordering::SeqCst) > 0 {
+            idle_since = now;
+        } else if let Some(t) = timeout
+            && now.saturating_duration_since(idle_since) >= t
+        {
+            tracing::info!(
+                "no session on the connection for the exec-timeout: its line is reclaimed"
+            );
+            kill.cancel();
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(period.max(Duration::from_millis(100))) => {}
+            _ = kill.cancelled() => return,
+        }
+    }
+}
+
 impl Drop for Slot {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
@@ -600,6 +631,11 @@ impl russh::server::Handler for Handler {
             self.accounted = self
                 .device
                 .exec_started(&user, vty, self.peer.ip(), self.by_radius);
+            tokio::spawn(reclaim_idle(
+                self.device.clone(),
+                self.live.clone(),
+                self.kill.clone(),
+            ));
         }
         Ok(())
     }

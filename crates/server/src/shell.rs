@@ -64,12 +64,14 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
     shell.set_window(cols, rows.unwrap_or(24));
     // The terminal's own outgoing connections (`ssh` from the shell).
     let mut connections = crate::ssh_client::Connections::new(device.clone());
+    let mut timed_out = false;
     'session: loop {
         for request in shell.take_requests() {
             connections.handle(request).await;
         }
         let out = shell.take_output();
-        if !send(&write, out, &kill).await {
+        if !send_or_time_out(&device, &mut shell, &write, out, &kill).await {
+            timed_out = shell.timed_out();
             break;
         }
         if shell.is_closed() {
@@ -110,6 +112,7 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
             _ = kill.cancelled() => break,
             _ = crate::sleep_until(&device, deadline) => {
                 if shell.handle_timeout(device.now()) {
+                    timed_out = true;
                     break;
                 }
                 continue;
@@ -144,7 +147,8 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
                         // never spin on it.
                         break;
                     }
-                    if !out.is_empty() && write.data_bytes(bytes::Bytes::from(out)).await.is_err() {
+                    if !send_or_time_out(&device, &mut shell, &write, out, &kill).await {
+                        timed_out = shell.timed_out();
                         break 'session;
                     }
                     for request in shell.take_requests() {
@@ -159,11 +163,35 @@ pub(crate) async fn run(device: Device, channel: Opened, caller: Caller, kill: C
         }
     }
     drop(inbound);
+    if timed_out {
+        // IOS disconnects the line: the whole connection ends.
+        kill.cancel();
+    }
     device.set_monitor_sink(vty, None);
     let _ = write.exit_status(0).await;
     let _ = write.eof().await;
     let _ = write.close().await;
     tracing::info!(%user, "shell ended");
+}
+
+/// Writes to the terminal like [`send`], and ends the session when its
+/// `exec-timeout` passes while the write waits: a client that reads nothing
+/// and types nothing is idle, and its line is reclaimed.
+async fn send_or_time_out(
+    device: &Device,
+    shell: &mut Shell,
+    write: &ChannelWriteHalf<Msg>,
+    out: Vec<u8>,
+    kill: &CancellationToken,
+) -> bool {
+    let deadline = shell.poll_timeout();
+    tokio::select! {
+        sent = send(write, out, kill) => sent,
+        _ = crate::sleep_until(device, deadline) => {
+            shell.handle_timeout(device.now());
+            false
+        }
+    }
 }
 
 /// Writes to the terminal; false when the channel is gone or the session
