@@ -27,7 +27,7 @@ impl Remote for Transfers {
     fn fetch(&self, url: &RemoteUrl, max: u64) -> Result<Vec<u8>, String> {
         blocking(|| match url.scheme.as_str() {
             "tftp" => tftp_get(url, max),
-            "http" => http(url, "GET", None, max),
+            "http" => http(url, "GET", None, max, TOTAL),
             "scp" => run_async(scp_transfer(url.clone(), None, max)),
             _ => Err("Operation not supported".into()),
         })
@@ -64,7 +64,7 @@ impl Remote for Transfers {
     fn put(&self, url: &RemoteUrl, bytes: &[u8]) -> Result<(), String> {
         blocking(|| match url.scheme.as_str() {
             "tftp" => tftp_put(url, bytes),
-            "http" => http(url, "PUT", Some(bytes), 0).map(|_| ()),
+            "http" => http(url, "PUT", Some(bytes), 0, TOTAL).map(|_| ()),
             "scp" => run_async(scp_transfer(url.clone(), Some(bytes.to_vec()), 0)).map(|_| ()),
             _ => Err("Operation not supported".into()),
         })
@@ -238,8 +238,35 @@ fn tftp_put(url: &RemoteUrl, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-fn http(url: &RemoteUrl, method: &str, body: Option<&[u8]>, max: u64) -> Result<Vec<u8>, String> {
+/// A connection read against the transfer's deadline: each read waits at
+/// most [`WAIT`] and none starts once the deadline has passed, so a server
+/// that sends a byte now and then (its status line included) cannot hold a
+/// transfer past its bound.
+struct Timed {
+    tcp: TcpStream,
+    deadline: Instant,
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        self.tcp.set_read_timeout(Some(left.min(WAIT)))?;
+        self.tcp.read(buf)
+    }
+}
+
+fn http(
+    url: &RemoteUrl,
+    method: &str,
+    body: Option<&[u8]>,
+    max: u64,
+    total: Duration,
+) -> Result<Vec<u8>, String> {
     let to = address(url, 80)?;
+    let started = Instant::now();
     let mut tcp = TcpStream::connect_timeout(&to, WAIT).map_err(|e| match e.kind() {
         std::io::ErrorKind::TimedOut => "Timed out".to_owned(),
         _ => "Connection refused".to_owned(),
@@ -248,7 +275,6 @@ fn http(url: &RemoteUrl, method: &str, body: Option<&[u8]>, max: u64) -> Result<
         .map_err(|_| "I/O error".to_owned())?;
     tcp.set_write_timeout(Some(WAIT))
         .map_err(|_| "I/O error".to_owned())?;
-    let started = Instant::now();
     let host = match url.port {
         Some(p) => format!("{}:{p}", url.host),
         None => url.host.clone(),
@@ -266,7 +292,10 @@ fn http(url: &RemoteUrl, method: &str, body: Option<&[u8]>, max: u64) -> Result<
     if let Some(b) = body {
         tcp.write_all(b).map_err(io)?;
     }
-    let mut reader = BufReader::new(tcp);
+    let mut reader = BufReader::new(Timed {
+        tcp,
+        deadline: started + total,
+    });
     let mut status = String::new();
     reader
         .by_ref()
@@ -325,7 +354,7 @@ fn http(url: &RemoteUrl, method: &str, body: Option<&[u8]>, max: u64) -> Result<
     let mut buf = vec![0u8; 64 * 1024];
     let mut taken = reader.take(limit);
     loop {
-        if started.elapsed() > TOTAL {
+        if started.elapsed() > total {
             return Err("Timed out".into());
         }
         match taken.read(&mut buf) {
@@ -605,10 +634,38 @@ mod tests {
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
         let hold = std::thread::spawn(move || listener.accept().map(|(s, _)| s));
         let started = Instant::now();
-        let got = http(&url("http", port, "x"), "GET", None, 1000);
+        let got = http(&url("http", port, "x"), "GET", None, 1000, TOTAL);
         assert_eq!(got, Err("Timed out".to_owned()));
         assert!(started.elapsed() < WAIT * 2, "{:?}", started.elapsed());
         drop(hold.join());
+    }
+
+    /// A server that trickles its status line, a byte a second (each read
+    /// within `WAIT`), is cut at the transfer's bound (3 s here, `TOTAL`
+    /// on the device).
+    #[test]
+    fn a_trickling_http_server_is_cut_at_the_bound() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let serve = std::thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf);
+                for b in b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx" {
+                    if s.write_all(&[*b]).is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            }
+        });
+        let bound = Duration::from_secs(3);
+        let started = Instant::now();
+        let got = http(&url("http", port, "slow"), "GET", None, 1000, bound);
+        assert_eq!(got, Err("Timed out".to_owned()));
+        let took = started.elapsed();
+        assert!(took >= bound && took < bound + WAIT, "{took:?}");
+        drop(serve.join());
     }
 
     /// A response larger than allowed is refused, announced or not.
@@ -631,7 +688,7 @@ mod tests {
                     let _ = s.write_all(&[b'x'; 5000]);
                 }
             });
-            let got = http(&url("http", port, "big"), "GET", None, 1000);
+            let got = http(&url("http", port, "big"), "GET", None, 1000, TOTAL);
             assert_eq!(got, Err("File too large".to_owned()), "length {length}");
             drop(serve.join());
         }
