@@ -337,6 +337,161 @@ mod scp {
     }
 
     #[test]
+    fn names_no_command_could_name_are_refused() {
+        let (dir, d) = on_disk(
+            Profile::default(),
+            &format!("{STARTUP}ip scp server enable\n"),
+        );
+        // The store's own temporary prefix: it would be hidden from `dir`
+        // and removed at the next start, an acknowledged upload lost.
+        let mut s = sink(&d, "scp -t bootflash:");
+        s.take_output();
+        s.handle_input(b"C0644 3 .ironconf-tmp.1.2.x\n");
+        let out = s.take_output();
+        assert_eq!(out[0], 1, "{out:?}");
+        assert!(String::from_utf8_lossy(&out).contains("Invalid argument"));
+        assert!(matches!(
+            d.scp("scp -t bootflash:.ironconf-tmp.9", "admin", 15),
+            Err(ScpRefusal::Path(m)) if m.ends_with("Invalid argument")
+        ));
+        // A directory, then a name that takes the whole past 255
+        // characters: `File name too long`, and nothing is made.
+        let long_dir = format!("{}/{}", "d".repeat(100), "e".repeat(100));
+        ok(&d, &format!("mkdir {}", "d".repeat(100)));
+        ok(&d, &format!("mkdir {long_dir}"));
+        let mut s = sink(&d, &format!("scp -t bootflash:{long_dir}"));
+        s.take_output();
+        s.handle_input(format!("C0644 3 {}\n", "f".repeat(60)).as_bytes());
+        let out = s.take_output();
+        assert_eq!(out[0], 1, "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out).contains("File name too long"),
+            "{out:?}"
+        );
+        // Nor through mkdir or rename (refused by the parser or the name
+        // check, whichever comes first).
+        err(&d, &format!("mkdir {long_dir}/{}", "e".repeat(60)));
+        ok(
+            &d,
+            &format!("copy running-config bootflash:{long_dir}/short"),
+        );
+        err(
+            &d,
+            &format!(
+                "rename bootflash:{long_dir}/short bootflash:{long_dir}/{}",
+                "g".repeat(60)
+            ),
+        );
+        let too_long = vec!["d".repeat(100), "e".repeat(100), "g".repeat(60)];
+        assert!(d.flash_mkdir(&too_long).is_err());
+        assert!(
+            d.flash_rename(
+                &[too_long[0].clone(), too_long[1].clone(), "short".into()],
+                &too_long
+            )
+            .is_err()
+        );
+        let names: Vec<String> = std::fs::read_dir(
+            dir.path()
+                .join("bootflash")
+                .join(long_dir.replace('/', std::path::MAIN_SEPARATOR_STR)),
+        )
+        .map(|r| {
+            r.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+        assert_eq!(names, ["short"]);
+    }
+
+    /// Two uploads at once that each fit but not together: space is
+    /// reserved when each starts, so the second is refused at once and
+    /// the flash never holds more than its capacity.
+    #[test]
+    fn uploads_at_once_cannot_spend_the_same_space() {
+        let mut profile = Profile::default();
+        profile.flash.capacity = 64 * 1024 * 1024;
+        let (dir, d) = on_disk(profile, &format!("{STARTUP}ip scp server enable\n"));
+        let size = 40 * 1024 * 1024;
+        let mut a = sink(&d, "scp -t bootflash:a.bin");
+        let mut b = sink(&d, "scp -t bootflash:b.bin");
+        a.take_output();
+        b.take_output();
+        a.handle_input(format!("C0644 {size} a.bin\n").as_bytes());
+        assert_eq!(a.take_output(), [0]);
+        b.handle_input(format!("C0644 {size} b.bin\n").as_bytes());
+        let out = b.take_output();
+        assert_eq!(
+            String::from_utf8_lossy(&out[1..]),
+            "scp: bootflash:/b.bin: No space left on device\n"
+        );
+        let chunk = vec![5u8; 1024 * 1024];
+        for _ in 0..40 {
+            a.handle_input(&chunk);
+        }
+        a.handle_input(&[0]);
+        assert_eq!(a.take_output(), [0]);
+        a.handle_eof();
+        assert!(!a.failed());
+        // Nor can a write of unknown size spend it while the first one is
+        // under way: a third upload that starts afterwards, with 24 MB free.
+        let mut c = sink(&d, "scp -t bootflash:c.bin");
+        c.take_output();
+        c.handle_input(format!("C0644 {size} c.bin\n").as_bytes());
+        assert_eq!(c.take_output()[0], 1);
+        let used: u64 = std::fs::read_dir(dir.path().join("bootflash"))
+            .map(|r| {
+                r.filter_map(Result::ok)
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or_default();
+        assert_eq!(used, size);
+        // And `dir` agrees.
+        let listing = ok(&d, "dir");
+        assert!(
+            listing.contains(&format!(
+                "{} bytes total ({} bytes free)",
+                64 * 1024 * 1024,
+                24 * 1024 * 1024
+            )),
+            "{listing}"
+        );
+    }
+
+    /// 10,000 small files in one session: the last thousand take about
+    /// as long as the first (the flash's usage is kept, not walked).
+    #[test]
+    fn many_files_cost_the_same_each() {
+        let (_dir, d) = on_disk(
+            Profile::default(),
+            &format!("{STARTUP}ip scp server enable\n"),
+        );
+        let mut s = sink(&d, "scp -t bootflash:");
+        s.take_output();
+        let mut thousands = Vec::new();
+        let mut started = std::time::Instant::now();
+        for i in 0..10_000 {
+            s.handle_input(format!("C0644 5 f{i}.txt\n").as_bytes());
+            s.handle_input(b"hello\0");
+            if i % 1000 == 999 {
+                thousands.push(started.elapsed());
+                started = std::time::Instant::now();
+            }
+        }
+        let out = s.take_output();
+        assert!(out.iter().all(|b| *b == 0), "a file was refused");
+        s.handle_eof();
+        assert!(!s.failed());
+        let (first, last) = (thousands[0], thousands[9]);
+        // Walking the folder for each file made the last thousand 15
+        // times slower than the first; allow noise, not growth.
+        assert!(last < first * 3, "first {first:?}, last {last:?}");
+    }
+
+    #[test]
     fn a_full_flash_refuses_the_file_before_it_is_sent() {
         let mut profile = Profile::default();
         profile.flash.capacity = 100;

@@ -15,6 +15,7 @@ pub mod remote;
 pub mod store;
 
 use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
 
 use store::{DiskStore, Entry, MemoryStore, NewFile, Store, StoreError, TEMP_PREFIX};
 
@@ -86,7 +87,11 @@ impl NameError {
 /// The flash of one device.
 pub(crate) struct Flash {
     spec: FlashSpec,
-    store: Box<dyn Store>,
+    store: Arc<dyn Store>,
+    /// Bytes promised to files being written: space is reserved when a
+    /// write starts (its announced size) or grows, so that writes at once
+    /// cannot together spend more than is free.
+    reserved: Arc<Mutex<u64>>,
 }
 
 impl std::fmt::Debug for Flash {
@@ -100,38 +105,64 @@ impl std::fmt::Debug for Flash {
 impl Flash {
     /// The flash in `dir` (a folder named after its prefix), or in memory.
     pub(crate) fn open(spec: FlashSpec, dir: Option<&std::path::Path>) -> std::io::Result<Flash> {
-        let store: Box<dyn Store> = match dir {
-            Some(d) => Box::new(DiskStore::open(d.join(spec.name.trim_end_matches(':')))?),
-            None => Box::new(MemoryStore::default()),
+        let store: Arc<dyn Store> = match dir {
+            Some(d) => Arc::new(DiskStore::open(d.join(spec.name.trim_end_matches(':')))?),
+            None => Arc::new(MemoryStore::default()),
         };
-        Ok(Flash { spec, store })
+        Ok(Flash {
+            spec,
+            store,
+            reserved: Arc::default(),
+        })
     }
 
     /// In memory (a device whose state directory cannot hold it).
     pub(crate) fn in_memory(spec: FlashSpec) -> Flash {
         Flash {
             spec,
-            store: Box::new(MemoryStore::default()),
+            store: Arc::new(MemoryStore::default()),
+            reserved: Arc::default(),
         }
     }
 }
 
 /// Splits `rest` (what follows a prefix) into checked components.
 fn components(rest: &str) -> Result<Vec<String>, NameError> {
-    if rest.len() > MAX_PATH {
-        return Err(NameError::TooLong);
-    }
-    let mut out = Vec::new();
-    for c in rest.split('/').filter(|c| !c.is_empty()) {
-        if c == "." || c == ".." || c.chars().any(char::is_control) || c.starts_with(TEMP_PREFIX) {
+    let out: Vec<String> = rest
+        .split('/')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect();
+    check_path(&out)?;
+    Ok(out)
+}
+
+/// Whether `path` may name a file: each component a name (not `.`, `..`,
+/// a control character, or the store's own temporary prefix; at most
+/// [`MAX_NAME`]) and the whole at most [`MAX_PATH`]. Every way a file is
+/// made goes through it (`copy`, SCP, `mkdir`, `rename`), so no file can
+/// exist that a command could not name.
+pub(crate) fn check_path(path: &[String]) -> Result<(), NameError> {
+    let mut total = 0;
+    for c in path {
+        if c.is_empty()
+            || c == "."
+            || c == ".."
+            || c.contains('/')
+            || c.chars().any(char::is_control)
+            || c.starts_with(TEMP_PREFIX)
+        {
             return Err(NameError::Invalid);
         }
         if c.len() > MAX_NAME {
             return Err(NameError::TooLong);
         }
-        out.push(c.to_owned());
+        total += c.len() + usize::from(total > 0);
     }
-    Ok(out)
+    if total > MAX_PATH {
+        return Err(NameError::TooLong);
+    }
+    Ok(())
 }
 
 /// True when `word` abbreviates `keyword` (at least three characters, as
@@ -239,13 +270,20 @@ impl Device {
         if path.is_empty() {
             return Err(FsWriteError::Store(StoreError::IsDir));
         }
+        check_path(path).map_err(FsWriteError::Name)?;
         let replaced = f.store.stat(path).map(|e| e.size).unwrap_or(0);
-        let free = f.spec.capacity.saturating_sub(f.store.used()) + replaced;
-        if expected.is_some_and(|n| n > free) {
+        let mut space = Space {
+            store: f.store.clone(),
+            reserved: f.reserved.clone(),
+            capacity: f.spec.capacity,
+            replaced,
+            held: 0,
+        };
+        if !space.reserve(expected.unwrap_or(0)) {
             return Err(FsWriteError::NoSpace);
         }
         let inner = f.store.create(path).map_err(FsWriteError::Store)?;
-        Ok(Box::new(Bounded { inner, free }))
+        Ok(Box::new(Bounded { inner, space }))
     }
 
     /// Removes a file on the flash.
@@ -254,8 +292,13 @@ impl Device {
     }
 
     /// Makes a directory on the flash.
-    pub fn flash_mkdir(&self, path: &[String]) -> Result<(), StoreError> {
-        self.shared.flash.store.mkdir(path)
+    pub fn flash_mkdir(&self, path: &[String]) -> Result<(), FsWriteError> {
+        check_path(path).map_err(FsWriteError::Name)?;
+        self.shared
+            .flash
+            .store
+            .mkdir(path)
+            .map_err(FsWriteError::Store)
     }
 
     /// Removes an empty directory on the flash.
@@ -264,8 +307,13 @@ impl Device {
     }
 
     /// Renames on the flash.
-    pub fn flash_rename(&self, from: &[String], to: &[String]) -> Result<(), StoreError> {
-        self.shared.flash.store.rename(from, to)
+    pub fn flash_rename(&self, from: &[String], to: &[String]) -> Result<(), FsWriteError> {
+        check_path(to).map_err(FsWriteError::Name)?;
+        self.shared
+            .flash
+            .store
+            .rename(from, to)
+            .map_err(FsWriteError::Store)
     }
 
     /// Reads a file on the flash whole, up to `max` bytes.
@@ -366,6 +414,8 @@ impl FsReadError {
 pub enum FsWriteError {
     /// The store's reason.
     Store(StoreError),
+    /// The name cannot be a file's (`Invalid argument`, `File name too long`).
+    Name(NameError),
     /// The flash is full: `No space left on device`.
     NoSpace,
 }
@@ -375,6 +425,7 @@ impl FsWriteError {
     pub fn as_str(self) -> &'static str {
         match self {
             FsWriteError::Store(e) => e.as_str(),
+            FsWriteError::Name(e) => e.as_str(),
             FsWriteError::NoSpace => "No space left on device",
         }
     }
@@ -395,12 +446,47 @@ impl FsWriteError {
 /// A new file that may not grow past the free space it started with.
 struct Bounded {
     inner: Box<dyn NewFile>,
-    free: u64,
+    space: Space,
+}
+
+/// The space one file being written holds on the flash.
+struct Space {
+    store: Arc<dyn Store>,
+    reserved: Arc<Mutex<u64>>,
+    capacity: u64,
+    /// The size of the file it replaces, freed when it is put in place.
+    replaced: u64,
+    held: u64,
+}
+
+impl Space {
+    /// Holds `more` bytes if the flash has them beside what the files and
+    /// the other writes hold.
+    fn reserve(&mut self, more: u64) -> bool {
+        let mut reserved = self.reserved.lock().unwrap_or_else(|p| p.into_inner());
+        let taken = self.store.used() + *reserved;
+        if taken + more > self.capacity + self.replaced {
+            return false;
+        }
+        *reserved += more;
+        self.held += more;
+        true
+    }
+}
+
+impl Drop for Space {
+    /// Gives the space back: to nobody if the write was dropped, or after
+    /// the file was put in place (the store counts it from then on).
+    fn drop(&mut self) {
+        let mut reserved = self.reserved.lock().unwrap_or_else(|p| p.into_inner());
+        *reserved = reserved.saturating_sub(self.held);
+    }
 }
 
 impl Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.inner.written() + buf.len() as u64 > self.free {
+        let after = self.inner.written() + buf.len() as u64;
+        if after > self.space.held && !self.space.reserve(after - self.space.held) {
             return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
         }
         self.inner.write(buf)
@@ -413,7 +499,15 @@ impl Write for Bounded {
 
 impl NewFile for Bounded {
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.inner.commit()
+        let Bounded { inner, space } = *self;
+        // Held while the file goes in place, so that nobody sees its bytes
+        // neither reserved nor used.
+        let _reserved = space.reserved.clone();
+        let guard = _reserved.lock().unwrap_or_else(|p| p.into_inner());
+        let result = inner.commit();
+        drop(guard);
+        drop(space);
+        result
     }
 
     fn written(&self) -> u64 {

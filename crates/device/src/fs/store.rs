@@ -112,6 +112,10 @@ pub trait Store: Send + Sync {
 #[derive(Debug)]
 pub struct DiskStore {
     root: PathBuf,
+    /// Bytes the files use: counted once at open, then kept as files are
+    /// written and removed (walking the folder for every new file made
+    /// each one slower than the last).
+    used: Arc<AtomicU64>,
 }
 
 static TEMP_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -122,7 +126,8 @@ impl DiskStore {
     pub fn open(root: PathBuf) -> std::io::Result<DiskStore> {
         fs::create_dir_all(&root)?;
         remove_temporaries(&root);
-        Ok(DiskStore { root })
+        let used = Arc::new(AtomicU64::new(walk_used(&root)));
+        Ok(DiskStore { root, used })
     }
 
     /// The host path of `path`, refusing symbolic links on the way (a link
@@ -140,6 +145,33 @@ impl DiskStore {
         }
         Ok(p)
     }
+}
+
+/// Subtracts `n` from a count of bytes, stopping at zero.
+fn take(count: &AtomicU64, n: u64) {
+    let _ = count.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| {
+        Some(v.saturating_sub(n))
+    });
+}
+
+/// Bytes the files under `dir` use (symbolic links not followed).
+fn walk_used(dir: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut total = 0;
+    for e in entries.filter_map(Result::ok) {
+        let Ok(m) = e.metadata() else { continue };
+        if m.file_type().is_symlink() {
+            continue;
+        }
+        total += if m.is_dir() {
+            walk_used(&e.path())
+        } else {
+            m.len()
+        };
+    }
+    total
 }
 
 fn entry_of(name: String, m: &fs::Metadata) -> Entry {
@@ -175,6 +207,7 @@ struct DiskNewFile {
     target: PathBuf,
     written: u64,
     done: bool,
+    used: Arc<AtomicU64>,
 }
 
 impl Write for DiskNewFile {
@@ -193,11 +226,15 @@ impl NewFile for DiskNewFile {
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         let io = |e: std::io::Error| StoreError::from_io(&e);
         self.file.sync_all().map_err(io)?;
-        if fs::symlink_metadata(&self.target).is_ok_and(|m| m.is_dir()) {
-            return Err(StoreError::IsDir);
-        }
+        let replaced = match fs::symlink_metadata(&self.target) {
+            Ok(m) if m.is_dir() => return Err(StoreError::IsDir),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        };
         fs::rename(&self.temp, &self.target).map_err(io)?;
         self.done = true;
+        self.used.fetch_add(self.written, Ordering::SeqCst);
+        take(&self.used, replaced);
         if let Some(dir) = self.target.parent() {
             fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
         }
@@ -282,6 +319,7 @@ impl Store for DiskStore {
             target,
             written: 0,
             done: false,
+            used: self.used.clone(),
         }))
     }
 
@@ -292,6 +330,7 @@ impl Store for DiskStore {
             return Err(StoreError::IsDir);
         }
         fs::remove_file(&p).map_err(|e| StoreError::from_io(&e))?;
+        take(&self.used, m.len());
         sync_parent(&p)
     }
 
@@ -323,21 +362,7 @@ impl Store for DiskStore {
     }
 
     fn used(&self) -> u64 {
-        fn walk(dir: &Path) -> u64 {
-            let Ok(entries) = fs::read_dir(dir) else {
-                return 0;
-            };
-            let mut total = 0;
-            for e in entries.filter_map(Result::ok) {
-                let Ok(m) = e.metadata() else { continue };
-                if m.file_type().is_symlink() {
-                    continue;
-                }
-                total += if m.is_dir() { walk(&e.path()) } else { m.len() };
-            }
-            total
-        }
-        walk(&self.root)
+        self.used.load(Ordering::SeqCst)
     }
 }
 
