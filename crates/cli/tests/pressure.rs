@@ -417,3 +417,57 @@ fn kill_session_ends_a_session_whose_reply_waits_for_the_window() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// 16 sessions each running `more` of a 60 MB flash file and reading
+/// nothing: each holds a part of the file, not the file (the server grew
+/// by 1.9 GB when `more` read files whole).
+#[test]
+fn unread_more_of_a_large_file_holds_a_part_per_session() {
+    let dev = start(BASE);
+    let flash = dev.dir.path().join("state/bootflash");
+    std::fs::create_dir_all(&flash).unwrap();
+    let line = "interface GigabitEthernet1 description a line of a large file to page through\n";
+    let big: String = line.repeat(60 * 1024 * 1024 / line.len());
+    std::fs::write(flash.join("big.txt"), &big).unwrap();
+    let pid = dev.child.id();
+    std::thread::sleep(Duration::from_millis(300));
+    let before = rss_kb(pid);
+    // stdout piped and never read: the client stops reading when its pipe
+    // is full, and the server's writes wait.
+    let mut readers: Vec<std::process::Child> = (0..16)
+        .map(|_| {
+            common::ssh_command(&dev, "admin", &[])
+                .arg("more bootflash:big.txt")
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut peak = 0;
+    let until = Instant::now() + Duration::from_secs(6);
+    while Instant::now() < until {
+        peak = peak.max(rss_kb(pid));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("16 unread `more` of 60 MB: server RSS {before} kB, at most {peak} kB");
+    // One of them, read to its end, has the whole file.
+    let mut first = readers.remove(0);
+    let mut text = Vec::new();
+    first.stdout.take().unwrap().read_to_end(&mut text).unwrap();
+    assert_eq!(
+        text.len(),
+        big.len() + big.matches('\n').count(),
+        "CRLF per line"
+    );
+    for mut r in readers {
+        let _ = r.kill();
+        let _ = r.wait();
+    }
+    let _ = first.wait();
+    assert!(
+        peak < before + 64 * 1024,
+        "server RSS grew from {before} kB to {peak} kB"
+    );
+}

@@ -583,7 +583,23 @@ pub(super) fn more(inv: &Invocation<'_>) -> ExecOutput {
         Err(e) => return e,
     };
     let bytes = match &loc {
-        Location::Flash(p) => device.flash_read(p, MAX_TEXT_FILE),
+        // A flash file is read and sent a part at a time, whatever its size:
+        // a reader that does not keep up holds one part, not the file.
+        Location::Flash(p) => match device.flash_stat(p) {
+            Ok(e) if e.dir => Err(FsReadError::Store(StoreError::IsDir)),
+            Ok(_) => match device.flash_open(p) {
+                Ok(reader) => {
+                    return ExecOutput::in_parts(FileParts {
+                        reader,
+                        carry: Vec::new(),
+                        last: None,
+                        done: false,
+                    });
+                }
+                Err(e) => Err(FsReadError::Store(e)),
+            },
+            Err(e) => Err(FsReadError::Store(e)),
+        },
         _ => match read_whole(device, &loc) {
             Ok(b) => Ok(b),
             Err(e) => return ExecOutput::error(e),
@@ -598,6 +614,61 @@ pub(super) fn more(inv: &Invocation<'_>) -> ExecOutput {
             ExecOutput::ok(text)
         }
         Err(e) => ExecOutput::error(format!("%Error opening {target} ({})\n", e.as_str())),
+    }
+}
+
+/// A file's text in parts of [`FILE_PART`] bytes, as read; a character cut
+/// between two reads waits for the next, and the text ends with a newline.
+struct FileParts {
+    reader: Box<dyn std::io::Read + Send>,
+    carry: Vec<u8>,
+    /// The last byte given out, to end the text with a newline.
+    last: Option<u8>,
+    done: bool,
+}
+
+/// What `more` reads and sends at a time.
+const FILE_PART: usize = 64 * 1024;
+
+impl Iterator for FileParts {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        if self.done {
+            return None;
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        let start = buf.len();
+        buf.resize(start + FILE_PART, 0);
+        let n = loop {
+            match self.reader.read(&mut buf[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => {
+                    self.done = true;
+                    return Some("%Error reading file (I/O error)\n".to_owned());
+                }
+            }
+        };
+        buf.truncate(start + n);
+        if n == 0 {
+            self.done = true;
+            let mut text = String::from_utf8_lossy(&buf).into_owned();
+            let last = text.as_bytes().last().copied().or(self.last);
+            if last.is_some_and(|b| b != b'\n') {
+                text.push('\n');
+            }
+            return (!text.is_empty()).then_some(text);
+        }
+        // Keep an incomplete UTF-8 sequence at the end for the next part.
+        let cut = match std::str::from_utf8(&buf) {
+            Ok(_) => buf.len(),
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => buf.len(),
+        };
+        self.carry = buf.split_off(cut);
+        self.last = buf.last().copied().or(self.last);
+        Some(String::from_utf8_lossy(&buf).into_owned())
     }
 }
 
