@@ -471,3 +471,86 @@ fn unread_more_of_a_large_file_holds_a_part_per_session() {
         "server RSS grew from {before} kB to {peak} kB"
     );
 }
+
+/// `configure replace` of a large file: the file is parsed and compared
+/// outside the device lock, so another session's requests are answered
+/// meanwhile (a new session's first reply took as long as the whole
+/// replace when the comparison held the lock).
+#[test]
+fn configure_replace_of_a_large_file_keeps_other_sessions_served() {
+    const N: usize = 60_000;
+    let dev = start(&format!("{BASE}file prompt quiet\n"));
+    let flash = dev.dir.path().join("state/bootflash");
+    std::fs::create_dir_all(&flash).unwrap();
+    let rt = runtime();
+    let c = rt
+        .block_on(ironconf_client::Client::connect(common::key_options(
+            &dev, dev.port,
+        )))
+        .unwrap();
+    // Running-config as it is (its users and keys), another hostname, and
+    // N interfaces more.
+    let shown = rt
+        .block_on(c.exec(&["show running-config".to_owned()]))
+        .unwrap();
+    let mut text: String = shown[0]
+        .response
+        .lines()
+        .filter(|l| *l != "end")
+        .map(|l| format!("{}\n", l.replace("hostname pressure", "hostname replaced")))
+        .collect();
+    for i in 0..N {
+        text.push_str(&format!(
+            "interface Loopback{i}\n description replaced {i}\n ip address 10.{}.{}.1 255.255.255.255\n",
+            i / 250,
+            i % 250
+        ));
+    }
+    text.push_str("end\n");
+    std::fs::write(flash.join("big.cfg"), &text).unwrap();
+    let replace = std::thread::spawn({
+        let mut cmd = common::ssh_command(&dev, "admin", &[]);
+        cmd.arg("configure replace bootflash:big.cfg force");
+        move || {
+            let started = Instant::now();
+            let out = cmd.output().unwrap();
+            (
+                started.elapsed(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+            )
+        }
+    });
+    // Small requests from another session all along, each timed.
+    let mut slowest = Duration::ZERO;
+    let mut answered = 0;
+    while !replace.is_finished() {
+        let started = Instant::now();
+        let reply = rt.block_on(c.exec(&["show clock".to_owned()])).unwrap();
+        assert!(!reply[0].response.is_empty());
+        slowest = slowest.max(started.elapsed());
+        answered += 1;
+    }
+    let (took, out) = replace.join().unwrap();
+    eprintln!(
+        "configure replace took {took:?}; {answered} requests meanwhile, the slowest {slowest:?}"
+    );
+    assert!(out.contains("Rollback Done"), "{out}");
+    let running = rt
+        .block_on(c.exec(&["show running-config | include ^hostname".to_owned()]))
+        .unwrap();
+    assert!(
+        running[0].response.contains("hostname replaced"),
+        "{}",
+        running[0].response
+    );
+    // The device's lock is held for the swap, not the comparison: no
+    // request waits for more than a small part of the whole.
+    assert!(
+        answered >= 10,
+        "{answered} requests answered during {took:?}"
+    );
+    assert!(
+        slowest < took / 4,
+        "a request waited {slowest:?} of a {took:?} replace"
+    );
+}

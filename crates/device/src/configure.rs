@@ -160,8 +160,9 @@ pub fn apply_lines(
 enum Made<'a> {
     /// Applied in place, in the transaction the path opened.
     InPlace(Changer<'a>),
-    /// Running-config was replaced; this was the one before.
-    Replaced(Changer<'a>, Config),
+    /// Running-config was replaced; this was the one before, and what the
+    /// replacement amounts to when it was worked out beforehand.
+    Replaced(Changer<'a>, Config, Option<Compared>),
     /// Loaded from startup-config (boot, reload), replacing this one.
     Boot(Config),
 }
@@ -200,14 +201,37 @@ impl Device {
     /// Replaces running-config as a whole (`copy-config` to running), on
     /// the same terms as [`Device::change_running`].
     pub fn replace_running(&self, who: Changer<'_>, config: Config) -> Result<(), Refused> {
+        self.replace_running_listed(who, config).map(|_| ())
+    }
+
+    /// [`Device::replace_running`], returning the commands the replacement
+    /// amounts to (`configure replace … list`).
+    ///
+    /// The comparison of two large configurations takes a while: it is made
+    /// outside the device lock against running-config as it was, and used
+    /// if nothing changed running-config meanwhile (else it is made again,
+    /// under the lock), so other sessions are not kept waiting.
+    pub fn replace_running_listed(
+        &self,
+        who: Changer<'_>,
+        config: Config,
+    ) -> Result<Vec<String>, Refused> {
+        let cat = self.catalogue();
+        let (before, generation) = {
+            let mut st = self.state();
+            self.check_lock(&mut st, who)?;
+            (st.running.render(cat, &[]), st.generation)
+        };
+        let compared = compare(&before, &config.render(cat, &[]));
+        drop(before);
         let reactions = {
             let mut st = self.state();
             self.check_lock(&mut st, who)?;
+            let compared = (st.generation == generation).then_some(compared);
             let old = std::mem::replace(&mut st.running, config);
-            self.conclude(&mut st, Made::Replaced(who, old))?
+            self.conclude(&mut st, Made::Replaced(who, old, compared))?
         };
-        self.react(reactions);
-        Ok(())
+        Ok(self.react(reactions))
     }
 
     /// `reload`: running-config from startup-config again (empty when there
@@ -323,26 +347,30 @@ impl Device {
 
     /// Ends a change already made to `st.running`: hooks, rollback or
     /// commit, change record, settings, and the reactions to run.
-    fn conclude(&self, st: &mut State, made: Made<'_>) -> Result<Reactions, Refused> {
+    fn conclude(&self, st: &mut State, mut made: Made<'_>) -> Result<Reactions, Refused> {
         let cat = self.catalogue();
         // A whole replacement is compared once, block by block: its change
         // and the commands it amounts to (for its notifications).
-        let (changes, replaced) = match &made {
+        let (changes, replaced) = match &mut made {
             Made::InPlace(_) => (st.running.pending_changes(cat), None),
-            Made::Replaced(_, old) | Made::Boot(old) => {
+            Made::Replaced(_, _, compared @ Some(_)) => {
+                let (changes, commands) = compared.take().unwrap_or_default();
+                (changes, Some(commands))
+            }
+            Made::Replaced(_, old, None) | Made::Boot(old) => {
                 let (changes, commands) = whole_change(cat, old, &st.running);
                 (changes, Some(commands))
             }
         };
         let (who, boot) = match &made {
-            Made::InPlace(w) | Made::Replaced(w, _) => (Some(*w), false),
+            Made::InPlace(w) | Made::Replaced(w, _, _) => (Some(*w), false),
             Made::Boot(_) => (None, true),
         };
         // The device's own checks come before an embedder's hooks.
         if !boot && let Some(message) = self.refused_by_device(&changes) {
             match made {
                 Made::InPlace(_) => st.running.rollback(cat),
-                Made::Replaced(_, old) => st.running = old,
+                Made::Replaced(_, old, _) => st.running = old,
                 Made::Boot(_) => {}
             }
             return Err(Refused::Hook { message });
@@ -365,7 +393,7 @@ impl Device {
                         st.running.rollback(cat);
                         return Err(Refused::Hook { message });
                     }
-                    Made::Replaced(_, old) => {
+                    Made::Replaced(_, old, _) => {
                         st.running = old;
                         return Err(Refused::Hook { message });
                     }
@@ -423,16 +451,25 @@ impl Device {
 
     /// What follows a change once the device lock is released: its
     /// notifications, then the sessions it ends.
-    fn react(&self, reactions: Reactions) {
-        if let Some((by, lines)) = &reactions.event {
-            self.publish_config_change(by, lines);
+    /// Runs the reactions; gives back the commands the change amounted to.
+    fn react(&self, reactions: Reactions) -> Vec<String> {
+        let Reactions {
+            kills,
+            interfaces,
+            event,
+        } = reactions;
+        let mut commands = Vec::new();
+        if let Some((by, lines)) = event {
+            self.publish_config_change(&by, &lines);
             // The shell logs its own when its configuration session ends.
             if by.session.is_some() {
                 self.log_configured("NETCONF", &by.user, by.line);
             }
+            commands = lines;
         }
-        self.log_link_changes(&reactions.interfaces);
-        react(reactions.kills);
+        self.log_link_changes(&interfaces);
+        react(kills);
+        commands
     }
 }
 
@@ -498,19 +535,20 @@ fn same_setting(cat: &Catalogue, header: &str, a: &str, b: &str) -> bool {
 /// A whole replacement as one change holding every line before and after
 /// (none when the rendered text is the same), and the commands between
 /// the two.
-fn whole_change(
-    cat: &Catalogue,
-    before: &Config,
-    after: &Config,
-) -> (Vec<ItemChange>, Vec<String>) {
-    let before = before.render(cat, &[]);
-    let after = after.render(cat, &[]);
+/// A whole replacement compared: its change, and the commands it amounts to.
+type Compared = (Vec<ItemChange>, Vec<String>);
+
+fn whole_change(cat: &Catalogue, before: &Config, after: &Config) -> Compared {
+    compare(&before.render(cat, &[]), &after.render(cat, &[]))
+}
+
+fn compare(before: &str, after: &str) -> Compared {
     if before == after {
         return (Vec::new(), Vec::new());
     }
     let commands = ironconf_ios::diff::replace_commands(
-        &ironconf_ios::diff::Blocks::of_text(&before),
-        &ironconf_ios::diff::Blocks::of_text(&after),
+        &ironconf_ios::diff::Blocks::of_text(before),
+        &ironconf_ios::diff::Blocks::of_text(after),
     );
     let change = ItemChange {
         before: before.lines().map(str::to_owned).collect(),

@@ -12,7 +12,7 @@ use ironconf_ios::parse::ParseError;
 use super::files::{location, read_whole, split_args};
 use super::{Asked, ExecOutput, Invocation, parse_error};
 use crate::archive::ArchiveError;
-use crate::configure::{Changer, Refused, apply_lines};
+use crate::configure::{Changer, Refused};
 use crate::device::Device;
 use crate::fs::{Location, MAX_TEXT_FILE};
 
@@ -263,30 +263,9 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
         let st = device.state();
         st.running.clone()
     });
-    // What IOS applies: the commands between running-config and the file,
-    // in one change. When the file reads back as running-config will then
-    // render (a file the device wrote), that is all; otherwise (other
-    // spellings, another order, lines in error) the file is parsed whole.
-    let target_blocks = Blocks::of_text(&text);
-    let fast = device.change_running(who, |cat, running| {
-        let current = running.render(cat, &[]);
-        let commands = diff::replace_commands(&Blocks::of_text(&current), &target_blocks);
-        let lines: Vec<&str> = commands.iter().map(String::as_str).collect();
-        if apply_lines(cat, running, &lines).is_err() {
-            return None;
-        }
-        if Blocks::of_text(&running.render(cat, &[])) != target_blocks {
-            running.rollback(cat);
-            return None;
-        }
-        Some(commands)
-    });
-    match fast {
-        Ok(Some(commands)) => return replaced(device, inv, out, &options, &commands, previous),
-        Ok(None) => {}
-        Err(e) => return refused_replace(out, e),
-    }
-    // The file, parsed as configuration mode would take it.
+    // The file, parsed as configuration mode would take it, and compared
+    // with running-config, outside the device lock (a large file takes
+    // seconds); running-config is then swapped for it in one change.
     let cat = device.catalogue();
     let mut target = Config::new();
     let lines: Vec<&str> = text.lines().filter(|l| !is_noise(l)).collect();
@@ -297,6 +276,8 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
         ErrorOption::ContinueOnError,
         false,
     );
+    drop(lines);
+    drop(text);
     for f in &parsed.failures {
         out.push_str(&format!("{}\n{}\n", f.line.trim(), f.message()));
     }
@@ -304,15 +285,10 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
         out.push_str("Rollback aborted: the file has lines in error.\nThe original configuration has been successfully restored.\n");
         return ExecOutput::error(out);
     }
-    let commands = {
-        let current = device.running_config();
-        let target_text = target.render(cat, &[]);
-        diff::replace_commands(&Blocks::of_text(&current), &Blocks::of_text(&target_text))
-    };
-    if let Err(e) = device.replace_running(who, target) {
-        return refused_replace(out, e);
+    match device.replace_running_listed(who, target) {
+        Ok(commands) => replaced(device, inv, out, &options, &commands, previous),
+        Err(e) => refused_replace(out, e),
     }
-    replaced(device, inv, out, &options, &commands, previous)
 }
 
 fn refused_replace(mut out: String, e: Refused) -> ExecOutput {
