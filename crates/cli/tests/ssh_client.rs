@@ -201,12 +201,9 @@ fn failures_have_ios_messages_and_leave_the_shell_intact() {
     t.send("wrong again\r");
     t.expect("% Authentication failed.");
     t.expect("A#");
-    // SSH version 1 and the MACs this device lacks: refused before
-    // connecting.
+    // SSH version 1: refused before connecting.
     t.send("ssh -v 1 127.0.0.1\r");
     t.expect("% SSH version 1 is not supported");
-    t.send("ssh -m hmac-md5-96 127.0.0.1\r");
-    t.expect("% MAC hmac-md5-96 is not available on this device");
     // The shell is intact.
     t.send("show privilege\r");
     t.expect("Current privilege level is 15");
@@ -448,6 +445,66 @@ fn to_openssh_sshd_with_each_cipher_and_mac_of_the_seed() {
     t.send("exit\r");
     t.expect("[Connection to 127.0.0.1 closed by foreign host]");
     t.expect("A#");
+    t.send("exit\r");
+}
+
+/// The seed's example command and the other MACs the SSH library lacks,
+/// each against an sshd that takes only that MAC: the device's `ssh`
+/// carries them through the OpenSSH client program, sshd's log shows the
+/// MAC agreed, and the terminal is back at the device's prompt after.
+#[test]
+fn to_openssh_sshd_with_the_macs_russh_lacks() {
+    let a = start(LOCAL);
+    let mut t = Terminal::open(&a, &[]);
+    for mac in ["hmac-sha1-96", "hmac-md5", "hmac-md5-96"] {
+        let Some(server) = sshd("aes256-cbc,aes128-ctr", mac) else {
+            return;
+        };
+        // A wrong password first: asked again, as IOS does.
+        t.send(&format!(
+            "ssh -v 2 -c aes256-cbc -m {mac} -l {SSHD_USER} -p {} 127.0.0.1\r",
+            server.port
+        ));
+        t.expect("Password: ");
+        t.send("not-the-password\r");
+        t.expect("Password: ");
+        t.send(&format!("{SSHD_PASSWORD}\r"));
+        t.expect("$ ");
+        t.send(&format!("echo inside-{mac}-$((6*7))\r"));
+        t.expect(&format!("inside-{mac}-42"));
+        t.send("exit\r");
+        t.expect("[Connection to 127.0.0.1 closed by foreign host]");
+        t.expect("A#");
+        let log = std::fs::read_to_string(&server.log).unwrap_or_default();
+        assert!(
+            log.contains(&format!(
+                "kex: client->server cipher: aes256-cbc MAC: {mac}"
+            )),
+            "{mac} not agreed:\n{log}"
+        );
+        // A command, and a server that does not take the MAC asked for.
+        t.send(&format!(
+            "ssh -m {mac} -l {SSHD_USER} -p {} 127.0.0.1 echo command-{mac}\r",
+            server.port
+        ));
+        t.expect("Password: ");
+        t.send(&format!("{SSHD_PASSWORD}\r"));
+        t.expect(&format!("command-{mac}"));
+        t.expect("A#");
+        let other = if mac == "hmac-md5" {
+            "hmac-md5-96"
+        } else {
+            "hmac-md5"
+        };
+        t.send(&format!(
+            "ssh -m {other} -l {SSHD_USER} -p {} 127.0.0.1\r",
+            server.port
+        ));
+        t.expect(&format!(
+            "%SSH-3-NO_MATCH: No matching hmac found: client {other} server {mac}"
+        ));
+        t.expect("A#");
+    }
     t.send("exit\r");
 }
 

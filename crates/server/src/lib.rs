@@ -10,6 +10,7 @@ mod inbound;
 mod kexinit;
 mod killable;
 mod netconf;
+mod openssh_client;
 mod pending;
 mod quickack;
 mod radius;

@@ -22,7 +22,7 @@ const EVENTS: usize = 16;
 const REQUESTS: usize = 64;
 
 /// What a connection's task is told.
-enum Cmd {
+pub(crate) enum Cmd {
     Password(String),
     Data(Vec<u8>),
     Window(u32, u32),
@@ -140,7 +140,17 @@ async fn run(
     events: mpsc::Sender<SessionEvent>,
 ) {
     let host = target.host.clone();
-    let message = session(device, id, target, size, cmds, &events).await.err();
+    // The MACs the SSH library lacks go through the OpenSSH client program.
+    let through_openssh = target
+        .mac
+        .is_some_and(|m| ironconf_device::sessions::OPENSSH_MACS.contains(&m));
+    let message = if through_openssh {
+        crate::openssh_client::session(device, id, target, size, cmds, &events)
+            .await
+            .err()
+    } else {
+        session(device, id, target, size, cmds, &events).await.err()
+    };
     if let Some(m) = &message {
         tracing::info!(%host, message = %m, "outgoing ssh failed");
     }

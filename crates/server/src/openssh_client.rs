@@ -1,0 +1,419 @@
+//! The device's SSH client for the MACs its SSH library lacks (`-m hmac-md5`,
+//! `hmac-md5-96`, `hmac-sha1-96`): the OpenSSH client program carries the
+//! connection, on a pseudo-terminal of its own, with exactly the cipher and
+//! MAC asked for. The terminal sees what the built-in client gives it: the
+//! connection errors first, `Password:` from the device, the remote's
+//! screen, window changes, suspend and resume, IOS's messages.
+//!
+//! The password goes to `ssh` through an askpass helper that prints it from
+//! the helper's environment (never on a command line); host keys are
+//! checked as the device checks them: a key or key hash under
+//! `ip ssh pubkey-chain` / `server HOST` must match, `ip ssh
+//! stricthostkeycheck` refuses a host with none, and otherwise any key is
+//! taken.
+
+use std::io::Write as _;
+use std::os::fd::{AsFd as _, OwnedFd};
+use std::process::Stdio;
+
+use ironconf_device::Device;
+use ironconf_device::sessions::{SessionEvent, SshTarget, connect_error};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::sync::mpsc;
+
+use crate::ssh_client::Cmd;
+
+/// What the askpass helper and the host key check are made of, in a
+/// private directory removed with the connection.
+const ASKPASS: &str = "#!/bin/sh\nprintf '%s\\n' \"$IRONCONF_SSH_PASSWORD\"\n";
+/// A `KnownHostsCommand` that accepts the offered key when its MD5 is one
+/// of the `key-hash`es the device holds for the host (`%t %K` as arguments).
+const KEY_HASH_CHECK: &str = "#!/bin/sh\n\
+h=$(printf '%s' \"$2\" | base64 -d 2>/dev/null | md5sum | cut -d' ' -f1 | tr a-f A-F)\n\
+for k in $IRONCONF_KEY_HASHES; do [ \"$k\" = \"$h\" ] && printf '%s %s %s\\n' \"$3\" \"$1\" \"$2\"; done\n\
+exit 0\n";
+
+/// The OpenSSH client's messages that say why a connection failed.
+fn failure(stderr: &str, target: &SshTarget, mac: &str, refused_key: &str) -> String {
+    if let Some(offer) = stderr.lines().find_map(|l| {
+        l.split_once("no matching MAC found. Their offer: ")
+            .map(|(_, o)| o)
+    }) {
+        return format!(
+            "%SSH-3-NO_MATCH: No matching hmac found: client {mac} server {}",
+            offer.trim()
+        );
+    }
+    if let Some(offer) = stderr.lines().find_map(|l| {
+        l.split_once("no matching cipher found. Their offer: ")
+            .map(|(_, o)| o)
+    }) {
+        return format!(
+            "%SSH-3-NO_MATCH: No matching cipher found: client {} server {}",
+            target.cipher.unwrap_or_default(),
+            offer.trim()
+        );
+    }
+    if stderr.contains("Host key verification failed") {
+        return refused_key.to_owned();
+    }
+    if stderr.contains("Permission denied") {
+        return "% Authentication failed.".to_owned();
+    }
+    if stderr.contains("timed out") {
+        return "% Connection timed out; remote host not responding".to_owned();
+    }
+    if stderr.contains("Connection refused") {
+        return "% Connection refused by remote host".to_owned();
+    }
+    "% Connection closed by remote host".to_owned()
+}
+
+/// A pseudo-terminal: the side the device reads and writes, and the side
+/// `ssh` gets as its standard input and output.
+fn pty(cols: u32, rows: u32) -> std::io::Result<(OwnedFd, OwnedFd)> {
+    use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)?;
+    grantpt(&master)?;
+    unlockpt(&master)?;
+    let name = ptsname(&master, Vec::new())?;
+    let slave = rustix::fs::open(
+        name.as_c_str(),
+        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    set_size(&master, cols, rows)?;
+    Ok((master, slave))
+}
+
+fn set_size(master: &OwnedFd, cols: u32, rows: u32) -> std::io::Result<()> {
+    let size = rustix::termios::Winsize {
+        ws_row: u16::try_from(rows).unwrap_or(u16::MAX),
+        ws_col: u16::try_from(cols).unwrap_or(u16::MAX),
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    rustix::termios::tcsetwinsize(master.as_fd(), size)?;
+    Ok(())
+}
+
+/// One connection through `ssh`, to its end: `Err` is what the terminal is
+/// told. Each password the terminal gives is one run of `ssh`.
+pub(crate) async fn session(
+    device: Device,
+    id: u32,
+    target: SshTarget,
+    (mut cols, mut rows): (u32, u32),
+    mut cmds: mpsc::Receiver<Cmd>,
+    events: &mpsc::Sender<SessionEvent>,
+) -> Result<(), String> {
+    let mac = target.mac.unwrap_or_default();
+    // Errors in reaching the host come first, as with the built-in client.
+    let wait = device.synwait();
+    let timed_out = || "% Connection timed out; remote host not responding".to_owned();
+    let address = format!("{}:{}", target.host, target.port);
+    let addr = match tokio::time::timeout(wait, tokio::net::lookup_host(&address)).await {
+        Err(_) => return Err(timed_out()),
+        Ok(Ok(mut addrs)) => addrs.next(),
+        Ok(Err(_)) => None,
+    }
+    .ok_or_else(|| {
+        format!(
+            "Translating \"{}\"\n% Bad IP address or host name",
+            target.host
+        )
+    })?;
+    match tokio::time::timeout(wait, tokio::net::TcpStream::connect(addr)).await {
+        Err(_) => return Err(timed_out()),
+        Ok(Err(e)) => return Err(connect_error(e.kind())),
+        Ok(Ok(probe)) => drop(probe),
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("ironconf-ssh")
+        .tempdir()
+        .map_err(|_| format!("% MAC {mac} is not available on this device"))?;
+    let write_script = |name: &str, text: &str| -> std::io::Result<std::path::PathBuf> {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let path = dir.path().join(name);
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o700)
+            .open(&path)?;
+        f.write_all(text.as_bytes())?;
+        Ok(path)
+    };
+    let unavailable = |_| format!("% MAC {mac} is not available on this device");
+    let askpass = write_script("askpass", ASKPASS).map_err(unavailable)?;
+    // The host key, as the device checks it.
+    let settings = device.settings();
+    let known = settings.server_keys.get(&target.host);
+    let mut options: Vec<String> = Vec::new();
+    let refused_key;
+    let hashes: Vec<String> = known
+        .map(|k| {
+            k.key_hashes
+                .iter()
+                .map(|(_, h)| h.to_ascii_uppercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    match known.filter(|k| !k.key_strings.is_empty() || !k.key_hashes.is_empty()) {
+        Some(k) => {
+            refused_key = format!(
+                "% SSH: the host key of {} does not match the one under ip ssh pubkey-chain (server {}); connection refused",
+                target.host, target.host
+            );
+            let lines: String = k
+                .key_strings
+                .iter()
+                .filter_map(|s| {
+                    let words: Vec<&str> = s.split_whitespace().collect();
+                    match words.as_slice() {
+                        [kind, blob, ..] => Some(format!("{} {kind} {blob}\n", target.host)),
+                        _ => None,
+                    }
+                })
+                .collect();
+            let known_hosts = dir.path().join("known_hosts");
+            std::fs::write(&known_hosts, lines).map_err(unavailable)?;
+            let check = write_script("key-hash", KEY_HASH_CHECK).map_err(unavailable)?;
+            options.extend([
+                "StrictHostKeyChecking=yes".to_owned(),
+                format!("UserKnownHostsFile={}", known_hosts.display()),
+                "GlobalKnownHostsFile=/dev/null".to_owned(),
+                format!("KnownHostsCommand={} %t %K %H", check.display()),
+            ]);
+        }
+        None if settings.ssh.strict_host_key => {
+            return Err(format!(
+                "% SSH: no host key for {} under ip ssh pubkey-chain, and ip ssh stricthostkeycheck is on; connection refused",
+                target.host
+            ));
+        }
+        None => {
+            refused_key = String::new();
+            options.extend([
+                "StrictHostKeyChecking=no".to_owned(),
+                "UserKnownHostsFile=/dev/null".to_owned(),
+                "GlobalKnownHostsFile=/dev/null".to_owned(),
+            ]);
+        }
+    }
+    drop(settings);
+    options.extend([
+        "BatchMode=no".to_owned(),
+        "NumberOfPasswordPrompts=1".to_owned(),
+        "PreferredAuthentications=password,keyboard-interactive".to_owned(),
+        "PubkeyAuthentication=no".to_owned(),
+        "GSSAPIAuthentication=no".to_owned(),
+        format!("ConnectTimeout={}", wait.as_secs().max(1)),
+        "LogLevel=VERBOSE".to_owned(),
+    ]);
+    // Negotiation and the host key are checked before a password is asked
+    // for, as the built-in client does: a first run that offers no
+    // authentication.
+    let mut probe = tokio::process::Command::new("ssh");
+    probe.arg("-F").arg("/dev/null");
+    for o in &options {
+        probe.arg("-o").arg(o);
+    }
+    if let Some(c) = target.cipher {
+        probe.arg("-c").arg(c);
+    }
+    let probed = probe
+        .args([
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "PreferredAuthentications=none",
+            "-T",
+        ])
+        .arg("-m")
+        .arg(mac)
+        .arg("-p")
+        .arg(target.port.to_string())
+        .arg("-l")
+        .arg(&target.user)
+        .arg(&target.host)
+        .arg("true")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("IRONCONF_KEY_HASHES", hashes.join(" "))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(wait * 2, probed).await {
+        Err(_) => return Err(timed_out()),
+        Ok(Err(_)) => return Err(format!("% MAC {mac} is not available on this device")),
+        Ok(Ok(out)) => {
+            let said = String::from_utf8_lossy(&out.stderr);
+            let message = failure(&said, &target, mac, &refused_key);
+            if !said.contains("Permission denied") && !out.status.success() {
+                return Err(message);
+            }
+        }
+    }
+    loop {
+        if events.send(SessionEvent::Password { id }).await.is_err() {
+            return Ok(());
+        }
+        let password = loop {
+            match cmds.recv().await {
+                Some(Cmd::Password(p)) => break p,
+                Some(Cmd::Close) | None => return Ok(()),
+                Some(Cmd::Window(c, r)) => (cols, rows) = (c, r),
+                Some(_) => {}
+            }
+        };
+        let (master, slave) = pty(cols, rows).map_err(unavailable)?;
+        // Kept to set the terminal's size on window changes.
+        let sizer = master.try_clone().map_err(unavailable)?;
+        let mut command = tokio::process::Command::new("ssh");
+        command.arg("-F").arg("/dev/null");
+        for o in &options {
+            command.arg("-o").arg(o);
+        }
+        if let Some(c) = target.cipher {
+            command.arg("-c").arg(c);
+        }
+        command
+            .arg("-m")
+            .arg(mac)
+            .arg("-p")
+            .arg(target.port.to_string())
+            .arg("-l")
+            .arg(&target.user);
+        match &target.command {
+            Some(c) => command.arg("-T").arg(&target.host).arg(c),
+            None => command.arg("-tt").arg(&target.host),
+        };
+        let stdin = slave.try_clone().map_err(unavailable)?;
+        let mut child = match command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "vt100")
+            .env("SSH_ASKPASS", &askpass)
+            .env("SSH_ASKPASS_REQUIRE", "force")
+            .env("IRONCONF_SSH_PASSWORD", &password)
+            .env("IRONCONF_KEY_HASHES", hashes.join(" "))
+            .stdin(Stdio::from(stdin))
+            .stdout(Stdio::from(slave))
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+        {
+            Ok(c) => c,
+            Err(_) => return Err(format!("% MAC {mac} is not available on this device")),
+        };
+        drop(command);
+        // Its log lines tell when it is in and why it failed; read on a
+        // thread (a pipe), kept to the last few kB.
+        let Some(stderr) = child.stderr.take() else {
+            return Err(format!("% MAC {mac} is not available on this device"));
+        };
+        let (log_tx, mut log_rx) = mpsc::channel::<String>(64);
+        tokio::spawn(async move {
+            let mut lines = tokio::io::BufReader::new(stderr);
+            let mut line = String::new();
+            loop {
+                line.clear();
+                match tokio::io::AsyncBufReadExt::read_line(&mut lines, &mut line).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        if log_tx.send(line.trim_end().to_owned()).await.is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let mut log = String::new();
+        // One file to read the screen and another to write keys: a file's
+        // operations run one at a time, and a read waits for output.
+        let keys = master.try_clone().map_err(unavailable)?;
+        let mut screen = tokio::fs::File::from_std(std::fs::File::from(master));
+        let mut keys = tokio::fs::File::from_std(std::fs::File::from(keys));
+        let mut buf = vec![0u8; 32 * 1024];
+        let mut connected = false;
+        let mut paused = false;
+        let mut log_open = true;
+        loop {
+            tokio::select! {
+                line = log_rx.recv(), if log_open => match line {
+                    Some(line) => {
+                        if line.starts_with("Authenticated to ") && !connected {
+                            connected = true;
+                            if events.send(SessionEvent::Connected { id }).await.is_err() {
+                                let _ = child.kill().await;
+                                return Ok(());
+                            }
+                        }
+                        if log.len() < 16 * 1024 {
+                            log.push_str(&line);
+                            log.push('\n');
+                        }
+                    }
+                    None => log_open = false,
+                },
+                n = screen.read(&mut buf), if !paused && connected => match n {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let output = SessionEvent::Output { id, bytes: buf[..n].to_vec() };
+                        if events.send(output).await.is_err() {
+                            let _ = child.kill().await;
+                            return Ok(());
+                        }
+                    }
+                },
+                status = child.wait(), if !connected => {
+                    let _ = status;
+                    break;
+                }
+                cmd = cmds.recv() => match cmd {
+                    Some(Cmd::Data(bytes)) => {
+                        if keys.write_all(&bytes).await.is_err() || keys.flush().await.is_err() {
+                            break;
+                        }
+                    }
+                    Some(Cmd::Window(c, r)) => {
+                        (cols, rows) = (c, r);
+                        let _ = set_size(&sizer, c, r);
+                        if let Some(pid) = child.id().and_then(|p| rustix::process::Pid::from_raw(p as i32)) {
+                            let _ = rustix::process::kill_process(pid, rustix::process::Signal::WINCH);
+                        }
+                    }
+                    Some(Cmd::Pause) => paused = true,
+                    Some(Cmd::Resume) => paused = false,
+                    Some(Cmd::Password(_)) => {}
+                    Some(Cmd::Close) | None => {
+                        let _ = child.kill().await;
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        // Whatever it still said about why it ended.
+        while let Ok(Some(line)) =
+            tokio::time::timeout(std::time::Duration::from_millis(200), log_rx.recv()).await
+        {
+            if log.len() < 16 * 1024 {
+                log.push_str(&line);
+                log.push('\n');
+            }
+        }
+        let _ = child.wait().await;
+        tracing::debug!(host = %target.host, log = %log, "ssh (OpenSSH client) ended");
+        if connected {
+            return Ok(());
+        }
+        let message = failure(&log, &target, mac, &refused_key);
+        if message != "% Authentication failed." {
+            return Err(message);
+        }
+        // A wrong password: the terminal asks again, as many times as its
+        // prompts allow (it counts them).
+    }
+}
