@@ -65,6 +65,13 @@ def start(tmp_path, client_key, profile, vty="0 15", extra="", command=None):
     (state / "startup-config").write_text(STARTUP.format(key=blob, vty=vty) + extra)
     if command is None:
         command = [BINARY, "serve", "--profile", profile]
+    proc, port = launch(command, state)
+    return Device(proc, port, state, client_key, profile)
+
+
+def launch(command, state):
+    """Starts `command` on a free loopback port with `state` as its state
+    directory; its process and port once it says it listens."""
     proc = subprocess.Popen(
         command + ["--listen", "127.0.0.1:0", "--state-dir", str(state)],
         stdout=subprocess.PIPE,
@@ -77,7 +84,7 @@ def start(tmp_path, client_key, profile, vty="0 15", extra="", command=None):
             port = int(line.strip().rsplit(":", 1)[1])
             break
     assert port, "ironconf did not start"
-    return Device(proc, port, state, client_key, profile)
+    return proc, port
 
 
 @pytest.fixture(params=["ios-xe-16", "standard"])

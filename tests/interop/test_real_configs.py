@@ -16,7 +16,7 @@ import pytest
 from ncclient import manager
 from netmiko import ConnectHandler
 
-from conftest import BINARY, ROOT
+from conftest import BINARY, ROOT, launch
 
 CACHE = ROOT / "target" / "real-configs"
 
@@ -118,17 +118,7 @@ def real(request, tmp_path):
 
 
 def serve(state):
-    proc = subprocess.Popen(
-        [BINARY, "serve", "--listen", "127.0.0.1:0", "--state-dir", str(state)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    port = None
-    for line in proc.stdout:
-        if line.startswith("listening on "):
-            port = int(line.strip().rsplit(":", 1)[1])
-            break
-    assert port, "ironconf did not start"
-    return proc, port
+    return launch([BINARY, "serve"], state)
 
 
 def get_config(port):

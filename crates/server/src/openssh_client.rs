@@ -17,7 +17,7 @@ use std::os::fd::{AsFd as _, OwnedFd};
 use std::process::Stdio;
 
 use ironconf_device::Device;
-use ironconf_device::sessions::{SessionEvent, SshTarget, connect_error};
+use ironconf_device::sessions::{SessionEvent, SshTarget};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::sync::mpsc;
 
@@ -61,7 +61,7 @@ fn failure(stderr: &str, target: &SshTarget, mac: &str, refused_key: &str) -> St
         return "% Authentication failed.".to_owned();
     }
     if stderr.contains("timed out") {
-        return "% Connection timed out; remote host not responding".to_owned();
+        return crate::ssh_client::TIMED_OUT.to_owned();
     }
     if stderr.contains("Connection refused") {
         return "% Connection refused by remote host".to_owned();
@@ -110,24 +110,7 @@ pub(crate) async fn session(
     let mac = target.mac.unwrap_or_default();
     // Errors in reaching the host come first, as with the built-in client.
     let wait = device.synwait();
-    let timed_out = || "% Connection timed out; remote host not responding".to_owned();
-    let address = format!("{}:{}", target.host, target.port);
-    let addr = match tokio::time::timeout(wait, tokio::net::lookup_host(&address)).await {
-        Err(_) => return Err(timed_out()),
-        Ok(Ok(mut addrs)) => addrs.next(),
-        Ok(Err(_)) => None,
-    }
-    .ok_or_else(|| {
-        format!(
-            "Translating \"{}\"\n% Bad IP address or host name",
-            target.host
-        )
-    })?;
-    match tokio::time::timeout(wait, tokio::net::TcpStream::connect(addr)).await {
-        Err(_) => return Err(timed_out()),
-        Ok(Err(e)) => return Err(connect_error(e.kind())),
-        Ok(Ok(probe)) => drop(probe),
-    }
+    drop(crate::ssh_client::reach(&device, &target).await?);
     let dir = tempfile::Builder::new()
         .prefix("ironconf-ssh")
         .tempdir()
@@ -246,7 +229,7 @@ pub(crate) async fn session(
         .kill_on_drop(true)
         .output();
     match tokio::time::timeout(wait * 2, probed).await {
-        Err(_) => return Err(timed_out()),
+        Err(_) => return Err(crate::ssh_client::TIMED_OUT.to_owned()),
         Ok(Err(_)) => return Err(format!("% MAC {mac} is not available on this device")),
         Ok(Ok(out)) => {
             let said = String::from_utf8_lossy(&out.stderr);

@@ -173,6 +173,35 @@ fn no_match(kind: russh::AlgorithmKind, ours: &[String], theirs: &[String]) -> S
     )
 }
 
+/// IOS's words for a host that does not answer in time.
+pub(crate) const TIMED_OUT: &str = "% Connection timed out; remote host not responding";
+
+/// The TCP connection to `target`: its name looked up and the connection
+/// made, each within `ip tcp synwait-time`; `Err` is IOS's message.
+pub(crate) async fn reach(
+    device: &Device,
+    target: &SshTarget,
+) -> Result<tokio::net::TcpStream, String> {
+    let wait = device.synwait();
+    let address = format!("{}:{}", target.host, target.port);
+    let addr = match tokio::time::timeout(wait, tokio::net::lookup_host(&address)).await {
+        Err(_) => return Err(TIMED_OUT.to_owned()),
+        Ok(Ok(mut addrs)) => addrs.next(),
+        Ok(Err(_)) => None,
+    }
+    .ok_or_else(|| {
+        format!(
+            "Translating \"{}\"\n% Bad IP address or host name",
+            target.host
+        )
+    })?;
+    match tokio::time::timeout(wait, tokio::net::TcpStream::connect(addr)).await {
+        Err(_) => Err(TIMED_OUT.to_owned()),
+        Ok(Err(e)) => Err(connect_error(e.kind())),
+        Ok(Ok(s)) => Ok(s),
+    }
+}
+
 /// One connection, to its end: `Err` is what the terminal is told.
 async fn session(
     device: Device,
@@ -183,24 +212,8 @@ async fn session(
     events: &mpsc::Sender<SessionEvent>,
 ) -> Result<(), String> {
     let wait = device.synwait();
-    let timed_out = || "% Connection timed out; remote host not responding".to_owned();
-    let address = format!("{}:{}", target.host, target.port);
-    let addr = match tokio::time::timeout(wait, tokio::net::lookup_host(&address)).await {
-        Err(_) => return Err(timed_out()),
-        Ok(Ok(mut addrs)) => addrs.next(),
-        Ok(Err(_)) => None,
-    }
-    .ok_or_else(|| {
-        format!(
-            "Translating \"{}\"\n% Bad IP address or host name",
-            target.host
-        )
-    })?;
-    let stream = match tokio::time::timeout(wait, tokio::net::TcpStream::connect(addr)).await {
-        Err(_) => return Err(timed_out()),
-        Ok(Err(e)) => return Err(connect_error(e.kind())),
-        Ok(Ok(s)) => s,
-    };
+    let timed_out = || TIMED_OUT.to_owned();
+    let stream = reach(&device, &target).await?;
     let _ = stream.set_nodelay(true);
     let mut preferred = russh::Preferred::default();
     if let Some(c) = target.cipher {
