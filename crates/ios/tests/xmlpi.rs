@@ -182,7 +182,7 @@ fn the_generator_reaches_every_rule() {
     let cat = catalogue();
     let mut seen = vec![false; cat.rules().len()];
     let mut rng = Rng(7);
-    for _ in 0..120_000 {
+    for _ in 0..160_000 {
         let mut lines = Vec::new();
         random_line(&cat, cat.config_mode(), &mut rng, 0, &mut lines);
         // Which rules the lines matched, mode by mode, as the applier does.
