@@ -148,6 +148,16 @@ impl State {
                 .any(|l| !l.starts_with(' ') && Settings::reads(l))
         });
         self.counters.config_changes += 1;
+        // Kept until the next change (and copied by `last_change`): a change
+        // of more lines than a notification carries is recorded without
+        // them, so that replacing a large configuration does not keep it
+        // twice more as lines.
+        let lines: usize = changes.iter().map(|c| c.before.len() + c.after.len()).sum();
+        let changes = if lines > RECORDED_LINES {
+            Vec::new()
+        } else {
+            changes
+        };
         self.last_change = Some(ChangeRecord {
             user: user.to_owned(),
             time: now,
@@ -167,6 +177,10 @@ impl State {
         }
     }
 }
+
+/// The most lines a change record keeps (a larger change is recorded
+/// without them): as many as a configuration-change notification carries.
+pub const RECORDED_LINES: usize = crate::notify::MAX_CHANGE_LINES;
 
 /// Errors opening or saving a device.
 #[derive(Debug, thiserror::Error)]

@@ -633,3 +633,55 @@ fn empty_oper_data_filters_get_empty_blocks() {
         "{out}"
     );
 }
+
+/// The change record keeps a change's lines up to a bound: a replacement of
+/// a large configuration is recorded without them (its user and time only).
+#[test]
+fn the_change_record_keeps_a_bounded_number_of_lines() {
+    let (device, _) = Device::in_memory(Profile::default(), STARTUP);
+    let who = ironconf_device::Changer {
+        user: "admin",
+        session: None,
+        line: None,
+    };
+    device
+        .configure(who, &["interface Loopback7", " description small"])
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let record = device.last_change();
+    assert!(
+        record
+            .as_ref()
+            .is_some_and(|c| c.added().iter().any(|l| l.contains("description small"))),
+        "{record:?}"
+    );
+    let mut big = ironconf_ios::config::Config::new();
+    let mut text = String::new();
+    for i in 0..ironconf_device::device::RECORDED_LINES {
+        text.push_str(&format!("interface Loopback{i}\n description big {i}\n"));
+    }
+    let cat = ironconf_ios::catalogue::Catalogue::builtin();
+    let r = ironconf_ios::apply::apply_batch(
+        &cat,
+        &mut big,
+        text.lines(),
+        ironconf_ios::apply::ErrorOption::StopOnError,
+        false,
+    );
+    assert!(r.failures.is_empty());
+    device
+        .replace_running(who, big)
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let record = device.last_change();
+    assert!(
+        record
+            .as_ref()
+            .is_some_and(|c| c.user == "admin" && c.changes.is_empty()),
+        "{:?}",
+        record.map(|c| c.changes.len())
+    );
+    assert!(
+        device
+            .running_config()
+            .contains("interface Loopback4095\n description big 4095\n")
+    );
+}
