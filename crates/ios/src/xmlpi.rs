@@ -151,7 +151,13 @@ pub fn write_config(cat: &Catalogue, text: &str, out: &mut Vec<u8>) {
         let body = body.trim_end();
         if let Some(base) = unknown {
             if indent > base && !body.is_empty() && body != "!" {
-                leaf(out, VERBATIM, raw[base..].trim_end(), false);
+                // `base` is within the spaces both lines begin with.
+                leaf(
+                    out,
+                    VERBATIM,
+                    raw.get(base..).unwrap_or(body).trim_end(),
+                    false,
+                );
                 out.push(b'\n');
                 continue;
             }

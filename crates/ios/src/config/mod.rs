@@ -362,7 +362,7 @@ impl Config {
         };
         let (index, depth) = match at.last {
             None => (body.len(), indent.saturating_sub(1)),
-            Some(i) => (i + 1, at.depth + indent),
+            Some(i) => ((i + 1).min(body.len()), at.depth + indent),
         };
         let spans = body.spans();
         body.insert(&spans, index, depth, text, VERBATIM);
