@@ -506,6 +506,38 @@ fn to_openssh_sshd_with_the_macs_russh_lacks() {
         t.expect("A#");
     }
     t.send("exit\r");
+    drop(t);
+    // Host keys as the device judges them: strict with no key, refused
+    // before the password; the server's key under `server 127.0.0.1`, in.
+    let Some(server) = sshd("aes256-cbc,aes128-ctr", "hmac-md5") else {
+        return;
+    };
+    let strict = format!("{LOCAL}ip ssh stricthostkeycheck\n");
+    let a = start(&strict);
+    let mut t = Terminal::open(&a, &[]);
+    t.send(&format!(
+        "ssh -m hmac-md5 -l {SSHD_USER} -p {} 127.0.0.1\r",
+        server.port
+    ));
+    t.expect("% SSH: no host key for 127.0.0.1 under ip ssh pubkey-chain");
+    t.expect("A#");
+    drop(t);
+    let public = std::fs::read_to_string(server._dir.path().join("hostkey.pub")).unwrap();
+    let blob = public.split_whitespace().nth(1).unwrap_or_default();
+    let trusted = strict.replace(
+        "  exit\n",
+        &format!("  exit\n server 127.0.0.1\n  key-string\n   ssh-ed25519 {blob}\n   exit\n"),
+    );
+    let a = start(&trusted);
+    let mut t = Terminal::open(&a, &[]);
+    t.send(&format!(
+        "ssh -m hmac-md5 -l {SSHD_USER} -p {} 127.0.0.1 echo trusted-key\r",
+        server.port
+    ));
+    t.expect("Password: ");
+    t.send(&format!("{SSHD_PASSWORD}\r"));
+    t.expect("trusted-key");
+    t.expect("A#");
 }
 
 /// A cipher the server does not take: IOS's NO_MATCH message.

@@ -6,11 +6,11 @@
 //! screen, window changes, suspend and resume, IOS's messages.
 //!
 //! The password goes to `ssh` through an askpass helper that prints it from
-//! the helper's environment (never on a command line); host keys are
-//! checked as the device checks them: a key or key hash under
-//! `ip ssh pubkey-chain` / `server HOST` must match, `ip ssh
-//! stricthostkeycheck` refuses a host with none, and otherwise any key is
-//! taken.
+//! the helper's environment (never on a command line). The host key is the
+//! device's to judge ([`Device::check_server_key`], as for the built-in
+//! client): a first run of `ssh` hands the key the server offers to a
+//! `KnownHostsCommand` that writes it down and accepts nothing, the device
+//! checks it, and the run that logs in accepts that key alone.
 
 use std::io::Write as _;
 use std::os::fd::{AsFd as _, OwnedFd};
@@ -26,15 +26,13 @@ use crate::ssh_client::Cmd;
 /// What the askpass helper and the host key check are made of, in a
 /// private directory removed with the connection.
 const ASKPASS: &str = "#!/bin/sh\nprintf '%s\\n' \"$IRONCONF_SSH_PASSWORD\"\n";
-/// A `KnownHostsCommand` that accepts the offered key when its MD5 is one
-/// of the `key-hash`es the device holds for the host (`%t %K` as arguments).
-const KEY_HASH_CHECK: &str = "#!/bin/sh\n\
-h=$(printf '%s' \"$2\" | base64 -d 2>/dev/null | md5sum | cut -d' ' -f1 | tr a-f A-F)\n\
-for k in $IRONCONF_KEY_HASHES; do [ \"$k\" = \"$h\" ] && printf '%s %s %s\\n' \"$3\" \"$1\" \"$2\"; done\n\
-exit 0\n";
+/// A `KnownHostsCommand` (`%t %K` as arguments) that writes the key the
+/// server offers down for the device and accepts none. `ssh` also runs it
+/// before the key exchange, with no key, to order its algorithms.
+const OFFERED: &str = "#!/bin/sh\n[ -n \"$2\" ] && printf '%s %s\\n' \"$1\" \"$2\" > \"$IRONCONF_OFFERED_KEY\"\nexit 0\n";
 
 /// The OpenSSH client's messages that say why a connection failed.
-fn failure(stderr: &str, target: &SshTarget, mac: &str, refused_key: &str) -> String {
+fn failure(stderr: &str, target: &SshTarget, mac: &str) -> String {
     if let Some(offer) = stderr.lines().find_map(|l| {
         l.split_once("no matching MAC found. Their offer: ")
             .map(|(_, o)| o)
@@ -55,7 +53,8 @@ fn failure(stderr: &str, target: &SshTarget, mac: &str, refused_key: &str) -> St
         );
     }
     if stderr.contains("Host key verification failed") {
-        return refused_key.to_owned();
+        // The key the device accepted was not the one offered again.
+        return "% SSH: the host key changed while connecting; connection refused".to_owned();
     }
     if stderr.contains("Permission denied") {
         return "% Authentication failed.".to_owned();
@@ -128,62 +127,14 @@ pub(crate) async fn session(
     };
     let unavailable = |_| format!("% MAC {mac} is not available on this device");
     let askpass = write_script("askpass", ASKPASS).map_err(unavailable)?;
-    // The host key, as the device checks it.
-    let settings = device.settings();
-    let known = settings.server_keys.get(&target.host);
-    let mut options: Vec<String> = Vec::new();
-    let refused_key;
-    let hashes: Vec<String> = known
-        .map(|k| {
-            k.key_hashes
-                .iter()
-                .map(|(_, h)| h.to_ascii_uppercase())
-                .collect()
-        })
-        .unwrap_or_default();
-    match known.filter(|k| !k.key_strings.is_empty() || !k.key_hashes.is_empty()) {
-        Some(k) => {
-            refused_key = format!(
-                "% SSH: the host key of {} does not match the one under ip ssh pubkey-chain (server {}); connection refused",
-                target.host, target.host
-            );
-            let lines: String = k
-                .key_strings
-                .iter()
-                .filter_map(|s| {
-                    let words: Vec<&str> = s.split_whitespace().collect();
-                    match words.as_slice() {
-                        [kind, blob, ..] => Some(format!("{} {kind} {blob}\n", target.host)),
-                        _ => None,
-                    }
-                })
-                .collect();
-            let known_hosts = dir.path().join("known_hosts");
-            std::fs::write(&known_hosts, lines).map_err(unavailable)?;
-            let check = write_script("key-hash", KEY_HASH_CHECK).map_err(unavailable)?;
-            options.extend([
-                "StrictHostKeyChecking=yes".to_owned(),
-                format!("UserKnownHostsFile={}", known_hosts.display()),
-                "GlobalKnownHostsFile=/dev/null".to_owned(),
-                format!("KnownHostsCommand={} %t %K %H", check.display()),
-            ]);
-        }
-        None if settings.ssh.strict_host_key => {
-            return Err(format!(
-                "% SSH: no host key for {} under ip ssh pubkey-chain, and ip ssh stricthostkeycheck is on; connection refused",
-                target.host
-            ));
-        }
-        None => {
-            refused_key = String::new();
-            options.extend([
-                "StrictHostKeyChecking=no".to_owned(),
-                "UserKnownHostsFile=/dev/null".to_owned(),
-                "GlobalKnownHostsFile=/dev/null".to_owned(),
-            ]);
-        }
-    }
-    drop(settings);
+    let offered_key = dir.path().join("offered");
+    let offered = write_script("offered-key", OFFERED).map_err(unavailable)?;
+    let known_hosts = dir.path().join("known_hosts");
+    let mut options: Vec<String> = vec![
+        "StrictHostKeyChecking=yes".to_owned(),
+        format!("UserKnownHostsFile={}", known_hosts.display()),
+        "GlobalKnownHostsFile=/dev/null".to_owned(),
+    ];
     options.extend([
         "BatchMode=no".to_owned(),
         "NumberOfPasswordPrompts=1".to_owned(),
@@ -205,6 +156,8 @@ pub(crate) async fn session(
         probe.arg("-c").arg(c);
     }
     let probed = probe
+        .arg("-o")
+        .arg(format!("KnownHostsCommand={} %t %K", offered.display()))
         .args([
             "-o",
             "BatchMode=yes",
@@ -222,7 +175,7 @@ pub(crate) async fn session(
         .arg("true")
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("IRONCONF_KEY_HASHES", hashes.join(" "))
+        .env("IRONCONF_OFFERED_KEY", &offered_key)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -233,10 +186,25 @@ pub(crate) async fn session(
         Ok(Err(_)) => return Err(format!("% MAC {mac} is not available on this device")),
         Ok(Ok(out)) => {
             let said = String::from_utf8_lossy(&out.stderr);
-            let message = failure(&said, &target, mac, &refused_key);
-            if !said.contains("Permission denied") && !out.status.success() {
-                return Err(message);
+            // Negotiation fails before a key is offered (and `ssh` may
+            // have run the command once already, to order algorithms).
+            let key = std::fs::read_to_string(&offered_key).unwrap_or_default();
+            if said.contains("Unable to negotiate") || key.trim().is_empty() {
+                return Err(failure(&said, &target, mac));
             }
+            let mut words = key.split_whitespace();
+            let (kind, blob) = (
+                words.next().unwrap_or_default(),
+                words.next().unwrap_or_default(),
+            );
+            device.check_server_key(&target.host, kind, blob)?;
+            // Only that key from now on (OpenSSH names a host on another
+            // port `[host]:port`).
+            let name = match target.port {
+                22 => target.host.clone(),
+                p => format!("[{}]:{p}", target.host),
+            };
+            std::fs::write(&known_hosts, format!("{name} {kind} {blob}\n")).map_err(unavailable)?;
         }
     }
     loop {
@@ -281,7 +249,6 @@ pub(crate) async fn session(
             .env("SSH_ASKPASS", &askpass)
             .env("SSH_ASKPASS_REQUIRE", "force")
             .env("IRONCONF_SSH_PASSWORD", &password)
-            .env("IRONCONF_KEY_HASHES", hashes.join(" "))
             .stdin(Stdio::from(stdin))
             .stdout(Stdio::from(slave))
             .stderr(Stdio::piped())
@@ -392,7 +359,7 @@ pub(crate) async fn session(
         if connected {
             return Ok(());
         }
-        let message = failure(&log, &target, mac, &refused_key);
+        let message = failure(&log, &target, mac);
         if message != "% Authentication failed." {
             return Err(message);
         }
