@@ -10,7 +10,9 @@ use crate::KillSwitch;
 use crate::device::Device;
 
 /// Why a NETCONF session was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.reason())]
+#[non_exhaustive]
 pub enum NetconfRefusal {
     /// `netconf ssh` is not configured.
     AgentOff,

@@ -45,13 +45,17 @@ pub(crate) struct Pending {
 }
 
 /// Why the archive could not write a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ArchiveError {
     /// No `archive` / `path`.
+    #[error("Archive feature not enabled")]
     Off,
     /// The path is not on the flash (its IOS message).
+    #[error("{0}")]
     Path(String),
     /// The write failed (its IOS message).
+    #[error("{0}")]
     Write(String),
 }
 

@@ -53,6 +53,7 @@ use crate::profile::Profile;
 
 /// Why a device could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// The embedder's catalogue text (or a command's grammar) is not valid.
     #[error("catalogue line {line}: {message}")]

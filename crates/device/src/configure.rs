@@ -32,6 +32,7 @@ pub struct Changer<'a> {
 
 /// Why a change was not applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Refused {
     /// Another session holds the running datastore's lock.
     Locked {
@@ -107,6 +108,7 @@ where
 
 /// Why [`Device::configure`] changed nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigureError {
     /// The path refused the change (a lock, a hook).
     #[error("{0}")]
@@ -120,6 +122,8 @@ pub enum ConfigureError {
         message: String,
     },
 }
+
+impl std::error::Error for Refused {}
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -21,15 +21,20 @@ const MAX_LINE: usize = 1024;
 const PART: usize = 64 * 1024;
 
 /// Why an `scp` command is not served.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScpRefusal {
     /// `ip scp server enable` is not configured.
+    #[error("ip scp server enable is not configured")]
     Disabled,
     /// Below privilege 15.
+    #[error("privilege 15 is needed")]
     Privilege,
     /// Not an `scp -t` / `scp -f` command line.
+    #[error("not an scp command")]
     NotScp,
     /// The path is refused (its IOS message).
+    #[error("{0}")]
     Path(String),
 }
 

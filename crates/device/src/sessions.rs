@@ -69,7 +69,8 @@ pub struct SshTarget {
 
 /// An `ssh` command refused: IOS's message, and the column of the word it
 /// is about (for the caret) when there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct SshArgError {
     /// Byte offset of the word in the arguments.
     pub column: Option<usize>,

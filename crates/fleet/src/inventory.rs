@@ -49,6 +49,7 @@ use serde::Deserialize;
 
 /// Why an inventory cannot be served, named precisely.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InventoryError {
     /// The file is not TOML of this shape.
     #[error("inventory: {0}")]

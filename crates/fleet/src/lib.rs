@@ -21,6 +21,7 @@ use ironconf_server::{CancellationToken, Route, Slot};
 
 /// Why a fleet cannot start.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum FleetError {
     /// The inventory is refused.
     #[error(transparent)]

@@ -11,7 +11,8 @@ use crate::param::parse_interface;
 use crate::parse::{ParseError, tokenize};
 
 /// An error `show running-config` prints instead of output.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct ShowError {
     /// Column of the caret in the argument text, if IOS prints one.
     pub column: Option<usize>,

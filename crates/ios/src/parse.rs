@@ -47,6 +47,7 @@ pub fn tokenize(line: &str) -> Vec<Word<'_>> {
 
 /// Why a line does not parse, as IOS reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ParseError {
     /// `% Invalid input detected at '^' marker.`, caret under byte `column`.
     Invalid {
@@ -82,6 +83,8 @@ impl ParseError {
         }
     }
 }
+
+impl std::error::Error for ParseError {}
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -437,7 +437,9 @@ fn write_line<T: AsRef<str>>(
 }
 
 /// Why an XML-PI configuration cannot be read, naming the element.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
+#[non_exhaustive]
 pub enum XmlPiError {
     /// No keyword or parameter of that name here (`after`: the line so
     /// far).

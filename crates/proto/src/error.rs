@@ -516,6 +516,8 @@ impl RpcError {
     }
 }
 
+impl std::error::Error for RpcError {}
+
 impl fmt::Display for RpcError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.error_type, self.error_tag)?;
@@ -528,6 +530,7 @@ impl fmt::Display for RpcError {
 
 /// An `<rpc-error>` element that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseRpcErrorError {
     /// A mandatory child is absent.
     #[error("rpc-error has no <{0}>")]

@@ -684,6 +684,7 @@ impl Default for NetconfCodec {
 /// Errors from [`NetconfCodec`].
 #[cfg(feature = "codec")]
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CodecError {
     /// The byte stream is not framed correctly.
     #[error(transparent)]

@@ -209,7 +209,8 @@ pub struct Rpc {
 
 /// An `<rpc>` whose envelope is wrong; the attributes are kept so the error
 /// reply can still echo them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{error}")]
 pub struct RpcEnvelopeError {
     /// The attributes of `<rpc>`.
     pub attributes: Vec<Attribute>,

@@ -96,6 +96,7 @@ const MAX_PASSWORD: usize = 128;
 
 /// Why a request could not be made or a reply was not taken.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Fewer bytes than a header.
     #[error("packet of {0} bytes, shorter than a RADIUS header")]

@@ -20,6 +20,7 @@ use russh::keys::{Algorithm, PrivateKey};
 
 /// Host key errors.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum HostKeyError {
     /// Reading or writing a key file.
     #[error("host key {path}: {source}")]

@@ -65,6 +65,7 @@ pub const DEFAULT_NOTIFICATION_GATHER: std::time::Duration =
 
 /// Errors from [`serve`].
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ServeError {
     /// Host keys could not be loaded or created.
     #[error(transparent)]

@@ -324,6 +324,7 @@ enum Phase {
 
 /// An error from [`Session::send_reply`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SendReplyError {
     /// No rpc with that id awaits a reply.
     #[error("no pending rpc with id {0:?}")]

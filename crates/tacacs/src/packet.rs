@@ -11,6 +11,7 @@ pub const MAX_BODY: usize = 64 * 1024;
 
 /// Why a packet or body was refused.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// Fewer bytes than a header or than the length it gives.
     #[error("packet of {got} bytes, {want} expected")]

@@ -62,7 +62,9 @@ pub enum Location {
 }
 
 /// Why a name was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.as_str())]
+#[non_exhaustive]
 pub enum NameError {
     /// A prefix no file system has (`foo:`): IOS's parser refuses it.
     UnknownFileSystem,
@@ -391,7 +393,9 @@ impl Device {
 }
 
 /// Why a whole read failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.as_str())]
+#[non_exhaustive]
 pub enum FsReadError {
     /// The store's reason.
     Store(StoreError),
@@ -410,7 +414,9 @@ impl FsReadError {
 }
 
 /// Why a write failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.as_str())]
+#[non_exhaustive]
 pub enum FsWriteError {
     /// The store's reason.
     Store(StoreError),

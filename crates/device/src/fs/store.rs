@@ -31,7 +31,9 @@ pub struct Entry {
 }
 
 /// Why a store operation failed, as IOS words it in parentheses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.as_str())]
+#[non_exhaustive]
 pub enum StoreError {
     /// `No such file or directory`
     NotFound,

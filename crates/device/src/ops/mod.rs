@@ -219,6 +219,8 @@ pub(crate) fn xmlpi_error(e: ironconf_ios::xmlpi::XmlPiError) -> RpcError {
         X::BadOperation { .. } => ErrorTag::BadAttribute,
         X::UnknownAttribute { .. } => ErrorTag::UnknownAttribute,
         X::BadElement { .. } => ErrorTag::BadElement,
+        // Kinds added later name an element out of place.
+        _ => ErrorTag::BadElement,
     };
     let err = RpcError::new(tag)
         .bad_element(e.element().to_owned())
