@@ -245,7 +245,7 @@ impl DeviceBuilder {
                 (running, Some(dir))
             }
         };
-        let flash = flash_for(&self.profile, state_dir.as_deref())?;
+        let flash = flash_for(&self.profile, state_dir.as_deref(), self.clock.clone())?;
         let parts = Parts {
             flash,
             catalogue,
@@ -314,12 +314,13 @@ impl Parts {
 pub(crate) fn flash_for(
     profile: &Profile,
     dir: Option<&std::path::Path>,
+    clock: Arc<dyn Clock>,
 ) -> Result<Flash, DeviceError> {
     match dir {
-        Some(d) => Flash::open(profile.flash, Some(d)).map_err(|source| DeviceError::Io {
+        Some(d) => Flash::open(profile.flash, Some(d), clock).map_err(|source| DeviceError::Io {
             path: d.join(profile.flash.name.trim_end_matches(':')),
             source,
         }),
-        None => Ok(Flash::in_memory(profile.flash)),
+        None => Ok(Flash::in_memory(profile.flash, clock)),
     }
 }

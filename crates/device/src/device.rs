@@ -256,7 +256,7 @@ impl Device {
     pub fn in_memory(profile: Profile, startup: &str) -> (Device, BootReport) {
         let catalogue = Catalogue::builtin_shared();
         let (running, unknown) = load(&catalogue, startup);
-        let flash = crate::fs::Flash::in_memory(profile.flash);
+        let flash = crate::fs::Flash::in_memory(profile.flash, Arc::new(crate::clock::SystemClock));
         let device = Device::from_parts(Parts::new(catalogue, profile, None, running, flash));
         (
             device,

@@ -72,7 +72,6 @@ pub mod device;
 pub mod exec;
 pub mod features;
 pub mod fs;
-pub mod gather;
 pub mod interfaces;
 mod keys;
 mod lines;

@@ -63,7 +63,9 @@ impl Device {
         let catalogue = Catalogue::builtin_shared();
         let (text, generated_password) = read_startup(dir, &catalogue)?;
         let (running, unknown) = load_startup(&catalogue, &text);
-        let flash = crate::builder::flash_for(&profile, Some(dir))?;
+        let clock: std::sync::Arc<dyn crate::clock::Clock> =
+            std::sync::Arc::new(crate::clock::SystemClock);
+        let flash = crate::builder::flash_for(&profile, Some(dir), clock)?;
         let parts = Parts::new(catalogue, profile, Some(dir.to_owned()), running, flash);
         Ok((
             Device::from_parts(parts),

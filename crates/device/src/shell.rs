@@ -141,6 +141,7 @@ const MAX_LINE: usize = 4096;
 impl Shell {
     /// A shell for a user logged in at `privilege`; prints the first prompt.
     pub fn new(device: Device, user: &str, privilege: u8) -> Shell {
+        let now = device.now();
         let mut s = Shell {
             device,
             user: user.to_owned(),
@@ -161,7 +162,7 @@ impl Shell {
             password: false,
             enable_target: 15,
             vty: None,
-            last_input: std::time::Instant::now(),
+            last_input: now,
             asking: None,
             connections: Vec::new(),
             foreground: None,

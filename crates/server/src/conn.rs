@@ -25,7 +25,7 @@ pub(crate) struct Connection {
     keys: Arc<HostKeys>,
     aaa_waits: Arc<tokio::sync::Semaphore>,
     /// When its sessions' notifications leave.
-    clock: Arc<ironconf_device::gather::Clock>,
+    clock: Arc<crate::gather::Clock>,
     peer: SocketAddr,
     /// Ends the connection (pre-authentication deadline, eviction,
     /// shutdown, clear line).
@@ -37,7 +37,7 @@ impl Connection {
         device: Device,
         keys: Arc<HostKeys>,
         aaa_waits: Arc<tokio::sync::Semaphore>,
-        clock: Arc<ironconf_device::gather::Clock>,
+        clock: Arc<crate::gather::Clock>,
         peer: SocketAddr,
         kill: CancellationToken,
     ) -> Self {
@@ -226,7 +226,7 @@ pub(crate) struct Handler {
     pending: crate::pending::Pending,
     /// Places for logins waiting on AAA servers.
     aaa_waits: Arc<tokio::sync::Semaphore>,
-    clock: Arc<ironconf_device::gather::Clock>,
+    clock: Arc<crate::gather::Clock>,
     /// Session channels open and not yet given a service, each already
     /// drained by its reader task.
     channels: HashMap<ChannelId, Opened>,

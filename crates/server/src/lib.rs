@@ -5,6 +5,7 @@
 //! session per channel. russh is used behind this crate only.
 
 mod conn;
+pub mod gather;
 mod hostkeys;
 mod inbound;
 mod kexinit;
@@ -60,8 +61,7 @@ impl Default for Limits {
 }
 
 /// [`Limits::notification_gather`]'s default.
-pub const DEFAULT_NOTIFICATION_GATHER: std::time::Duration =
-    ironconf_device::gather::DEFAULT_WINDOW;
+pub const DEFAULT_NOTIFICATION_GATHER: std::time::Duration = crate::gather::DEFAULT_WINDOW;
 
 /// Errors from [`serve`].
 #[derive(Debug, thiserror::Error)]
@@ -183,7 +183,7 @@ impl Slot {
 struct Shared {
     unauthenticated: pending::Pending,
     aaa_waits: Arc<tokio::sync::Semaphore>,
-    clock: Arc<ironconf_device::gather::Clock>,
+    clock: Arc<crate::gather::Clock>,
     tracker: TaskTracker,
     shutdown: CancellationToken,
 }
@@ -297,9 +297,7 @@ pub async fn serve_slots(
         // drops the oldest: a server that is slow to answer must not cost
         // them their connection) for this one, which makes the next wait.
         aaa_waits: Arc::new(tokio::sync::Semaphore::new(radius::MAX_LOGINS_WAITING)),
-        clock: Arc::new(ironconf_device::gather::Clock::new(
-            limits.notification_gather,
-        )),
+        clock: Arc::new(crate::gather::Clock::new(limits.notification_gather)),
         tracker: TaskTracker::new(),
         shutdown: shutdown.clone(),
     };

@@ -5,8 +5,8 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crate::gather::{Clock, Outbound};
 use bytes::{Bytes, BytesMut};
-use ironconf_device::gather::{Clock, Outbound};
 use ironconf_device::{DebugLevel, Device, NetconfHandler};
 use ironconf_session::{Session, dispatch, dispatch_some};
 use russh::ChannelWriteHalf;

@@ -17,6 +17,7 @@ pub mod store;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
+use crate::clock::Clock;
 use store::{DiskStore, Entry, MemoryStore, NewFile, Store, StoreError, TEMP_PREFIX};
 
 use crate::device::Device;
@@ -106,10 +107,14 @@ impl std::fmt::Debug for Flash {
 
 impl Flash {
     /// The flash in `dir` (a folder named after its prefix), or in memory.
-    pub(crate) fn open(spec: FlashSpec, dir: Option<&std::path::Path>) -> std::io::Result<Flash> {
+    pub(crate) fn open(
+        spec: FlashSpec,
+        dir: Option<&std::path::Path>,
+        clock: Arc<dyn Clock>,
+    ) -> std::io::Result<Flash> {
         let store: Arc<dyn Store> = match dir {
             Some(d) => Arc::new(DiskStore::open(d.join(spec.name.trim_end_matches(':')))?),
-            None => Arc::new(MemoryStore::default()),
+            None => Arc::new(MemoryStore::new(clock)),
         };
         Ok(Flash {
             spec,
@@ -119,10 +124,10 @@ impl Flash {
     }
 
     /// In memory (a device whose state directory cannot hold it).
-    pub(crate) fn in_memory(spec: FlashSpec) -> Flash {
+    pub(crate) fn in_memory(spec: FlashSpec, clock: Arc<dyn Clock>) -> Flash {
         Flash {
             spec,
-            store: Arc::new(MemoryStore::default()),
+            store: Arc::new(MemoryStore::new(clock)),
             reserved: Arc::default(),
         }
     }

@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use crate::clock::Clock;
+
 /// Prefix of the temporary files a write goes through (hidden from `dir`,
 /// refused as a file name, removed at start if a crash left one).
 pub(crate) const TEMP_PREFIX: &str = ".ironconf-tmp.";
@@ -377,10 +379,19 @@ fn sync_parent(p: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Files in memory, for a device without a state directory.
-#[derive(Debug, Default)]
+/// Files in memory, for a device without a state directory; their times
+/// come from the device's clock.
 pub struct MemoryStore {
     inner: Arc<Mutex<MemoryTree>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -412,6 +423,14 @@ impl MemoryTree {
 }
 
 impl MemoryStore {
+    /// An empty store whose files are stamped by `clock`.
+    pub fn new(clock: Arc<dyn Clock>) -> MemoryStore {
+        MemoryStore {
+            inner: Arc::default(),
+            clock,
+        }
+    }
+
     fn tree(&self) -> std::sync::MutexGuard<'_, MemoryTree> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -419,6 +438,7 @@ impl MemoryStore {
 
 struct MemoryNewFile {
     tree: Arc<Mutex<MemoryTree>>,
+    clock: Arc<dyn Clock>,
     path: String,
     bytes: Vec<u8>,
 }
@@ -445,7 +465,7 @@ impl NewFile for MemoryNewFile {
             None => t.id(),
         };
         t.files
-            .insert(self.path, (Arc::new(self.bytes), SystemTime::now(), id));
+            .insert(self.path, (Arc::new(self.bytes), self.clock.wall(), id));
         Ok(())
     }
 
@@ -555,6 +575,7 @@ impl Store for MemoryStore {
         }
         Ok(Box::new(MemoryNewFile {
             tree: self.inner.clone(),
+            clock: self.clock.clone(),
             path: joined(path),
             bytes: Vec::new(),
         }))
@@ -579,7 +600,7 @@ impl Store for MemoryStore {
             return Err(StoreError::NotFound);
         }
         let id = t.id();
-        t.dirs.insert(p, (SystemTime::now(), id));
+        t.dirs.insert(p, (self.clock.wall(), id));
         Ok(())
     }
 

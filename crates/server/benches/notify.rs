@@ -7,7 +7,7 @@
 //! feeds its sessions: through a gather queue each, woken by one clock
 //! once the default window has passed.
 //!
-//! `cargo bench -p ironconf-device --bench notify`
+//! `cargo bench -p ironconf-server --bench notify`
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -15,9 +15,9 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use ironconf_device::gather::{Clock, DEFAULT_WINDOW, Outbound};
 use ironconf_device::notify::NotificationSink;
 use ironconf_device::{Changer, Device, NetconfHandler, Profile};
+use ironconf_server::gather::{Clock, DEFAULT_WINDOW, Outbound};
 use ironconf_session::testing::ScriptedPeer;
 
 include!("../../ios/benches/support/rss.rs");
