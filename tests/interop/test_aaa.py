@@ -199,3 +199,73 @@ def test_ncclient_and_netmiko_through_tacacs(tac_dev):
     assert "author auditor permit show aaa servers" in text
     assert "show version" not in text
     assert "cmd=show aaa servers <cr>" in text
+
+
+BUILTINS = """enable secret 0 builtin-enable
+aaa authorization commands 0 default group TAC local
+aaa authorization commands 1 default group TAC local
+aaa accounting commands 0 default start-stop group TAC
+aaa accounting commands 1 default start-stop group TAC
+"""
+
+
+@pytest.fixture
+def builtin_dev(tmp_path, client_key, tacacs):
+    port, log = tacacs
+    d = start(tmp_path, client_key, "ios-xe-16",
+              extra=TACACS.format(port=port) + BUILTINS)
+    yield d, log
+    d.proc.terminate()
+    d.proc.wait(timeout=10)
+
+
+def test_each_terminal_builtin_is_authorized_and_accounted(builtin_dev):
+    """The commands that act on the terminal (enable, disable, ssh, show
+    sessions, resume, disconnect, configure terminal) go through command
+    authorization and accounting like every other command."""
+    import socket
+    dev, log = builtin_dev
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="netops", password="netops-pw", secret="builtin-enable",
+                       fast_cli=False)
+    try:
+        assert c.find_prompt() == "interop#"
+        c.exit_enable_mode()
+        assert c.find_prompt() == "interop>"
+        c.enable()
+        assert c.find_prompt() == "interop#"
+        assert "% No connections open" in c.send_command("show sessions")
+        out = c.send_command_timing(f"ssh -l netops -p {closed} 127.0.0.1")
+        assert "% Connection refused by remote host" in out, out
+        assert "% No connection to resume" in c.send_command("resume")
+        assert "% No connection to disconnect" in c.send_command("disconnect")
+        c.config_mode()
+        assert c.find_prompt() == "interop(config)#"
+        c.exit_config_mode()
+        assert c.find_prompt() == "interop#"
+    finally:
+        c.disconnect()
+    typed = {
+        "disable": 1,
+        "enable": 0,
+        "show sessions": 1,
+        f"ssh -l netops -p {closed} 127.0.0.1": 1,
+        "resume": 1,
+        "disconnect": 1,
+        "configure terminal": 15,
+    }
+    import time
+    deadline = time.monotonic() + 10
+    while True:
+        text = log.read_text()
+        if all(f"cmd={cmd} <cr>" in text for cmd in typed) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    lines = text.splitlines()
+    for cmd, level in typed.items():
+        assert f"author netops permit {cmd}" in lines, (cmd, text)
+        assert any(l.startswith("acct stop netops") and f"priv-lvl={level} cmd={cmd} <cr>" in l
+                   for l in lines), (cmd, text)

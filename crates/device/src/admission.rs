@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::KillSwitch;
 use crate::device::Device;
+use crate::login_watch::LoginWatch;
 
 /// Why a NETCONF session was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -106,7 +107,7 @@ impl Device {
             let mut st = self.state();
             st.counters.auth_errors += 1;
             let policy = st.settings.current().login_block;
-            st.login_watch.failed(policy, now)
+            st.slots.with(|w: &mut LoginWatch| w.failed(policy, now))
         };
         self.log_login(user, source, local_port, false);
         if let Some(crate::login_watch::QuietMode::On(seconds)) = quiet {
@@ -118,14 +119,14 @@ impl Device {
     /// Whether logins are refused now (`login block-for`'s quiet mode).
     pub fn login_blocked(&self) -> bool {
         let now = self.now();
-        self.state().login_watch.quiet_for(now).is_some()
+        self.with_slot(|w: &mut LoginWatch| w.quiet_for(now).is_some())
     }
 
     /// `show login`.
     pub fn show_login(&self) -> String {
         let now = self.now();
-        let st = self.state();
-        st.login_watch.show(st.settings.current().login_block, now)
+        let policy = self.settings().login_block;
+        self.with_slot(|w: &mut LoginWatch| w.show(policy, now))
     }
 
     /// A NETCONF session asks to start: its session id, or why not. The

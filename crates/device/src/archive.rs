@@ -13,6 +13,7 @@ use ironconf_ios::config::Config;
 
 use crate::configure::{Changer, Refused};
 use crate::device::Device;
+use crate::feature::{Feature, Timers};
 use crate::fs::{FsWriteError, Location};
 
 /// The archive's files and the change waiting for confirmation.
@@ -63,7 +64,7 @@ impl Device {
     /// The name the next archive file gets, if the archive is on.
     pub fn next_archive_name(&self) -> Option<String> {
         let path = self.settings().archive.path?;
-        let next = self.state().archive.next;
+        let next = self.with_slot(|a: &mut ArchiveState| a.next);
         Some(self.archive_name(&path, next))
     }
 
@@ -88,7 +89,7 @@ impl Device {
         let Some(path) = settings.archive.path.clone() else {
             return Err(ArchiveError::Off);
         };
-        let n = self.state().archive.next;
+        let n = self.with_slot(|a: &mut ArchiveState| a.next);
         let name = self.archive_name(&path, n);
         let components = match self.location(&name) {
             Ok(Location::Flash(p)) if !p.is_empty() => p,
@@ -104,25 +105,20 @@ impl Device {
                 )));
             }
         };
-        let text = {
-            let st = self.state();
-            st.running.render(self.catalogue(), &st.config_header())
-        };
+        let text = self.view(|v| v.saved_text());
         self.flash_write(&components, text.as_bytes())
             .map_err(|e: FsWriteError| {
                 ArchiveError::Write(format!("%Error copying {name} ({})", e.as_str()))
             })?;
         let now = self.now();
-        let removed = {
-            let mut st = self.state();
-            let a = &mut st.archive;
+        let removed = self.with_slot(|a: &mut ArchiveState| {
             a.files.push((name.clone(), components));
             a.next = n + 1;
             a.last = Some(now);
             let keep = settings.archive.maximum.max(1) as usize;
             let excess = a.files.len().saturating_sub(keep);
             a.files.drain(..excess).collect::<Vec<_>>()
-        };
+        });
         for (_, old) in removed {
             let _ = self.flash_remove(&old);
         }
@@ -131,12 +127,9 @@ impl Device {
 
     /// The archive files kept, oldest first, by name.
     pub fn archive_files(&self) -> Vec<String> {
-        let st = self.state();
-        st.archive
-            .files
-            .iter()
-            .map(|(name, _)| name.clone())
-            .collect()
+        self.with_slot(|a: &mut ArchiveState| {
+            a.files.iter().map(|(name, _)| name.clone()).collect()
+        })
     }
 
     /// Sets a Rollback Confirmed Change: unless confirmed within `minutes`,
@@ -149,17 +142,17 @@ impl Device {
             minutes,
             user: user.to_owned(),
         };
-        self.state().archive.pending = Some(pending);
+        self.with_slot(|a: &mut ArchiveState| a.pending = Some(pending));
     }
 
     /// The change waiting for confirmation, if any.
     pub(crate) fn pending_rollback(&self) -> Option<Pending> {
-        self.state().archive.pending.clone()
+        self.with_slot(|a: &mut ArchiveState| a.pending.clone())
     }
 
     /// `configure confirm`: keeps the change; false when none waits.
     pub fn confirm_rollback(&self) -> bool {
-        self.state().archive.pending.take().is_some()
+        self.with_slot(|a: &mut ArchiveState| a.pending.take().is_some())
     }
 
     /// `configure revert timer N`: the change is reverted N minutes from
@@ -167,8 +160,7 @@ impl Device {
     pub fn reset_rollback_timer(&self, minutes: u32) -> bool {
         let now = self.now();
         let wall = self.wall_clock();
-        let mut st = self.state();
-        match &mut st.archive.pending {
+        self.with_slot(|a: &mut ArchiveState| match &mut a.pending {
             Some(p) => {
                 p.deadline = now + Duration::from_secs(u64::from(minutes) * 60);
                 p.set_at = wall;
@@ -176,14 +168,14 @@ impl Device {
                 true
             }
             None => false,
-        }
+        })
     }
 
     /// `configure revert now` (and the timer running out): running-config
     /// returns to what it was before the change. `Ok(false)` when no change
     /// waits.
     pub fn revert_now(&self) -> Result<bool, Refused> {
-        let Some(p) = self.state().archive.pending.take() else {
+        let Some(p) = self.with_slot(|a: &mut ArchiveState| a.pending.take()) else {
             return Ok(false);
         };
         let who = Changer {
@@ -195,78 +187,62 @@ impl Device {
             Ok(()) => Ok(true),
             Err(e) => {
                 // Not reverted: the change still waits.
-                self.state().archive.pending = Some(p);
+                self.with_slot(|a: &mut ArchiveState| a.pending = Some(p));
                 Err(e)
             }
         }
     }
+}
 
-    /// The next time something is due: a pending change's deadline or the
-    /// archive's `time-period`.
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        // A subscription's stopTime is wall-clock time.
-        let stop = self.next_stop().map(|t| {
-            let wall = self.wall_clock();
-            self.now() + t.duration_since(wall).unwrap_or_default()
-        });
-        // Read in place: the server asks every second, for every device.
-        let st = self.state();
-        let period = st.settings.current().archive.time_period;
-        let rollback = st.archive.pending.as_ref().map(|p| p.deadline);
-        let archive = match (period, st.archive.last) {
-            (Some(min), Some(last)) => Some(last + Duration::from_secs(u64::from(min) * 60)),
-            (Some(_), None) => Some(self.shared.started),
-            _ => None,
-        };
-        let quiet = st.login_watch.poll_timeout();
-        rollback
-            .into_iter()
-            .chain(archive)
-            .chain(stop)
-            .chain(quiet)
-            .min()
+/// The archive as a feature: its timer reverts an unconfirmed change when
+/// its time runs out and writes the periodic archive file.
+pub(crate) struct Archive;
+
+/// When the periodic archive is next due (`time-period`), if it is on.
+fn archive_due(period: Option<u32>, last: Option<Instant>, started: Instant) -> Option<Instant> {
+    match (period, last) {
+        (Some(min), Some(last)) => Some(last + Duration::from_secs(u64::from(min) * 60)),
+        (Some(_), None) => Some(started),
+        _ => None,
+    }
+}
+
+impl Feature for Archive {
+    fn name(&self) -> &'static str {
+        "archive"
     }
 
-    /// Does what is due at `now`: ends the notification subscriptions
-    /// whose stopTime has passed, reverts an unconfirmed change whose time
-    /// ran out, and writes the periodic archive file.
-    pub fn handle_timeout(&self, now: Instant) {
-        self.end_due_subscriptions();
-        let quiet_over = {
-            let mut st = self.state();
-            let policy = st.settings.current().login_block;
-            st.login_watch.handle_timeout(policy, now)
-        };
-        if quiet_over.is_some() {
-            tracing::info!("login block-for: quiet mode off");
-            self.log_quiet_mode(None);
-        }
-        let expired = self
-            .state()
-            .archive
-            .pending
-            .as_ref()
-            .is_some_and(|p| now >= p.deadline);
+    fn poll_timeout(&self, timers: &Timers<'_>) -> Option<Instant> {
+        let a = timers.slots.get::<ArchiveState>();
+        let rollback = a.and_then(|a| a.pending.as_ref()).map(|p| p.deadline);
+        let periodic = archive_due(
+            timers.settings.archive.time_period,
+            a.and_then(|a| a.last),
+            timers.started,
+        );
+        rollback.into_iter().chain(periodic).min()
+    }
+
+    fn handle_timeout(&self, device: &Device, now: Instant) {
+        let expired = device.with_slot(|a: &mut ArchiveState| {
+            a.pending.as_ref().is_some_and(|p| now >= p.deadline)
+        });
         if expired {
             tracing::info!("rollback timer expired: reverting the unconfirmed change");
-            if let Err(e) = self.revert_now() {
+            if let Err(e) = device.revert_now() {
                 tracing::warn!(?e, "rollback refused; retried at the next tick");
             }
         }
         // Read in place: the server asks every second, for every device.
-        let period = self.state().settings.current().archive.time_period;
-        let due = {
-            let st = self.state();
-            match (period, st.archive.last) {
-                (Some(min), Some(last)) => now >= last + Duration::from_secs(u64::from(min) * 60),
-                (Some(_), None) => true,
-                _ => false,
-            }
-        };
-        if due && let Err(e) = self.archive_config() {
+        let period = device.view(|v| v.settings().archive.time_period);
+        let started = device.shared.started;
+        let due = device.with_slot(|a: &mut ArchiveState| {
+            archive_due(period, a.last, started).is_some_and(|t| now >= t)
+        });
+        if due && let Err(e) = device.archive_config() {
             tracing::warn!(?e, "periodic archive failed");
             // Try again a period later, not at every tick.
-            self.state().archive.last = Some(now);
+            device.with_slot(|a: &mut ArchiveState| a.last = Some(now));
         }
     }
 }

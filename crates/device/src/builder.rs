@@ -1,6 +1,6 @@
 //! Building a device: the built-in IOS device, or an appliance that embeds
 //! the agent with its own configuration commands, EXEC commands, rpc
-//! operations and commit hooks.
+//! operations, features and commit hooks.
 //!
 //! ```
 //! use ironconf_device::{Device, Profile};
@@ -45,6 +45,7 @@ use crate::configure::CommitHook;
 use crate::device::{Device, DeviceError};
 use crate::exec::Command;
 use crate::exec::registry::ExecRegistry;
+use crate::feature::Feature;
 use crate::fs::Flash;
 use crate::keys::KeyStore;
 use crate::nvram::{BootReport, load_startup, read_startup};
@@ -99,7 +100,7 @@ pub struct DeviceBuilder {
     key_store: Option<Arc<dyn KeyStore>>,
     commands: Vec<Command>,
     operations: Vec<Operation>,
-    hooks: Vec<Arc<dyn CommitHook>>,
+    features: Vec<Arc<dyn Feature>>,
 }
 
 impl std::fmt::Debug for DeviceBuilder {
@@ -125,7 +126,7 @@ impl Device {
             key_store: None,
             commands: Vec::new(),
             operations: Vec::new(),
-            hooks: Vec::new(),
+            features: Vec::new(),
         }
     }
 }
@@ -194,9 +195,18 @@ impl DeviceBuilder {
         self
     }
 
-    /// Adds a commit hook; hooks run in the order added.
+    /// Adds a commit hook: a feature that only checks. Features run in
+    /// the order added, after the built-in ones.
     pub fn commit_hook(mut self, hook: impl CommitHook + 'static) -> Self {
-        self.hooks.push(Arc::new(hook));
+        self.features
+            .push(Arc::new(crate::feature::Hook(Arc::new(hook))));
+        self
+    }
+
+    /// Adds a feature (see [`crate::feature`]); features run in the order
+    /// added, after the built-in ones.
+    pub fn feature(mut self, feature: impl Feature) -> Self {
+        self.features.push(Arc::new(feature));
         self
     }
 
@@ -264,10 +274,10 @@ impl DeviceBuilder {
             } else {
                 Arc::new(OperationRegistry::new(self.operations))
             },
-            hooks: self.hooks,
+            features: crate::feature::with_builtin(self.features),
         };
         let device = Device::from_parts(parts);
-        report.hook_refusals = device.boot_hooks();
+        report.hook_refusals = device.boot_features();
         Ok((device, report))
     }
 }
@@ -282,7 +292,7 @@ pub(crate) struct Parts {
     pub(crate) key_store: Option<Arc<dyn KeyStore>>,
     pub(crate) exec: Arc<ExecRegistry>,
     pub(crate) operations: Arc<OperationRegistry>,
-    pub(crate) hooks: Vec<Arc<dyn CommitHook>>,
+    pub(crate) features: crate::feature::Features,
     pub(crate) flash: Flash,
 }
 
@@ -304,7 +314,7 @@ impl Parts {
             key_store: None,
             exec: ExecRegistry::builtin_shared(),
             operations: OperationRegistry::builtin_shared(),
-            hooks: Vec::new(),
+            features: crate::feature::builtin_shared(),
             flash,
         }
     }

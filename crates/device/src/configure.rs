@@ -2,17 +2,20 @@
 //! NETCONF `edit-config` and `copy-config` to running, the shell's
 //! configuration mode line by line, `reload`, and the boot itself. Under the
 //! device lock, in this order: the datastore lock is checked, a transaction
-//! is opened and the change applied in it, the commit hooks see the change
-//! set and may refuse it (then the transaction is rolled back), the change
-//! is committed and recorded and settings follow it, and the reactions are
-//! decided (`no netconf ssh` ends the NETCONF sessions). The reactions run
-//! once the lock is released.
+//! is opened and the change applied in it, the features' checks (the
+//! device's own, then an embedder's commit hooks) see the change set and
+//! may refuse it (then the transaction is rolled back), the change is
+//! committed and recorded and settings follow it. Once the lock is
+//! released, each feature reacts to it ([`crate::feature::Feature::react`]:
+//! notifications and log, `no netconf ssh` ending the NETCONF sessions, an
+//! appliance installing what it configures).
 
 use ironconf_ios::apply::{ErrorOption, apply_batch_in};
 use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::config::{Config, ItemChange};
 
 use crate::device::{Device, State};
+use crate::feature::Slots;
 use crate::lines::{KillSwitch, LineOwner};
 use crate::locks::Datastore;
 
@@ -46,9 +49,10 @@ pub enum Refused {
     },
 }
 
-/// A change to running-config about to be committed, as a commit hook sees
-/// it.
+/// A change to running-config about to be committed, as a commit hook or
+/// a feature's check sees it.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Commit<'a> {
     /// Who made it (empty at boot and reload).
     pub user: &'a str,
@@ -65,6 +69,9 @@ pub struct Commit<'a> {
     pub running: &'a Config,
     /// The catalogue, to render or read `running`.
     pub catalogue: &'a Catalogue,
+    /// The features' state (read-only: a check decides, it changes
+    /// nothing).
+    pub slots: &'a Slots,
 }
 
 impl Commit<'_> {
@@ -239,19 +246,16 @@ impl Device {
     }
 
     /// `reload`: running-config from startup-config again (empty when there
-    /// is none), through the commit hooks (which cannot refuse it), without
-    /// a change record; locks released, every session on every line ended.
-    /// Not subject to locks: it ends their holders.
+    /// is none), through the features' checks (which cannot refuse it),
+    /// without a change record; locks released, every session on every
+    /// line ended. Not subject to locks: it ends their holders.
     pub fn reload(&self) {
         let running = self.startup_config();
-        let (kills, event) = {
+        let (kills, reactions) = {
             let mut st = self.state();
             let old = std::mem::replace(&mut st.running, running);
             // A boot change is never refused.
-            let event = self
-                .conclude(&mut st, Made::Boot(old))
-                .ok()
-                .and_then(|r| r.event);
+            let reactions = self.conclude(&mut st, Made::Boot(old)).ok();
             let mut kills: Vec<KillSwitch> = st
                 .sessions
                 .values()
@@ -265,10 +269,10 @@ impl Device {
             for id in ids {
                 st.locks.release_session(id);
             }
-            (kills, event)
+            (kills, reactions)
         };
-        if let Some((by, lines)) = event {
-            self.publish_config_change(&by, &lines);
+        if let Some(r) = reactions {
+            self.react(r);
         }
         // The buffer lives in RAM: a restart begins it anew.
         self.state().logging = Default::default();
@@ -284,53 +288,46 @@ impl Device {
         }
     }
 
-    /// Shows the boot configuration to the commit hooks (an appliance sets
-    /// itself up from it); returns their refusals, which are not enforced.
-    pub(crate) fn boot_hooks(&self) -> Vec<String> {
-        if self.shared.hooks.is_empty() {
+    /// Shows the boot configuration to the features (an appliance sets
+    /// itself up from it): their checks, whose refusals are returned and
+    /// not enforced, then their reactions.
+    pub(crate) fn boot_features(&self) -> Vec<String> {
+        // The built-in features have nothing to do with a first boot.
+        if crate::feature::is_builtin(&self.shared.features) {
             return Vec::new();
         }
         let cat = self.catalogue();
-        let st = self.state();
-        let after = st.running.render(cat, &[]);
-        let changes = vec![ItemChange {
-            before: Vec::new(),
-            after: after.lines().map(str::to_owned).collect(),
-        }];
-        let commit = Commit {
-            user: "",
-            session: None,
-            boot: true,
-            changes: &changes,
-            running: &st.running,
-            catalogue: cat,
+        let (refusals, changes) = {
+            let st = self.state();
+            let after = st.running.render(cat, &[]);
+            let changes = vec![ItemChange {
+                before: Vec::new(),
+                after: after.lines().map(str::to_owned).collect(),
+            }];
+            let commit = Commit {
+                user: "",
+                session: None,
+                boot: true,
+                changes: &changes,
+                running: &st.running,
+                catalogue: cat,
+                slots: &st.slots,
+            };
+            let refusals = self
+                .shared
+                .features
+                .iter()
+                .filter_map(|f| f.check(&commit).err())
+                .collect();
+            (refusals, changes)
         };
-        self.run_hooks(&commit).err().into_iter().collect()
-    }
-
-    /// What the device itself refuses in a change: `netconf format` must
-    /// name a file that exists (the schema notifications are formatted
-    /// with).
-    fn refused_by_device(&self, changes: &[ItemChange]) -> Option<String> {
-        for c in changes {
-            for line in c.added() {
-                let Some(name) = line.strip_prefix("netconf format ") else {
-                    continue;
-                };
-                let name = name.trim();
-                let exists = match self.location(name) {
-                    Ok(crate::fs::Location::Flash(p)) if !p.is_empty() => {
-                        self.flash_stat(&p).is_ok_and(|e| !e.dir)
-                    }
-                    Ok(crate::fs::Location::Startup) => self.startup_text().is_some(),
-                    _ => false,
-                };
-                if !exists {
-                    return Some(format!("%Error opening {name} (No such file or directory)"));
-                }
-            }
-        }
-        None
+        self.react(Reactions {
+            by: ChangedBy::default(),
+            commands: Vec::new(),
+            changes,
+            boot: true,
+        });
+        refusals
     }
 
     fn check_lock(&self, st: &mut State, who: Changer<'_>) -> Result<(), Refused> {
@@ -341,16 +338,9 @@ impl Device {
         }
     }
 
-    /// Runs the hooks in registration order; the first refusal wins.
-    fn run_hooks(&self, commit: &Commit<'_>) -> Result<(), String> {
-        for hook in &self.shared.hooks {
-            hook.check(commit)?;
-        }
-        Ok(())
-    }
-
-    /// Ends a change already made to `st.running`: hooks, rollback or
-    /// commit, change record, settings, and the reactions to run.
+    /// Ends a change already made to `st.running`: the features' checks,
+    /// rollback or commit, change record, settings, and the reactions to
+    /// run.
     fn conclude(&self, st: &mut State, mut made: Made<'_>) -> Result<Reactions, Refused> {
         let cat = self.catalogue();
         // A whole replacement is compared once, block by block: its change
@@ -370,16 +360,7 @@ impl Device {
             Made::InPlace(w) | Made::Replaced(w, _, _) => (Some(*w), false),
             Made::Boot(_) => (None, true),
         };
-        // The device's own checks come before an embedder's hooks.
-        if !boot && let Some(message) = self.refused_by_device(&changes) {
-            match made {
-                Made::InPlace(_) => st.running.rollback(cat),
-                Made::Replaced(_, old, _) => st.running = old,
-                Made::Boot(_) => {}
-            }
-            return Err(Refused::Hook { message });
-        }
-        if !changes.is_empty() && !self.shared.hooks.is_empty() {
+        if !changes.is_empty() {
             let commit = Commit {
                 user: who.map_or("", |w| w.user),
                 session: who.and_then(|w| w.session),
@@ -387,11 +368,19 @@ impl Device {
                 changes: &changes,
                 running: &st.running,
                 catalogue: cat,
+                slots: &st.slots,
             };
-            if let Err(message) = self.run_hooks(&commit) {
+            // In registration order, the device's own first; the first
+            // refusal wins.
+            let refused = self
+                .shared
+                .features
+                .iter()
+                .find_map(|f| f.check(&commit).err());
+            if let Some(message) = refused {
                 match made {
                     Made::Boot(_) => {
-                        tracing::warn!(%message, "a commit hook refused the startup-config");
+                        tracing::warn!(%message, "a feature refused the startup-config");
                     }
                     Made::InPlace(_) => {
                         st.running.rollback(cat);
@@ -412,86 +401,70 @@ impl Device {
         let commands = replaced.unwrap_or_else(|| {
             crate::notify::change_lines(&changes, &|header, a, b| same_setting(cat, header, a, b))
         });
-        let event = (!commands.is_empty()).then(|| (changed_by(st, who), commands));
-        let interfaces: Vec<ItemChange> = changes
-            .iter()
-            .filter(|c| {
-                c.after
-                    .first()
-                    .or(c.before.first())
-                    .is_some_and(|h| h.starts_with("interface "))
-            })
-            .cloned()
-            .collect();
+        let by = changed_by(st, who);
         let now = self.wall_clock();
         match who {
-            Some(w) => st.note_change(cat, w.user, changes, now),
+            // The record copies a change's lines up to a bound; the
+            // reactions see them all and drop them after.
+            Some(w) => st.note_change(cat, w.user, &changes, now),
             None => {
                 st.last_change = None;
                 st.settings_changed(cat);
             }
         }
-        // The agent switched off: every NETCONF session ends but the one
-        // that made the change.
-        if st.settings.current().netconf.ssh {
-            return Ok(Reactions {
-                kills: Vec::new(),
-                interfaces,
-                event,
-            });
-        }
-        let own = who.and_then(|w| w.session);
         Ok(Reactions {
-            kills: st
-                .sessions
-                .iter()
-                .filter(|(id, _)| Some(**id) != own)
-                .filter_map(|(_, s)| s.kill.clone())
-                .collect(),
-            interfaces,
-            event,
+            by,
+            commands,
+            changes,
+            boot,
         })
     }
 
-    /// What follows a change once the device lock is released: its
-    /// notifications, then the sessions it ends.
-    /// Runs the reactions; gives back the commands the change amounted to.
+    /// What follows a change once the device lock is released: each
+    /// feature's reaction, in order. Gives back the commands the change
+    /// amounted to.
     fn react(&self, reactions: Reactions) -> Vec<String> {
-        let Reactions {
-            kills,
-            interfaces,
-            event,
-        } = reactions;
-        let mut commands = Vec::new();
-        if let Some((by, lines)) = event {
-            self.publish_config_change(&by, &lines);
-            // The shell logs its own when its configuration session ends.
-            if by.session.is_some() {
-                self.log_configured("NETCONF", &by.user, by.line);
-            }
-            commands = lines;
+        let committed = crate::feature::Committed {
+            by: &reactions.by,
+            commands: &reactions.commands,
+            changes: &reactions.changes,
+            boot: reactions.boot,
+        };
+        for f in self.shared.features.iter() {
+            f.react(self, &committed);
         }
-        self.log_link_changes(&interfaces);
-        react(kills);
-        commands
+        reactions.commands
     }
 }
 
-/// What a concluded change leads to, done after the lock is released.
+/// A concluded change, for the reactions once the lock is released.
 pub(crate) struct Reactions {
-    kills: Vec<KillSwitch>,
-    /// The interface items the change touched (their link messages).
-    interfaces: Vec<ItemChange>,
-    /// Who made it and the commands it amounts to (none when nothing
-    /// changed).
-    event: Option<(crate::notify::ChangedBy, Vec<String>)>,
+    by: ChangedBy,
+    /// The commands it amounts to (none when nothing changed).
+    commands: Vec<String>,
+    changes: Vec<ItemChange>,
+    boot: bool,
+}
+
+/// Who made a configuration change, as its notifications and log name
+/// them.
+#[derive(Debug, Clone, Default)]
+pub struct ChangedBy {
+    /// The user.
+    pub user: String,
+    /// The NETCONF session, if one made it (0 in RFC 6470's terms otherwise).
+    pub session: Option<u32>,
+    /// The vty line.
+    pub line: Option<u32>,
+    /// Where the user came from.
+    pub source: Option<std::net::IpAddr>,
 }
 
 /// Who made a change, as its notifications name them: the NETCONF
 /// session's or the line's source address and line.
-fn changed_by(st: &State, who: Option<Changer<'_>>) -> crate::notify::ChangedBy {
+fn changed_by(st: &State, who: Option<Changer<'_>>) -> ChangedBy {
     let Some(w) = who else {
-        return crate::notify::ChangedBy::default();
+        return ChangedBy::default();
     };
     let vty = w.line.or_else(|| {
         let id = w.session?;
@@ -506,7 +479,7 @@ fn changed_by(st: &State, who: Option<Changer<'_>>) -> crate::notify::ChangedBy 
         .session
         .and_then(|id| st.sessions.get(&id).and_then(|s| s.source))
         .or_else(|| vty.and_then(|v| st.lines.get(&v).and_then(|l| l.source)));
-    crate::notify::ChangedBy {
+    ChangedBy {
         user: w.user.to_owned(),
         session: w.session,
         line: vty,
@@ -559,17 +532,4 @@ fn compare(before: &str, after: &str) -> Compared {
         after: after.lines().map(str::to_owned).collect(),
     };
     (vec![change], commands)
-}
-
-fn react(reactions: Vec<KillSwitch>) {
-    if reactions.is_empty() {
-        return;
-    }
-    tracing::info!(
-        sessions = reactions.len(),
-        "no netconf ssh: ending NETCONF sessions"
-    );
-    for end in reactions {
-        end();
-    }
 }

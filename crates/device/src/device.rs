@@ -14,7 +14,6 @@ use ironconf_ios::change::ChangeRecord;
 
 use crate::builder::Parts;
 use crate::clock::Clock;
-use crate::configure::CommitHook;
 use crate::counters::Counters;
 use crate::debug::{DebugFlags, Sink};
 use crate::exec::registry::ExecRegistry;
@@ -59,8 +58,8 @@ pub(crate) struct State {
     /// The last change to the running configuration.
     pub(crate) last_change: Option<ChangeRecord>,
     pub(crate) next_sequential: u32,
-    /// The configuration archive and a change waiting for confirmation.
-    pub(crate) archive: crate::archive::ArchiveState,
+    /// The features' state.
+    pub(crate) slots: crate::feature::Slots,
     /// Counts the changes to running-config (what is derived from it is
     /// kept until the next one).
     pub(crate) generation: u64,
@@ -68,14 +67,10 @@ pub(crate) struct State {
     /// interface show command reads them, and deriving them from a large
     /// configuration costs more than the show.
     pub(crate) interfaces: Option<(u64, Arc<Vec<Interface>>)>,
-    /// Notification subscribers and the replay log.
-    pub(crate) notifications: crate::notify::Notifications,
     /// The log buffer and where messages went.
     pub(crate) logging: crate::logging::Logging,
     /// AAA servers' counters and dead times.
     pub(crate) aaa: crate::aaa::AaaState,
-    /// Failed logins watched for `login block-for`.
-    pub(crate) login_watch: crate::login_watch::LoginWatch,
 }
 
 impl State {
@@ -128,12 +123,14 @@ impl State {
 
     /// Records a change to the running configuration by `user` (nothing
     /// when `changes` is empty) and recomputes the settings when a changed
-    /// item is one they are read from.
+    /// item is one they are read from. A change of more lines than a
+    /// notification carries is recorded without them, so that replacing a
+    /// large configuration does not keep it twice more as lines.
     pub(crate) fn note_change(
         &mut self,
         cat: &Catalogue,
         user: &str,
-        changes: Vec<ItemChange>,
+        changes: &[ItemChange],
         now: SystemTime,
     ) {
         if changes.is_empty() {
@@ -148,15 +145,12 @@ impl State {
                 .any(|l| !l.starts_with(' ') && Settings::reads(l))
         });
         self.counters.config_changes += 1;
-        // Kept until the next change (and copied by `last_change`): a change
-        // of more lines than a notification carries is recorded without
-        // them, so that replacing a large configuration does not keep it
-        // twice more as lines.
+        // Kept until the next change (and copied by `last_change`).
         let lines: usize = changes.iter().map(|c| c.before.len() + c.after.len()).sum();
         let changes = if lines > RECORDED_LINES {
             Vec::new()
         } else {
-            changes
+            changes.to_vec()
         };
         self.last_change = Some(ChangeRecord {
             user: user.to_owned(),
@@ -175,6 +169,56 @@ impl State {
             self.locks
                 .set_lock_time(Some(Duration::from_secs(u64::from(lock_time))));
         }
+    }
+}
+
+/// A read-only view of running-config, the settings it makes and the
+/// features' state ([`Device::view`]).
+pub struct View<'a> {
+    st: &'a State,
+    catalogue: &'a Catalogue,
+}
+
+impl std::fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("View").finish_non_exhaustive()
+    }
+}
+
+impl View<'_> {
+    /// Running-config.
+    pub fn running(&self) -> &Config {
+        &self.st.running
+    }
+
+    /// The settings it makes.
+    pub fn settings(&self) -> &Settings {
+        self.st.settings.current()
+    }
+
+    /// The catalogue that reads and renders it.
+    pub fn catalogue(&self) -> &Catalogue {
+        self.catalogue
+    }
+
+    /// The features' state.
+    pub fn slots(&self) -> &crate::feature::Slots {
+        &self.st.slots
+    }
+
+    /// The `!` lines that head the configuration (the last change).
+    pub fn header(&self) -> Vec<String> {
+        self.st.config_header()
+    }
+
+    /// Running-config with its header, as `write memory` saves it.
+    pub fn saved_text(&self) -> String {
+        self.st.running.render(self.catalogue, &self.header())
+    }
+
+    /// Counts the changes to running-config.
+    pub fn generation(&self) -> u64 {
+        self.st.generation
     }
 }
 
@@ -209,7 +253,8 @@ pub(crate) struct Shared {
     pub(crate) started: Instant,
     pub(crate) exec: Arc<ExecRegistry>,
     pub(crate) operations: Arc<OperationRegistry>,
-    pub(crate) hooks: Vec<Arc<dyn CommitHook>>,
+    /// The features, built-in ones first.
+    pub(crate) features: crate::feature::Features,
     pub(crate) flash: crate::fs::Flash,
     pub(crate) catalogue: Arc<Catalogue>,
     pub(crate) profile: Profile,
@@ -277,7 +322,7 @@ impl Device {
             key_store,
             exec,
             operations,
-            hooks,
+            features,
             flash,
         } = parts;
         let mut state = State {
@@ -294,15 +339,22 @@ impl Device {
             monitoring: Default::default(),
             last_change: None,
             next_sequential: 0,
-            archive: Default::default(),
-            login_watch: Default::default(),
+            slots: Default::default(),
             generation: 0,
             interfaces: None,
-            notifications: Default::default(),
             logging: Default::default(),
             aaa: Default::default(),
         };
         state.settings_changed(&catalogue);
+        // Read here, before any lock: the storage's check reads it from
+        // memory.
+        let startup = state_dir
+            .as_ref()
+            .is_some_and(|d| d.join(crate::nvram::STARTUP_CONFIG).is_file());
+        state.slots.put(crate::storage::Files {
+            flash: Some(flash.clone()),
+            startup,
+        });
         Device {
             shared: Arc::new(Shared {
                 keys: Mutex::new(key_store),
@@ -317,7 +369,7 @@ impl Device {
                 clock,
                 exec,
                 operations,
-                hooks,
+                features,
                 flash,
                 catalogue,
                 profile,
@@ -371,6 +423,53 @@ impl Device {
     /// recovered: the state is plain data and stays usable.
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.shared.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Calls `f` with the feature state of type `S` (made first if need
+    /// be), under the device lock: `f` must be quick and must not call the
+    /// device.
+    pub fn with_slot<S: std::any::Any + Send + Default, R>(
+        &self,
+        f: impl FnOnce(&mut S) -> R,
+    ) -> R {
+        self.state().slots.with(f)
+    }
+
+    /// Calls `f` with a read-only view of running-config and what is
+    /// derived from it, under the device lock: `f` must be quick and must
+    /// not call the device.
+    pub fn view<R>(&self, f: impl FnOnce(&View<'_>) -> R) -> R {
+        let st = self.state();
+        f(&View {
+            st: &st,
+            catalogue: &self.shared.catalogue,
+        })
+    }
+
+    /// The next moment one of the device's features has something to do
+    /// (the server calls [`Device::handle_timeout`] then).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let (now, wall) = (self.now(), self.wall_clock());
+        let st = self.state();
+        let timers = crate::feature::Timers {
+            settings: st.settings.current(),
+            slots: &st.slots,
+            started: self.shared.started,
+            now,
+            wall,
+        };
+        self.shared
+            .features
+            .iter()
+            .filter_map(|f| f.poll_timeout(&timers))
+            .min()
+    }
+
+    /// Lets every feature do what is due at `now`, in order.
+    pub fn handle_timeout(&self, now: Instant) {
+        for f in self.shared.features.iter() {
+            f.handle_timeout(self, now);
+        }
     }
 
     /// Current settings.

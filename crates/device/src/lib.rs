@@ -9,7 +9,9 @@
 //! [`Device::builder`] makes one an appliance embeds, with its own
 //! configuration commands ([`DeviceBuilder::catalogue`]), EXEC commands
 //! ([`exec::Command`]), rpc operations ([`DeviceBuilder::operation`]),
-//! commit hooks ([`CommitHook`]) and [`clock::Clock`]:
+//! features ([`feature::Feature`]: state, a commit check, a reaction and a
+//! timer), commit hooks ([`CommitHook`], a feature that only checks) and
+//! [`clock::Clock`]:
 //!
 //! ```
 //! use std::sync::Arc;
@@ -69,7 +71,9 @@ pub mod configure;
 mod counters;
 mod debug;
 pub mod device;
+mod events;
 pub mod exec;
+pub mod feature;
 pub mod features;
 pub mod fs;
 pub mod interfaces;
@@ -88,6 +92,7 @@ pub mod routes;
 pub mod scp;
 pub mod sessions;
 pub mod shell;
+mod storage;
 
 pub use builder::{BuildError, DeviceBuilder};
 pub use configure::{Changer, Commit, CommitHook, ConfigureError, Refused};

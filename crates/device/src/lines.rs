@@ -249,6 +249,23 @@ impl Device {
         }
     }
 
+    /// Ends every NETCONF session but `except` (their transports close);
+    /// returns how many.
+    pub(crate) fn end_netconf_sessions(&self, except: Option<u32>) -> usize {
+        let kills: Vec<KillSwitch> = self
+            .state()
+            .sessions
+            .iter()
+            .filter(|(id, _)| Some(**id) != except)
+            .filter_map(|(_, s)| s.kill.clone())
+            .collect();
+        let n = kills.len();
+        for k in kills {
+            k();
+        }
+        n
+    }
+
     /// Ends a session from outside; false if there is no such session.
     pub fn kill_session(&self, id: u32) -> bool {
         self.end_session(id, crate::notify::Termination::Killed, None)

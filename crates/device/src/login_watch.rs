@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use ironconf_ios::settings::LoginBlock;
 
+use crate::device::Device;
+use crate::feature::{Feature, Timers};
+
 /// The watch over failed logins.
 #[derive(Debug, Default)]
 pub(crate) struct LoginWatch {
@@ -133,6 +136,29 @@ impl LoginWatch {
         }
         let _ = writeln!(out, "     Total login failures: {}.", self.total_failures);
         out
+    }
+}
+
+/// Admission as a feature: its timer ends quiet mode.
+pub(crate) struct Admission;
+
+impl Feature for Admission {
+    fn name(&self) -> &'static str {
+        "admission"
+    }
+
+    fn poll_timeout(&self, timers: &Timers<'_>) -> Option<Instant> {
+        timers.slots.get::<LoginWatch>()?.poll_timeout()
+    }
+
+    fn handle_timeout(&self, device: &Device, now: Instant) {
+        // Read in place: the server asks every second, for every device.
+        let policy = device.view(|v| v.settings().login_block);
+        let over = device.with_slot(|w: &mut LoginWatch| w.handle_timeout(policy, now));
+        if over.is_some() {
+            tracing::info!("login block-for: quiet mode off");
+            device.log_quiet_mode(None);
+        }
     }
 }
 

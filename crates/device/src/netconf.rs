@@ -99,3 +99,23 @@ fn termination(reason: &CloseReason) -> Termination {
         _ => Termination::Other,
     }
 }
+
+/// The NETCONF agent as a feature: `no netconf ssh` ends every NETCONF
+/// session but the one that made the change (its client closes it).
+pub(crate) struct Agent;
+
+impl crate::feature::Feature for Agent {
+    fn name(&self) -> &'static str {
+        "netconf-agent"
+    }
+
+    fn react(&self, device: &Device, change: &crate::feature::Committed<'_>) {
+        if change.boot || change.changes.is_empty() || device.view(|v| v.settings().netconf.ssh) {
+            return;
+        }
+        let ended = device.end_netconf_sessions(change.by.session);
+        if ended > 0 {
+            tracing::info!(sessions = ended, "no netconf ssh: ending NETCONF sessions");
+        }
+    }
+}

@@ -189,18 +189,7 @@ pub(crate) fn document(declaration: bool, time: SystemTime, event: &str) -> Stri
     out
 }
 
-/// Who made a configuration change, as the notifications name it.
-#[derive(Debug, Clone, Default)]
-pub struct ChangedBy {
-    /// The user.
-    pub user: String,
-    /// The NETCONF session, if one made it (0 in RFC 6470's terms otherwise).
-    pub session: Option<u32>,
-    /// The vty line.
-    pub line: Option<u32>,
-    /// Where the user came from.
-    pub source: Option<std::net::IpAddr>,
-}
+pub use crate::configure::ChangedBy;
 
 /// The commands that turn `before` into `after`, one item's lines each
 /// (sections keep their header): added lines as they are, removed ones
@@ -397,9 +386,7 @@ impl Device {
     /// Attaches (or with `None` detaches) the sink of a NETCONF session's
     /// notifications. Detaching ends the session's subscriptions.
     pub fn set_notification_sink(&self, session: u32, sink: Option<NotificationSink>) {
-        let mut st = self.state();
-        let n = &mut st.notifications;
-        match sink {
+        self.with_slot(|n: &mut Notifications| match sink {
             Some(s) => {
                 n.sinks.insert(session, Sink(s));
             }
@@ -408,7 +395,7 @@ impl Device {
                 n.legacy.remove(&session);
                 n.subscriptions.remove(&session);
             }
-        }
+        });
     }
 
     fn declaration(&self) -> bool {
@@ -426,42 +413,45 @@ impl Device {
         let declaration = self.declaration();
         let event = Arc::new(Event { time, stream, xml });
         let full = {
-            let mut st = self.state();
-            let n = &mut st.notifications;
-            n.append(event.clone());
-            let mut parsed: Option<Option<Element>> = None;
-            let mut document: Option<Arc<str>> = None;
-            let mut deliveries = Vec::new();
-            for (id, sub) in &n.subscriptions {
-                if sub.stream != stream {
-                    continue;
-                }
-                if let Some(f) = &sub.filter {
-                    let element = parsed.get_or_insert_with(|| {
-                        ironconf_proto::xml::parse(
-                            event.xml.as_bytes(),
-                            &ironconf_proto::xml::Limits::default(),
-                        )
-                        .ok()
-                    });
-                    if !element.as_ref().is_some_and(|e| passes(f, e)) {
+            let mut guard = self.state();
+            let st = &mut *guard;
+            let counters = &mut st.counters;
+            st.slots.with(|n: &mut Notifications| {
+                n.append(event.clone());
+                let mut parsed: Option<Option<Element>> = None;
+                let mut document: Option<Arc<str>> = None;
+                let mut deliveries = Vec::new();
+                for (id, sub) in &n.subscriptions {
+                    if sub.stream != stream {
                         continue;
                     }
+                    if let Some(f) = &sub.filter {
+                        let element = parsed.get_or_insert_with(|| {
+                            ironconf_proto::xml::parse(
+                                event.xml.as_bytes(),
+                                &ironconf_proto::xml::Limits::default(),
+                            )
+                            .ok()
+                        });
+                        if !element.as_ref().is_some_and(|e| passes(f, e)) {
+                            continue;
+                        }
+                    }
+                    let doc = document
+                        .get_or_insert_with(|| document_arc(declaration, time, &event.xml))
+                        .clone();
+                    deliveries.push((*id, doc));
                 }
-                let doc = document
-                    .get_or_insert_with(|| document_arc(declaration, time, &event.xml))
-                    .clone();
-                deliveries.push((*id, doc));
-            }
-            if let Some(legacy) = &legacy
-                && !n.legacy.is_empty()
-            {
-                let doc = document_arc(declaration, time, legacy);
-                deliveries.extend(n.legacy.iter().map(|id| (*id, doc.clone())));
-            }
-            let (sent, full) = hand_over(n, deliveries);
-            st.counters.notifications_sent += sent;
-            full
+                if let Some(legacy) = &legacy
+                    && !n.legacy.is_empty()
+                {
+                    let doc = document_arc(declaration, time, legacy);
+                    deliveries.extend(n.legacy.iter().map(|id| (*id, doc.clone())));
+                }
+                let (sent, full) = hand_over(n, deliveries);
+                counters.notifications_sent += sent;
+                full
+            })
         };
         self.end_full(full);
     }
@@ -480,23 +470,23 @@ impl Device {
     /// Events held for replay and their bytes (at most [`REPLAY_EVENTS`]
     /// and [`REPLAY_BYTES`]).
     pub fn replay_log_size(&self) -> (usize, usize) {
-        self.state().notifications.log_len()
+        self.with_slot(|n: &mut Notifications| n.log_len())
     }
 
     /// `<notification-on/>` (`on`) and `<notification-off/>`.
     pub(crate) fn legacy_notifications(&self, session: u32, on: bool) -> Result<(), RpcError> {
-        let mut st = self.state();
-        let n = &mut st.notifications;
-        if !n.sinks.contains_key(&session) {
-            return Err(RpcError::new(ErrorTag::OperationFailed)
-                .message("this session cannot receive notifications"));
-        }
-        if on {
-            n.legacy.insert(session);
-        } else {
-            n.legacy.remove(&session);
-        }
-        Ok(())
+        self.with_slot(|n: &mut Notifications| {
+            if !n.sinks.contains_key(&session) {
+                return Err(RpcError::new(ErrorTag::OperationFailed)
+                    .message("this session cannot receive notifications"));
+            }
+            if on {
+                n.legacy.insert(session);
+            } else {
+                n.legacy.remove(&session);
+            }
+            Ok(())
+        })
     }
 
     /// Starts an RFC 5277 subscription: the replayed events first (with
@@ -513,62 +503,65 @@ impl Device {
         let now = self.wall_clock();
         let declaration = self.declaration();
         let full = {
-            let mut st = self.state();
-            let n = &mut st.notifications;
-            if !n.sinks.contains_key(&session) {
-                return Err(RpcError::new(ErrorTag::OperationFailed)
-                    .message("this session cannot receive notifications"));
-            }
-            if n.subscriptions.contains_key(&session) {
-                return Err(RpcError::new(ErrorTag::OperationFailed)
-                    .message("this session already has a subscription (RFC 5277 allows one)"));
-            }
-            let mut deliveries = Vec::new();
-            if let Some(start) = start {
-                for e in n.replay(stream, start, stop) {
-                    let passes_filter = match &filter {
-                        None => true,
-                        Some(f) => ironconf_proto::xml::parse(
-                            e.xml.as_bytes(),
-                            &ironconf_proto::xml::Limits::default(),
-                        )
-                        .is_ok_and(|el| passes(f, &el)),
-                    };
-                    if passes_filter {
-                        deliveries.push((session, document_arc(declaration, e.time, &e.xml)));
-                    }
+            let mut guard = self.state();
+            let st = &mut *guard;
+            let counters = &mut st.counters;
+            st.slots.with(|n: &mut Notifications| {
+                if !n.sinks.contains_key(&session) {
+                    return Err(RpcError::new(ErrorTag::OperationFailed)
+                        .message("this session cannot receive notifications"));
                 }
-                deliveries.push((
-                    session,
-                    document_arc(
-                        declaration,
-                        now,
-                        &format!(r#"<replayComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
-                    ),
-                ));
-            }
-            if stop.is_some_and(|s| s <= now) {
-                deliveries.push((
-                    session,
-                    document_arc(
-                        declaration,
-                        now,
-                        &format!(r#"<notificationComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
-                    ),
-                ));
-            } else {
-                n.subscriptions.insert(
-                    session,
-                    Subscription {
-                        stream,
-                        filter,
-                        stop,
-                    },
-                );
-            }
-            let (sent, full) = hand_over(n, deliveries);
-            st.counters.notifications_sent += sent;
-            full
+                if n.subscriptions.contains_key(&session) {
+                    return Err(RpcError::new(ErrorTag::OperationFailed)
+                        .message("this session already has a subscription (RFC 5277 allows one)"));
+                }
+                let mut deliveries = Vec::new();
+                if let Some(start) = start {
+                    for e in n.replay(stream, start, stop) {
+                        let passes_filter = match &filter {
+                            None => true,
+                            Some(f) => ironconf_proto::xml::parse(
+                                e.xml.as_bytes(),
+                                &ironconf_proto::xml::Limits::default(),
+                            )
+                            .is_ok_and(|el| passes(f, &el)),
+                        };
+                        if passes_filter {
+                            deliveries.push((session, document_arc(declaration, e.time, &e.xml)));
+                        }
+                    }
+                    deliveries.push((
+                        session,
+                        document_arc(
+                            declaration,
+                            now,
+                            &format!(r#"<replayComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
+                        ),
+                    ));
+                }
+                if stop.is_some_and(|s| s <= now) {
+                    deliveries.push((
+                        session,
+                        document_arc(
+                            declaration,
+                            now,
+                            &format!(r#"<notificationComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
+                        ),
+                    ));
+                } else {
+                    n.subscriptions.insert(
+                        session,
+                        Subscription {
+                            stream,
+                            filter,
+                            stop,
+                        },
+                    );
+                }
+                let (sent, full) = hand_over(n, deliveries);
+                counters.notifications_sent += sent;
+                Ok(full)
+            })?
         };
         self.end_full(full);
         Ok(())
@@ -670,45 +663,38 @@ impl Device {
         let now = self.wall_clock();
         let declaration = self.declaration();
         let full = {
-            let mut st = self.state();
-            let n = &mut st.notifications;
-            let due: Vec<u32> = n
-                .subscriptions
-                .iter()
-                .filter(|(_, s)| s.stop.is_some_and(|t| t <= now))
-                .map(|(id, _)| *id)
-                .collect();
-            if due.is_empty() {
-                return;
-            }
-            let doc = document_arc(
-                declaration,
-                now,
-                &format!(r#"<notificationComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
-            );
-            for id in &due {
-                n.subscriptions.remove(id);
-            }
-            let (sent, full) = hand_over(n, due.iter().map(|id| (*id, doc.clone())).collect());
-            st.counters.notifications_sent += sent;
-            full
+            let mut guard = self.state();
+            let st = &mut *guard;
+            let counters = &mut st.counters;
+            st.slots.with(|n: &mut Notifications| {
+                let due: Vec<u32> = n
+                    .subscriptions
+                    .iter()
+                    .filter(|(_, s)| s.stop.is_some_and(|t| t <= now))
+                    .map(|(id, _)| *id)
+                    .collect();
+                if due.is_empty() {
+                    return Vec::new();
+                }
+                let doc = document_arc(
+                    declaration,
+                    now,
+                    &format!(r#"<notificationComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
+                );
+                for id in &due {
+                    n.subscriptions.remove(id);
+                }
+                let (sent, full) = hand_over(n, due.iter().map(|id| (*id, doc.clone())).collect());
+                counters.notifications_sent += sent;
+                full
+            })
         };
         self.end_full(full);
     }
 
-    /// The earliest `stopTime` of the subscriptions.
-    pub(crate) fn next_stop(&self) -> Option<SystemTime> {
-        self.state()
-            .notifications
-            .subscriptions
-            .values()
-            .filter_map(|s| s.stop)
-            .min()
-    }
-
     /// RFC 5277 §3.2.5: the streams, as `<get>` returns them.
     pub(crate) fn streams_xml(&self) -> String {
-        let created = self.state().notifications.log_created;
+        let created = self.with_slot(|n: &mut Notifications| n.log_created);
         let mut out = format!(r#"<netconf xmlns="{NETMOD_NOTIFICATION_NS}"><streams>"#);
         for s in Stream::ALL {
             let _ = write!(

@@ -84,11 +84,7 @@ impl Device {
             // Rendered and written under one writer's hold: a save that
             // renders later also lands later.
             let _writer = self.nvram_writer();
-            let text = {
-                let st = self.state();
-                st.running
-                    .render(&self.shared.catalogue, &st.config_header())
-            };
+            let text = self.view(|v| v.saved_text());
             if let Some(dir) = &self.shared.state_dir {
                 write_nvram(&dir.join(STARTUP_CONFIG), text.as_bytes())?;
             }
@@ -156,7 +152,9 @@ impl Device {
         match &self.shared.state_dir {
             Some(dir) => {
                 let _writer = self.nvram_writer();
-                write_nvram(&dir.join(STARTUP_CONFIG), text.as_bytes())
+                write_nvram(&dir.join(STARTUP_CONFIG), text.as_bytes())?;
+                self.with_slot(|f: &mut crate::storage::Files| f.startup = true);
+                Ok(())
             }
             None => Ok(()),
         }
@@ -169,11 +167,15 @@ impl Device {
         };
         let _writer = self.nvram_writer();
         let file = dir.join(STARTUP_CONFIG);
-        match fs::remove_file(&file).and_then(|()| sync_dir(dir)) {
+        let erased = match fs::remove_file(&file).and_then(|()| sync_dir(dir)) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(nvram_error(&file, &e)),
+        };
+        if erased.is_ok() {
+            self.with_slot(|f: &mut crate::storage::Files| f.startup = false);
         }
+        erased
     }
 
     fn nvram_writer(&self) -> std::sync::MutexGuard<'_, ()> {

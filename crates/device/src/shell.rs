@@ -12,7 +12,7 @@ use ironconf_ios::parse::parse_line;
 
 use crate::configure::{Changer, Refused};
 use crate::device::Device;
-use crate::exec::{self, ExecCaller, ExecOutput};
+use crate::exec::{self, ExecCaller, ExecOutput, Terminal};
 use crate::sessions::{
     MAX_CONNECTIONS, SUSPENDED_OUTPUT, SessionEvent, SessionRequest, SshTarget, parse_ssh,
 };
@@ -512,10 +512,6 @@ impl Shell {
             .find(char::is_whitespace)
             .map_or(text.len(), |e| lead + e);
         let args = &text[args_at..];
-        let words = ["ssh".to_owned()];
-        if self.vty.is_some() && !self.device.authorize_command(&self.user, 1, &words) {
-            return ExecOutput::error("Command authorization failed.\n".into());
-        }
         let target: SshTarget = match parse_ssh(args, &self.user) {
             Ok(t) => t,
             Err(e) => {
@@ -567,9 +563,8 @@ impl Shell {
 
     /// The connection `resume`/`disconnect` name: by number, else the
     /// current one.
-    fn pick(&self, text: &str) -> Option<u32> {
-        let arg = text.split_whitespace().nth(1);
-        match arg.and_then(|n| n.parse::<u32>().ok()) {
+    fn pick(&self, number: Option<u32>) -> Option<u32> {
+        match number {
             Some(n) => self
                 .connections
                 .iter()
@@ -579,8 +574,8 @@ impl Shell {
         }
     }
 
-    fn resume(&mut self, text: &str) -> ExecOutput {
-        let Some(id) = self.pick(text) else {
+    fn resume_connection(&mut self, number: Option<u32>) -> ExecOutput {
+        let Some(id) = self.pick(number) else {
             return ExecOutput::error("% No connection to resume\n".into());
         };
         let Some(c) = self.connections.iter_mut().find(|c| c.id == id) else {
@@ -601,9 +596,9 @@ impl Shell {
         ExecOutput::ok(String::new())
     }
 
-    fn disconnect(&mut self, text: &str) -> ExecOutput {
+    fn disconnect_connection(&mut self, number: Option<u32>) -> ExecOutput {
         let Some(c) = self
-            .pick(text)
+            .pick(number)
             .and_then(|id| self.connections.iter().find(|c| c.id == id))
         else {
             return ExecOutput::error("% No connection to disconnect\n".into());
@@ -991,114 +986,42 @@ impl Shell {
         self.prompt();
     }
 
+    /// An EXEC line: every command, the terminal's own included, is
+    /// parsed once and run through the registry (which checks privilege,
+    /// authorizes and accounts it); those acting on the terminal come back
+    /// to it through [`Terminal`].
     fn exec_line(&mut self, text: &str) -> ExecOutput {
-        let cat = self.device.catalogue();
-        let Some(mode) = cat.mode_by_name("exec") else {
-            return ExecOutput::ok(String::new());
-        };
         if text.trim().is_empty() {
             // An empty line resumes the current connection, as on IOS.
             if !self.connections.is_empty() {
-                return self.resume("resume");
+                return Terminal::resume(self, None);
             }
             return ExecOutput::ok(String::new());
         }
-        let builtin = parse_line(cat, mode, text, false)
-            .ok()
-            .map(|p| p.canonical())
-            .unwrap_or_default();
-        match builtin.as_str() {
-            e if e == "enable" || e.starts_with("enable ") => {
-                // `enable [LEVEL]` (15 by default): down needs nothing, up
-                // needs the enable secret (or `enable password`), whoever
-                // the user is, as on IOS.
-                let level = e
-                    .strip_prefix("enable ")
-                    .and_then(|n| n.trim().parse::<u8>().ok())
-                    .unwrap_or(15);
-                if level <= self.privilege {
-                    self.privilege = level;
-                } else if self.device.enable_asks_password() {
-                    self.write("Password: ");
-                    self.password = true;
-                    self.enable_target = level;
-                    return ExecOutput::ok(String::new());
-                } else {
-                    return ExecOutput::ok("% No password set\n".into());
-                }
-                ExecOutput::ok(String::new())
-            }
-            d if d == "disable" || d.starts_with("disable ") => {
-                let level = d
-                    .strip_prefix("disable ")
-                    .and_then(|n| n.trim().parse::<u8>().ok())
-                    .unwrap_or(1);
-                if level > self.privilege {
-                    return ExecOutput::ok(
-                        "% New privilege level must be less than current privilege level\n".into(),
-                    );
-                }
-                self.privilege = level;
-                ExecOutput::ok(String::new())
-            }
-            "exit" | "logout" => {
-                self.closed = true;
-                ExecOutput::ok(String::new())
-            }
-            s if s == "ssh" || s.starts_with("ssh ") => self.open_ssh(text),
-            "show sessions" => ExecOutput::ok(self.sessions_text()),
-            r if r == "resume" || r.starts_with("resume ") => self.resume(r),
-            d if d == "disconnect" || d.starts_with("disconnect ") => self.disconnect(d),
-            "configure terminal" if self.privilege >= 15 => {
-                let words = ["configure".to_owned(), "terminal".to_owned()];
-                if self.vty.is_some() && !self.device.authorize_command(&self.user, 15, &words) {
-                    return ExecOutput::error("Command authorization failed.\n".into());
-                }
-                if let Some(vty) = self.vty {
-                    self.device.account_command(&self.user, vty, 15, &words);
-                }
-                if let Some(message) = self.config_locked() {
-                    return ExecOutput::ok(message);
-                }
-                self.mode = Mode::Config(ApplierState::default());
-                ExecOutput::ok(
-                    "Enter configuration commands, one per line.  End with CNTL/Z.\n".into(),
-                )
-            }
-            _ => {
-                // The screen length is this terminal's own state.
-                if let Some(n) = builtin
-                    .strip_prefix("terminal length ")
-                    .and_then(|n| n.parse().ok())
-                {
-                    self.length = n;
-                }
-                let out = self.run_asking(text, Vec::new());
-                if self.asking.is_some() {
-                    return ExecOutput::ok(String::new());
-                }
-                // The caret line goes under the typed text, after the prompt.
-                if let Some(first) = out.text.lines().next()
-                    && first == text.trim()
-                {
-                    let prompt_len = self.prompt_text().len();
-                    return ExecOutput::ok(
-                        out.text
-                            .lines()
-                            .skip(1)
-                            .map(|l| {
-                                if l.trim() == "^" || l.ends_with('^') {
-                                    format!("{}{l}\n", " ".repeat(prompt_len))
-                                } else {
-                                    format!("{l}\n")
-                                }
-                            })
-                            .collect(),
-                    );
-                }
-                out
-            }
+        let out = self.run_asking(text, Vec::new());
+        if self.asking.is_some() {
+            return ExecOutput::ok(String::new());
         }
+        // The caret line goes under the typed text, after the prompt.
+        if let Some(first) = out.text.lines().next()
+            && first == text.trim()
+        {
+            let prompt_len = self.prompt_text().len();
+            return ExecOutput::ok(
+                out.text
+                    .lines()
+                    .skip(1)
+                    .map(|l| {
+                        if l.trim() == "^" || l.ends_with('^') {
+                            format!("{}{l}\n", " ".repeat(prompt_len))
+                        } else {
+                            format!("{l}\n")
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        out
     }
 
     fn config_line(&mut self, text: &str) -> ExecOutput {
@@ -1174,11 +1097,13 @@ impl Shell {
     /// Runs an EXEC command with the answers given so far; a question it
     /// asks is shown, and the next line typed answers it.
     fn run_asking(&mut self, line: &str, answers: Vec<String>) -> exec::ExecOutput {
-        let out = exec::run_answered(
-            &self.device,
-            &self.caller(),
+        let (device, caller) = (self.device.clone(), self.caller());
+        let out = exec::run_on_terminal(
+            &device,
+            &caller,
             line,
             &exec::Answers::interactive(&answers),
+            self,
         );
         if let Some(question) = &out.question {
             let question = question.replace('\n', "\r\n");
@@ -1329,5 +1254,65 @@ impl Shell {
             "\x08".repeat(MORE.len())
         );
         self.write(&erase);
+    }
+}
+
+impl Terminal for Shell {
+    fn enable(&mut self, level: u8) -> ExecOutput {
+        // Down needs nothing; up needs the enable secret (or `enable
+        // password`), whoever the user is, as on IOS.
+        if level <= self.privilege {
+            self.privilege = level;
+        } else if self.device.enable_asks_password() {
+            self.write("Password: ");
+            self.password = true;
+            self.enable_target = level;
+        } else {
+            return ExecOutput::ok("% No password set\n".into());
+        }
+        ExecOutput::ok(String::new())
+    }
+
+    fn disable(&mut self, level: u8) -> ExecOutput {
+        if level > self.privilege {
+            return ExecOutput::ok(
+                "% New privilege level must be less than current privilege level\n".into(),
+            );
+        }
+        self.privilege = level;
+        ExecOutput::ok(String::new())
+    }
+
+    fn exit(&mut self) -> ExecOutput {
+        self.closed = true;
+        ExecOutput::ok(String::new())
+    }
+
+    fn configure(&mut self) -> ExecOutput {
+        if let Some(message) = self.config_locked() {
+            return ExecOutput::ok(message);
+        }
+        self.mode = Mode::Config(ApplierState::default());
+        ExecOutput::ok("Enter configuration commands, one per line.  End with CNTL/Z.\n".into())
+    }
+
+    fn set_length(&mut self, rows: usize) {
+        self.length = rows;
+    }
+
+    fn ssh(&mut self, command: &str) -> ExecOutput {
+        self.open_ssh(command)
+    }
+
+    fn sessions(&self) -> ExecOutput {
+        ExecOutput::ok(self.sessions_text())
+    }
+
+    fn resume(&mut self, number: Option<u32>) -> ExecOutput {
+        self.resume_connection(number)
+    }
+
+    fn disconnect(&mut self, number: Option<u32>) -> ExecOutput {
+        self.disconnect_connection(number)
     }
 }

@@ -5,8 +5,9 @@
 //! - `show firewall [NAME]`, an EXEC command in the shell, on the exec
 //!   channel and in `oper-data-format-text-block`;
 //! - `<get-rules xmlns="urn:ironconf:example:firewall"/>`, an rpc operation;
-//! - a commit hook that refuses a rule cutting off management (SSH and
-//!   NETCONF) and writes the rules it accepts to `STATE_DIR/firewall.rules`,
+//! - a feature that refuses a rule cutting off management (SSH and
+//!   NETCONF) before it is committed, and once a change is committed (and
+//!   at boot) installs the rules: writes them to `STATE_DIR/firewall.rules`,
 //!   the file the packet filter would load.
 //!
 //! ```text
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use ironconf_device::exec::{Command, ExecOutput};
+use ironconf_device::feature::{Committed, Feature};
 use ironconf_device::ops::{Context, Reply, Request, RpcError};
 use ironconf_device::{BuildError, Commit, Device, Profile};
 use ironconf_server::CancellationToken;
@@ -189,43 +191,68 @@ fn get_rules(ctx: &Context<'_>, req: &Request) -> Result<Reply, RpcError> {
     Ok(reply.finish())
 }
 
-/// The commit hook: refuses a rule that would cut off management, and
-/// installs the rules (writes the file the packet filter loads) when they
-/// changed.
-struct Installer {
+/// The firewall as a feature of the device: its check refuses a rule
+/// that would cut off management (under the device lock, so it only
+/// reads the change); its reaction installs the rules (writes the file
+/// the packet filter loads) when they changed, once the lock is released.
+struct Firewall {
     file: PathBuf,
     installed: Mutex<Option<String>>,
 }
 
-impl Installer {
+impl Feature for Firewall {
+    fn name(&self) -> &'static str {
+        "firewall"
+    }
+
     fn check(&self, commit: &Commit<'_>) -> Result<(), String> {
+        // Only the firewall's lines matter: rendered running-config is
+        // read only when a change touches them.
+        let touches = |l: &String| l.starts_with("firewall ");
+        if !commit
+            .changes
+            .iter()
+            .any(|c| c.before.iter().chain(&c.after).any(touches))
+        {
+            return Ok(());
+        }
         let (_, rules) = read_rules(&commit.running_text());
-        if let Some(r) = rules.iter().find(|r| r.cuts_management()) {
-            return Err(format!(
+        match rules.iter().find(|r| r.cuts_management()) {
+            Some(r) => Err(format!(
                 "firewall policy {} rule {} would block SSH and NETCONF to this appliance; not applied",
                 r.policy, r.seq
-            ));
+            )),
+            None => Ok(()),
         }
+    }
+
+    fn react(&self, device: &Device, _change: &Committed<'_>) {
+        let (_, rules) = read_rules(&device.running_config());
         let text: String = rules.iter().map(|r| r.file_line() + "\n").collect();
         let mut installed = self.installed.lock().unwrap_or_else(|p| p.into_inner());
         if installed.as_deref() == Some(text.as_str()) {
-            return Ok(());
+            return;
         }
-        ironconf_device::write_atomically(&self.file, text.as_bytes())
-            .map_err(|e| format!("cannot install the rules: {}: {e}", self.file.display()))?;
-        tracing::info!(rules = rules.len(), file = %self.file.display(), "firewall rules installed");
-        *installed = Some(text);
-        Ok(())
+        match ironconf_device::write_atomically(&self.file, text.as_bytes()) {
+            Ok(()) => {
+                tracing::info!(rules = rules.len(), file = %self.file.display(), "firewall rules installed");
+                *installed = Some(text);
+            }
+            // Installed at the next change.
+            Err(e) => {
+                tracing::error!(file = %self.file.display(), %e, "cannot install the firewall rules")
+            }
+        }
     }
 }
 
 /// The appliance: the device with the firewall's commands, operation and
-/// hook.
+/// feature.
 fn appliance(
     state_dir: &Path,
     profile: Profile,
 ) -> Result<(Device, ironconf_device::BootReport), BuildError> {
-    let installer = Installer {
+    let firewall = Firewall {
         file: state_dir.join("firewall.rules"),
         installed: Mutex::new(None),
     };
@@ -240,7 +267,7 @@ fn appliance(
         )
         .operation(Some(NS), "get-rules", get_rules)
         .capability(&format!("{NS}?module=firewall"))
-        .commit_hook(move |commit: &Commit<'_>| installer.check(commit))
+        .feature(firewall)
         .build()
 }
 

@@ -24,9 +24,11 @@ mod routing;
 mod services;
 mod ssh;
 mod system;
+mod terminal;
 
 pub use access_lists::show_access_lists;
 pub use registry::{Asked, Command, ExecFn, Invocation};
+pub use terminal::Terminal;
 
 use std::fmt::Write as _;
 
@@ -177,6 +179,31 @@ pub fn run_answered(
     line: &str,
     answers: &Answers<'_>,
 ) -> ExecOutput {
+    run_line(device, caller, line, answers, None)
+}
+
+/// Runs one EXEC command line typed at `terminal`, with the answers it has
+/// given the command's questions so far: the commands that act on the
+/// terminal ([`Terminal`]) act on it.
+pub fn run_on_terminal(
+    device: &Device,
+    caller: &ExecCaller,
+    line: &str,
+    answers: &Answers<'_>,
+    terminal: &mut (dyn Terminal + 'static),
+) -> ExecOutput {
+    run_line(device, caller, line, answers, Some(terminal))
+}
+
+/// Every command, from every caller, comes through here: parsed once, its
+/// privilege checked, authorized and accounted (a terminal's), then run.
+fn run_line(
+    device: &Device,
+    caller: &ExecCaller,
+    line: &str,
+    answers: &Answers<'_>,
+    mut terminal: Option<&mut (dyn Terminal + 'static)>,
+) -> ExecOutput {
     let line = line.trim();
     let (command, pipes) = match line.find('|') {
         Some(p) => (line[..p].trim_end(), &line[p..]),
@@ -204,10 +231,12 @@ pub fn run_answered(
     // A terminal's commands go through AAA's command authorization and
     // accounting (NETCONF's do not).
     let level = cat.rule(rule).privilege;
-    let terminal = caller.session.is_none() && caller.line.is_some();
-    if terminal && !device.authorize_command(&caller.user, level, &parsed.tokens) {
+    let on_line = caller.session.is_none() && caller.line.is_some();
+    if on_line && !device.authorize_command(&caller.user, level, &parsed.tokens) {
         return ExecOutput::error("Command authorization failed.\n".into());
     }
+    // Borrowed for the command alone.
+    let terminal = terminal.as_mut().map(|t| std::cell::RefCell::new(&mut **t));
     let invocation = Invocation {
         device,
         caller,
@@ -215,9 +244,10 @@ pub fn run_answered(
         args: &args,
         pipes,
         answers,
+        terminal: terminal.as_ref(),
     };
     let output = (command_entry.run)(&invocation);
-    if terminal
+    if on_line
         && output.question.is_none()
         && let Some(vty) = caller.line
     {

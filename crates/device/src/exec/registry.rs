@@ -5,12 +5,15 @@
 //! run function in the family's file, and a line here. An embedder adds
 //! its own with [`Command`] through the device builder.
 
+use std::cell::RefCell;
 use std::sync::Arc;
+
+pub use super::terminal::Terminal;
 
 use super::{ExecCaller, ExecOutput};
 use super::{
     aaa, access_lists, archive, config, crypto, debug, files, interfaces, lines, logging, netconf,
-    platform, routing, services, ssh, system,
+    platform, routing, services, ssh, system, terminal,
 };
 use crate::device::Device;
 
@@ -29,6 +32,8 @@ pub struct Invocation<'a> {
     pub pipes: &'a str,
     /// The answers to the command's questions so far.
     pub answers: &'a super::Answers<'a>,
+    /// The terminal that typed it, if one did.
+    pub(crate) terminal: Option<&'a RefCell<&'a mut (dyn Terminal + 'static)>>,
 }
 
 /// What [`Invocation::ask`] got.
@@ -42,6 +47,14 @@ pub enum Asked {
 }
 
 impl Invocation<'_> {
+    /// Calls `f` with the terminal that typed the command; `None` when no
+    /// terminal did (the exec channel, NETCONF).
+    pub fn with_terminal<R>(&self, f: impl FnOnce(&mut dyn Terminal) -> R) -> Option<R> {
+        let cell = self.terminal?;
+        let mut t = cell.try_borrow_mut().ok()?;
+        Some(f(&mut **t))
+    }
+
     /// The first argument, if any.
     pub fn arg(&self) -> Option<&str> {
         self.args.first().copied()
@@ -142,10 +155,10 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "clock"], system::show_clock),
     cmd(&["show", "hosts", ".."], system::show_hosts),
     cmd(&["show", "privilege"], system::show_privilege),
-    cmd(&["terminal", "length", "*"], system::terminal_length),
-    cmd(&["terminal", "width", "*"], system::terminal_length),
-    cmd(&["terminal", "no", "editing"], system::terminal_length),
-    cmd(&["terminal", "editing"], system::terminal_length),
+    cmd(&["terminal", "length", "*"], terminal::terminal_length),
+    cmd(&["terminal", "width", "*"], system::terminal_setting),
+    cmd(&["terminal", "no", "editing"], system::terminal_setting),
+    cmd(&["terminal", "editing"], system::terminal_setting),
     cmd(&["ping", ".."], system::ping),
     cmd(&["traceroute", ".."], system::traceroute),
     cmd(
@@ -175,12 +188,16 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["terminal", "no", "monitor"], debug::terminal_no_monitor),
     cmd(&["show", "ip", "ssh"], ssh::show_ip_ssh),
     cmd(&["show", "ssh"], ssh::show_ssh),
-    // A terminal's own connections: the interactive shell runs these
-    // itself; any other caller has none.
-    cmd(&["ssh", ".."], ssh::ssh_client),
-    cmd(&["show", "sessions"], ssh::show_sessions),
-    cmd(&["resume", ".."], ssh::no_connection),
-    cmd(&["disconnect", ".."], ssh::no_connection),
+    // What acts on the terminal that types it (through its `Terminal`).
+    cmd(&["enable", ".."], terminal::enable),
+    cmd(&["disable", ".."], terminal::disable),
+    cmd(&["exit"], terminal::exit),
+    cmd(&["logout"], terminal::exit),
+    cmd(&["configure", "terminal"], terminal::configure_terminal),
+    cmd(&["ssh", ".."], terminal::ssh),
+    cmd(&["show", "sessions"], terminal::show_sessions),
+    cmd(&["resume", ".."], terminal::resume),
+    cmd(&["disconnect", ".."], terminal::disconnect),
     cmd(&["show", "aaa", "servers"], aaa::show_aaa_servers),
     cmd(&["show", "aaa", "sessions"], aaa::show_aaa_sessions),
     cmd(

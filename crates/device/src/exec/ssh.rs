@@ -13,23 +13,6 @@ pub(super) fn show_ssh(i: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(ssh_text(i.device))
 }
 
-/// `ssh` where there is no terminal to attach (the exec channel, NETCONF).
-pub(super) fn ssh_client(_: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::error(
-        "% ssh needs an interactive terminal: open a shell on this device first\n".into(),
-    )
-}
-
-/// `show sessions` where there is no terminal: none open.
-pub(super) fn show_sessions(_: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::ok("% No connections open\n".into())
-}
-
-/// `resume` / `disconnect` where there is no terminal.
-pub(super) fn no_connection(_: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::error("% No connections open\n".into())
-}
-
 /// `show ip ssh` in the IOS XE form, with the key in SECSH format wrapped
 /// at 80 columns.
 fn ip_ssh_text(device: &Device) -> String {

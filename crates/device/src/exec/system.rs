@@ -26,7 +26,8 @@ pub(super) fn show_privilege(i: &Invocation<'_>) -> ExecOutput {
 
 /// The screen's length and width and line editing are the terminal's own
 /// (the shell keeps the length); the command itself prints nothing.
-pub(super) fn terminal_length(_: &Invocation<'_>) -> ExecOutput {
+/// `terminal width`, `terminal [no] editing`: nothing a line keeps here.
+pub(super) fn terminal_setting(_: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(String::new())
 }
 

@@ -87,7 +87,8 @@ impl NameError {
     }
 }
 
-/// The flash of one device.
+/// The flash of one device (a clone is the same flash).
+#[derive(Clone)]
 pub(crate) struct Flash {
     spec: FlashSpec,
     store: Arc<dyn Store>,
@@ -130,6 +131,60 @@ impl Flash {
             store: Arc::new(MemoryStore::new(clock)),
             reserved: Arc::default(),
         }
+    }
+}
+
+impl Flash {
+    /// Reads a name as IOS does (see [`Device::location`]).
+    pub(crate) fn location(&self, text: &str) -> Result<Location, NameError> {
+        let spec = self.spec;
+        let text = text.trim();
+        if text.chars().any(char::is_control) {
+            return Err(NameError::Invalid);
+        }
+        if !text.contains(':') {
+            if abbreviates(text, "running-config") {
+                return Ok(Location::Running);
+            }
+            if abbreviates(text, "startup-config") {
+                return Ok(Location::Startup);
+            }
+            return components(text).map(Location::Flash);
+        }
+        let (prefix, rest) = match text.find(':') {
+            Some(i) => (&text[..=i], &text[i + 1..]),
+            None => (text, ""),
+        };
+        let prefix_lc = prefix.to_ascii_lowercase();
+        if rest.starts_with("//") {
+            return match prefix_lc.as_str() {
+                "tftp:" | "scp:" | "http:" | "https:" | "ftp:" | "rcp:" => {
+                    Ok(Location::Remote(text.to_owned()))
+                }
+                _ => Err(NameError::UnknownFileSystem),
+            };
+        }
+        if prefix_lc == spec.name || Some(prefix_lc.as_str()) == spec.alias {
+            return components(rest).map(Location::Flash);
+        }
+        let name = components(rest)?;
+        match (prefix_lc.as_str(), name.as_slice()) {
+            ("null:", _) => Ok(Location::Null),
+            ("nvram:", []) => Ok(Location::Listing("nvram:")),
+            ("nvram:", [f]) if f == "startup-config" => Ok(Location::Startup),
+            ("system:", []) => Ok(Location::Listing("system:")),
+            ("system:", [f]) if f == "running-config" => Ok(Location::Running),
+            ("nvram:" | "system:", _) => Err(NameError::Invalid),
+            ("tftp:" | "scp:" | "http:" | "https:" | "ftp:" | "rcp:", _) => {
+                Ok(Location::Remote(text.to_owned()))
+            }
+            _ => Err(NameError::UnknownFileSystem),
+        }
+    }
+
+    /// Whether a file is at `path`, from what the store keeps in memory.
+    pub(crate) fn is_file(&self, path: &[String]) -> bool {
+        self.store.is_file(path)
     }
 }
 
@@ -187,49 +242,7 @@ impl Device {
     /// Reads a name as IOS does: a keyword, a prefix and path, or a path
     /// on the flash (the working directory).
     pub fn location(&self, text: &str) -> Result<Location, NameError> {
-        let spec = self.shared.flash.spec;
-        let text = text.trim();
-        if text.chars().any(char::is_control) {
-            return Err(NameError::Invalid);
-        }
-        if !text.contains(':') {
-            if abbreviates(text, "running-config") {
-                return Ok(Location::Running);
-            }
-            if abbreviates(text, "startup-config") {
-                return Ok(Location::Startup);
-            }
-            return components(text).map(Location::Flash);
-        }
-        let (prefix, rest) = match text.find(':') {
-            Some(i) => (&text[..=i], &text[i + 1..]),
-            None => (text, ""),
-        };
-        let prefix_lc = prefix.to_ascii_lowercase();
-        if rest.starts_with("//") {
-            return match prefix_lc.as_str() {
-                "tftp:" | "scp:" | "http:" | "https:" | "ftp:" | "rcp:" => {
-                    Ok(Location::Remote(text.to_owned()))
-                }
-                _ => Err(NameError::UnknownFileSystem),
-            };
-        }
-        if prefix_lc == spec.name || Some(prefix_lc.as_str()) == spec.alias {
-            return components(rest).map(Location::Flash);
-        }
-        let name = components(rest)?;
-        match (prefix_lc.as_str(), name.as_slice()) {
-            ("null:", _) => Ok(Location::Null),
-            ("nvram:", []) => Ok(Location::Listing("nvram:")),
-            ("nvram:", [f]) if f == "startup-config" => Ok(Location::Startup),
-            ("system:", []) => Ok(Location::Listing("system:")),
-            ("system:", [f]) if f == "running-config" => Ok(Location::Running),
-            ("nvram:" | "system:", _) => Err(NameError::Invalid),
-            ("tftp:" | "scp:" | "http:" | "https:" | "ftp:" | "rcp:", _) => {
-                Ok(Location::Remote(text.to_owned()))
-            }
-            _ => Err(NameError::UnknownFileSystem),
-        }
+        self.shared.flash.location(text)
     }
 
     /// How IOS prints a location in messages and listings.
@@ -359,13 +372,7 @@ impl Device {
         let name = self.location_name(loc);
         let opening = |reason: &str| format!("%Error opening {name} ({reason})");
         match loc {
-            Location::Running => {
-                let st = self.state();
-                Ok(st
-                    .running
-                    .render(self.catalogue(), &st.config_header())
-                    .into_bytes())
-            }
+            Location::Running => Ok(self.view(|v| v.saved_text()).into_bytes()),
             Location::Startup => self
                 .startup_text()
                 .map(String::into_bytes)

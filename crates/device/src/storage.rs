@@ -1,0 +1,54 @@
+//! Storage as a feature: what the configuration path needs to know of the
+//! device's files. A `netconf format` line must name a schema file that
+//! exists; the check runs under the device lock, so it reads what the
+//! storage keeps in memory ([`Files`]): the flash's index of its files,
+//! and whether NVRAM holds a startup-config — never the disk.
+
+use crate::configure::Commit;
+use crate::feature::Feature;
+use crate::fs::{Flash, Location};
+
+/// The storage feature.
+pub(crate) struct Storage;
+
+/// What the storage knows without I/O, kept in the device's slots.
+#[derive(Default)]
+pub(crate) struct Files {
+    /// The device's flash (a handle to it).
+    pub(crate) flash: Option<Flash>,
+    /// Whether NVRAM holds a startup-config, kept by its one writer.
+    pub(crate) startup: bool,
+}
+
+impl Feature for Storage {
+    fn name(&self) -> &'static str {
+        "storage"
+    }
+
+    fn check(&self, commit: &Commit<'_>) -> Result<(), String> {
+        // IOS boots whatever its startup-config holds.
+        if commit.boot {
+            return Ok(());
+        }
+        let files = commit.slots.get::<Files>();
+        for c in commit.changes {
+            for line in c.added() {
+                let Some(name) = line.strip_prefix("netconf format ") else {
+                    continue;
+                };
+                let name = name.trim();
+                let exists = files.is_some_and(|f| {
+                    match f.flash.as_ref().map(|fl| (fl, fl.location(name))) {
+                        Some((fl, Ok(Location::Flash(p)))) if !p.is_empty() => fl.is_file(&p),
+                        Some((_, Ok(Location::Startup))) => f.startup,
+                        _ => false,
+                    }
+                });
+                if !exists {
+                    return Err(format!("%Error opening {name} (No such file or directory)"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
