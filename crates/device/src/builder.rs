@@ -166,10 +166,29 @@ impl DeviceBuilder {
     }
 
     /// Adds an rpc operation `name` in `namespace` (`None`: the NETCONF
-    /// base namespace). Advertise its namespace with
+    /// base namespace), open to every session (it may check the caller's
+    /// level itself). Advertise its namespace with
     /// [`DeviceBuilder::capability`].
     pub fn operation(
+        self,
+        namespace: Option<&str>,
+        name: &str,
+        run: impl Fn(
+            &crate::ops::Context<'_>,
+            &ironconf_session::Request,
+        ) -> Result<ironconf_session::Reply, ironconf_proto::RpcError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        self.operation_at(1, namespace, name, run)
+    }
+
+    /// Adds an rpc operation that sessions below privilege `level` are
+    /// refused (`operation-failed`) before it runs.
+    pub fn operation_at(
         mut self,
+        level: u8,
         namespace: Option<&str>,
         name: &str,
         run: impl Fn(
@@ -184,6 +203,7 @@ impl DeviceBuilder {
         self.operations.push(Operation {
             namespace: namespace.map(str::to_owned),
             name: name.to_owned(),
+            privilege: level,
             run,
         });
         self

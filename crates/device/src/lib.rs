@@ -74,21 +74,26 @@ pub mod device;
 mod events;
 pub mod exec;
 pub mod feature;
-pub mod features;
+/// What LLDP and CDP hear, BGP, VRFs, NTP, SNMP and VLANs, derived from
+/// the configuration ([`ironconf_model`]).
+pub mod features {
+    pub use ironconf_model::bgp::*;
+    pub use ironconf_model::neighbors::*;
+    pub use ironconf_model::services::*;
+}
 pub mod fs;
-pub mod interfaces;
+pub use ironconf_model::{interfaces, platform, routes};
 mod keys;
 mod lines;
 pub mod locks;
 pub mod logging;
 mod login_watch;
+mod neighbors;
 pub mod netconf;
 pub mod notify;
 mod nvram;
 pub mod ops;
-pub mod platform;
 pub mod profile;
-pub mod routes;
 pub mod scp;
 pub mod sessions;
 pub mod shell;

@@ -1,8 +1,10 @@
 //! Storage as a feature: what the configuration path needs to know of the
 //! device's files. A `netconf format` line must name a schema file that
 //! exists; the check runs under the device lock, so it reads what the
-//! storage keeps in memory ([`Files`]): the flash's index of its files,
-//! and whether NVRAM holds a startup-config — never the disk.
+//! storage keeps in memory ([`Files`]): the flash's index of its files
+//! (a name it lacks costs one metadata lookup: a file put into the folder
+//! from outside while the device runs), and whether NVRAM holds a
+//! startup-config — never a file's contents.
 
 use crate::configure::Commit;
 use crate::feature::Feature;

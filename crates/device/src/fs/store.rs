@@ -111,8 +111,8 @@ pub trait Store: Send + Sync {
     /// Bytes used by every file.
     fn used(&self) -> u64;
     /// Whether a file is at `path`, from what the store keeps in memory
-    /// (the configuration path asks it under the device lock, where no
-    /// I/O may be done); a store that keeps nothing asks [`Store::stat`].
+    /// where it can (the configuration path asks it under the device lock);
+    /// a store that keeps nothing asks [`Store::stat`].
     fn is_file(&self, path: &[String]) -> bool {
         self.stat(path).is_ok_and(|e| !e.dir)
     }
@@ -424,7 +424,17 @@ impl Store for DiskStore {
     }
 
     fn is_file(&self, path: &[String]) -> bool {
-        index(&self.files).contains(&joined(path))
+        let name = joined(path);
+        if index(&self.files).contains(&name) {
+            return true;
+        }
+        // A file put into the folder from outside while the device runs:
+        // one lookup of its metadata, then known.
+        let found = self.stat(path).is_ok_and(|e| !e.dir);
+        if found {
+            index(&self.files).insert(name);
+        }
+        found
     }
 }
 

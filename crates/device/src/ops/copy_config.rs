@@ -21,7 +21,6 @@ fn failed(message: String) -> RpcError {
 }
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
-    ctx.require_privilege_15()?;
     let device = ctx.device;
     let source = endpoint(device, &req.operation, "source")?;
     let target = endpoint(device, &req.operation, "target")?;

@@ -9,7 +9,6 @@ use ironconf_session::{Reply, Request};
 use super::{Ctx, Endpoint, endpoint};
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
-    ctx.require_privilege_15()?;
     match endpoint(ctx.device, &req.operation, "target")? {
         Endpoint::Datastore(Datastore::Startup) | Endpoint::Url(Location::Startup) => {
             ctx.device.state().locks.check_write(

@@ -10,7 +10,6 @@ use super::{Ctx, config_lines, datastore, refused, url_location};
 use crate::configure::Changer;
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
-    ctx.require_privilege_15()?;
     let op = &req.operation;
     let target = datastore(op, "target")?;
     if target != Datastore::Running {

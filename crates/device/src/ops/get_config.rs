@@ -9,7 +9,6 @@ use ironconf_session::{Reply, Request};
 use super::{Ctx, config_filter, datastore, running_text, write_config};
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
-    ctx.require_privilege_15()?;
     let source = datastore(&req.operation, "source")?;
     let (format, spec) = config_filter(req.operation.child("filter"))?
         .unwrap_or((super::TextFormat::Block, String::new()));

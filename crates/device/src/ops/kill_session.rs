@@ -6,7 +6,6 @@ use ironconf_session::{Reply, Request};
 use super::Ctx;
 
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
-    ctx.require_privilege_15()?;
     let el = req
         .operation
         .child("session-id")

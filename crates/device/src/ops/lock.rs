@@ -6,7 +6,6 @@ use ironconf_session::{Reply, Request};
 use super::{Ctx, datastore};
 
 pub(crate) fn lock(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
-    ctx.require_privilege_15()?;
     let ds = datastore(&req.operation, "target")?;
     ctx.device
         .state()
@@ -16,7 +15,6 @@ pub(crate) fn lock(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
 }
 
 pub(crate) fn unlock(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
-    ctx.require_privilege_15()?;
     let ds = datastore(&req.operation, "target")?;
     ctx.device
         .state()

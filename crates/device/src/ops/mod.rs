@@ -58,11 +58,17 @@ impl Ctx<'_> {
     /// Configuration operations need privilege 15; IOS answers a lower
     /// level with a bare `operation-failed`.
     pub fn require_privilege_15(&self) -> Result<(), RpcError> {
-        if self.caller.privilege >= 15 {
+        self.require_privilege(15)
+    }
+
+    /// The session needs privilege `level` (an operation's registration
+    /// says which; the dispatcher checks it before running it).
+    pub fn require_privilege(&self, level: u8) -> Result<(), RpcError> {
+        if self.caller.privilege >= level {
             return Ok(());
         }
         Err(RpcError::new(ErrorTag::OperationFailed).message(format!(
-            "privilege level 15 is required, session has {}",
+            "privilege level {level} is required, session has {}",
             self.caller.privilege
         )))
     }
@@ -81,7 +87,10 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
         .operations()
         .find(req.operation.namespace.as_deref(), name)
     {
-        registry::Found::Operation(op) => (op.run)(&ctx, req),
+        // The one privilege check, before any operation runs.
+        registry::Found::Operation(op) => ctx
+            .require_privilege(op.privilege)
+            .and_then(|()| (op.run)(&ctx, req)),
         registry::Found::Unsupported => Err(RpcError::operation_not_supported(name)),
         registry::Found::UnknownNamespace => {
             let ns = req.operation.namespace.as_deref().unwrap_or_default();

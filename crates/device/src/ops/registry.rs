@@ -21,6 +21,8 @@ struct Builtin {
     /// `None`: the base namespace.
     namespace: Option<&'static str>,
     name: &'static str,
+    /// The privilege a session needs.
+    privilege: u8,
     run: fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError>,
 }
 
@@ -31,10 +33,14 @@ pub(crate) struct Operation {
     pub(crate) namespace: Option<String>,
     /// The operation element's local name.
     pub(crate) name: String,
+    /// The privilege a session needs (checked before it runs).
+    pub(crate) privilege: u8,
     /// What answers it.
     pub(crate) run: OperationFn,
 }
 
+/// An operation of the base namespace any session may run (what it
+/// returns may depend on the session's level: `get`).
 const fn base(
     name: &'static str,
     run: fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError>,
@@ -42,26 +48,40 @@ const fn base(
     Builtin {
         namespace: None,
         name,
+        privilege: 1,
         run,
+    }
+}
+
+/// An operation of the base namespace that needs privilege 15, as IOS's
+/// configuration operations do.
+const fn base15(
+    name: &'static str,
+    run: fn(&Ctx<'_>, &Request) -> Result<Reply, RpcError>,
+) -> Builtin {
+    Builtin {
+        privilege: 15,
+        ..base(name, run)
     }
 }
 
 /// The built-in operations (RFC 6241's, as IOS answers them).
 static BUILTIN: &[Builtin] = &[
     base("get", get::run),
-    base("get-config", get_config::run),
-    base("edit-config", edit_config::run),
-    base("copy-config", copy_config::run),
-    base("delete-config", delete_config::run),
-    base("lock", lock::lock),
-    base("unlock", lock::unlock),
-    base("kill-session", kill_session::run),
+    base15("get-config", get_config::run),
+    base15("edit-config", edit_config::run),
+    base15("copy-config", copy_config::run),
+    base15("delete-config", delete_config::run),
+    base15("lock", lock::lock),
+    base15("unlock", lock::unlock),
+    base15("kill-session", kill_session::run),
     // Cisco's notifications, sent without a namespace (the base one).
     base("notification-on", notifications::on),
     base("notification-off", notifications::off),
     Builtin {
         namespace: Some(crate::notify::NOTIFICATION_NS),
         name: "create-subscription",
+        privilege: 1,
         run: notifications::create_subscription,
     },
 ];
@@ -98,6 +118,7 @@ impl OperationRegistry {
         operations.extend(BUILTIN.iter().map(|b| Operation {
             namespace: b.namespace.map(str::to_owned),
             name: b.name.to_owned(),
+            privilege: b.privilege,
             run: Arc::new(b.run),
         }));
         OperationRegistry { operations }
