@@ -275,7 +275,7 @@ impl Device {
             self.react(r);
         }
         // The buffer lives in RAM: a restart begins it anew.
-        self.state().logging = Default::default();
+        self.with_slot(|l: &mut crate::logging::Logging| *l = Default::default());
         self.log(crate::logging::LogMessage::new(
             "SYS",
             5,

@@ -1,6 +1,7 @@
 //! `debug netconf` and `terminal monitor`: which debug lines are produced,
 //! and the terminals they go to.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::device::Device;
@@ -51,33 +52,76 @@ pub enum DebugLevel {
     AaaAuthentication,
 }
 
+/// What is debugged and which terminals show it: the events feature's
+/// state, in a slot of the device.
+#[derive(Debug, Default)]
+pub(crate) struct Debugging {
+    /// `debug …`.
+    pub(crate) flags: DebugFlags,
+    /// Terminals that can show debug lines, by vty.
+    pub(crate) sinks: BTreeMap<u32, Sink>,
+    /// vtys with `terminal monitor` on.
+    pub(crate) monitoring: BTreeSet<u32>,
+}
+
+impl Debugging {
+    /// The sinks of the terminals monitoring.
+    pub(crate) fn monitors(&self) -> Vec<MonitorSink> {
+        self.monitoring
+            .iter()
+            .filter_map(|v| self.sinks.get(v).map(|s| s.0.clone()))
+            .collect()
+    }
+}
+
 impl Device {
     /// Attaches (or with `None` detaches) the terminal of a vty, where
     /// debug lines go once `terminal monitor` is on.
     pub fn set_monitor_sink(&self, vty: u32, sink: Option<MonitorSink>) {
-        let mut st = self.state();
-        match sink {
+        self.with_slot(|d: &mut Debugging| match sink {
             Some(s) => {
-                st.monitor_sinks.insert(vty, Sink(s));
+                d.sinks.insert(vty, Sink(s));
             }
             None => {
-                st.monitor_sinks.remove(&vty);
-                st.monitoring.remove(&vty);
+                d.sinks.remove(&vty);
+                d.monitoring.remove(&vty);
             }
-        }
+        });
+    }
+
+    /// `terminal monitor` (`on`) or `terminal no monitor` on `vty`.
+    pub(crate) fn set_monitoring(&self, vty: u32, on: bool) {
+        self.with_slot(|d: &mut Debugging| {
+            if on {
+                d.monitoring.insert(vty);
+            } else {
+                d.monitoring.remove(&vty);
+            }
+        });
+    }
+
+    /// What is being debugged.
+    pub fn debug_flags(&self) -> DebugFlags {
+        self.view(|v| v.slots().get::<Debugging>().map(|d| d.flags))
+            .unwrap_or_default()
+    }
+
+    /// Changes what is debugged (`debug …`, `undebug …`).
+    pub(crate) fn set_debug_flags(&self, f: impl FnOnce(&mut DebugFlags)) {
+        self.with_slot(|d: &mut Debugging| f(&mut d.flags));
     }
 
     /// True when debug lines of `level` are being produced (callers skip
     /// formatting otherwise).
     pub fn debugging(&self, level: DebugLevel) -> bool {
-        self.state().debug.covers(level)
+        self.debug_flags().covers(level)
     }
 
     /// Sends a debug line through the logging pipeline (severity
     /// debugging): to the buffer and the monitoring terminals, as `logging
     /// buffered` and `logging monitor` say, timestamped as IOS does.
     pub fn debug(&self, level: DebugLevel, text: &str) {
-        if !self.state().debug.covers(level) {
+        if !self.debugging(level) {
             return;
         }
         self.log(crate::logging::LogMessage {

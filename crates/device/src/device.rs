@@ -15,7 +15,7 @@ use ironconf_ios::change::ChangeRecord;
 use crate::builder::Parts;
 use crate::clock::Clock;
 use crate::counters::Counters;
-use crate::debug::{DebugFlags, Sink};
+
 use crate::exec::registry::ExecRegistry;
 use crate::interfaces::Interface;
 use crate::keys::KeyStore;
@@ -49,12 +49,6 @@ pub(crate) struct State {
     pub(crate) ssh_connections: BTreeMap<u32, SshConnection>,
     /// Sessions each vty line has carried since the device started.
     pub(crate) line_uses: BTreeMap<u32, u64>,
-    /// `debug netconf`.
-    pub(crate) debug: DebugFlags,
-    /// Terminals that can show debug lines, by vty.
-    pub(crate) monitor_sinks: BTreeMap<u32, Sink>,
-    /// vtys with `terminal monitor` on.
-    pub(crate) monitoring: std::collections::BTreeSet<u32>,
     /// The last change to the running configuration.
     pub(crate) last_change: Option<ChangeRecord>,
     pub(crate) next_sequential: u32,
@@ -67,10 +61,6 @@ pub(crate) struct State {
     /// interface show command reads them, and deriving them from a large
     /// configuration costs more than the show.
     pub(crate) interfaces: Option<(u64, Arc<Vec<Interface>>)>,
-    /// The log buffer and where messages went.
-    pub(crate) logging: crate::logging::Logging,
-    /// AAA servers' counters and dead times.
-    pub(crate) aaa: crate::aaa::AaaState,
 }
 
 impl State {
@@ -334,16 +324,11 @@ impl Device {
             lines: BTreeMap::new(),
             ssh_connections: BTreeMap::new(),
             line_uses: BTreeMap::new(),
-            debug: DebugFlags::default(),
-            monitor_sinks: BTreeMap::new(),
-            monitoring: Default::default(),
             last_change: None,
             next_sequential: 0,
             slots: Default::default(),
             generation: 0,
             interfaces: None,
-            logging: Default::default(),
-            aaa: Default::default(),
         };
         state.settings_changed(&catalogue);
         // Read here, before any lock: the storage's check reads it from

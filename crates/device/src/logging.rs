@@ -163,50 +163,52 @@ impl Device {
             // Read in place: every message passes here.
             let st = &mut *guard;
             let cfg = &st.settings.current().logging;
-            let seq = st.logging.seq + 1;
-            st.logging.seq = seq;
-            let stamp = stamp(cfg, time, uptime);
-            let line = if cfg.sequence_numbers {
-                format!("{seq:06}: {stamp}: {body}")
-            } else {
-                format!("{stamp}: {body}")
-            };
-            let sev = message.severity;
-            if cfg.console.is_some_and(|l| sev <= l) {
-                st.logging.counts.console += 1;
-            }
-            if let Some((size, level)) = cfg.buffered
-                && sev <= level
-            {
-                st.logging.counts.buffer += 1;
-                st.logging.keep(line.clone(), size as usize);
-            }
-            let monitors: Vec<crate::debug::MonitorSink> = if cfg.monitor.is_some_and(|l| sev <= l)
-            {
-                st.monitoring
-                    .iter()
-                    .filter_map(|v| st.monitor_sinks.get(v).map(|s| s.0.clone()))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            st.logging.counts.monitor += monitors.len() as u64;
-            let mut datagrams = Vec::new();
-            if sev <= cfg.trap && !message.facility.is_empty() {
-                st.logging.counts.trap += 1;
-                // `<189>12: *Nov 30 16:10:04.123: %SYS-5-CONFIG_I: …`
-                let pri = u16::from(FACILITY_LOCAL7) * 8 + u16::from(sev);
-                let datagram = format!("<{pri}>{seq}: {stamp}: {body}");
-                for h in &cfg.hosts {
-                    let to = SocketAddr::new(IpAddr::V4(h.address), h.port);
-                    match st.logging.host_counts.iter_mut().find(|(a, _)| *a == to) {
-                        Some((_, n)) => *n += 1,
-                        None => st.logging.host_counts.push((to, 1)),
-                    }
-                    datagrams.push((to, datagram.clone()));
+            let monitors: Vec<crate::debug::MonitorSink> =
+                if cfg.monitor.is_some_and(|l| message.severity <= l) {
+                    st.slots
+                        .get::<crate::debug::Debugging>()
+                        .map(crate::debug::Debugging::monitors)
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+            st.slots.with(|logging: &mut Logging| {
+                let seq = logging.seq + 1;
+                logging.seq = seq;
+                let stamp = stamp(cfg, time, uptime);
+                let line = if cfg.sequence_numbers {
+                    format!("{seq:06}: {stamp}: {body}")
+                } else {
+                    format!("{stamp}: {body}")
+                };
+                let sev = message.severity;
+                if cfg.console.is_some_and(|l| sev <= l) {
+                    logging.counts.console += 1;
                 }
-            }
-            (monitors, datagrams, line)
+                if let Some((size, level)) = cfg.buffered
+                    && sev <= level
+                {
+                    logging.counts.buffer += 1;
+                    logging.keep(line.clone(), size as usize);
+                }
+                logging.counts.monitor += monitors.len() as u64;
+                let mut datagrams = Vec::new();
+                if sev <= cfg.trap && !message.facility.is_empty() {
+                    logging.counts.trap += 1;
+                    // `<189>12: *Nov 30 16:10:04.123: %SYS-5-CONFIG_I: …`
+                    let pri = u16::from(FACILITY_LOCAL7) * 8 + u16::from(sev);
+                    let datagram = format!("<{pri}>{seq}: {stamp}: {body}");
+                    for h in &cfg.hosts {
+                        let to = SocketAddr::new(IpAddr::V4(h.address), h.port);
+                        match logging.host_counts.iter_mut().find(|(a, _)| *a == to) {
+                            Some((_, n)) => *n += 1,
+                            None => logging.host_counts.push((to, 1)),
+                        }
+                        datagrams.push((to, datagram.clone()));
+                    }
+                }
+                (monitors, datagrams, line)
+            })
         };
         for m in monitors {
             m(&line);
@@ -235,9 +237,11 @@ impl Device {
 
     /// `show logging`: IOS's header, then the buffer.
     pub(crate) fn show_logging(&self) -> String {
-        let st = self.state();
-        let cfg = &st.settings.current().logging;
-        let c = st.logging.counts;
+        self.view(|v| {
+        let none = Logging::default();
+        let logging = v.slots().get::<Logging>().unwrap_or(&none);
+        let cfg = &v.settings().logging;
+        let c = logging.counts;
         let level = |l: Option<u8>| match l {
             Some(l) => format!("level {}", SEVERITIES[usize::from(l.min(7))]),
             None => "disabled".into(),
@@ -256,8 +260,7 @@ impl Device {
         );
         for h in &cfg.hosts {
             let to = SocketAddr::new(IpAddr::V4(h.address), h.port);
-            let n = st
-                .logging
+            let n = logging
                 .host_counts
                 .iter()
                 .find(|(a, _)| *a == to)
@@ -272,7 +275,7 @@ impl Device {
         match cfg.buffered {
             Some((size, _)) => {
                 let _ = writeln!(out, "Log Buffer ({size} bytes):\n");
-                for l in &st.logging.buffer {
+                for l in &logging.buffer {
                     out.push_str(l);
                     out.push('\n');
                 }
@@ -280,11 +283,12 @@ impl Device {
             None => out.push_str("Log Buffer disabled\n"),
         }
         out
+        })
     }
 
     /// `clear logging`.
     pub(crate) fn clear_logging(&self) {
-        self.state().logging.clear();
+        self.with_slot(|l: &mut Logging| l.clear());
     }
 
     /// `%SYS-5-CONFIG_I` for a configuration made from `source` (`console`,

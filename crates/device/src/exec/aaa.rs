@@ -67,10 +67,12 @@ pub(super) fn show_aaa_servers(i: &Invocation<'_>) -> ExecOutput {
     let settings = i.device.settings();
     let now = i.device.now();
     let uptime = i.device.uptime().as_secs();
-    let states = {
-        let st = i.device.state();
-        crate::aaa::server_states(&settings.aaa, &st.aaa.servers)
-    };
+    let states = i
+        .device
+        .view(|v| match v.slots().get::<crate::aaa::AaaState>() {
+            Some(a) => crate::aaa::server_states(&settings.aaa, &a.servers),
+            None => crate::aaa::server_states(&settings.aaa, &Default::default()),
+        });
     let mut out = String::new();
     for (n, server) in states.iter().enumerate() {
         let s = &server.stats;

@@ -4,7 +4,7 @@
 use super::{ExecOutput, Invocation};
 
 pub(super) fn show_debugging(i: &Invocation<'_>) -> ExecOutput {
-    let d = i.device.state().debug;
+    let d = i.device.debug_flags();
     let mut out = String::new();
     if d.aaa_authentication {
         out.push_str("General OS:\n  AAA Authentication debugging is on\n");
@@ -34,11 +34,12 @@ pub(super) fn no_debug_netconf(i: &Invocation<'_>) -> ExecOutput {
 /// `error` sets the error lines; `all` the informational ones too.
 fn set_netconf_debug(i: &Invocation<'_>, on: bool) -> ExecOutput {
     let level = i.arg().unwrap_or_default();
-    let mut st = i.device.state();
-    st.debug.errors = on;
-    if level == "all" {
-        st.debug.info = on;
-    }
+    i.device.set_debug_flags(|d| {
+        d.errors = on;
+        if level == "all" {
+            d.info = on;
+        }
+    });
     let state = if on { "on" } else { "off" };
     ExecOutput::ok(format!("NETCONF {level} debugging is {state}\n"))
 }
@@ -49,20 +50,20 @@ pub(super) fn debug_aaa_authentication(i: &Invocation<'_>) -> ExecOutput {
         i.command.split_whitespace().next(),
         Some("no" | "undebug" | "u" | "und")
     );
-    i.device.state().debug.aaa_authentication = on;
+    i.device.set_debug_flags(|d| d.aaa_authentication = on);
     let state = if on { "on" } else { "off" };
     ExecOutput::ok(format!("AAA Authentication debugging is {state}\n"))
 }
 
 pub(super) fn no_debug_all(i: &Invocation<'_>) -> ExecOutput {
-    i.device.state().debug = Default::default();
+    i.device.set_debug_flags(|d| *d = Default::default());
     ExecOutput::ok("All possible debugging has been turned off\n".into())
 }
 
 pub(super) fn terminal_monitor(i: &Invocation<'_>) -> ExecOutput {
     match i.caller.line {
         Some(vty) => {
-            i.device.state().monitoring.insert(vty);
+            i.device.set_monitoring(vty, true);
             ExecOutput::ok(String::new())
         }
         None => ExecOutput::error("% Not a terminal line\n".into()),
@@ -71,7 +72,7 @@ pub(super) fn terminal_monitor(i: &Invocation<'_>) -> ExecOutput {
 
 pub(super) fn terminal_no_monitor(i: &Invocation<'_>) -> ExecOutput {
     if let Some(vty) = i.caller.line {
-        i.device.state().monitoring.remove(&vty);
+        i.device.set_monitoring(vty, false);
     }
     ExecOutput::ok(String::new())
 }

@@ -7,10 +7,26 @@
 //! family here, registered in [`registry`]. A line is parsed, its privilege
 //! checked, and the parsed words looked up in the registry.
 
+/// Asks a question unless `file prompt quiet` is on (then its default);
+/// returns from the command while a terminal's answer is awaited.
+macro_rules! ask {
+    ($inv:expr, $quiet:expr, $out:expr, $question:expr, $default:expr) => {
+        if $quiet {
+            String::from($default)
+        } else {
+            match $inv.ask($out, &$question, $default) {
+                $crate::exec::Asked::Answer(a) => a,
+                $crate::exec::Asked::Wait(w) => return w,
+            }
+        }
+    };
+}
+
 mod aaa;
 mod access_lists;
 mod archive;
 mod config;
+mod copy;
 mod crypto;
 mod debug;
 mod files;

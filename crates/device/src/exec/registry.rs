@@ -12,8 +12,8 @@ pub use super::terminal::Terminal;
 
 use super::{ExecCaller, ExecOutput};
 use super::{
-    aaa, access_lists, archive, config, crypto, debug, files, interfaces, lines, logging, netconf,
-    platform, routing, services, ssh, system, terminal,
+    aaa, access_lists, archive, config, copy, crypto, debug, files, interfaces, lines, logging,
+    netconf, platform, routing, services, ssh, system, terminal,
 };
 use crate::device::Device;
 
@@ -120,7 +120,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
         own_pipes: true,
     },
     cmd(&["show", "startup-config"], config::show_startup_config),
-    cmd(&["copy", ".."], files::copy),
+    cmd(&["copy", ".."], copy::copy),
     cmd(&["dir", ".."], files::dir),
     cmd(&["delete", ".."], files::delete),
     cmd(&["more", ".."], files::more),
