@@ -104,10 +104,11 @@ impl Device {
     pub fn login_failed(&self, user: &str, source: std::net::IpAddr, local_port: u16) {
         let now = self.now();
         let quiet = {
-            let mut st = self.state();
-            st.counters.auth_errors += 1;
-            let policy = st.settings.current().login_block;
-            st.slots.with(|w: &mut LoginWatch| w.failed(policy, now))
+            self.with_features(|fs| {
+                fs.counters.auth_errors += 1;
+                let policy = fs.settings.login_block;
+                fs.slots.with(|w: &mut LoginWatch| w.failed(policy, now))
+            })
         };
         self.log_login(user, source, local_port, false);
         if let Some(crate::login_watch::QuietMode::On(seconds)) = quiet {
@@ -160,9 +161,8 @@ impl Device {
             )
             .ok_or(NetconfRefusal::MaxSessions)
         };
-        {
-            let mut st = self.state();
-            let c = &mut st.counters;
+        self.with_features(|fs| {
+            let c = &mut *fs.counters;
             c.connection_attempts += 1;
             match admitted {
                 Ok(_) => {}
@@ -173,7 +173,7 @@ impl Device {
             if admitted.is_err() {
                 c.rejected += 1;
             }
-        }
+        });
         if let (Ok(id), Some(vty)) = (admitted, request.line) {
             self.run_session_on_line(id, vty);
         }

@@ -162,10 +162,22 @@ impl State {
     }
 }
 
+/// What [`Device::with_features`] gives a feature.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct FeatureState<'a> {
+    /// The settings running-config makes.
+    pub settings: &'a Settings,
+    /// The features' state.
+    pub slots: &'a mut crate::feature::Slots,
+    /// The device's counters.
+    pub counters: &'a mut Counters,
+}
+
 /// A read-only view of running-config, the settings it makes and the
 /// features' state ([`Device::view`]).
 pub struct View<'a> {
-    st: &'a State,
+    st: &'a mut State,
     catalogue: &'a Catalogue,
 }
 
@@ -209,6 +221,42 @@ impl View<'_> {
     /// Counts the changes to running-config.
     pub fn generation(&self) -> u64 {
         self.st.generation
+    }
+
+    /// The interfaces of running-config (derived again only after a
+    /// change).
+    pub fn interfaces(&mut self) -> Arc<Vec<Interface>> {
+        self.st.interfaces()
+    }
+
+    /// The NETCONF counters.
+    pub fn counters(&self) -> &Counters {
+        &self.st.counters
+    }
+
+    /// The live NETCONF sessions by id.
+    pub(crate) fn sessions(&self) -> &BTreeMap<u32, SessionEntry> {
+        &self.st.sessions
+    }
+
+    /// The vty lines in use, by vty.
+    pub(crate) fn lines(&self) -> &BTreeMap<u32, LineEntry> {
+        &self.st.lines
+    }
+
+    /// Sessions each vty line has carried since the device started.
+    pub(crate) fn line_uses(&self) -> &BTreeMap<u32, u64> {
+        &self.st.line_uses
+    }
+
+    /// The lowest vty free.
+    pub(crate) fn free_vty(&self) -> u32 {
+        self.st.free_vty()
+    }
+
+    /// The authenticated SSH connections.
+    pub(crate) fn ssh_connections(&self) -> &BTreeMap<u32, SshConnection> {
+        &self.st.ssh_connections
     }
 }
 
@@ -420,15 +468,34 @@ impl Device {
         self.state().slots.with(f)
     }
 
+    /// Calls `f` with the settings in force, the features' state and the
+    /// counters, under the device lock (a feature's work that counts what
+    /// it does): `f` must be quick and must not call the device.
+    pub fn with_features<R>(&self, f: impl FnOnce(&mut FeatureState<'_>) -> R) -> R {
+        let mut guard = self.state();
+        let st = &mut *guard;
+        f(&mut FeatureState {
+            settings: st.settings.current(),
+            slots: &mut st.slots,
+            counters: &mut st.counters,
+        })
+    }
+
     /// Calls `f` with a read-only view of running-config and what is
     /// derived from it, under the device lock: `f` must be quick and must
     /// not call the device.
-    pub fn view<R>(&self, f: impl FnOnce(&View<'_>) -> R) -> R {
-        let st = self.state();
-        f(&View {
-            st: &st,
+    pub fn view<R>(&self, f: impl FnOnce(&mut View<'_>) -> R) -> R {
+        let mut st = self.state();
+        f(&mut View {
+            st: &mut st,
             catalogue: &self.shared.catalogue,
         })
+    }
+
+    /// The interfaces of running-config (derived again only after a
+    /// change).
+    pub fn interface_table(&self) -> Arc<Vec<Interface>> {
+        self.state().interfaces()
     }
 
     /// The next moment one of the device's features has something to do
@@ -489,6 +556,11 @@ impl Device {
         self.state().counters.clone()
     }
 
+    /// `clear netconf counters`.
+    pub fn clear_counters(&self) {
+        self.state().counters = Counters::default();
+    }
+
     /// The session holding the lock on `datastore`, if one does.
     pub fn lock_holder(&self, datastore: Datastore) -> Option<u32> {
         let now = self.now();
@@ -501,6 +573,24 @@ impl Device {
     pub fn lock_datastore(&self, datastore: Datastore, session: u32) -> Result<(), RpcError> {
         let now = self.now();
         self.state().locks.lock(datastore, session, now)
+    }
+
+    /// Gives back `session`'s lock on `datastore`, as `<unlock>` does.
+    pub fn unlock_datastore(&self, datastore: Datastore, session: u32) -> Result<(), RpcError> {
+        let now = self.now();
+        self.state().locks.unlock(datastore, session, now)
+    }
+
+    /// Whether `session` may write `datastore` now (another session's lock
+    /// refuses it with `in-use`).
+    pub fn check_write(&self, datastore: Datastore, session: u32) -> Result<(), RpcError> {
+        let now = self.now();
+        self.state().locks.check_write(datastore, session, now)
+    }
+
+    /// Notes activity of `session` at `now` (its locks' `lock-time`).
+    pub(crate) fn touch_session(&self, session: u32, now: Instant) {
+        self.state().locks.touch(session, now);
     }
 
     /// The ids of the live NETCONF sessions.

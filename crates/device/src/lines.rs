@@ -249,6 +249,37 @@ impl Device {
         }
     }
 
+    /// Counts a reply and its errors (`show netconf counters`).
+    pub(crate) fn count_reply(&self, errors: &[ironconf_proto::ErrorTag]) {
+        self.state().counters.count_reply(errors);
+    }
+
+    /// Session `id` said hello: counted; where it comes from.
+    pub(crate) fn session_started(&self, id: u32) -> Option<IpAddr> {
+        let mut st = self.state();
+        st.counters.success += 1;
+        st.sessions.get(&id).and_then(|s| s.source)
+    }
+
+    /// Session `id` is ending (`no_hello`: before its hello, counted):
+    /// where it came from, and why it was ended if something ended it.
+    pub(crate) fn session_ending(
+        &self,
+        id: u32,
+        no_hello: bool,
+    ) -> (
+        Option<IpAddr>,
+        Option<(crate::notify::Termination, Option<u32>)>,
+    ) {
+        let mut st = self.state();
+        if no_hello {
+            st.counters.no_hello += 1;
+        }
+        st.sessions
+            .get(&id)
+            .map_or((None, None), |s| (s.source, s.ended))
+    }
+
     /// Ends every NETCONF session but `except` (their transports close);
     /// returns how many.
     pub(crate) fn end_netconf_sessions(&self, except: Option<u32>) -> usize {

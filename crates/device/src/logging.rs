@@ -159,55 +159,55 @@ impl Device {
         let uptime = self.uptime().as_secs();
         let body = message.body();
         let (monitors, datagrams, line) = {
-            let mut guard = self.state();
             // Read in place: every message passes here.
-            let st = &mut *guard;
-            let cfg = &st.settings.current().logging;
-            let monitors: Vec<crate::debug::MonitorSink> =
-                if cfg.monitor.is_some_and(|l| message.severity <= l) {
-                    st.slots
-                        .get::<crate::debug::Debugging>()
-                        .map(crate::debug::Debugging::monitors)
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-            st.slots.with(|logging: &mut Logging| {
-                let seq = logging.seq + 1;
-                logging.seq = seq;
-                let stamp = stamp(cfg, time, uptime);
-                let line = if cfg.sequence_numbers {
-                    format!("{seq:06}: {stamp}: {body}")
-                } else {
-                    format!("{stamp}: {body}")
-                };
-                let sev = message.severity;
-                if cfg.console.is_some_and(|l| sev <= l) {
-                    logging.counts.console += 1;
-                }
-                if let Some((size, level)) = cfg.buffered
-                    && sev <= level
-                {
-                    logging.counts.buffer += 1;
-                    logging.keep(line.clone(), size as usize);
-                }
-                logging.counts.monitor += monitors.len() as u64;
-                let mut datagrams = Vec::new();
-                if sev <= cfg.trap && !message.facility.is_empty() {
-                    logging.counts.trap += 1;
-                    // `<189>12: *Nov 30 16:10:04.123: %SYS-5-CONFIG_I: …`
-                    let pri = u16::from(FACILITY_LOCAL7) * 8 + u16::from(sev);
-                    let datagram = format!("<{pri}>{seq}: {stamp}: {body}");
-                    for h in &cfg.hosts {
-                        let to = SocketAddr::new(IpAddr::V4(h.address), h.port);
-                        match logging.host_counts.iter_mut().find(|(a, _)| *a == to) {
-                            Some((_, n)) => *n += 1,
-                            None => logging.host_counts.push((to, 1)),
-                        }
-                        datagrams.push((to, datagram.clone()));
+            self.with_features(|st| {
+                let cfg = &st.settings.logging;
+                let monitors: Vec<crate::debug::MonitorSink> =
+                    if cfg.monitor.is_some_and(|l| message.severity <= l) {
+                        st.slots
+                            .get::<crate::debug::Debugging>()
+                            .map(crate::debug::Debugging::monitors)
+                            .unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    };
+                st.slots.with(|logging: &mut Logging| {
+                    let seq = logging.seq + 1;
+                    logging.seq = seq;
+                    let stamp = stamp(cfg, time, uptime);
+                    let line = if cfg.sequence_numbers {
+                        format!("{seq:06}: {stamp}: {body}")
+                    } else {
+                        format!("{stamp}: {body}")
+                    };
+                    let sev = message.severity;
+                    if cfg.console.is_some_and(|l| sev <= l) {
+                        logging.counts.console += 1;
                     }
-                }
-                (monitors, datagrams, line)
+                    if let Some((size, level)) = cfg.buffered
+                        && sev <= level
+                    {
+                        logging.counts.buffer += 1;
+                        logging.keep(line.clone(), size as usize);
+                    }
+                    logging.counts.monitor += monitors.len() as u64;
+                    let mut datagrams = Vec::new();
+                    if sev <= cfg.trap && !message.facility.is_empty() {
+                        logging.counts.trap += 1;
+                        // `<189>12: *Nov 30 16:10:04.123: %SYS-5-CONFIG_I: …`
+                        let pri = u16::from(FACILITY_LOCAL7) * 8 + u16::from(sev);
+                        let datagram = format!("<{pri}>{seq}: {stamp}: {body}");
+                        for h in &cfg.hosts {
+                            let to = SocketAddr::new(IpAddr::V4(h.address), h.port);
+                            match logging.host_counts.iter_mut().find(|(a, _)| *a == to) {
+                                Some((_, n)) => *n += 1,
+                                None => logging.host_counts.push((to, 1)),
+                            }
+                            datagrams.push((to, datagram.clone()));
+                        }
+                    }
+                    (monitors, datagrams, line)
+                })
             })
         };
         for m in monitors {
@@ -294,7 +294,7 @@ impl Device {
     /// `%SYS-5-CONFIG_I` for a configuration made from `source` (`console`,
     /// `NETCONF`, a URL) by `user` on vty `line` (and its address).
     pub fn log_configured(&self, source: &str, user: &str, line: Option<u32>) {
-        let address = line.and_then(|l| self.state().lines.get(&l).and_then(|e| e.source));
+        let address = line.and_then(|l| self.view(|v| v.lines().get(&l).and_then(|e| e.source)));
         let mut text = format!("Configured from {source} by {user}");
         if let Some(l) = line {
             let _ = write!(text, " on vty{l}");
@@ -309,9 +309,10 @@ impl Device {
     /// `login on-success log` / `login on-failure log` ask for them.
     pub fn log_login(&self, user: &str, source: IpAddr, local_port: u16, success: bool) {
         let (on_success, on_failure) = {
-            let st = self.state();
-            let l = &st.settings.current().logging;
-            (l.login_success, l.login_failure)
+            self.view(|v| {
+                let l = &v.settings().logging;
+                (l.login_success, l.login_failure)
+            })
         };
         let at = ironconf_ios::change::ios_time(self.wall_clock());
         if success && on_success {
@@ -363,11 +364,12 @@ impl Device {
     /// `%SSH-5-SSH2_CLOSE`), with `ip ssh logging events`.
     pub fn log_ssh_event(&self, n: u32, vty: Option<u32>, source: IpAddr, closed: bool) {
         let (on, conn) = {
-            let st = self.state();
-            (
-                st.settings.current().ssh.logging_events,
-                st.ssh_connections.get(&n).cloned(),
-            )
+            self.view(|v| {
+                (
+                    v.settings().ssh.logging_events,
+                    v.ssh_connections().get(&n).cloned(),
+                )
+            })
         };
         let (true, Some(c)) = (on, conn) else {
             return;

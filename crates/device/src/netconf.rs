@@ -35,7 +35,7 @@ impl RpcHandler for NetconfHandler {
     }
 
     fn replied(&mut self, errors: &[ErrorTag]) {
-        self.device.state().counters.count_reply(errors);
+        self.device.count_reply(errors);
         if errors.is_empty() || !self.device.debugging(DebugLevel::Error) {
             return;
         }
@@ -52,25 +52,16 @@ impl RpcHandler for NetconfHandler {
     }
 
     fn hello_received(&mut self, _capabilities: &[String], _framing: Framing) {
-        let source = {
-            let mut st = self.device.state();
-            st.counters.success += 1;
-            st.sessions.get(&self.caller.session).and_then(|s| s.source)
-        };
+        let source = self.device.session_started(self.caller.session);
         self.device
             .publish_session_start(&self.caller.user, self.caller.session, source);
     }
 
     fn session_closed(&mut self, reason: &CloseReason) {
-        let (source, ended) = {
-            let mut st = self.device.state();
-            if matches!(reason, CloseReason::NoHello(_)) {
-                st.counters.no_hello += 1;
-            }
-            st.sessions
-                .get(&self.caller.session)
-                .map_or((None, None), |s| (s.source, s.ended))
-        };
+        let (source, ended) = self.device.session_ending(
+            self.caller.session,
+            matches!(reason, CloseReason::NoHello(_)),
+        );
         self.device.set_notification_sink(self.caller.session, None);
         self.device.unregister_session(self.caller.session);
         // A session that never said hello never started (RFC 6470).

@@ -413,44 +413,44 @@ impl Device {
         let declaration = self.declaration();
         let event = Arc::new(Event { time, stream, xml });
         let full = {
-            let mut guard = self.state();
-            let st = &mut *guard;
-            let counters = &mut st.counters;
-            st.slots.with(|n: &mut Notifications| {
-                n.append(event.clone());
-                let mut parsed: Option<Option<Element>> = None;
-                let mut document: Option<Arc<str>> = None;
-                let mut deliveries = Vec::new();
-                for (id, sub) in &n.subscriptions {
-                    if sub.stream != stream {
-                        continue;
-                    }
-                    if let Some(f) = &sub.filter {
-                        let element = parsed.get_or_insert_with(|| {
-                            ironconf_proto::xml::parse(
-                                event.xml.as_bytes(),
-                                &ironconf_proto::xml::Limits::default(),
-                            )
-                            .ok()
-                        });
-                        if !element.as_ref().is_some_and(|e| passes(f, e)) {
+            self.with_features(|fs| {
+                let counters = &mut *fs.counters;
+                fs.slots.with(|n: &mut Notifications| {
+                    n.append(event.clone());
+                    let mut parsed: Option<Option<Element>> = None;
+                    let mut document: Option<Arc<str>> = None;
+                    let mut deliveries = Vec::new();
+                    for (id, sub) in &n.subscriptions {
+                        if sub.stream != stream {
                             continue;
                         }
+                        if let Some(f) = &sub.filter {
+                            let element = parsed.get_or_insert_with(|| {
+                                ironconf_proto::xml::parse(
+                                    event.xml.as_bytes(),
+                                    &ironconf_proto::xml::Limits::default(),
+                                )
+                                .ok()
+                            });
+                            if !element.as_ref().is_some_and(|e| passes(f, e)) {
+                                continue;
+                            }
+                        }
+                        let doc = document
+                            .get_or_insert_with(|| document_arc(declaration, time, &event.xml))
+                            .clone();
+                        deliveries.push((*id, doc));
                     }
-                    let doc = document
-                        .get_or_insert_with(|| document_arc(declaration, time, &event.xml))
-                        .clone();
-                    deliveries.push((*id, doc));
-                }
-                if let Some(legacy) = &legacy
-                    && !n.legacy.is_empty()
-                {
-                    let doc = document_arc(declaration, time, legacy);
-                    deliveries.extend(n.legacy.iter().map(|id| (*id, doc.clone())));
-                }
-                let (sent, full) = hand_over(n, deliveries);
-                counters.notifications_sent += sent;
-                full
+                    if let Some(legacy) = &legacy
+                        && !n.legacy.is_empty()
+                    {
+                        let doc = document_arc(declaration, time, legacy);
+                        deliveries.extend(n.legacy.iter().map(|id| (*id, doc.clone())));
+                    }
+                    let (sent, full) = hand_over(n, deliveries);
+                    counters.notifications_sent += sent;
+                    full
+                })
             })
         };
         self.end_full(full);
@@ -503,64 +503,68 @@ impl Device {
         let now = self.wall_clock();
         let declaration = self.declaration();
         let full = {
-            let mut guard = self.state();
-            let st = &mut *guard;
-            let counters = &mut st.counters;
-            st.slots.with(|n: &mut Notifications| {
-                if !n.sinks.contains_key(&session) {
-                    return Err(RpcError::new(ErrorTag::OperationFailed)
-                        .message("this session cannot receive notifications"));
-                }
-                if n.subscriptions.contains_key(&session) {
-                    return Err(RpcError::new(ErrorTag::OperationFailed)
-                        .message("this session already has a subscription (RFC 5277 allows one)"));
-                }
-                let mut deliveries = Vec::new();
-                if let Some(start) = start {
-                    for e in n.replay(stream, start, stop) {
-                        let passes_filter = match &filter {
-                            None => true,
-                            Some(f) => ironconf_proto::xml::parse(
-                                e.xml.as_bytes(),
-                                &ironconf_proto::xml::Limits::default(),
-                            )
-                            .is_ok_and(|el| passes(f, &el)),
-                        };
-                        if passes_filter {
-                            deliveries.push((session, document_arc(declaration, e.time, &e.xml)));
-                        }
+            self.with_features(|fs| {
+                let counters = &mut *fs.counters;
+                fs.slots.with(|n: &mut Notifications| {
+                    if !n.sinks.contains_key(&session) {
+                        return Err(RpcError::new(ErrorTag::OperationFailed)
+                            .message("this session cannot receive notifications"));
                     }
-                    deliveries.push((
-                        session,
-                        document_arc(
-                            declaration,
-                            now,
-                            &format!(r#"<replayComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
-                        ),
-                    ));
-                }
-                if stop.is_some_and(|s| s <= now) {
-                    deliveries.push((
-                        session,
-                        document_arc(
-                            declaration,
-                            now,
-                            &format!(r#"<notificationComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
-                        ),
-                    ));
-                } else {
-                    n.subscriptions.insert(
-                        session,
-                        Subscription {
-                            stream,
-                            filter,
-                            stop,
-                        },
-                    );
-                }
-                let (sent, full) = hand_over(n, deliveries);
-                counters.notifications_sent += sent;
-                Ok(full)
+                    if n.subscriptions.contains_key(&session) {
+                        return Err(RpcError::new(ErrorTag::OperationFailed).message(
+                            "this session already has a subscription (RFC 5277 allows one)",
+                        ));
+                    }
+                    let mut deliveries = Vec::new();
+                    if let Some(start) = start {
+                        for e in n.replay(stream, start, stop) {
+                            let passes_filter = match &filter {
+                                None => true,
+                                Some(f) => ironconf_proto::xml::parse(
+                                    e.xml.as_bytes(),
+                                    &ironconf_proto::xml::Limits::default(),
+                                )
+                                .is_ok_and(|el| passes(f, &el)),
+                            };
+                            if passes_filter {
+                                deliveries
+                                    .push((session, document_arc(declaration, e.time, &e.xml)));
+                            }
+                        }
+                        deliveries.push((
+                            session,
+                            document_arc(
+                                declaration,
+                                now,
+                                &format!(r#"<replayComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
+                            ),
+                        ));
+                    }
+                    if stop.is_some_and(|s| s <= now) {
+                        deliveries.push((
+                            session,
+                            document_arc(
+                                declaration,
+                                now,
+                                &format!(
+                                    r#"<notificationComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#
+                                ),
+                            ),
+                        ));
+                    } else {
+                        n.subscriptions.insert(
+                            session,
+                            Subscription {
+                                stream,
+                                filter,
+                                stop,
+                            },
+                        );
+                    }
+                    let (sent, full) = hand_over(n, deliveries);
+                    counters.notifications_sent += sent;
+                    Ok(full)
+                })
             })?
         };
         self.end_full(full);
@@ -663,30 +667,31 @@ impl Device {
         let now = self.wall_clock();
         let declaration = self.declaration();
         let full = {
-            let mut guard = self.state();
-            let st = &mut *guard;
-            let counters = &mut st.counters;
-            st.slots.with(|n: &mut Notifications| {
-                let due: Vec<u32> = n
-                    .subscriptions
-                    .iter()
-                    .filter(|(_, s)| s.stop.is_some_and(|t| t <= now))
-                    .map(|(id, _)| *id)
-                    .collect();
-                if due.is_empty() {
-                    return Vec::new();
-                }
-                let doc = document_arc(
-                    declaration,
-                    now,
-                    &format!(r#"<notificationComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
-                );
-                for id in &due {
-                    n.subscriptions.remove(id);
-                }
-                let (sent, full) = hand_over(n, due.iter().map(|id| (*id, doc.clone())).collect());
-                counters.notifications_sent += sent;
-                full
+            self.with_features(|fs| {
+                let counters = &mut *fs.counters;
+                fs.slots.with(|n: &mut Notifications| {
+                    let due: Vec<u32> = n
+                        .subscriptions
+                        .iter()
+                        .filter(|(_, s)| s.stop.is_some_and(|t| t <= now))
+                        .map(|(id, _)| *id)
+                        .collect();
+                    if due.is_empty() {
+                        return Vec::new();
+                    }
+                    let doc = document_arc(
+                        declaration,
+                        now,
+                        &format!(r#"<notificationComplete xmlns="{NETMOD_NOTIFICATION_NS}"/>"#),
+                    );
+                    for id in &due {
+                        n.subscriptions.remove(id);
+                    }
+                    let (sent, full) =
+                        hand_over(n, due.iter().map(|id| (*id, doc.clone())).collect());
+                    counters.notifications_sent += sent;
+                    full
+                })
             })
         };
         self.end_full(full);

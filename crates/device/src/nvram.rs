@@ -106,7 +106,7 @@ impl Device {
 
     /// The rows of `show ip interface brief` (its text and XML forms).
     pub fn ip_interface_brief(&self) -> Vec<BriefRow> {
-        let running = self.state().interfaces();
+        let running = self.interface_table();
         brief_rows(&running, &self.startup_interfaces())
     }
 

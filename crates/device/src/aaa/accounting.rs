@@ -14,7 +14,8 @@ use ironconf_tacacs::{AuthorRequest, ClientSession, Outcome};
 impl Device {
     /// `aaa new-model`, read in place.
     pub(super) fn aaa_on(&self) -> bool {
-        self.state().settings.current().aaa.new_model
+        // Read in place: every command passes here.
+        self.view(|v| v.settings().aaa.new_model)
     }
 
     /// Installs what sends accounting records.
@@ -340,11 +341,12 @@ impl Device {
             return;
         };
         let source = {
-            let st = self.state();
-            st.lines
-                .get(&vty)
-                .and_then(|l| l.source)
-                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+            self.view(|v| {
+                v.lines()
+                    .get(&vty)
+                    .and_then(|l| l.source)
+                    .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+            })
         };
         let task = {
             self.with_slot(|a: &mut AaaState| {

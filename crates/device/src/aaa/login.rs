@@ -348,7 +348,7 @@ impl Login {
         let server = self.settings.aaa.tacacs_servers.get(name)?.clone();
         let (address, timeout, key) = tacacs_target(&server)?;
         let session_id: u32 = rand::random();
-        let port = format!("tty{}", self.device.state().free_vty() + 1);
+        let port = format!("tty{}", self.device.view(|v| v.free_vty()) + 1);
         let session = if self.authorizing.is_some() {
             ClientSession::authorize(
                 key.as_bytes(),

@@ -175,10 +175,10 @@ pub(super) fn show_aaa_sessions(i: &Invocation<'_>) -> ExecOutput {
         return ExecOutput::ok(String::new());
     }
     let now = i.device.now();
-    let st = i.device.state();
-    let total: u64 = st.line_uses.values().sum();
+    i.device.view(|v| {
+    let total: u64 = v.line_uses().values().sum();
     let mut out = format!("Total sessions since last reload: {total}\n");
-    for (vty, line) in &st.lines {
+    for (vty, line) in v.lines() {
         let _ = writeln!(
             out,
             "Session Id: {}\n   Unique Id: {}\n   User Name: {}\n   IP Address: {}\n   Idle Time: {}\n   CT Call Handle: 0",
@@ -190,6 +190,7 @@ pub(super) fn show_aaa_sessions(i: &Invocation<'_>) -> ExecOutput {
         );
     }
     ExecOutput::ok(out)
+    })
 }
 
 fn methods(list: &[Method]) -> String {

@@ -259,10 +259,9 @@ pub(super) fn configure_replace(inv: &Invocation<'_>) -> ExecOutput {
         session: inv.caller.session,
         line: inv.caller.line,
     };
-    let previous = options.minutes.map(|_| {
-        let st = device.state();
-        st.running.clone()
-    });
+    let previous = options
+        .minutes
+        .map(|_| device.view(|v| v.running().clone()));
     // The file, parsed as configuration mode would take it, and compared
     // with running-config, outside the device lock (a large file takes
     // seconds); running-config is then swapped for it in one change.

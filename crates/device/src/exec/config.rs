@@ -10,8 +10,10 @@ use super::{Asked, ExecOutput, Invocation};
 pub(super) fn show_running_config(i: &Invocation<'_>) -> ExecOutput {
     let args = format!("{} {}", i.args.join(" "), i.pipes);
     let cat = i.device.catalogue();
-    let st = i.device.state();
-    match render(cat, &st.running, &st.config_header(), args.trim()) {
+    let rendered = i
+        .device
+        .view(|v| render(cat, v.running(), &v.header(), args.trim()));
+    match rendered {
         Ok(t) => ExecOutput::ok(t),
         // The caret goes under the word in error, as for any command.
         Err(e) => match e.column {

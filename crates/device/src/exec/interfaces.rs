@@ -23,7 +23,7 @@ pub(super) fn show_ip_interface(i: &Invocation<'_>) -> ExecOutput {
 
 /// Every interface's entry, a part at a time, or the one named.
 fn listing(i: &Invocation<'_>, kind: ListingKind) -> ExecOutput {
-    let running = i.device.state().interfaces();
+    let running = i.device.interface_table();
     let Some(name) = i.arg() else {
         return ExecOutput::in_parts(Listing::new(running, kind));
     };
@@ -41,7 +41,7 @@ fn listing(i: &Invocation<'_>, kind: ListingKind) -> ExecOutput {
 
 /// `show ipv6 interface [brief|NAME]`.
 pub(super) fn show_ipv6_interface(i: &Invocation<'_>) -> ExecOutput {
-    let running = i.device.state().interfaces();
+    let running = i.device.interface_table();
     if i.arg() == Some("brief") {
         return ExecOutput::ok(crate::interfaces::show_ipv6_interface_brief(&running));
     }
@@ -58,17 +58,17 @@ pub(super) fn show_ipv6_interface(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show interfaces status`.
 pub(super) fn show_interfaces_status(i: &Invocation<'_>) -> ExecOutput {
-    let running = i.device.state().interfaces();
+    let running = i.device.interface_table();
     ExecOutput::ok(crate::interfaces::show_interfaces_status(&running))
 }
 
 /// `show arp` / `show ip arp`.
 pub(super) fn show_arp(i: &Invocation<'_>) -> ExecOutput {
-    ExecOutput::ok(arp(&i.device.state().interfaces()))
+    ExecOutput::ok(arp(&i.device.interface_table()))
 }
 
 /// `show interfaces description`.
 pub(super) fn show_interfaces_description(i: &Invocation<'_>) -> ExecOutput {
-    let running = i.device.state().interfaces();
+    let running = i.device.interface_table();
     ExecOutput::ok(crate::interfaces::show_interfaces_description(&running))
 }

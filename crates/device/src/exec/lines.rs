@@ -29,32 +29,33 @@ fn users_text(device: &Device, caller: &ExecCaller) -> String {
     let mut out =
         String::from("    Line       User       Host(s)              Idle       Location\n");
     let now = device.now();
-    let st = device.state();
-    for (vty, l) in &st.lines {
-        let own = caller.line == Some(*vty)
-            || (caller.session.is_some() && l.netconf == caller.session)
-            || matches!(l.owner, crate::LineOwner::Netconf(id) if Some(id) == caller.session);
-        let mark = if own { '*' } else { ' ' };
-        let idle = now.saturating_duration_since(l.last_input).as_secs();
-        let idle = format!("{:02}:{:02}:{:02}", idle / 3600, idle / 60 % 60, idle % 60);
-        let location = l.source.map(|a| a.to_string()).unwrap_or_default();
-        out.push_str(&format!(
-            "{mark}{:>3} {:<9} {:<10} {:<20} {idle} {location}\n",
-            crate::vty_line_number(*vty),
-            format!("vty {vty}"),
-            l.user,
-            "idle",
-        ));
-    }
-    out.push_str("\n  Interface    User               Mode         Idle     Peer Address\n\n");
-    out
+    device.view(|v| {
+        for (vty, l) in v.lines() {
+            let own = caller.line == Some(*vty)
+                || (caller.session.is_some() && l.netconf == caller.session)
+                || matches!(l.owner, crate::LineOwner::Netconf(id) if Some(id) == caller.session);
+            let mark = if own { '*' } else { ' ' };
+            let idle = now.saturating_duration_since(l.last_input).as_secs();
+            let idle = format!("{:02}:{:02}:{:02}", idle / 3600, idle / 60 % 60, idle % 60);
+            let location = l.source.map(|a| a.to_string()).unwrap_or_default();
+            out.push_str(&format!(
+                "{mark}{:>3} {:<9} {:<10} {:<20} {idle} {location}\n",
+                crate::vty_line_number(*vty),
+                format!("vty {vty}"),
+                l.user,
+                "idle",
+            ));
+        }
+        out.push_str("\n  Interface    User               Mode         Idle     Peer Address\n\n");
+        out
+    })
 }
 
 /// `show line`: the console and each configured vty (`*` when in use),
 /// with its access class and how many sessions it has carried.
 fn line_text(device: &Device) -> String {
-    let st = device.state();
-    let settings = st.settings.current();
+    device.view(|v| {
+    let settings = v.settings();
     let mut out = String::from(
         "   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int\n",
     );
@@ -62,7 +63,7 @@ fn line_text(device: &Device) -> String {
         "*    0 CTY              -    -      -    -    -      0       0     0/0       -\n",
     );
     for vty in 0..settings.vty_lines() {
-        let mark = if st.lines.contains_key(&vty) {
+        let mark = if v.lines().contains_key(&vty) {
             '*'
         } else {
             ' '
@@ -73,11 +74,12 @@ fn line_text(device: &Device) -> String {
             .find(|b| (b.first..=b.last).contains(&vty))
             .and_then(|b| b.access_class.clone())
             .unwrap_or_else(|| "-".into());
-        let uses = st.line_uses.get(&vty).copied().unwrap_or(0);
+        let uses = v.line_uses().get(&vty).copied().unwrap_or(0);
         out.push_str(&format!(
             "{mark}{:>5} VTY              -    -      -    - {access:>4} {uses:>6}       0     0/0       -\n",
             crate::vty_line_number(vty)
         ));
     }
     out
+    })
 }

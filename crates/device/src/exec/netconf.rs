@@ -18,13 +18,13 @@ pub(super) fn show_netconf_schema(_: &Invocation<'_>) -> ExecOutput {
 }
 
 pub(super) fn clear_netconf_counters(i: &Invocation<'_>) -> ExecOutput {
-    i.device.state().counters = Default::default();
+    i.device.clear_counters();
     ExecOutput::ok(String::new())
 }
 
 /// Ends every NETCONF session but the caller's own.
 pub(super) fn clear_netconf_sessions(i: &Invocation<'_>) -> ExecOutput {
-    let ids: Vec<u32> = i.device.state().sessions.keys().copied().collect();
+    let ids = i.device.session_ids();
     for id in ids.into_iter().filter(|id| Some(*id) != i.caller.session) {
         i.device.kill_session(id);
     }
@@ -33,7 +33,7 @@ pub(super) fn clear_netconf_sessions(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show netconf counters` (spec 2.1): three counters a line, TAB-separated.
 fn counters_text(device: &Device) -> String {
-    let c = device.state().counters.clone();
+    let c = device.counters();
     let tag = |t: ErrorTag| c.error_tags[t.index()];
     use ErrorTag::*;
     format!(
@@ -81,22 +81,23 @@ fn counters_text(device: &Device) -> String {
 /// `show netconf session` (spec 2.1).
 fn session_text(device: &Device) -> String {
     let settings = device.settings();
-    let st = device.state();
-    let c = &st.counters;
-    format!(
-        "(Current | max) sessions: {} | {}\n\
+    device.view(|v| {
+        let c = v.counters();
+        format!(
+            "(Current | max) sessions: {} | {}\n\
          Operations received: {} Operation errors: {}\n\
          Connection Requests: {} Authentication errors: {} Connection Failures: {}\n\
          ACL dropped : {}\n\
          Notifications Sent: {}\n",
-        st.sessions.len(),
-        settings.netconf.max_sessions,
-        c.transactions_total,
-        c.transactions_errors,
-        c.connection_attempts,
-        c.auth_errors,
-        c.connection_failures,
-        c.acl_dropped,
-        c.notifications_sent,
-    )
+            v.sessions().len(),
+            settings.netconf.max_sessions,
+            c.transactions_total,
+            c.transactions_errors,
+            c.connection_attempts,
+            c.auth_errors,
+            c.connection_failures,
+            c.acl_dropped,
+            c.notifications_sent,
+        )
+    })
 }

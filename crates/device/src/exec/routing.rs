@@ -15,14 +15,18 @@ pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
         ["vrf", v, rest @ ..] => (Some(*v), rest),
         rest => (None, rest),
     };
-    let mut st = i.device.state();
-    let ifs = st.interfaces();
-    if let Some(v) = vrf
-        && !vrfs(&st.running, &ifs).iter().any(|x| x.name == v)
-    {
-        return ExecOutput::error(format!("% IP routing table {v} does not exist\n"));
-    }
-    let routes = routes_in(&st.running, &ifs, vrf);
+    let Some(routes) = i.device.view(|view| {
+        let ifs = view.interfaces();
+        match vrf {
+            Some(v) if !vrfs(view.running(), &ifs).iter().any(|x| x.name == v) => None,
+            _ => Some(routes_in(view.running(), &ifs, vrf)),
+        }
+    }) else {
+        return ExecOutput::error(format!(
+            "% IP routing table {} does not exist\n",
+            vrf.unwrap_or_default()
+        ));
+    };
     let head = vrf.map_or_else(String::new, |v| format!("\nRouting Table: {v}\n"));
     let addr = |t: &&str| t.parse::<Ipv4Addr>().ok();
     let text = match rest {
@@ -38,9 +42,12 @@ pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
 
 /// The BGP process, or IOS's answer when there is none.
 fn process(i: &Invocation<'_>) -> Result<Bgp, ExecOutput> {
-    let mut st = i.device.state();
-    let ifs = st.interfaces();
-    bgp(&st.running, &ifs).ok_or_else(|| ExecOutput::error("% BGP not active\n".into()))
+    i.device
+        .view(|v| {
+            let ifs = v.interfaces();
+            bgp(v.running(), &ifs)
+        })
+        .ok_or_else(|| ExecOutput::error("% BGP not active\n".into()))
 }
 
 fn neighbors(b: &Bgp, only: Option<&str>) -> ExecOutput {

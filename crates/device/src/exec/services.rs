@@ -8,7 +8,7 @@ use super::{ExecOutput, Invocation, parse_error};
 use crate::features;
 
 pub(super) fn show_ntp_associations(i: &Invocation<'_>) -> ExecOutput {
-    let servers = features::ntp_servers(&i.device.state().running);
+    let servers = i.device.view(|v| features::ntp_servers(v.running()));
     ExecOutput::ok(features::show_ntp_associations(&servers))
 }
 
@@ -17,20 +17,21 @@ pub(super) fn show_ntp_status(_: &Invocation<'_>) -> ExecOutput {
 }
 
 pub(super) fn show_snmp(i: &Invocation<'_>) -> ExecOutput {
-    let s = features::snmp(&i.device.state().running);
+    let s = i.device.view(|v| features::snmp(v.running()));
     ExecOutput::ok(features::show_snmp(&s, crate::platform::SERIAL))
 }
 
 pub(super) fn show_snmp_community(i: &Invocation<'_>) -> ExecOutput {
-    let s = features::snmp(&i.device.state().running);
+    let s = i.device.view(|v| features::snmp(v.running()));
     ExecOutput::ok(features::show_snmp_community(&s))
 }
 
 /// `show vrf [detail]`.
 pub(super) fn show_vrf(i: &Invocation<'_>) -> ExecOutput {
-    let mut st = i.device.state();
-    let ifs = st.interfaces();
-    let v = features::vrfs(&st.running, &ifs);
+    let v = i.device.view(|v| {
+        let ifs = v.interfaces();
+        features::vrfs(v.running(), &ifs)
+    });
     ExecOutput::ok(if i.arg() == Some("detail") {
         features::show_vrf_detail(&v)
     } else if v.is_empty() {
@@ -42,9 +43,10 @@ pub(super) fn show_vrf(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show ip vrf`: the old listing (no protocols column).
 pub(super) fn show_ip_vrf(i: &Invocation<'_>) -> ExecOutput {
-    let mut st = i.device.state();
-    let ifs = st.interfaces();
-    let v = features::vrfs(&st.running, &ifs);
+    let v = i.device.view(|v| {
+        let ifs = v.interfaces();
+        features::vrfs(v.running(), &ifs)
+    });
     if v.is_empty() {
         return ExecOutput::ok(String::new());
     }
@@ -87,9 +89,10 @@ pub(super) fn show_vlan(i: &Invocation<'_>) -> ExecOutput {
     if let Some(refused) = switch_only(i) {
         return refused;
     }
-    let mut st = i.device.state();
-    let ifs = st.interfaces();
-    let mut v = features::vlans(&st.running, &ifs);
+    let mut v = i.device.view(|v| {
+        let ifs = v.interfaces();
+        features::vlans(v.running(), &ifs)
+    });
     match i.args {
         ["id", n] => {
             let id = n.parse::<u16>().unwrap_or(0);
@@ -116,7 +119,7 @@ pub(super) fn show_mac_address_table(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show lldp neighbors [detail]`.
 pub(super) fn show_lldp_neighbors(i: &Invocation<'_>) -> ExecOutput {
-    let on = features::lldp_enabled(&i.device.state().running);
+    let on = i.device.view(|v| features::lldp_enabled(v.running()));
     let out = features::show_lldp_neighbors(on, i.arg() == Some("detail"), &i.device.neighbors());
     if on {
         ExecOutput::ok(out)
@@ -127,7 +130,7 @@ pub(super) fn show_lldp_neighbors(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show cdp neighbors [detail]`.
 pub(super) fn show_cdp_neighbors(i: &Invocation<'_>) -> ExecOutput {
-    let on = features::cdp_enabled(&i.device.state().running);
+    let on = i.device.view(|v| features::cdp_enabled(v.running()));
     let out = features::show_cdp_neighbors(on, i.arg() == Some("detail"), &i.device.neighbors());
     if on {
         ExecOutput::ok(out)
@@ -138,7 +141,7 @@ pub(super) fn show_cdp_neighbors(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show lldp`.
 pub(super) fn show_lldp(i: &Invocation<'_>) -> ExecOutput {
-    let on = features::lldp_enabled(&i.device.state().running);
+    let on = i.device.view(|v| features::lldp_enabled(v.running()));
     let out = features::show_lldp(on);
     if on {
         ExecOutput::ok(out)
@@ -149,7 +152,7 @@ pub(super) fn show_lldp(i: &Invocation<'_>) -> ExecOutput {
 
 /// `show cdp`.
 pub(super) fn show_cdp(i: &Invocation<'_>) -> ExecOutput {
-    let on = features::cdp_enabled(&i.device.state().running);
+    let on = i.device.view(|v| features::cdp_enabled(v.running()));
     let out = features::show_cdp(on);
     if on {
         ExecOutput::ok(out)

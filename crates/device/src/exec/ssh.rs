@@ -80,44 +80,45 @@ fn ip_ssh_text(device: &Device) -> String {
 /// `show ssh`: each SSHv2 connection twice (`IN`, `OUT`), in IOS's fixed
 /// columns (a long value pushes the later ones right).
 fn ssh_text(device: &Device) -> String {
-    let st = device.state();
-    if st.ssh_connections.is_empty() {
-        return "%No SSHv2 server connections running.\n%No SSHv1 server connections running.\n"
+    device.view(|v| {
+        if v.ssh_connections().is_empty() {
+            return "%No SSHv2 server connections running.\n%No SSHv1 server connections running.\n"
             .into();
-    }
-    let row = |c: &str, v: &str, m: &str, e: &str, h: &str, s: &str, u: &str| {
-        format!("{c:<10} {v:<7} {m:<4} {e:<11} {h:<12} {s:<21} {u}\n")
-    };
-    let mut out = row(
-        "Connection",
-        "Version",
-        "Mode",
-        "Encryption",
-        "Hmac",
-        "State",
-        "Username",
-    );
-    for (n, c) in &st.ssh_connections {
-        let n = n.to_string();
-        out.push_str(&row(
-            &n,
-            "2.0",
-            "IN",
-            &c.cipher_in,
-            &c.mac_in,
-            "Session started",
-            &c.user,
-        ));
-        out.push_str(&row(
-            &n,
-            "2.0",
-            "OUT",
-            &c.cipher_out,
-            &c.mac_out,
-            "Session started",
-            &c.user,
-        ));
-    }
-    out.push_str("%No SSHv1 server connections running.\n");
-    out
+        }
+        let row = |c: &str, v: &str, m: &str, e: &str, h: &str, s: &str, u: &str| {
+            format!("{c:<10} {v:<7} {m:<4} {e:<11} {h:<12} {s:<21} {u}\n")
+        };
+        let mut out = row(
+            "Connection",
+            "Version",
+            "Mode",
+            "Encryption",
+            "Hmac",
+            "State",
+            "Username",
+        );
+        for (n, c) in v.ssh_connections() {
+            let n = n.to_string();
+            out.push_str(&row(
+                &n,
+                "2.0",
+                "IN",
+                &c.cipher_in,
+                &c.mac_in,
+                "Session started",
+                &c.user,
+            ));
+            out.push_str(&row(
+                &n,
+                "2.0",
+                "OUT",
+                &c.cipher_out,
+                &c.mac_out,
+                "Session started",
+                &c.user,
+            ));
+        }
+        out.push_str("%No SSHv1 server connections running.\n");
+        out
+    })
 }

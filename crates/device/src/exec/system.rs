@@ -34,7 +34,7 @@ pub(super) fn terminal_setting(_: &Invocation<'_>) -> ExecOutput {
 /// The device's own IPv4 addresses (interfaces up, with an address): what
 /// answers a ping on a device without a data plane.
 fn own_addresses(device: &Device) -> Vec<String> {
-    let ifs = device.state().interfaces();
+    let ifs = device.interface_table();
     ifs.iter()
         .filter(|i| !i.shutdown)
         .filter_map(|i| match &i.address {
@@ -172,8 +172,7 @@ fn version_text(device: &Device) -> String {
     let hostname = settings.hostname;
     let uptime = ios_uptime(device.uptime().as_secs());
     let gigabit = device
-        .state()
-        .interfaces()
+        .interface_table()
         .iter()
         .filter(|i| i.name.starts_with("GigabitEthernet"))
         .count()

@@ -29,12 +29,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
         session: Some(ctx.caller.session),
         line: None,
     };
-    let check_startup = || {
-        device
-            .state()
-            .locks
-            .check_write(Datastore::Startup, ctx.caller.session, ctx.now)
-    };
+    let check_startup = || device.check_write(Datastore::Startup, ctx.caller.session);
     match (source, target) {
         (Endpoint::Datastore(Datastore::Running), Endpoint::Datastore(Datastore::Startup)) => {
             check_startup()?;

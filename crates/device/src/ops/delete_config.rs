@@ -11,11 +11,8 @@ use super::{Ctx, Endpoint, endpoint};
 pub(crate) fn run(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     match endpoint(ctx.device, &req.operation, "target")? {
         Endpoint::Datastore(Datastore::Startup) | Endpoint::Url(Location::Startup) => {
-            ctx.device.state().locks.check_write(
-                Datastore::Startup,
-                ctx.caller.session,
-                ctx.now,
-            )?;
+            ctx.device
+                .check_write(Datastore::Startup, ctx.caller.session)?;
             ctx.device
                 .erase_startup()
                 .map_err(|e| RpcError::new(ErrorTag::OperationFailed).message(e.to_string()))?;

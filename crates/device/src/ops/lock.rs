@@ -7,18 +7,12 @@ use super::{Ctx, datastore};
 
 pub(crate) fn lock(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     let ds = datastore(&req.operation, "target")?;
-    ctx.device
-        .state()
-        .locks
-        .lock(ds, ctx.caller.session, ctx.now)?;
+    ctx.device.lock_datastore(ds, ctx.caller.session)?;
     Ok(req.ok())
 }
 
 pub(crate) fn unlock(ctx: &Ctx<'_>, req: &Request) -> Result<Reply, RpcError> {
     let ds = datastore(&req.operation, "target")?;
-    ctx.device
-        .state()
-        .locks
-        .unlock(ds, ctx.caller.session, ctx.now)?;
+    ctx.device.unlock_datastore(ds, ctx.caller.session)?;
     Ok(req.ok())
 }

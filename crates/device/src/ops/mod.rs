@@ -81,7 +81,7 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
         caller,
         now: device.now(),
     };
-    device.state().locks.touch(caller.session, ctx.now);
+    device.touch_session(caller.session, ctx.now);
     let name = req.operation_name();
     let result = match device
         .operations()
@@ -372,15 +372,17 @@ pub(crate) fn write_config(
 /// The running configuration as `show running-config SPEC` shows it,
 /// without its header; an IOS error text when the spec is refused.
 pub(crate) fn running_text(device: &Device, spec: &str) -> String {
-    let st = device.state();
-    let header = st.config_header();
-    if spec.trim().is_empty() {
-        // The whole configuration: rendered once, with no show header to
-        // add and strip again (large configurations are copied less).
-        return st.running.render(device.catalogue(), &header);
-    }
-    match show_running_config(device.catalogue(), &st.running, &header, spec) {
-        Ok(t) => strip_show_header(&t).to_owned(),
-        Err(e) => format!("{}\n", e.message),
-    }
+    device.view(|v| {
+        let header = v.header();
+        if spec.trim().is_empty() {
+            // The whole configuration: rendered once, with no show header
+            // to add and strip again (large configurations are copied
+            // less).
+            return v.running().render(v.catalogue(), &header);
+        }
+        match show_running_config(v.catalogue(), v.running(), &header, spec) {
+            Ok(t) => strip_show_header(&t).to_owned(),
+            Err(e) => format!("{}\n", e.message),
+        }
+    })
 }

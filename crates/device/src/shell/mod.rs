@@ -220,7 +220,7 @@ impl Shell {
     /// open sessions.
     pub fn poll_timeout(&self) -> Option<std::time::Instant> {
         // Read in place: this runs for every input (no copy of the settings).
-        let idle = self.device.state().settings.current().vty_exec_timeout()?;
+        let idle = self.device.view(|v| v.settings().vty_exec_timeout())?;
         Some(self.last_input + idle)
     }
 
@@ -537,10 +537,10 @@ impl Shell {
 
     /// IOS's refusal while a NETCONF session holds the lock on running.
     fn locked_message(&self, holder: u32) -> String {
-        let st = self.device.state();
-        let user = st.sessions.get(&holder).map_or("", |s| s.user.as_str());
-        let line = st
-            .lines
+        self.device.view(|v| {
+        let user = v.sessions().get(&holder).map_or("", |s| s.user.as_str());
+        let line = v
+            .lines()
             .iter()
             .find(|(_, l)| {
                 l.netconf == Some(holder)
@@ -550,6 +550,7 @@ impl Shell {
         format!(
             "Configuration mode is locked by process '{holder}' user '{user}' from terminal '{line}'. Please try later.\n"
         )
+    })
     }
 
     /// Who runs EXEC commands from this terminal.
