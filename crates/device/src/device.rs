@@ -285,19 +285,28 @@ pub enum DeviceError {
 }
 
 pub(crate) struct Shared {
-    pub(crate) keys: Mutex<Option<Arc<dyn KeyStore>>>,
-    pub(crate) remote: Mutex<Option<Arc<dyn crate::fs::remote::Remote>>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) started: Instant,
-    pub(crate) exec: Arc<ExecRegistry>,
-    pub(crate) operations: Arc<OperationRegistry>,
     /// The features, built-in ones first.
     pub(crate) features: crate::feature::Features,
-    pub(crate) flash: crate::fs::Flash,
     pub(crate) catalogue: Arc<Catalogue>,
     pub(crate) profile: Profile,
-    pub(crate) state_dir: Option<PathBuf>,
     pub(crate) state: Mutex<State>,
+    /// What the features use outside the lock.
+    pub(crate) parts: DeviceParts,
+}
+
+/// A device's resources that its features and commands use outside the
+/// device lock, one set per device, made when it is built.
+pub(crate) struct DeviceParts {
+    pub(crate) keys: Mutex<Option<Arc<dyn KeyStore>>>,
+    pub(crate) remote: Mutex<Option<Arc<dyn crate::fs::remote::Remote>>>,
+    /// The EXEC commands and rpc operations (the built-in ones shared by
+    /// every device that adds none).
+    pub(crate) exec: Arc<ExecRegistry>,
+    pub(crate) operations: Arc<OperationRegistry>,
+    pub(crate) flash: crate::fs::Flash,
+    pub(crate) state_dir: Option<PathBuf>,
     /// The startup-config's interfaces, with the file identity they were
     /// read from (`show ip interface brief` compares addresses with them;
     /// parsing a large startup-config for every show would cost more than
@@ -390,24 +399,26 @@ impl Device {
         });
         Device {
             shared: Arc::new(Shared {
-                keys: Mutex::new(key_store),
-                remote: Mutex::new(None),
-                neighbors: Mutex::new(None),
-                nvram: Mutex::new(()),
-                startup_interfaces: Mutex::new(None),
-                syslog: Mutex::new(None),
-                accounting: Mutex::new(None),
-                capabilities: Mutex::new(None),
                 started: clock.now(),
                 clock,
-                exec,
-                operations,
                 features,
-                flash,
                 catalogue,
                 profile,
-                state_dir,
                 state: Mutex::new(state),
+                parts: DeviceParts {
+                    keys: Mutex::new(key_store),
+                    remote: Mutex::new(None),
+                    exec,
+                    operations,
+                    flash,
+                    state_dir,
+                    startup_interfaces: Mutex::new(None),
+                    syslog: Mutex::new(None),
+                    accounting: Mutex::new(None),
+                    capabilities: Mutex::new(None),
+                    neighbors: Mutex::new(None),
+                    nvram: Mutex::new(()),
+                },
             }),
         }
     }
@@ -424,12 +435,12 @@ impl Device {
 
     /// The EXEC commands.
     pub(crate) fn exec_commands(&self) -> &ExecRegistry {
-        &self.shared.exec
+        &self.shared.parts.exec
     }
 
     /// The rpc operations.
     pub(crate) fn operations(&self) -> &OperationRegistry {
-        &self.shared.operations
+        &self.shared.parts.operations
     }
 
     /// The command catalogue.
@@ -449,7 +460,7 @@ impl Device {
 
     /// The state directory, if any.
     pub fn state_dir(&self) -> Option<&Path> {
-        self.shared.state_dir.as_deref()
+        self.shared.parts.state_dir.as_deref()
     }
 
     /// Locks the state. A poisoned lock (a panic while holding it) is
@@ -607,6 +618,7 @@ impl Device {
     pub fn capabilities(&self) -> Arc<Vec<String>> {
         let set = self
             .shared
+            .parts
             .capabilities
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -621,6 +633,7 @@ impl Device {
         let old = self.capabilities();
         *self
             .shared
+            .parts
             .capabilities
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(capabilities.clone()));
@@ -646,6 +659,7 @@ impl Device {
             id,
             match &*self
                 .shared
+                .parts
                 .capabilities
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())

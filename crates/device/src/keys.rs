@@ -21,7 +21,7 @@ pub trait KeyStore: Send + Sync {
 impl Device {
     /// The labels of the RSA key pairs in the state directory, sorted.
     pub fn rsa_labels(&self) -> Vec<String> {
-        let Some(dir) = self.shared.state_dir.as_ref() else {
+        let Some(dir) = self.shared.parts.state_dir.as_ref() else {
             return Vec::new();
         };
         let Ok(entries) = fs::read_dir(dir.join("keys").join("rsa")) else {
@@ -67,12 +67,18 @@ impl Device {
 
     /// Installs the store that makes and removes RSA keys.
     pub fn set_key_store(&self, store: Arc<dyn KeyStore>) {
-        *self.shared.keys.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+        *self
+            .shared
+            .parts
+            .keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(store);
     }
 
     /// The RSA key store, if the device has one.
     pub fn key_store(&self) -> Option<Arc<dyn KeyStore>> {
         self.shared
+            .parts
             .keys
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -92,7 +98,7 @@ impl Device {
         if label.is_empty() || label.contains(['/', '\\']) || label.starts_with('.') {
             return None;
         }
-        let dir = self.shared.state_dir.as_ref()?;
+        let dir = self.shared.parts.state_dir.as_ref()?;
         Some(dir.join("keys").join("rsa").join(format!("{label}.pub")))
     }
 }

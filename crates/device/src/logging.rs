@@ -150,7 +150,12 @@ fn stamp(t: &LoggingSettings, time: SystemTime, uptime_secs: u64) -> String {
 impl Device {
     /// Installs what sends datagrams to the `logging host`s.
     pub fn set_syslog_sender(&self, sender: Option<SyslogSender>) {
-        *self.shared.syslog.lock().unwrap_or_else(|p| p.into_inner()) = sender;
+        *self
+            .shared
+            .parts
+            .syslog
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = sender;
     }
 
     /// Logs a message to every destination whose level takes it.
@@ -216,6 +221,7 @@ impl Device {
         if !datagrams.is_empty() {
             let sender = self
                 .shared
+                .parts
                 .syslog
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())

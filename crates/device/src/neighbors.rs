@@ -10,6 +10,7 @@ impl Device {
     pub fn set_neighbors(&self, neighbors: Vec<Neighbor>) {
         *self
             .shared
+            .parts
             .neighbors
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = Some(std::sync::Arc::new(neighbors));
@@ -18,6 +19,7 @@ impl Device {
     /// What LLDP and CDP hear.
     pub fn neighbors(&self) -> std::sync::Arc<Vec<Neighbor>> {
         self.shared
+            .parts
             .neighbors
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -85,7 +85,7 @@ impl Device {
             // renders later also lands later.
             let _writer = self.nvram_writer();
             let text = self.view(|v| v.saved_text());
-            if let Some(dir) = &self.shared.state_dir {
+            if let Some(dir) = &self.shared.parts.state_dir {
                 write_nvram(&dir.join(STARTUP_CONFIG), text.as_bytes())?;
             }
         }
@@ -114,7 +114,7 @@ impl Device {
     /// changed.
     pub fn startup_interfaces(&self) -> Arc<Vec<Interface>> {
         use std::os::unix::fs::MetadataExt as _;
-        let Some(dir) = self.shared.state_dir.as_ref() else {
+        let Some(dir) = self.shared.parts.state_dir.as_ref() else {
             return Arc::default();
         };
         let Ok(meta) = fs::metadata(dir.join(STARTUP_CONFIG)) else {
@@ -127,6 +127,7 @@ impl Device {
         };
         let mut cache = self
             .shared
+            .parts
             .startup_interfaces
             .lock()
             .unwrap_or_else(|p| p.into_inner());
@@ -142,14 +143,14 @@ impl Device {
 
     /// The startup-config text (`None`: erased or never saved).
     pub fn startup_text(&self) -> Option<String> {
-        let dir = self.shared.state_dir.as_ref()?;
+        let dir = self.shared.parts.state_dir.as_ref()?;
         fs::read_to_string(dir.join(STARTUP_CONFIG)).ok()
     }
 
     /// Replaces the startup-config with `text` (crash-safe); a device
     /// without a state directory keeps none.
     pub fn write_startup_text(&self, text: &str) -> Result<(), DeviceError> {
-        match &self.shared.state_dir {
+        match &self.shared.parts.state_dir {
             Some(dir) => {
                 let _writer = self.nvram_writer();
                 write_nvram(&dir.join(STARTUP_CONFIG), text.as_bytes())?;
@@ -162,7 +163,7 @@ impl Device {
 
     /// Erases the startup-config.
     pub fn erase_startup(&self) -> Result<(), DeviceError> {
-        let Some(dir) = &self.shared.state_dir else {
+        let Some(dir) = &self.shared.parts.state_dir else {
             return Ok(());
         };
         let _writer = self.nvram_writer();
@@ -179,7 +180,11 @@ impl Device {
     }
 
     fn nvram_writer(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.shared.nvram.lock().unwrap_or_else(|p| p.into_inner())
+        self.shared
+            .parts
+            .nvram
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -22,6 +22,7 @@ impl Device {
     pub fn set_accounting_sender(&self, sender: Option<AccountingSender>) {
         *self
             .shared
+            .parts
             .accounting
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = sender;
@@ -85,6 +86,7 @@ impl Device {
     ) {
         let Some(sender) = self
             .shared
+            .parts
             .accounting
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -333,6 +335,7 @@ impl Device {
         }
         let Some(sender) = self
             .shared
+            .parts
             .accounting
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -236,13 +236,13 @@ fn abbreviates(word: &str, keyword: &str) -> bool {
 impl Device {
     /// The flash's prefix (`bootflash:` or `flash:`).
     pub fn flash_name(&self) -> &'static str {
-        self.shared.flash.spec.name
+        self.shared.parts.flash.spec.name
     }
 
     /// Reads a name as IOS does: a keyword, a prefix and path, or a path
     /// on the flash (the working directory).
     pub fn location(&self, text: &str) -> Result<Location, NameError> {
-        self.shared.flash.location(text)
+        self.shared.parts.flash.location(text)
     }
 
     /// How IOS prints a location in messages and listings.
@@ -259,23 +259,23 @@ impl Device {
 
     /// Bytes the flash holds and its capacity.
     pub fn flash_usage(&self) -> (u64, u64) {
-        let f = &self.shared.flash;
+        let f = &self.shared.parts.flash;
         (f.store.used(), f.spec.capacity)
     }
 
     /// The entry at `path` on the flash.
     pub fn flash_stat(&self, path: &[String]) -> Result<Entry, StoreError> {
-        self.shared.flash.store.stat(path)
+        self.shared.parts.flash.store.stat(path)
     }
 
     /// The entries of a directory on the flash.
     pub fn flash_list(&self, path: &[String]) -> Result<Vec<Entry>, StoreError> {
-        self.shared.flash.store.list(path)
+        self.shared.parts.flash.store.list(path)
     }
 
     /// Opens a file on the flash for reading.
     pub fn flash_open(&self, path: &[String]) -> Result<Box<dyn Read + Send>, StoreError> {
-        self.shared.flash.store.open(path)
+        self.shared.parts.flash.store.open(path)
     }
 
     /// Starts writing a file on the flash of (at most) `expected` bytes,
@@ -286,7 +286,7 @@ impl Device {
         path: &[String],
         expected: Option<u64>,
     ) -> Result<Box<dyn NewFile>, FsWriteError> {
-        let f = &self.shared.flash;
+        let f = &self.shared.parts.flash;
         if path.is_empty() {
             return Err(FsWriteError::Store(StoreError::IsDir));
         }
@@ -308,13 +308,14 @@ impl Device {
 
     /// Removes a file on the flash.
     pub fn flash_remove(&self, path: &[String]) -> Result<(), StoreError> {
-        self.shared.flash.store.remove(path)
+        self.shared.parts.flash.store.remove(path)
     }
 
     /// Makes a directory on the flash.
     pub fn flash_mkdir(&self, path: &[String]) -> Result<(), FsWriteError> {
         check_path(path).map_err(FsWriteError::Name)?;
         self.shared
+            .parts
             .flash
             .store
             .mkdir(path)
@@ -323,13 +324,14 @@ impl Device {
 
     /// Removes an empty directory on the flash.
     pub fn flash_rmdir(&self, path: &[String]) -> Result<(), StoreError> {
-        self.shared.flash.store.rmdir(path)
+        self.shared.parts.flash.store.rmdir(path)
     }
 
     /// Renames on the flash.
     pub fn flash_rename(&self, from: &[String], to: &[String]) -> Result<(), FsWriteError> {
         check_path(to).map_err(FsWriteError::Name)?;
         self.shared
+            .parts
             .flash
             .store
             .rename(from, to)

@@ -95,12 +95,18 @@ pub trait Remote: Send + Sync {
 impl Device {
     /// Installs what moves files to and from remote URLs.
     pub fn set_remote(&self, remote: Arc<dyn Remote>) {
-        *self.shared.remote.lock().unwrap_or_else(|p| p.into_inner()) = Some(remote);
+        *self
+            .shared
+            .parts
+            .remote
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(remote);
     }
 
     /// What moves files to and from remote URLs, if installed.
     pub fn remote(&self) -> Option<Arc<dyn Remote>> {
         self.shared
+            .parts
             .remote
             .lock()
             .unwrap_or_else(|p| p.into_inner())
