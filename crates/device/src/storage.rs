@@ -1,10 +1,9 @@
 //! Storage as a feature: what the configuration path needs to know of the
 //! device's files. A `netconf format` line must name a schema file that
-//! exists; the check runs under the device lock, so it reads what the
-//! storage keeps in memory ([`Files`]): the flash's index of its files
-//! (a name it lacks costs one metadata lookup: a file put into the folder
-//! from outside while the device runs), and whether NVRAM holds a
-//! startup-config — never a file's contents.
+//! exists; the check runs under the device lock, so it reads no file: a
+//! flash name costs one lookup of its metadata (only when a change adds
+//! such a line), and whether NVRAM holds a startup-config is kept in
+//! memory by its one writer ([`Files`]).
 
 use crate::configure::Commit;
 use crate::feature::Feature;

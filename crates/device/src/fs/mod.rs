@@ -182,7 +182,7 @@ impl Flash {
         }
     }
 
-    /// Whether a file is at `path`, from what the store keeps in memory.
+    /// Whether a file is at `path` (a metadata lookup).
     pub(crate) fn is_file(&self, path: &[String]) -> bool {
         self.store.is_file(path)
     }

@@ -3,7 +3,7 @@
 //! a state directory). Paths reaching a store are already checked: plain
 //! components, no `.` or `..`, no control characters.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -110,9 +110,9 @@ pub trait Store: Send + Sync {
     fn rename(&self, from: &[String], to: &[String]) -> Result<(), StoreError>;
     /// Bytes used by every file.
     fn used(&self) -> u64;
-    /// Whether a file is at `path`, from what the store keeps in memory
-    /// where it can (the configuration path asks it under the device lock);
-    /// a store that keeps nothing asks [`Store::stat`].
+    /// Whether a file is at `path`: a lookup of its metadata, never of
+    /// its contents (the configuration path asks it under the device
+    /// lock).
     fn is_file(&self, path: &[String]) -> bool {
         self.stat(path).is_ok_and(|e| !e.dir)
     }
@@ -126,10 +126,6 @@ pub struct DiskStore {
     /// written and removed (walking the folder for every new file made
     /// each one slower than the last).
     used: Arc<AtomicU64>,
-    /// The files' paths (`a/b`): listed once at open, then kept as files
-    /// are written, removed and renamed, so that whether one exists is
-    /// known without I/O.
-    files: Arc<Mutex<BTreeSet<String>>>,
 }
 
 static TEMP_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -140,13 +136,8 @@ impl DiskStore {
     pub fn open(root: PathBuf) -> std::io::Result<DiskStore> {
         fs::create_dir_all(&root)?;
         remove_temporaries(&root);
-        let mut files = BTreeSet::new();
-        let used = Arc::new(AtomicU64::new(walk_used(&root, "", &mut files)));
-        Ok(DiskStore {
-            root,
-            used,
-            files: Arc::new(Mutex::new(files)),
-        })
+        let used = Arc::new(AtomicU64::new(walk_used(&root)));
+        Ok(DiskStore { root, used })
     }
 
     /// The host path of `path`, refusing symbolic links on the way (a link
@@ -173,9 +164,8 @@ fn take(count: &AtomicU64, n: u64) {
     });
 }
 
-/// Bytes the files under `dir` use (symbolic links not followed); their
-/// paths, below `prefix`, go into `files`.
-fn walk_used(dir: &Path, prefix: &str, files: &mut BTreeSet<String>) -> u64 {
+/// Bytes the files under `dir` use (symbolic links not followed).
+fn walk_used(dir: &Path) -> u64 {
     let Ok(entries) = fs::read_dir(dir) else {
         return 0;
     };
@@ -185,27 +175,13 @@ fn walk_used(dir: &Path, prefix: &str, files: &mut BTreeSet<String>) -> u64 {
         if m.file_type().is_symlink() {
             continue;
         }
-        let Ok(name) = e.file_name().into_string() else {
-            continue;
-        };
-        let path = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
         total += if m.is_dir() {
-            walk_used(&e.path(), &path, files)
+            walk_used(&e.path())
         } else {
-            files.insert(path);
             m.len()
         };
     }
     total
-}
-
-/// The index of a [`DiskStore`]'s files.
-fn index(files: &Mutex<BTreeSet<String>>) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
-    files.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 fn entry_of(name: String, m: &fs::Metadata) -> Entry {
@@ -242,8 +218,6 @@ struct DiskNewFile {
     written: u64,
     done: bool,
     used: Arc<AtomicU64>,
-    files: Arc<Mutex<BTreeSet<String>>>,
-    path: String,
 }
 
 impl Write for DiskNewFile {
@@ -271,7 +245,6 @@ impl NewFile for DiskNewFile {
         self.done = true;
         self.used.fetch_add(self.written, Ordering::SeqCst);
         take(&self.used, replaced);
-        index(&self.files).insert(std::mem::take(&mut self.path));
         if let Some(dir) = self.target.parent() {
             fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
         }
@@ -357,8 +330,6 @@ impl Store for DiskStore {
             written: 0,
             done: false,
             used: self.used.clone(),
-            files: self.files.clone(),
-            path: joined(path),
         }))
     }
 
@@ -370,7 +341,6 @@ impl Store for DiskStore {
         }
         fs::remove_file(&p).map_err(|e| StoreError::from_io(&e))?;
         take(&self.used, m.len());
-        index(&self.files).remove(&joined(path));
         sync_parent(&p)
     }
 
@@ -398,43 +368,11 @@ impl Store for DiskStore {
             return Err(StoreError::Exists);
         }
         fs::rename(&a, &b).map_err(|e| StoreError::from_io(&e))?;
-        {
-            // A file, or a directory with every path below it.
-            let (from, to) = (joined(from), joined(to));
-            let mut files = index(&self.files);
-            let below = format!("{from}/");
-            let mut moved: Vec<String> = files
-                .range(below.clone()..)
-                .take_while(|p| p.starts_with(&below))
-                .cloned()
-                .collect();
-            if files.contains(&from) {
-                moved.push(from.clone());
-            }
-            for p in moved {
-                files.remove(&p);
-                files.insert(format!("{to}{}", &p[from.len()..]));
-            }
-        }
         sync_parent(&b)
     }
 
     fn used(&self) -> u64 {
         self.used.load(Ordering::SeqCst)
-    }
-
-    fn is_file(&self, path: &[String]) -> bool {
-        let name = joined(path);
-        if index(&self.files).contains(&name) {
-            return true;
-        }
-        // A file put into the folder from outside while the device runs:
-        // one lookup of its metadata, then known.
-        let found = self.stat(path).is_ok_and(|e| !e.dir);
-        if found {
-            index(&self.files).insert(name);
-        }
-        found
     }
 }
 
