@@ -81,6 +81,31 @@ impl From<CatalogueError> for BuildError {
     }
 }
 
+/// What answers an embedder's rpc operation: any
+/// `Fn(&Context, &Request) -> Result<Reply, RpcError>` that can be shared
+/// between sessions.
+pub trait OperationHandler:
+    Fn(
+        &crate::ops::Context<'_>,
+        &ironconf_session::Request,
+    ) -> Result<ironconf_session::Reply, ironconf_proto::RpcError>
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<F> OperationHandler for F where
+    F: Fn(
+            &crate::ops::Context<'_>,
+            &ironconf_session::Request,
+        ) -> Result<ironconf_session::Reply, ironconf_proto::RpcError>
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// Where the device keeps its startup-config.
 #[derive(Debug)]
 enum Storage {
@@ -173,13 +198,7 @@ impl DeviceBuilder {
         self,
         namespace: Option<&str>,
         name: &str,
-        run: impl Fn(
-            &crate::ops::Context<'_>,
-            &ironconf_session::Request,
-        ) -> Result<ironconf_session::Reply, ironconf_proto::RpcError>
-        + Send
-        + Sync
-        + 'static,
+        run: impl OperationHandler,
     ) -> Self {
         self.operation_at(1, namespace, name, run)
     }
@@ -191,13 +210,7 @@ impl DeviceBuilder {
         level: u8,
         namespace: Option<&str>,
         name: &str,
-        run: impl Fn(
-            &crate::ops::Context<'_>,
-            &ironconf_session::Request,
-        ) -> Result<ironconf_session::Reply, ironconf_proto::RpcError>
-        + Send
-        + Sync
-        + 'static,
+        run: impl OperationHandler,
     ) -> Self {
         let run: OperationFn = Arc::new(run);
         self.operations.push(Operation {

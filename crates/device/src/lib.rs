@@ -99,7 +99,7 @@ pub mod sessions;
 pub mod shell;
 mod storage;
 
-pub use builder::{BuildError, DeviceBuilder};
+pub use builder::{BuildError, DeviceBuilder, OperationHandler};
 pub use configure::{Changer, Commit, CommitHook, ConfigureError, Refused};
 pub use counters::Counters;
 pub use debug::{DebugFlags, DebugLevel, MonitorSink};

@@ -18,6 +18,16 @@ impl Device {
         self.view(|v| v.settings().aaa.new_model)
     }
 
+    /// What sends accounting records, if the server installed it.
+    fn accounting_sender(&self) -> Option<AccountingSender> {
+        self.shared
+            .parts
+            .accounting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// Installs what sends accounting records.
     pub fn set_accounting_sender(&self, sender: Option<AccountingSender>) {
         *self
@@ -84,14 +94,7 @@ impl Device {
         session: &AccountedSession,
         status: AcctStatus,
     ) {
-        let Some(sender) = self
-            .shared
-            .parts
-            .accounting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-        else {
+        let Some(sender) = self.accounting_sender() else {
             return;
         };
         let Some((_, methods)) = settings
@@ -333,14 +336,7 @@ impl Device {
         if *record == Record::None {
             return;
         }
-        let Some(sender) = self
-            .shared
-            .parts
-            .accounting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-        else {
+        let Some(sender) = self.accounting_sender() else {
             return;
         };
         let source = {
