@@ -32,16 +32,7 @@ pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
 /// The size `nvram:` reports.
 pub const NVRAM_BYTES: u64 = 33_554_432;
 
-/// What a profile's flash looks like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FlashSpec {
-    /// Its prefix (`bootflash:`, `flash:`).
-    pub name: &'static str,
-    /// Another prefix for it (`flash:` on IOS XE).
-    pub alias: Option<&'static str>,
-    /// Its size in bytes.
-    pub capacity: u64,
-}
+pub use ironconf_core::profile::FlashSpec;
 
 /// Where a copy reads or writes.
 #[derive(Debug, Clone, PartialEq, Eq)]

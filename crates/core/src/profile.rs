@@ -9,8 +9,6 @@ use ironconf_proto::message::{HelloStyle, OkStyle, ReplyNamespace, ReplyStyle};
 use ironconf_proto::{ErrorStyle, ErrorTag};
 use ironconf_session::MissingMessageId;
 
-use crate::fs::FlashSpec;
-
 /// Line ends inside text payloads (`cli-config-data-block`, responses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEol {
@@ -227,4 +225,15 @@ mod tests {
         assert!(Profile::by_name("nope").is_none());
         assert_eq!(Profile::default().name, "ios-xe-16");
     }
+}
+
+/// What a profile's flash looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlashSpec {
+    /// Its prefix (`bootflash:`, `flash:`).
+    pub name: &'static str,
+    /// Another prefix for it (`flash:` on IOS XE).
+    pub alias: Option<&'static str>,
+    /// Its size in bytes.
+    pub capacity: u64,
 }
