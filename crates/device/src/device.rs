@@ -99,6 +99,8 @@ impl State {
                 last_input: now,
                 owner,
                 netconf: None,
+                channels: 0,
+                idle_since: Some(now),
             },
         );
     }
@@ -516,6 +518,7 @@ impl Device {
         let st = self.state();
         let timers = crate::feature::Timers {
             settings: st.settings.current(),
+            lines: &st.lines,
             slots: &st.slots,
             started: self.shared.started,
             now,

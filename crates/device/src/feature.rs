@@ -103,6 +103,8 @@ pub trait Feature: Send + Sync + 'static {
 pub struct Timers<'a> {
     /// The settings running-config makes.
     pub settings: &'a Settings,
+    /// The vty lines in use, by vty.
+    pub lines: &'a std::collections::BTreeMap<u32, crate::LineEntry>,
     /// The features' state.
     pub slots: &'a Slots,
     /// When the device started.
@@ -152,6 +154,7 @@ fn builtin() -> Vec<Arc<dyn Feature>> {
         Arc::new(crate::login_watch::Admission),
         Arc::new(crate::archive::Archive),
         Arc::new(crate::netconf::Agent),
+        Arc::new(crate::lines::IdleLines),
     ]
 }
 

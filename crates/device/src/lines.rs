@@ -61,6 +61,11 @@ pub struct LineEntry {
     /// The NETCONF session running on the SSH connection that holds the
     /// line, if any.
     pub netconf: Option<u32>,
+    /// Channels open on the connection that holds the line.
+    pub(crate) channels: u32,
+    /// Since when the connection has had no channel open (`None` while
+    /// one is).
+    pub(crate) idle_since: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for LineEntry {
@@ -297,6 +302,21 @@ impl Device {
         n
     }
 
+    /// A channel opened (`open`) or closed on the connection that holds
+    /// line `vty`: a connection with none open for the `exec-timeout` is
+    /// ended and its line reclaimed ([`IdleLines`]).
+    pub fn line_channel(&self, vty: u32, open: bool) {
+        let now = self.now();
+        if let Some(l) = self.state().lines.get_mut(&vty) {
+            l.channels = if open {
+                l.channels.saturating_add(1)
+            } else {
+                l.channels.saturating_sub(1)
+            };
+            l.idle_since = (l.channels == 0).then_some(now);
+        }
+    }
+
     /// Ends a session from outside; false if there is no such session.
     pub fn kill_session(&self, id: u32) -> bool {
         self.end_session(id, crate::notify::Termination::Killed, None)
@@ -323,6 +343,59 @@ impl Device {
                 true
             }
             None => self.state().sessions.contains_key(&id),
+        }
+    }
+}
+
+/// IOS's idle timeout as a feature: an SSH connection that has had no
+/// channel open for the vty lines' `exec-timeout` is ended and its line
+/// reclaimed (a login that never opens a session must not hold a vty line
+/// for ever). One deadline for the device, not a wake-up per connection.
+pub(crate) struct IdleLines;
+
+impl IdleLines {
+    /// When the connection on `line` is due, if it is idle.
+    fn due(line: &LineEntry, timeout: std::time::Duration) -> Option<std::time::Instant> {
+        match line.owner {
+            LineOwner::Exec(_) => line.idle_since.map(|t| t + timeout),
+            LineOwner::Netconf(_) => None,
+        }
+    }
+}
+
+impl crate::feature::Feature for IdleLines {
+    fn name(&self) -> &'static str {
+        "idle-lines"
+    }
+
+    fn poll_timeout(&self, timers: &crate::feature::Timers<'_>) -> Option<std::time::Instant> {
+        let timeout = timers.settings.vty_exec_timeout()?;
+        timers
+            .lines
+            .values()
+            .filter_map(|l| Self::due(l, timeout))
+            .min()
+    }
+
+    fn handle_timeout(&self, device: &Device, now: std::time::Instant) {
+        let kills: Vec<KillSwitch> = device.view(|v| {
+            let Some(timeout) = v.settings().vty_exec_timeout() else {
+                return Vec::new();
+            };
+            v.lines()
+                .values()
+                .filter(|l| Self::due(l, timeout).is_some_and(|t| now >= t))
+                .filter_map(|l| match &l.owner {
+                    LineOwner::Exec(k) => Some(k.clone()),
+                    LineOwner::Netconf(_) => None,
+                })
+                .collect()
+        });
+        for kill in kills {
+            tracing::info!(
+                "no session on the connection for the exec-timeout: its line is reclaimed"
+            );
+            kill();
         }
     }
 }

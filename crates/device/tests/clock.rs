@@ -133,3 +133,45 @@ fn shown_times_come_from_the_devices_clock() {
     let change = device.last_change().map(|c| c.time);
     assert_eq!(change, Some(before + Duration::from_secs(86_400)));
 }
+
+#[test]
+fn a_connection_without_a_channel_gives_its_line_back_at_exec_timeout() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let (d, clock) = build("hostname R1\nline vty 0 4\n exec-timeout 0 30\n");
+    let ended = Arc::new(AtomicUsize::new(0));
+    let occupy = |ended: &Arc<AtomicUsize>| {
+        let e = ended.clone();
+        d.occupy_line(
+            "u",
+            None,
+            Arc::new(move || {
+                e.fetch_add(1, Ordering::SeqCst);
+            }),
+        )
+        .unwrap_or_else(|| panic!("no free line"))
+    };
+    let idle = occupy(&ended);
+    let busy = Arc::new(AtomicUsize::new(0));
+    let working = occupy(&busy);
+    d.line_channel(working, true);
+    // The idle connection's deadline is the device's next one.
+    let due = d.poll_timeout().unwrap_or_else(|| panic!("no deadline"));
+    assert_eq!(due - clock.now(), Duration::from_secs(30));
+    clock.advance(Duration::from_secs(29));
+    d.handle_timeout(clock.now());
+    assert_eq!(ended.load(Ordering::SeqCst), 0, "ended before its time");
+    clock.advance(Duration::from_secs(1));
+    d.handle_timeout(clock.now());
+    assert_eq!(ended.load(Ordering::SeqCst), 1, "the idle line was kept");
+    d.release_line(idle);
+    // A connection with a channel open is not idle, however long.
+    clock.advance(Duration::from_secs(600));
+    d.handle_timeout(clock.now());
+    assert_eq!(busy.load(Ordering::SeqCst), 0);
+    assert_eq!(d.poll_timeout(), None);
+    // Its last channel closed: idle from then on.
+    d.line_channel(working, false);
+    clock.advance(Duration::from_secs(30));
+    d.handle_timeout(clock.now());
+    assert_eq!(busy.load(Ordering::SeqCst), 1);
+}

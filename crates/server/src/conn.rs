@@ -263,43 +263,20 @@ pub(crate) struct Opened {
 }
 
 /// A place among the connection's [`MAX_CHANNELS`]; given back when the
-/// channel's service ends.
-pub(crate) struct Slot(Arc<AtomicUsize>);
-
-/// Ends an authenticated connection that has had no channel open for the
-/// vty lines' `exec-timeout`: its line is idle and goes back, as IOS's idle
-/// timeout reclaims a line (a login that never opens a session must not
-/// hold a vty line for ever). Checked a few times per timeout, at most
-/// every 5 seconds; ends with the connection.
-async fn reclaim_idle(device: Device, live: Arc<AtomicUsize>, kill: CancellationToken) {
-    let mut idle_since = device.now();
-    loop {
-        let timeout = device.exec_timeout();
-        let period = timeout.map_or(Duration::from_secs(5), |t| {
-            (t / 4).min(Duration::from_secs(5))
-        });
-        let now = device.now();
-        if live.load(Ordering::SeqCst) > 0 {
-            idle_since = now;
-        } else if let Some(t) = timeout
-            && now.saturating_duration_since(idle_since) >= t
-        {
-            tracing::info!(
-                "no session on the connection for the exec-timeout: its line is reclaimed"
-            );
-            kill.cancel();
-            return;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(period.max(Duration::from_millis(100))) => {}
-            _ = kill.cancelled() => return,
-        }
-    }
+/// channel's service ends, when the device also learns that the line's
+/// connection has one channel fewer (none open for the `exec-timeout`: the
+/// device reclaims the line).
+pub(crate) struct Slot {
+    live: Arc<AtomicUsize>,
+    line: Option<(Device, u32)>,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.live.fetch_sub(1, Ordering::SeqCst);
+        if let Some((device, vty)) = &self.line {
+            device.line_channel(*vty, false);
+        }
     }
 }
 
@@ -631,11 +608,6 @@ impl russh::server::Handler for Handler {
             self.accounted = self
                 .device
                 .exec_started(&user, vty, self.peer.ip(), self.by_radius);
-            tokio::spawn(reclaim_idle(
-                self.device.clone(),
-                self.live.clone(),
-                self.kill.clone(),
-            ));
         }
         Ok(())
     }
@@ -654,7 +626,13 @@ impl russh::server::Handler for Handler {
             return Ok(());
         }
         self.live.fetch_add(1, Ordering::SeqCst);
-        let slot = Slot(self.live.clone());
+        if let Some(vty) = self.vty {
+            self.device.line_channel(vty, true);
+        }
+        let slot = Slot {
+            live: self.live.clone(),
+            line: self.vty.map(|vty| (self.device.clone(), vty)),
+        };
         let id = channel.id();
         reply.accept().await;
         // Drained from now on: whatever the client sends before (or
