@@ -21,6 +21,20 @@ pub(crate) struct Files {
     pub(crate) startup: bool,
 }
 
+impl Files {
+    /// Whether `name` (a flash path or `startup-config`) is a file.
+    fn holds(&self, name: &str) -> bool {
+        let Some(flash) = &self.flash else {
+            return false;
+        };
+        match flash.location(name) {
+            Ok(Location::Flash(p)) if !p.is_empty() => flash.is_file(&p),
+            Ok(Location::Startup) => self.startup,
+            _ => false,
+        }
+    }
+}
+
 impl Feature for Storage {
     fn name(&self) -> &'static str {
         "storage"
@@ -38,14 +52,7 @@ impl Feature for Storage {
                     continue;
                 };
                 let name = name.trim();
-                let exists = files.is_some_and(|f| {
-                    match f.flash.as_ref().map(|fl| (fl, fl.location(name))) {
-                        Some((fl, Ok(Location::Flash(p)))) if !p.is_empty() => fl.is_file(&p),
-                        Some((_, Ok(Location::Startup))) => f.startup,
-                        _ => false,
-                    }
-                });
-                if !exists {
+                if !files.is_some_and(|f| f.holds(name)) {
                     return Err(format!("%Error opening {name} (No such file or directory)"));
                 }
             }
