@@ -44,9 +44,4 @@ impl Slots {
             None => self.slots.push(Box::new(value)),
         }
     }
-
-    /// Empties the slot of type `S` (a `reload` forgets what lives in RAM).
-    pub fn clear<S: Any + Send>(&mut self) {
-        self.slots.retain(|s| !s.is::<S>());
-    }
 }

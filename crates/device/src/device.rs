@@ -220,11 +220,6 @@ impl View<'_> {
         self.st.running.render(self.catalogue, &self.header())
     }
 
-    /// Counts the changes to running-config.
-    pub fn generation(&self) -> u64 {
-        self.st.generation
-    }
-
     /// The interfaces of running-config (derived again only after a
     /// change).
     pub fn interfaces(&mut self) -> Arc<Vec<Interface>> {

@@ -188,7 +188,9 @@ impl Device {
 
     /// Takes the lowest free vty line for an EXEC session or an SSH
     /// connection, which `kill` ends; `None` when every configured vty
-    /// line is busy (IOS's default is `line vty 0 4`).
+    /// line is busy (IOS's default is `line vty 0 4`). The holder reports
+    /// its channels ([`Device::line_channel`]): with none open for the
+    /// `exec-timeout`, `kill` is called and the line reclaimed.
     pub fn occupy_line(&self, user: &str, source: Option<IpAddr>, kill: KillSwitch) -> Option<u32> {
         let now = self.now();
         let mut st = self.state();
@@ -317,6 +319,27 @@ impl Device {
         }
     }
 
+    /// The kill switches of the connections idle past the `exec-timeout`
+    /// at `now`, each taken once (its line goes back when the connection
+    /// ends).
+    fn take_idle_lines(&self, now: std::time::Instant) -> Vec<KillSwitch> {
+        let mut st = self.state();
+        let Some(timeout) = st.settings.current().vty_exec_timeout() else {
+            return Vec::new();
+        };
+        st.lines
+            .values_mut()
+            .filter(|l| IdleLines::due(l, timeout).is_some_and(|t| now >= t))
+            .filter_map(|l| {
+                l.idle_since = None;
+                match &l.owner {
+                    LineOwner::Exec(k) => Some(k.clone()),
+                    LineOwner::Netconf(_) => None,
+                }
+            })
+            .collect()
+    }
+
     /// Ends a session from outside; false if there is no such session.
     pub fn kill_session(&self, id: u32) -> bool {
         self.end_session(id, crate::notify::Termination::Killed, None)
@@ -378,20 +401,7 @@ impl crate::feature::Feature for IdleLines {
     }
 
     fn handle_timeout(&self, device: &Device, now: std::time::Instant) {
-        let kills: Vec<KillSwitch> = device.view(|v| {
-            let Some(timeout) = v.settings().vty_exec_timeout() else {
-                return Vec::new();
-            };
-            v.lines()
-                .values()
-                .filter(|l| Self::due(l, timeout).is_some_and(|t| now >= t))
-                .filter_map(|l| match &l.owner {
-                    LineOwner::Exec(k) => Some(k.clone()),
-                    LineOwner::Netconf(_) => None,
-                })
-                .collect()
-        });
-        for kill in kills {
+        for kill in device.take_idle_lines(now) {
             tracing::info!(
                 "no session on the connection for the exec-timeout: its line is reclaimed"
             );
