@@ -235,7 +235,7 @@ impl Feature for Archive {
         }
         // Read in place: the server asks every second, for every device.
         let period = device.view(|v| v.settings().archive.time_period);
-        let started = device.shared.started;
+        let started = device.started();
         let due = device.with_slot(|a: &mut ArchiveState| {
             archive_due(period, a.last, started).is_some_and(|t| now >= t)
         });

@@ -19,16 +19,16 @@ impl Feature for Events {
         "events"
     }
 
-    fn react(&self, device: &Device, change: &Committed<'_>) {
+    fn react(&self, device: &Device, change: &Committed) {
         if !change.commands.is_empty() {
-            device.publish_config_change(change.by, change.commands);
+            device.publish_config_change(&change.by, &change.commands);
             if change.by.session.is_some() {
                 device.log_configured("NETCONF", &change.by.user, change.by.line);
             }
         }
         // Links come up at boot without a message of their own here.
         if !change.boot {
-            device.log_link_changes(change.changes);
+            device.log_link_changes(&change.changes);
         }
     }
 

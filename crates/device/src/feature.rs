@@ -31,7 +31,7 @@
 //!             false => Ok(()),
 //!         }
 //!     }
-//!     fn react(&self, device: &Device, change: &Committed<'_>) {
+//!     fn react(&self, device: &Device, change: &Committed) {
 //!         if !change.boot {
 //!             device.with_slot(|n: &mut Accepted| n.0 += 1);
 //!         }
@@ -50,12 +50,11 @@
 //! ```
 
 use std::sync::{Arc, OnceLock};
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
-use ironconf_ios::config::ItemChange;
-use ironconf_ios::settings::Settings;
+use ironconf_core::checks::Checks;
 
-use crate::configure::{ChangedBy, Commit, CommitHook};
+use crate::configure::{Commit, CommitHook};
 use crate::device::Device;
 
 /// A feature of the device. Every method has a default that does nothing,
@@ -79,7 +78,7 @@ pub trait Feature: Send + Sync + 'static {
     /// Reacts to a change once it is committed and the device lock is
     /// released (before the change's reply is sent), and to the boot
     /// configuration once the device is built.
-    fn react(&self, device: &Device, change: &Committed<'_>) {
+    fn react(&self, device: &Device, change: &Committed) {
         let _ = (device, change);
     }
 
@@ -96,53 +95,45 @@ pub trait Feature: Send + Sync + 'static {
     }
 }
 
-/// What [`Feature::poll_timeout`] reads: the settings in force and the
-/// features' state, with the device's clock.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Timers<'a> {
-    /// The settings running-config makes.
-    pub settings: &'a Settings,
-    /// The vty lines in use, by vty.
-    pub lines: &'a std::collections::BTreeMap<u32, crate::LineEntry>,
-    /// The features' state.
-    pub slots: &'a Slots,
-    /// When the device started.
-    pub started: Instant,
-    /// Now, monotonic.
-    pub now: Instant,
-    /// Now, on the calendar.
-    pub wall: SystemTime,
-}
+pub use ironconf_core::Slots;
+pub use ironconf_core::checks::Timers;
+pub use ironconf_core::configure::Committed;
 
-impl Timers<'_> {
-    /// `at` on the calendar as a monotonic deadline (now when it has
-    /// passed).
-    pub fn deadline(&self, at: SystemTime) -> Instant {
-        self.now + at.duration_since(self.wall).unwrap_or_default()
+/// The features of a device, in the order they run.
+pub(crate) type Features = Arc<FeatureList>;
+
+/// A device's features, in order; the core sees them as its checks.
+pub(crate) struct FeatureList(Vec<Arc<dyn Feature>>);
+
+impl std::ops::Deref for FeatureList {
+    type Target = [Arc<dyn Feature>];
+
+    fn deref(&self) -> &[Arc<dyn Feature>] {
+        &self.0
     }
 }
 
-/// A committed change, as [`Feature::react`] sees it.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Committed<'a> {
-    /// Who made it (nobody at boot and `reload`).
-    pub by: &'a ChangedBy,
-    /// The commands it amounts to, as the change notifications list them
-    /// (none when nothing changed, and at the device's first boot).
-    pub commands: &'a [String],
-    /// What changed, per top-level item (none for a change too large to
-    /// list; at boot, the whole configuration as one item).
-    pub changes: &'a [ItemChange],
-    /// Loaded from startup-config: the device's boot or `reload`.
-    pub boot: bool,
+impl Checks for FeatureList {
+    fn check(&self, commit: &Commit<'_>) -> Result<(), String> {
+        // In registration order, the device's own first; the first refusal
+        // wins.
+        match self.0.iter().find_map(|f| f.check(commit).err()) {
+            Some(message) => Err(message),
+            None => Ok(()),
+        }
+    }
+
+    fn refusals(&self, commit: &Commit<'_>) -> Vec<String> {
+        self.0
+            .iter()
+            .filter_map(|f| f.check(commit).err())
+            .collect()
+    }
+
+    fn poll_timeout(&self, timers: &Timers<'_>) -> Option<Instant> {
+        self.0.iter().filter_map(|f| f.poll_timeout(timers)).min()
+    }
 }
-
-pub use ironconf_core::Slots;
-
-/// The features of a device, in the order they run.
-pub(crate) type Features = Arc<Vec<Arc<dyn Feature>>>;
 
 /// The built-in features, in order: the device's own checks run before an
 /// embedder's, and timers in this order (subscriptions end, quiet mode
@@ -154,14 +145,16 @@ fn builtin() -> Vec<Arc<dyn Feature>> {
         Arc::new(crate::login_watch::Admission),
         Arc::new(crate::archive::Archive),
         Arc::new(crate::netconf::Agent),
-        Arc::new(crate::lines::IdleLines),
+        Arc::new(crate::idle_lines::IdleLines),
     ]
 }
 
 /// The built-in features, shared by every device that adds none.
 pub(crate) fn builtin_shared() -> Features {
     static BUILTIN: OnceLock<Features> = OnceLock::new();
-    BUILTIN.get_or_init(|| Arc::new(builtin())).clone()
+    BUILTIN
+        .get_or_init(|| Arc::new(FeatureList(builtin())))
+        .clone()
 }
 
 /// Whether `features` are the built-in ones alone.
@@ -176,7 +169,7 @@ pub(crate) fn with_builtin(added: Vec<Arc<dyn Feature>>) -> Features {
     }
     let mut all = builtin();
     all.extend(added);
-    Arc::new(all)
+    Arc::new(FeatureList(all))
 }
 
 /// A [`CommitHook`] as a feature: it checks, and does nothing else.

@@ -80,10 +80,10 @@ pub mod features {
     pub use ironconf_model::services::*;
 }
 pub mod fs;
-pub use ironconf_core::{clock, counters, locks, profile};
+pub use ironconf_core::{clock, counters, lines, locks, profile};
 pub use ironconf_model::{interfaces, platform, routes};
+mod idle_lines;
 mod keys;
-mod lines;
 pub mod logging;
 mod login_watch;
 mod neighbors;
@@ -101,6 +101,7 @@ pub use configure::{Changer, Commit, CommitHook, ConfigureError, Refused};
 pub use counters::Counters;
 pub use debug::{DebugFlags, DebugLevel, MonitorSink};
 pub use device::{Device, DeviceError};
+pub use ironconf_core::Core;
 /// The typed settings the device derives from its configuration.
 pub use ironconf_ios::settings;
 pub use keys::KeyStore;

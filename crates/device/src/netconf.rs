@@ -100,7 +100,7 @@ impl crate::feature::Feature for Agent {
         "netconf-agent"
     }
 
-    fn react(&self, device: &Device, change: &crate::feature::Committed<'_>) {
+    fn react(&self, device: &Device, change: &crate::feature::Committed) {
         if change.boot || change.changes.is_empty() || device.view(|v| v.settings().netconf.ssh) {
             return;
         }

@@ -46,7 +46,7 @@ pub const CLI_CHANGES_NS: &str = "urn:ironconf:params:xml:ns:cli-changes";
 
 /// The changed lines one configuration-change notification lists; past
 /// them, their count.
-pub const MAX_CHANGE_LINES: usize = 4096;
+pub const MAX_CHANGE_LINES: usize = ironconf_core::device::RECORDED_LINES;
 
 /// The `syslog` stream's messages.
 pub const SYSLOG_NS: &str = "urn:ironconf:params:xml:ns:syslog";
@@ -191,55 +191,7 @@ pub(crate) fn document(declaration: bool, time: SystemTime, event: &str) -> Stri
 
 pub use crate::configure::ChangedBy;
 
-/// The commands that turn `before` into `after`, one item's lines each
-/// (sections keep their header): added lines as they are, removed ones
-/// as `no …` unless a new line sets the same thing (`same(header, old,
-/// new)`: ` description new` replaces ` description old`, and IOS lists
-/// the new line only).
-pub fn change_lines(
-    changes: &[ironconf_ios::config::ItemChange],
-    same: &dyn Fn(&str, &str, &str) -> bool,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for c in changes {
-        let head = c.after.first().or(c.before.first());
-        if c.after.is_empty() {
-            if let Some(h) = c.before.first() {
-                out.push(format!("no {h}"));
-            }
-            continue;
-        }
-        // A new item, or a line replaced by another of its identity
-        // (`hostname B` over `hostname A`): the new lines say it all.
-        if c.before.is_empty() || (c.after.len() == 1 && c.before.len() == 1) {
-            out.extend(c.after.iter().cloned());
-            continue;
-        }
-        let mut lines = Vec::new();
-        for b in &c.before {
-            let header = head.map_or("", String::as_str);
-            if c.after.contains(b) || c.after.iter().any(|a| a != b && same(header, b, a)) {
-                continue;
-            }
-            let indent = b.len() - b.trim_start().len();
-            lines.push(format!("{}no {}", &b[..indent], b.trim_start()));
-        }
-        for a in &c.after {
-            if !c.before.contains(a) {
-                lines.push(a.clone());
-            }
-        }
-        // A section's changed lines go under its header.
-        if let Some(h) = head
-            && !lines.is_empty()
-            && lines.iter().all(|l| l.starts_with(' '))
-        {
-            out.push(h.clone());
-        }
-        out.extend(lines);
-    }
-    out
-}
+pub use ironconf_core::configure::change_lines;
 
 fn cmds(lines: &[String]) -> String {
     let mut out = String::new();
@@ -295,35 +247,7 @@ fn config_change_event(by: &ChangedBy, lines: &[String]) -> String {
     )
 }
 
-/// Why a session ended, in RFC 6470's terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Termination {
-    /// `close-session`.
-    Closed,
-    /// `kill-session` or `clear netconf sessions`.
-    Killed,
-    /// The transport went away.
-    Dropped,
-    /// Idle past its time.
-    Timeout,
-    /// No valid hello.
-    BadHello,
-    /// Anything else.
-    Other,
-}
-
-impl Termination {
-    fn as_str(self) -> &'static str {
-        match self {
-            Termination::Closed => "closed",
-            Termination::Killed => "killed",
-            Termination::Dropped => "dropped",
-            Termination::Timeout => "timeout",
-            Termination::BadHello => "bad-hello",
-            Termination::Other => "other",
-        }
-    }
-}
+pub use ironconf_core::lines::Termination;
 
 /// Does `event` (one element) pass a subtree `filter` (the `<filter>`
 /// element)? Each top-level node of the filter names an event; its content

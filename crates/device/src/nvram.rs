@@ -101,7 +101,7 @@ impl Device {
     /// The startup-config as a configuration (empty when there is none).
     pub fn startup_config(&self) -> Config {
         let text = self.startup_text().unwrap_or_default();
-        load_startup(&self.shared.catalogue, &text).0
+        load_startup(self.catalogue(), &text).0
     }
 
     /// The rows of `show ip interface brief` (its text and XML forms).

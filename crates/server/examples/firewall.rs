@@ -226,7 +226,7 @@ impl Feature for Firewall {
         }
     }
 
-    fn react(&self, device: &Device, _change: &Committed<'_>) {
+    fn react(&self, device: &Device, _change: &Committed) {
         let (_, rules) = read_rules(&device.running_config());
         let text: String = rules.iter().map(|r| r.file_line() + "\n").collect();
         let mut installed = self.installed.lock().unwrap_or_else(|p| p.into_inner());

@@ -295,8 +295,8 @@ fn refused_replace(mut out: String, e: Refused) -> ExecOutput {
         Refused::Locked { holder } => out.push_str(&format!(
             "%Error: running-config is locked by NETCONF session {holder}\nRollback aborted\n"
         )),
-        Refused::Hook { message } => out.push_str(&format!(
-            "% {message}\nThe original configuration has been successfully restored.\n"
+        other => out.push_str(&format!(
+            "% {other}\nThe original configuration has been successfully restored.\n"
         )),
     }
     ExecOutput::error(out)

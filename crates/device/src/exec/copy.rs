@@ -221,7 +221,7 @@ pub(super) fn copy(inv: &Invocation<'_>) -> ExecOutput {
                     "{out}%Error copying {} (running-config is locked by NETCONF session {holder})\n",
                     device.location_name(&src)
                 )),
-                Err(Refused::Hook { message }) => ExecOutput::error(format!("{out}% {message}\n")),
+                Err(other) => ExecOutput::error(format!("{out}% {other}\n")),
             }
         }
         Location::Startup => {

@@ -112,9 +112,7 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
 pub(crate) fn refused(r: crate::configure::Refused) -> RpcError {
     match r {
         crate::configure::Refused::Locked { holder } => RpcError::in_use(holder),
-        crate::configure::Refused::Hook { message } => {
-            RpcError::new(ErrorTag::OperationFailed).message(message)
-        }
+        other => RpcError::new(ErrorTag::OperationFailed).message(other.to_string()),
     }
 }
 

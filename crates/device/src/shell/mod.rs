@@ -462,7 +462,8 @@ impl Shell {
                 self.mode = Mode::Config(applier.into_state());
                 return ExecOutput::ok(self.locked_message(holder));
             }
-            Err(Refused::Hook { message }) => {
+            Err(other) => {
+                let message = other.to_string();
                 // The line was rolled back; the mode it would have entered
                 // is not entered either.
                 self.mode = Mode::Config(applier.into_state());

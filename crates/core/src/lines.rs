@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rand::RngExt;
 
-use crate::device::Device;
+use crate::device::Core;
 use crate::profile::SessionIds;
 
 /// Ends a session from outside (kill-session, clear netconf sessions).
@@ -15,7 +15,7 @@ pub type KillSwitch = Arc<dyn Fn() + Send + Sync>;
 
 /// A NETCONF session known to the device.
 #[derive(Clone)]
-pub(crate) struct SessionEntry {
+pub struct SessionEntry {
     /// The SSH user.
     pub user: String,
     /// Its privilege level.
@@ -25,7 +25,7 @@ pub(crate) struct SessionEntry {
     pub(crate) kill: Option<KillSwitch>,
     /// Why it is being ended, when something ended it (the session's
     /// `netconf-session-end` says so), and the session that killed it.
-    pub(crate) ended: Option<(crate::notify::Termination, Option<u32>)>,
+    pub(crate) ended: Option<(Termination, Option<u32>)>,
 }
 
 impl std::fmt::Debug for SessionEntry {
@@ -92,12 +92,56 @@ pub struct SshConnection {
     pub user: String,
 }
 
+impl LineEntry {
+    /// When the connection on this line is due to be ended for having no
+    /// channel open for `timeout`, if it is idle (a NETCONF session's line
+    /// never is: the session's own timeout ends it).
+    pub fn idle_deadline(&self, timeout: std::time::Duration) -> Option<std::time::Instant> {
+        match self.owner {
+            LineOwner::Exec(_) => self.idle_since.map(|t| t + timeout),
+            LineOwner::Netconf(_) => None,
+        }
+    }
+}
+
+/// Why a session ended, in RFC 6470's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Termination {
+    /// `close-session`.
+    Closed,
+    /// `kill-session` or `clear netconf sessions`.
+    Killed,
+    /// The transport went away.
+    Dropped,
+    /// Idle past its time.
+    Timeout,
+    /// No valid hello.
+    BadHello,
+    /// Anything else.
+    Other,
+}
+
+impl Termination {
+    /// RFC 6470's name for it (`termination-reason`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Termination::Closed => "closed",
+            Termination::Killed => "killed",
+            Termination::Dropped => "dropped",
+            Termination::Timeout => "timeout",
+            Termination::BadHello => "bad-hello",
+            Termination::Other => "other",
+        }
+    }
+}
+
 /// The line number IOS shows for `vty N` (the console is line 0).
 pub fn vty_line_number(vty: u32) -> u32 {
     vty + 1
 }
 
-impl Device {
+impl Core {
     /// Registers a NETCONF session and returns its id.
     pub fn register_session(
         &self,
@@ -127,7 +171,7 @@ impl Device {
             return None;
         }
         let id = loop {
-            let id = match self.shared.profile.session_ids {
+            let id = match self.profile().session_ids {
                 SessionIds::Sequential => {
                     st.next_sequential = st.next_sequential.wrapping_add(1).max(1);
                     st.next_sequential
@@ -189,7 +233,7 @@ impl Device {
     /// Takes the lowest free vty line for an EXEC session or an SSH
     /// connection, which `kill` ends; `None` when every configured vty
     /// line is busy (IOS's default is `line vty 0 4`). The holder reports
-    /// its channels ([`Device::line_channel`]): with none open for the
+    /// its channels ([`Core::line_channel`]): with none open for the
     /// `exec-timeout`, `kill` is called and the line reclaimed.
     pub fn occupy_line(&self, user: &str, source: Option<IpAddr>, kill: KillSwitch) -> Option<u32> {
         let now = self.now();
@@ -257,12 +301,12 @@ impl Device {
     }
 
     /// Counts a reply and its errors (`show netconf counters`).
-    pub(crate) fn count_reply(&self, errors: &[ironconf_proto::ErrorTag]) {
+    pub fn count_reply(&self, errors: &[ironconf_proto::ErrorTag]) {
         self.state().counters.count_reply(errors);
     }
 
     /// Session `id` said hello: counted; where it comes from.
-    pub(crate) fn session_started(&self, id: u32) -> Option<IpAddr> {
+    pub fn session_started(&self, id: u32) -> Option<IpAddr> {
         let mut st = self.state();
         st.counters.success += 1;
         st.sessions.get(&id).and_then(|s| s.source)
@@ -270,14 +314,11 @@ impl Device {
 
     /// Session `id` is ending (`no_hello`: before its hello, counted):
     /// where it came from, and why it was ended if something ended it.
-    pub(crate) fn session_ending(
+    pub fn session_ending(
         &self,
         id: u32,
         no_hello: bool,
-    ) -> (
-        Option<IpAddr>,
-        Option<(crate::notify::Termination, Option<u32>)>,
-    ) {
+    ) -> (Option<IpAddr>, Option<(Termination, Option<u32>)>) {
         let mut st = self.state();
         if no_hello {
             st.counters.no_hello += 1;
@@ -289,7 +330,7 @@ impl Device {
 
     /// Ends every NETCONF session but `except` (their transports close);
     /// returns how many.
-    pub(crate) fn end_netconf_sessions(&self, except: Option<u32>) -> usize {
+    pub fn end_netconf_sessions(&self, except: Option<u32>) -> usize {
         let kills: Vec<KillSwitch> = self
             .state()
             .sessions
@@ -306,7 +347,7 @@ impl Device {
 
     /// A channel opened (`open`) or closed on the connection that holds
     /// line `vty`: a connection with none open for the `exec-timeout` is
-    /// ended and its line reclaimed ([`IdleLines`]).
+    /// ended and its line reclaimed (the idle lines' feature).
     pub fn line_channel(&self, vty: u32, open: bool) {
         let now = self.now();
         if let Some(l) = self.state().lines.get_mut(&vty) {
@@ -322,14 +363,14 @@ impl Device {
     /// The kill switches of the connections idle past the `exec-timeout`
     /// at `now`, each taken once (its line goes back when the connection
     /// ends).
-    fn take_idle_lines(&self, now: std::time::Instant) -> Vec<KillSwitch> {
+    pub fn take_idle_lines(&self, now: std::time::Instant) -> Vec<KillSwitch> {
         let mut st = self.state();
         let Some(timeout) = st.settings.current().vty_exec_timeout() else {
             return Vec::new();
         };
         st.lines
             .values_mut()
-            .filter(|l| IdleLines::due(l, timeout).is_some_and(|t| now >= t))
+            .filter(|l| l.idle_deadline(timeout).is_some_and(|t| now >= t))
             .filter_map(|l| {
                 l.idle_since = None;
                 match &l.owner {
@@ -342,16 +383,11 @@ impl Device {
 
     /// Ends a session from outside; false if there is no such session.
     pub fn kill_session(&self, id: u32) -> bool {
-        self.end_session(id, crate::notify::Termination::Killed, None)
+        self.end_session(id, Termination::Killed, None)
     }
 
     /// Ends session `id` for `reason` (`by`: the session that killed it).
-    pub(crate) fn end_session(
-        &self,
-        id: u32,
-        reason: crate::notify::Termination,
-        by: Option<u32>,
-    ) -> bool {
+    pub fn end_session(&self, id: u32, reason: Termination, by: Option<u32>) -> bool {
         let kill = {
             let mut st = self.state();
             st.locks.release_session(id);
@@ -366,46 +402,6 @@ impl Device {
                 true
             }
             None => self.state().sessions.contains_key(&id),
-        }
-    }
-}
-
-/// IOS's idle timeout as a feature: an SSH connection that has had no
-/// channel open for the vty lines' `exec-timeout` is ended and its line
-/// reclaimed (a login that never opens a session must not hold a vty line
-/// for ever). One deadline for the device, not a wake-up per connection.
-pub(crate) struct IdleLines;
-
-impl IdleLines {
-    /// When the connection on `line` is due, if it is idle.
-    fn due(line: &LineEntry, timeout: std::time::Duration) -> Option<std::time::Instant> {
-        match line.owner {
-            LineOwner::Exec(_) => line.idle_since.map(|t| t + timeout),
-            LineOwner::Netconf(_) => None,
-        }
-    }
-}
-
-impl crate::feature::Feature for IdleLines {
-    fn name(&self) -> &'static str {
-        "idle-lines"
-    }
-
-    fn poll_timeout(&self, timers: &crate::feature::Timers<'_>) -> Option<std::time::Instant> {
-        let timeout = timers.settings.vty_exec_timeout()?;
-        timers
-            .lines
-            .values()
-            .filter_map(|l| Self::due(l, timeout))
-            .min()
-    }
-
-    fn handle_timeout(&self, device: &Device, now: std::time::Instant) {
-        for kill in device.take_idle_lines(now) {
-            tracing::info!(
-                "no session on the connection for the exec-timeout: its line is reclaimed"
-            );
-            kill();
         }
     }
 }
