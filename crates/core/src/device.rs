@@ -264,6 +264,8 @@ pub struct Core {
     catalogue: Arc<Catalogue>,
     profile: Profile,
     state: Mutex<State>,
+    /// What the features keep outside the lock.
+    handles: crate::slots::Handles,
     /// The features' checks and timers.
     pub(crate) checks: Arc<dyn Checks>,
 }
@@ -308,8 +310,20 @@ impl Core {
             catalogue,
             profile,
             state: Mutex::new(state),
+            handles: Default::default(),
             checks,
         }
+    }
+
+    /// The handle of type `H` a feature keeps outside the device lock (a
+    /// sender, a store, a cache), if one is set.
+    pub fn handle<H: std::any::Any + Clone + Send + Sync>(&self) -> Option<H> {
+        self.handles.get()
+    }
+
+    /// Sets the handle of type `H` (`None` removes it).
+    pub fn set_handle<H: std::any::Any + Clone + Send + Sync>(&self, value: Option<H>) {
+        self.handles.set(value)
     }
 
     /// When the device started, on its clock.

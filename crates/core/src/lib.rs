@@ -20,4 +20,4 @@ mod slots;
 
 pub use configure::{ChangedBy, Changer, Commit, Committed, ConfigureError, Refused};
 pub use device::{Core, FeatureState, View};
-pub use slots::Slots;
+pub use slots::{Handles, Slots};

@@ -33,23 +33,23 @@
 //! # Ok::<(), ironconf_device::BuildError>(())
 //! ```
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ironconf_ios::apply::load;
 use ironconf_ios::catalogue::{Catalogue, CatalogueError};
 use ironconf_ios::config::Config;
 
 use crate::clock::{Clock, SystemClock};
-use crate::configure::CommitHook;
-use crate::device::{Device, DeviceError};
+use ironconf_core::Core;
+
+use crate::device::{Device, DeviceError, DeviceParts};
 use crate::exec::Command;
-use crate::exec::registry::ExecRegistry;
-use crate::feature::Feature;
+use crate::feature::{CommitHook, Feature, FeatureList, Features};
 use crate::fs::Flash;
 use crate::keys::KeyStore;
-use crate::nvram::{BootReport, load_startup, read_startup};
-use crate::ops::{Operation, OperationFn, OperationRegistry};
+use crate::nvram::{BootReport, STARTUP_CONFIG, load_startup, read_startup};
+use crate::ops::{Operation, OperationFn};
 use crate::profile::Profile;
 
 /// Why a device could not be built.
@@ -289,49 +289,40 @@ impl DeviceBuilder {
             }
         };
         let flash = flash_for(&self.profile, state_dir.as_deref(), self.clock.clone())?;
-        let parts = Parts {
+        let device = Parts {
             flash,
             catalogue,
             profile: self.profile,
             state_dir,
             running,
             clock: self.clock,
-            key_store: self.key_store,
-            exec: if self.commands.is_empty() {
-                ExecRegistry::builtin_shared()
-            } else {
-                Arc::new(ExecRegistry::new(&self.commands))
-            },
-            operations: if self.operations.is_empty() {
-                OperationRegistry::builtin_shared()
-            } else {
-                Arc::new(OperationRegistry::new(self.operations))
-            },
-            features: crate::feature::with_builtin(self.features),
-        };
-        let device = Device::from_parts(parts);
+            features: with_builtin(self.features),
+        }
+        .into_device();
+        if let Some(store) = self.key_store {
+            device.set_key_store(store);
+        }
+        device.add_exec_commands(&self.commands);
+        device.add_operations(self.operations);
         report.hook_refusals = device.boot_features();
         Ok((device, report))
     }
 }
 
 /// What a device is made of.
-pub(crate) struct Parts {
-    pub(crate) catalogue: Arc<Catalogue>,
-    pub(crate) profile: Profile,
-    pub(crate) state_dir: Option<PathBuf>,
-    pub(crate) running: Config,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) key_store: Option<Arc<dyn KeyStore>>,
-    pub(crate) exec: Arc<ExecRegistry>,
-    pub(crate) operations: Arc<OperationRegistry>,
-    pub(crate) features: crate::feature::Features,
-    pub(crate) flash: Flash,
+struct Parts {
+    catalogue: Arc<Catalogue>,
+    profile: Profile,
+    state_dir: Option<PathBuf>,
+    running: Config,
+    clock: Arc<dyn Clock>,
+    features: Features,
+    flash: Flash,
 }
 
 impl Parts {
     /// The built-in device's parts.
-    pub(crate) fn new(
+    fn builtin(
         catalogue: Arc<Catalogue>,
         profile: Profile,
         state_dir: Option<PathBuf>,
@@ -344,17 +335,118 @@ impl Parts {
             state_dir,
             running,
             clock: Arc::new(SystemClock),
-            key_store: None,
-            exec: ExecRegistry::builtin_shared(),
-            operations: OperationRegistry::builtin_shared(),
-            features: crate::feature::builtin_shared(),
+            features: builtin_shared(),
             flash,
         }
     }
+
+    /// The device: its core running `running`, its features, its files.
+    fn into_device(self) -> Device {
+        let Parts {
+            catalogue,
+            profile,
+            state_dir,
+            running,
+            clock,
+            features,
+            flash,
+        } = self;
+        // Read here, before any lock: the storage's check reads it from
+        // memory.
+        let startup = state_dir
+            .as_ref()
+            .is_some_and(|d| d.join(STARTUP_CONFIG).is_file());
+        let core = Core::new(catalogue, profile, running, clock, features.clone());
+        core.with_slot(|files: &mut crate::storage::Files| {
+            *files = crate::storage::Files {
+                flash: Some(flash.clone()),
+                startup,
+            }
+        });
+        Device::new(
+            core,
+            features,
+            DeviceParts {
+                flash,
+                state_dir,
+                nvram: Mutex::new(()),
+            },
+        )
+    }
+}
+
+impl Device {
+    /// A device with no state directory, configured from `startup` text,
+    /// with the built-in commands and the system clock (the builder,
+    /// [`Device::builder`], adds an embedder's).
+    pub fn in_memory(profile: Profile, startup: &str) -> (Device, BootReport) {
+        let catalogue = Catalogue::builtin_shared();
+        let (running, unknown) = load(&catalogue, startup);
+        let flash = Flash::in_memory(profile.flash, Arc::new(SystemClock));
+        let device = Parts::builtin(catalogue, profile, None, running, flash).into_device();
+        (
+            device,
+            BootReport {
+                unknown_lines: unknown,
+                ..BootReport::default()
+            },
+        )
+    }
+
+    /// Opens the device kept in `dir`, creating a default startup-config
+    /// (with a random `admin` password) on first start.
+    pub fn open(profile: Profile, dir: &Path) -> Result<(Device, BootReport), DeviceError> {
+        let catalogue = Catalogue::builtin_shared();
+        let (text, generated_password) = read_startup(dir, &catalogue)?;
+        let (running, unknown) = load_startup(&catalogue, &text);
+        let flash = flash_for(&profile, Some(dir), Arc::new(SystemClock))?;
+        let parts = Parts::builtin(catalogue, profile, Some(dir.to_owned()), running, flash);
+        Ok((
+            parts.into_device(),
+            BootReport {
+                generated_password,
+                unknown_lines: unknown,
+                ..BootReport::default()
+            },
+        ))
+    }
+}
+
+/// The built-in features, in order: the device's own checks run before an
+/// embedder's, and timers in this order (subscriptions end, quiet mode
+/// ends, an unconfirmed change reverts, the periodic archive is written,
+/// idle lines are reclaimed).
+fn builtin() -> Vec<Arc<dyn Feature>> {
+    vec![
+        Arc::new(crate::storage::Storage),
+        Arc::new(crate::events::Events),
+        Arc::new(crate::login_watch::Admission),
+        Arc::new(crate::archive::Archive),
+        Arc::new(crate::netconf::Agent),
+        Arc::new(crate::idle_lines::IdleLines),
+    ]
+}
+
+/// The built-in features, shared by every device that adds none.
+fn builtin_shared() -> Features {
+    static BUILTIN: OnceLock<Features> = OnceLock::new();
+    BUILTIN
+        .get_or_init(|| Arc::new(FeatureList::new(builtin(), true)))
+        .clone()
+}
+
+/// The built-in features followed by an embedder's.
+fn with_builtin(added: Vec<Arc<dyn Feature>>) -> Features {
+    if added.is_empty() {
+        return builtin_shared();
+    }
+    let mut all = builtin();
+    all.extend(added);
+    Arc::new(FeatureList::new(all, false))
 }
 
 /// The profile's flash: a folder of the state directory, or memory.
-pub(crate) fn flash_for(
+fn flash_for(
     profile: &Profile,
     dir: Option<&std::path::Path>,
     clock: Arc<dyn Clock>,

@@ -16,28 +16,6 @@ pub use ironconf_core::configure::{
     ChangedBy, Changer, Commit, Committed, ConfigureError, Refused, apply_lines,
 };
 
-/// Sees every change to running-config before it is committed, and may
-/// refuse it: the change is then rolled back like a failed apply, and the
-/// message is the error the user sees (`% message` in the shell, an
-/// `operation-failed` rpc-error over NETCONF).
-///
-/// A hook runs under the device's lock: it must be quick and must not call
-/// the [`Device`] (it has the change and the configuration it needs). A
-/// closure `Fn(&Commit) -> Result<(), String>` is a hook.
-pub trait CommitHook: Send + Sync {
-    /// Accepts (`Ok`) or refuses (`Err(message)`) a change.
-    fn check(&self, commit: &Commit<'_>) -> Result<(), String>;
-}
-
-impl<F> CommitHook for F
-where
-    F: Fn(&Commit<'_>) -> Result<(), String> + Send + Sync,
-{
-    fn check(&self, commit: &Commit<'_>) -> Result<(), String> {
-        self(commit)
-    }
-}
-
 impl Device {
     /// Applies a change to running-config: `apply` changes it within a
     /// transaction the path has opened (it must not commit it; it may roll
@@ -107,7 +85,7 @@ impl Device {
     /// not enforced, then their reactions.
     pub(crate) fn boot_features(&self) -> Vec<String> {
         // The built-in features have nothing to do with a first boot.
-        if crate::feature::is_builtin(&self.shared.features) {
+        if self.shared.features.builtin() {
             return Vec::new();
         }
         let (refusals, committed) = self.boot_check();

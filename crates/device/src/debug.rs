@@ -116,19 +116,4 @@ impl Device {
     pub fn debugging(&self, level: DebugLevel) -> bool {
         self.debug_flags().covers(level)
     }
-
-    /// Sends a debug line through the logging pipeline (severity
-    /// debugging): to the buffer and the monitoring terminals, as `logging
-    /// buffered` and `logging monitor` say, timestamped as IOS does.
-    pub fn debug(&self, level: DebugLevel, text: &str) {
-        if !self.debugging(level) {
-            return;
-        }
-        self.log(crate::logging::LogMessage {
-            facility: "",
-            severity: 7,
-            mnemonic: "",
-            text: text.to_owned(),
-        });
-    }
 }

@@ -7,7 +7,7 @@
 //! in). The device's next deadline is the earliest of its features'.
 //!
 //! The built-in features register through the same seam as an embedder's
-//! ([`crate::DeviceBuilder::feature`]), before them and in a fixed order:
+//! (`DeviceBuilder::feature`), before them and in a fixed order:
 //! the device's own checks come first.
 //!
 //! ```
@@ -49,13 +49,13 @@
 //! # Ok::<(), ironconf_device::BuildError>(())
 //! ```
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use ironconf_core::checks::Checks;
 
-use crate::configure::{Commit, CommitHook};
 use crate::device::Device;
+use ironconf_core::Commit;
 
 /// A feature of the device. Every method has a default that does nothing,
 /// so a feature implements only what it takes part in.
@@ -103,13 +103,29 @@ pub use ironconf_core::configure::Committed;
 pub(crate) type Features = Arc<FeatureList>;
 
 /// A device's features, in order; the core sees them as its checks.
-pub(crate) struct FeatureList(Vec<Arc<dyn Feature>>);
+pub(crate) struct FeatureList {
+    list: Vec<Arc<dyn Feature>>,
+    /// The built-in features alone.
+    builtin: bool,
+}
+
+impl FeatureList {
+    /// `list`, in order (`builtin`: the built-in features alone).
+    pub(crate) fn new(list: Vec<Arc<dyn Feature>>, builtin: bool) -> FeatureList {
+        FeatureList { list, builtin }
+    }
+
+    /// Whether these are the built-in features alone.
+    pub(crate) fn builtin(&self) -> bool {
+        self.builtin
+    }
+}
 
 impl std::ops::Deref for FeatureList {
     type Target = [Arc<dyn Feature>];
 
     fn deref(&self) -> &[Arc<dyn Feature>] {
-        &self.0
+        &self.list
     }
 }
 
@@ -117,59 +133,47 @@ impl Checks for FeatureList {
     fn check(&self, commit: &Commit<'_>) -> Result<(), String> {
         // In registration order, the device's own first; the first refusal
         // wins.
-        match self.0.iter().find_map(|f| f.check(commit).err()) {
+        match self.list.iter().find_map(|f| f.check(commit).err()) {
             Some(message) => Err(message),
             None => Ok(()),
         }
     }
 
     fn refusals(&self, commit: &Commit<'_>) -> Vec<String> {
-        self.0
+        self.list
             .iter()
             .filter_map(|f| f.check(commit).err())
             .collect()
     }
 
     fn poll_timeout(&self, timers: &Timers<'_>) -> Option<Instant> {
-        self.0.iter().filter_map(|f| f.poll_timeout(timers)).min()
+        self.list
+            .iter()
+            .filter_map(|f| f.poll_timeout(timers))
+            .min()
     }
 }
 
-/// The built-in features, in order: the device's own checks run before an
-/// embedder's, and timers in this order (subscriptions end, quiet mode
-/// ends, an unconfirmed change reverts, the periodic archive is written).
-fn builtin() -> Vec<Arc<dyn Feature>> {
-    vec![
-        Arc::new(crate::storage::Storage),
-        Arc::new(crate::events::Events),
-        Arc::new(crate::login_watch::Admission),
-        Arc::new(crate::archive::Archive),
-        Arc::new(crate::netconf::Agent),
-        Arc::new(crate::idle_lines::IdleLines),
-    ]
+/// Sees every change to running-config before it is committed, and may
+/// refuse it: the change is then rolled back like a failed apply, and the
+/// message is the error the user sees (`% message` in the shell, an
+/// `operation-failed` rpc-error over NETCONF).
+///
+/// A hook runs under the device's lock: it must be quick and must not call
+/// the [`Device`] (it has the change and the configuration it needs). A
+/// closure `Fn(&Commit) -> Result<(), String>` is a hook.
+pub trait CommitHook: Send + Sync {
+    /// Accepts (`Ok`) or refuses (`Err(message)`) a change.
+    fn check(&self, commit: &Commit<'_>) -> Result<(), String>;
 }
 
-/// The built-in features, shared by every device that adds none.
-pub(crate) fn builtin_shared() -> Features {
-    static BUILTIN: OnceLock<Features> = OnceLock::new();
-    BUILTIN
-        .get_or_init(|| Arc::new(FeatureList(builtin())))
-        .clone()
-}
-
-/// Whether `features` are the built-in ones alone.
-pub(crate) fn is_builtin(features: &Features) -> bool {
-    Arc::ptr_eq(features, &builtin_shared())
-}
-
-/// The built-in features followed by an embedder's.
-pub(crate) fn with_builtin(added: Vec<Arc<dyn Feature>>) -> Features {
-    if added.is_empty() {
-        return builtin_shared();
+impl<F> CommitHook for F
+where
+    F: Fn(&Commit<'_>) -> Result<(), String> + Send + Sync,
+{
+    fn check(&self, commit: &Commit<'_>) -> Result<(), String> {
+        self(commit)
     }
-    let mut all = builtin();
-    all.extend(added);
-    Arc::new(FeatureList(all))
 }
 
 /// A [`CommitHook`] as a feature: it checks, and does nothing else.

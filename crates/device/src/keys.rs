@@ -18,6 +18,10 @@ pub trait KeyStore: Send + Sync {
     fn zeroize_rsa(&self, labels: &[String]) -> Result<(), String>;
 }
 
+/// The device's key store, kept as its handle.
+#[derive(Clone)]
+struct Keys(Arc<dyn KeyStore>);
+
 impl Device {
     /// The labels of the RSA key pairs in the state directory, sorted.
     pub fn rsa_labels(&self) -> Vec<String> {
@@ -67,22 +71,12 @@ impl Device {
 
     /// Installs the store that makes and removes RSA keys.
     pub fn set_key_store(&self, store: Arc<dyn KeyStore>) {
-        *self
-            .shared
-            .parts
-            .keys
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(store);
+        self.set_handle(Some(Keys(store)));
     }
 
     /// The RSA key store, if the device has one.
     pub fn key_store(&self) -> Option<Arc<dyn KeyStore>> {
-        self.shared
-            .parts
-            .keys
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.handle::<Keys>().map(|k| k.0)
     }
 
     /// When the RSA key named `label` was generated (its file's time).

@@ -97,10 +97,11 @@ pub mod shell;
 mod storage;
 
 pub use builder::{BuildError, DeviceBuilder, OperationHandler};
-pub use configure::{Changer, Commit, CommitHook, ConfigureError, Refused};
+pub use configure::{Changer, Commit, ConfigureError, Refused};
 pub use counters::Counters;
 pub use debug::{DebugFlags, DebugLevel, MonitorSink};
 pub use device::{Device, DeviceError};
+pub use feature::CommitHook;
 pub use ironconf_core::Core;
 /// The typed settings the device derives from its configuration.
 pub use ironconf_ios::settings;

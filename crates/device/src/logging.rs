@@ -147,15 +147,32 @@ fn stamp(t: &LoggingSettings, time: SystemTime, uptime_secs: u64) -> String {
     }
 }
 
+/// What sends datagrams to the `logging host`s, kept as the device's
+/// handle.
+#[derive(Clone)]
+struct Syslog(SyslogSender);
+
+impl Device {
+    /// Sends a debug line through the logging pipeline (severity
+    /// debugging): to the buffer and the monitoring terminals, as `logging
+    /// buffered` and `logging monitor` say, timestamped as IOS does.
+    pub fn debug(&self, level: crate::debug::DebugLevel, text: &str) {
+        if !self.debugging(level) {
+            return;
+        }
+        self.log(LogMessage {
+            facility: "",
+            severity: 7,
+            mnemonic: "",
+            text: text.to_owned(),
+        });
+    }
+}
+
 impl Device {
     /// Installs what sends datagrams to the `logging host`s.
     pub fn set_syslog_sender(&self, sender: Option<SyslogSender>) {
-        *self
-            .shared
-            .parts
-            .syslog
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = sender;
+        self.set_handle(sender.map(Syslog));
     }
 
     /// Logs a message to every destination whose level takes it.
@@ -219,13 +236,7 @@ impl Device {
             m(&line);
         }
         if !datagrams.is_empty() {
-            let sender = self
-                .shared
-                .parts
-                .syslog
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone();
+            let sender = self.handle::<Syslog>().map(|s| s.0);
             if let Some(send) = sender {
                 for (to, d) in datagrams {
                     send(to, d.as_bytes());

@@ -7,6 +7,8 @@ use ironconf_session::{CloseReason, Reply, Request, RpcHandler};
 use crate::DebugLevel;
 use crate::device::Device;
 use crate::ops::{Caller, dispatch};
+use ironconf_session::SessionConfig;
+use std::sync::Arc;
 
 /// Answers one session's rpcs from the device.
 #[derive(Debug)]
@@ -108,5 +110,64 @@ impl crate::feature::Feature for Agent {
         if ended > 0 {
             tracing::info!(sessions = ended, "no netconf ssh: ending NETCONF sessions");
         }
+    }
+}
+
+/// The capabilities new sessions are offered once
+/// [`Device::set_capabilities`] changed them (none: the profile's, with no
+/// copy per device), kept as the device's handle.
+#[derive(Clone)]
+struct Capabilities(Arc<Vec<String>>);
+
+impl Device {
+    /// The capabilities a new session is offered in the server's hello.
+    pub fn capabilities(&self) -> Arc<Vec<String>> {
+        self.handle::<Capabilities>()
+            .map(|c| c.0)
+            .unwrap_or_else(|| Arc::new(self.profile().capabilities.clone()))
+    }
+
+    /// Changes the capabilities new sessions are offered (an appliance
+    /// that turns a feature on or off); sessions already open keep theirs.
+    /// Subscribers hear of it: RFC 6470 `netconf-capability-change`.
+    pub fn set_capabilities(&self, capabilities: Vec<String>) {
+        let old = self.capabilities();
+        self.set_handle(Some(Capabilities(Arc::new(capabilities.clone()))));
+        let added: Vec<String> = capabilities
+            .iter()
+            .filter(|c| !old.contains(c))
+            .cloned()
+            .collect();
+        let removed: Vec<String> = old
+            .iter()
+            .filter(|c| !capabilities.contains(c))
+            .cloned()
+            .collect();
+        if !added.is_empty() || !removed.is_empty() {
+            self.publish_capability_change(&added, &removed);
+        }
+    }
+
+    /// The session parameters for a new session with this id.
+    pub fn session_config(&self, id: u32) -> SessionConfig {
+        let p = &self.profile();
+        let mut c = SessionConfig::new(
+            id,
+            match self.handle::<Capabilities>() {
+                Some(set) => set.0.to_vec(),
+                None => p.capabilities.clone(),
+            },
+        );
+        c.hello_style = p.hello;
+        c.reply_style = p.reply;
+        c.missing_message_id = p.missing_message_id;
+        c.malformed_tag = p.malformed_tag;
+        c.reject_client_session_id = p.reject_client_session_id;
+        c.max_message_size = self
+            .settings()
+            .netconf
+            .max_message_kb
+            .map(|kb| u64::from(kb) * 1024);
+        c
     }
 }

@@ -189,7 +189,7 @@ pub(crate) fn document(declaration: bool, time: SystemTime, event: &str) -> Stri
     out
 }
 
-pub use crate::configure::ChangedBy;
+pub use ironconf_core::ChangedBy;
 
 pub use ironconf_core::configure::change_lines;
 

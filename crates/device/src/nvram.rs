@@ -13,10 +13,8 @@ use ironconf_ios::catalogue::Catalogue;
 use ironconf_ios::config::Config;
 use rand::RngExt;
 
-use crate::builder::Parts;
 use crate::device::{Device, DeviceError};
 use crate::interfaces::{BriefRow, Interface, brief_rows, interfaces};
-use crate::profile::Profile;
 
 /// Identifies one version of a file: a save renames a new file into place
 /// (a new inode); an edit in place changes the length or the time.
@@ -56,27 +54,13 @@ line vty 0 15
 netconf ssh
 ";
 
-impl Device {
-    /// Opens the device kept in `dir`, creating a default startup-config
-    /// (with a random `admin` password) on first start.
-    pub fn open(profile: Profile, dir: &Path) -> Result<(Device, BootReport), DeviceError> {
-        let catalogue = Catalogue::builtin_shared();
-        let (text, generated_password) = read_startup(dir, &catalogue)?;
-        let (running, unknown) = load_startup(&catalogue, &text);
-        let clock: std::sync::Arc<dyn crate::clock::Clock> =
-            std::sync::Arc::new(crate::clock::SystemClock);
-        let flash = crate::builder::flash_for(&profile, Some(dir), clock)?;
-        let parts = Parts::new(catalogue, profile, Some(dir.to_owned()), running, flash);
-        Ok((
-            Device::from_parts(parts),
-            BootReport {
-                generated_password,
-                unknown_lines: unknown,
-                ..BootReport::default()
-            },
-        ))
-    }
+/// The startup-config's interfaces, with the file identity they were read
+/// from (`show ip interface brief` compares addresses with them; parsing a
+/// large startup-config for every show would cost more than the show).
+#[derive(Clone)]
+struct StartupInterfaces(FileStamp, Arc<Vec<Interface>>);
 
+impl Device {
     /// Saves the running configuration as the startup-config (crash-safe:
     /// temporary file, fsync, rename, fsync of the directory).
     pub fn save_startup(&self) -> Result<(), DeviceError> {
@@ -125,19 +109,13 @@ impl Device {
             len: meta.len(),
             modified: meta.modified().ok(),
         };
-        let mut cache = self
-            .shared
-            .parts
-            .startup_interfaces
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if let Some((seen, list)) = cache.as_ref()
-            && *seen == stamp
+        if let Some(StartupInterfaces(seen, list)) = self.handle()
+            && seen == stamp
         {
-            return list.clone();
+            return list;
         }
         let list = Arc::new(interfaces(&self.startup_config()));
-        *cache = Some((stamp, list.clone()));
+        self.set_handle(Some(StartupInterfaces(stamp, list.clone())));
         list
     }
 

@@ -11,6 +11,10 @@ use ironconf_ios::settings::Settings;
 use ironconf_radius::{AccountingRequest, AcctStatus, Exchange, attribute};
 use ironconf_tacacs::{AuthorRequest, ClientSession, Outcome};
 
+/// What sends accounting records, kept as the device's handle.
+#[derive(Clone)]
+struct Accounting(AccountingSender);
+
 impl Device {
     /// `aaa new-model`, read in place.
     pub(super) fn aaa_on(&self) -> bool {
@@ -20,22 +24,12 @@ impl Device {
 
     /// What sends accounting records, if the server installed it.
     fn accounting_sender(&self) -> Option<AccountingSender> {
-        self.shared
-            .parts
-            .accounting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.handle::<Accounting>().map(|a| a.0)
     }
 
     /// Installs what sends accounting records.
     pub fn set_accounting_sender(&self, sender: Option<AccountingSender>) {
-        *self
-            .shared
-            .parts
-            .accounting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = sender;
+        self.set_handle(sender.map(Accounting));
     }
 
     /// An EXEC session started on `vty` (a shell, a command, a NETCONF

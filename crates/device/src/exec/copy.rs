@@ -6,7 +6,7 @@
 use ironconf_ios::apply::{ErrorOption, apply_batch_in};
 use ironconf_ios::parse::ParseError;
 
-use super::files::{location, quiet, read_whole, split_args};
+use super::files::{declined, location, quiet, read_whole, split_args};
 use super::{ExecOutput, Invocation, parse_error};
 use crate::configure::{Changer, Refused};
 use crate::device::Device;
@@ -20,11 +20,6 @@ fn copied(n: usize, secs: f64) -> String {
         "{n} bytes copied in {secs:.3} secs ({} bytes/sec)\n",
         (n as f64 / secs) as u64
     )
-}
-
-/// `[confirm]` answered no.
-pub(super) fn declined(answer: &str) -> bool {
-    answer.to_ascii_lowercase().starts_with('n')
 }
 
 /// The name a file destination takes by default.

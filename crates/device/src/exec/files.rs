@@ -9,7 +9,6 @@ use std::time::SystemTime;
 use ironconf_ios::change::IosTime;
 use ironconf_ios::parse::ParseError;
 
-use super::copy::declined;
 use super::{ExecOutput, Invocation, parse_error};
 use crate::device::Device;
 use crate::fs::store::{Entry, StoreError};
@@ -566,4 +565,9 @@ pub(super) fn rename(inv: &Invocation<'_>) -> ExecOutput {
             e.as_str()
         )),
     }
+}
+
+/// `[confirm]` answered no.
+pub(super) fn declined(answer: &str) -> bool {
+    answer.to_ascii_lowercase().starts_with('n')
 }

@@ -25,6 +25,7 @@ macro_rules! ask {
 mod aaa;
 mod access_lists;
 mod archive;
+mod builtin;
 mod config;
 mod copy;
 mod crypto;
@@ -241,7 +242,8 @@ fn run_line(
         return parse_error(command, &ParseError::Invalid { column: 0 });
     }
     let words: Vec<&str> = parsed.tokens.iter().map(String::as_str).collect();
-    let Some((command_entry, args)) = device.exec_commands().find(&words) else {
+    let commands = device.exec_commands();
+    let Some((command_entry, args)) = commands.find(&words) else {
         return ExecOutput::error(format!("% '{command}' is not implemented on this device\n"));
     };
     // A terminal's commands go through AAA's command authorization and

@@ -92,25 +92,19 @@ pub trait Remote: Send + Sync {
     }
 }
 
+/// What moves files to and from remote URLs, kept as the device's handle.
+#[derive(Clone)]
+struct RemoteHandle(Arc<dyn Remote>);
+
 impl Device {
     /// Installs what moves files to and from remote URLs.
     pub fn set_remote(&self, remote: Arc<dyn Remote>) {
-        *self
-            .shared
-            .parts
-            .remote
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(remote);
+        self.set_handle(Some(RemoteHandle(remote)));
     }
 
     /// What moves files to and from remote URLs, if installed.
     pub fn remote(&self) -> Option<Arc<dyn Remote>> {
-        self.shared
-            .parts
-            .remote
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.handle::<RemoteHandle>().map(|r| r.0)
     }
 
     /// Reads a remote URL (IOS's `%Error opening URL (REASON)` on failure).

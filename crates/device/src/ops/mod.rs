@@ -4,6 +4,7 @@
 //! `operation-not-supported` (`unknown-namespace` in a namespace it does
 //! not know), never dropped.
 
+mod builtin;
 mod copy_config;
 mod delete_config;
 mod edit_config;
@@ -18,8 +19,8 @@ mod registry;
 /// What an operation reads and answers (for an embedder's operations).
 pub use ironconf_proto::{ErrorTag, RpcError};
 pub use ironconf_session::{DataReply, Reply, Request};
+pub(crate) use registry::Operation;
 pub use registry::OperationFn;
-pub(crate) use registry::{Operation, OperationRegistry};
 pub mod schema;
 
 use std::time::Instant;
@@ -83,10 +84,8 @@ pub fn dispatch(device: &Device, caller: &Caller, req: &Request) -> Reply {
     };
     device.touch_session(caller.session, ctx.now);
     let name = req.operation_name();
-    let result = match device
-        .operations()
-        .find(req.operation.namespace.as_deref(), name)
-    {
+    let operations = device.operations();
+    let result = match operations.find(req.operation.namespace.as_deref(), name) {
         // The one privilege check, before any operation runs.
         registry::Found::Operation(op) => ctx
             .require_privilege(op.privilege)
