@@ -37,6 +37,29 @@ def test_get_facts(conn):
     assert conn.is_alive()["is_alive"]
 
 
+@pytest.mark.parametrize("profile,os_version,model,serial", [
+    ("ios-15", "C2900 Software (C2900-UNIVERSALK9-M), Version 15.7(3)M4, RELEASE SOFTWARE (fc1)",
+     "CISCO2901/K9", "FTX1840ALBY"),
+    ("ios-12-switch",
+     "C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE12, RELEASE SOFTWARE (fc2)",
+     "WS-C2960-24TT-L", "FOC1010X104"),
+])
+def test_get_facts_names_each_profiles_release(tmp_path, client_key, profile, os_version,
+                                               model, serial):
+    dev = start(tmp_path, client_key, profile)
+    c = driver_for(dev)
+    try:
+        facts = c.get_facts()
+        assert facts["os_version"] == os_version
+        assert facts["model"] == model
+        assert facts["serial_number"] == serial
+        assert facts["hostname"] == "interop"
+    finally:
+        c.close()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)
+
+
 def test_get_interfaces_ip(conn):
     ips = conn.get_interfaces_ip()
     assert ips["Loopback113"] == {"ipv4": {"10.113.0.1": {"prefix_length": 32}}}

@@ -164,3 +164,47 @@ def test_interfaces_cpu_clock_and_users_parse(conn):
     assert clock["timezone"] == "UTC" and len(clock["year"]) == 4
     users = parsed(conn, "show users")
     assert any(u["user"] == "admin" for u in users), users
+
+
+# Each profile as its release and platform: (profile, netmiko's autodetect,
+# ntc-templates' version, hardware, serial, image).
+RELEASES = [
+    ("ios-xe-16", "cisco_xe", "16.12.4", "CSR1000V", "9ABCDEFGHIJ", "bootflash:packages.conf"),
+    ("ios-15", "cisco_ios", "15.7(3)M4", "CISCO2901/K9", "FTX1840ALBY",
+     "flash:c2900-universalk9-mz.SPA.157-3.M4.bin"),
+    ("ios-12-switch", "cisco_ios", "12.2(55)SE12", "WS-C2960-24TT-L", "FOC1010X104",
+     "flash:c2960-lanbasek9-mz.122-55.SE12.bin"),
+]
+
+
+@pytest.mark.parametrize("profile,detected,version,hardware,serial,image", RELEASES)
+def test_each_profile_is_detected_and_parsed_as_its_release(
+        tmp_path, client_key, monkeypatch, profile, detected, version, hardware, serial, image):
+    from netmiko import SSHDetect, ssh_autodetect
+    # netmiko's candidates that read `show version`, in its order: the
+    # others send other vendors' commands, which the device refuses (and
+    # whose patterns match no refusal) after seconds of waiting each.
+    monkeypatch.setattr(ssh_autodetect, "SSH_MAPPER_BASE", [
+        (name, probe) for name, probe in ssh_autodetect.SSH_MAPPER_BASE
+        if probe["cmd"] == "show version"])
+    dev = start(tmp_path, client_key, profile)
+    try:
+        guess = SSHDetect(device_type="autodetect", host="127.0.0.1", port=dev.port,
+                          username="admin", password="cisco")
+        assert guess.autodetect() == detected
+        c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                           username="admin", password="cisco", fast_cli=False)
+        try:
+            ver = parsed(c, "show version")[0]
+            assert ver["hostname"] == "interop"
+            assert ver["version"] == version
+            assert ver["hardware"] == [hardware]
+            assert ver["serial"] == [serial]
+            assert ver["running_image"] == image.split(":", 1)[1] or ver["running_image"] == image
+            inv = {r["name"]: r for r in parsed(c, "show inventory")}
+            assert any(r["pid"] == hardware and r["sn"] == serial for r in inv.values()), inv
+        finally:
+            c.disconnect()
+    finally:
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)

@@ -1,6 +1,7 @@
 //! Device profiles: what a given IOS release's NETCONF agent looks like on
 //! the wire. Profiles are data; [`Profile::by_name`] lists them.
 
+use ironconf_model::platform::{C2960, CSR1000V, ISR2901, Platform};
 use ironconf_proto::capability::{
     BASE_1_0, BASE_1_1, CISCO_NOTIFICATION, CISCO_PI_DATA_MODEL, INTERLEAVE, NOTIFICATION,
     ROLLBACK_ON_ERROR, STARTUP, URL, WRITABLE_RUNNING, WRITEABLE_RUNNING,
@@ -65,6 +66,8 @@ pub struct Profile {
     pub ssh_banner: &'static str,
     /// The flash file system.
     pub flash: FlashSpec,
+    /// The release and hardware it is (`show version`, `show inventory`).
+    pub platform: &'static Platform,
     /// A LAN switch: it has VLANs and a MAC address table (`show vlan`,
     /// `show mac address-table`); a router answers those with `% Invalid
     /// input`.
@@ -110,7 +113,13 @@ impl Profile {
     pub const NAMES: [&'static str; 4] = ["ios-xe-16", "ios-15", "ios-12-switch", "standard"];
 
     /// An IOS agent: CRLF text, minimal errors, `<ok />`, pointer-like ids.
-    fn ios(name: &'static str, old_namespaces: bool, rollback: bool, flash: FlashSpec) -> Profile {
+    fn ios(
+        name: &'static str,
+        old_namespaces: bool,
+        rollback: bool,
+        flash: FlashSpec,
+        platform: &'static Platform,
+    ) -> Profile {
         let mut capabilities = caps(&IOS_CAPABILITIES);
         if rollback {
             // IOS XE 16 lists it after writeable-running.
@@ -136,6 +145,7 @@ impl Profile {
             rollback_on_error: rollback,
             ssh_banner: "SSH-2.0-Cisco-1.25",
             flash,
+            platform,
             switch: false,
         }
     }
@@ -143,7 +153,7 @@ impl Profile {
     /// A profile by name.
     pub fn by_name(name: &str) -> Option<Profile> {
         Some(match name {
-            "ios-xe-16" => Profile::ios("ios-xe-16", false, true, IOS_XE_FLASH),
+            "ios-xe-16" => Profile::ios("ios-xe-16", false, true, IOS_XE_FLASH, &CSR1000V),
             // An ISR's flash; a Catalyst 2960's.
             "ios-15" => Profile::ios(
                 "ios-15",
@@ -154,6 +164,7 @@ impl Profile {
                     alias: None,
                     capacity: 256_856_064,
                 },
+                &ISR2901,
             ),
             "ios-12-switch" => Profile {
                 switch: true,
@@ -166,6 +177,7 @@ impl Profile {
                         alias: None,
                         capacity: 64_016_384,
                     },
+                    &C2960,
                 )
             },
             "standard" => Profile {
@@ -195,6 +207,7 @@ impl Profile {
                 rollback_on_error: true,
                 ssh_banner: "SSH-2.0-ironconf",
                 flash: IOS_XE_FLASH,
+                platform: &CSR1000V,
                 switch: false,
             },
             _ => return None,
@@ -204,7 +217,7 @@ impl Profile {
 
 impl Default for Profile {
     fn default() -> Self {
-        Profile::ios("ios-xe-16", false, true, IOS_XE_FLASH)
+        Profile::ios("ios-xe-16", false, true, IOS_XE_FLASH, &CSR1000V)
     }
 }
 

@@ -264,3 +264,84 @@ fn switch_commands_exist_on_a_switch_only() {
         out.text
     );
 }
+
+/// Each profile is its release on its platform wherever that shows: the
+/// software line parsers and autodetection read, the hardware, the image,
+/// the inventory, and `show platform` only where IOS XE has it.
+#[test]
+fn each_profile_shows_its_own_release_and_platform() {
+    let cases = [
+        (
+            "ios-xe-16",
+            "Cisco IOS XE Software, Version 16.12.04\nCisco IOS Software [Gibraltar], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)\n",
+            "cisco CSR1000V (VXE) processor",
+            "System image file is \"bootflash:packages.conf\"\n",
+            "PID: CSR1000V          , VID: V00  , SN: 9ABCDEFGHIJ\n",
+        ),
+        (
+            "ios-15",
+            "Cisco IOS Software, C2900 Software (C2900-UNIVERSALK9-M), Version 15.7(3)M4, RELEASE SOFTWARE (fc1)\n",
+            "Cisco CISCO2901/K9 (revision 1.0) with 483328K/40960K bytes of memory.\nProcessor board ID FTX1840ALBY\n",
+            "System image file is \"flash:c2900-universalk9-mz.SPA.157-3.M4.bin\"\n",
+            "PID: CISCO2901/K9      , VID: V06  , SN: FTX1840ALBY\n",
+        ),
+        (
+            "ios-12-switch",
+            "Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE12, RELEASE SOFTWARE (fc2)\n",
+            "cisco WS-C2960-24TT-L (PowerPC405) processor (revision B0) with 65536K bytes of memory.\nProcessor board ID FOC1010X104\nLast reset from power-on\n",
+            "System image file is \"flash:c2960-lanbasek9-mz.122-55.SE12.bin\"\n",
+            "PID: WS-C2960-24TT-L   , VID: V02  , SN: FOC1010X104\n",
+        ),
+    ];
+    for (profile, first, hardware, image, inventory) in cases {
+        let d = device(profile);
+        let version = ok(&d, "show version");
+        assert!(version.starts_with(first), "{profile}: {version}");
+        assert!(version.contains(hardware), "{profile}: {version}");
+        assert!(version.contains(image), "{profile}: {version}");
+        assert!(version.contains("\nR1 uptime is "), "{profile}: {version}");
+        assert_eq!(
+            version.contains("IOS XE") || version.contains("IOS-XE"),
+            profile == "ios-xe-16",
+            "{profile}: {version}"
+        );
+        assert!(ok(&d, "show inventory").contains(inventory), "{profile}");
+        let platform = show(&d, "show platform");
+        assert_eq!(
+            platform.ok,
+            profile == "ios-xe-16",
+            "{profile}: {}",
+            platform.text
+        );
+    }
+    // The switch counts its ports by kind, its VLAN interfaces as virtual.
+    let switch = Device::in_memory(
+        Profile::by_name("ios-12-switch").unwrap_or_default(),
+        "hostname sw1\ninterface Vlan1\ninterface FastEthernet0/1\ninterface FastEthernet0/2\ninterface GigabitEthernet0/1\n",
+    )
+    .0;
+    let version = ok(&switch, "show version");
+    assert!(
+        version.contains("1 Virtual Ethernet interface\n2 FastEthernet interfaces\n1 Gigabit Ethernet interface\n"),
+        "{version}"
+    );
+    assert!(
+        version.contains(
+            "\n*    1 26    WS-C2960-24TT-L    12.2(55)SE12          C2960-LANBASEK9-M        \n"
+        ),
+        "{version}"
+    );
+    assert!(
+        version.ends_with("\nConfiguration register is 0xF\n"),
+        "{version}"
+    );
+    // Classic IOS has no `show platform`: its refusal points at the word.
+    let refused = show(&switch, "show platform");
+    assert!(
+        refused
+            .text
+            .contains("% Invalid input detected at '^' marker."),
+        "{}",
+        refused.text
+    );
+}

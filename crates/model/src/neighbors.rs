@@ -26,10 +26,7 @@ pub struct Neighbor {
 
 /// The software banner: `show version`'s, and a neighbor's in LLDP's
 /// system description and CDP's version.
-pub const SOFTWARE: &str = "Cisco IOS Software [Gibraltar], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.12.4, RELEASE SOFTWARE (fc5)\n\
-    Technical Support: http://www.cisco.com/techsupport\n\
-    Copyright (c) 1986-2020 by Cisco Systems, Inc.\n\
-    Compiled Thu 09-Jul-20 21:49 by mcpre\n";
+pub const SOFTWARE: &str = crate::platform::CSR1000V.software;
 
 /// An interface as CDP's table writes it (`Gig 1`).
 fn cdp_name(name: &str) -> String {

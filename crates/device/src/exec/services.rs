@@ -18,7 +18,7 @@ pub(super) fn show_ntp_status(_: &Invocation<'_>) -> ExecOutput {
 
 pub(super) fn show_snmp(i: &Invocation<'_>) -> ExecOutput {
     let s = i.device.view(|v| features::snmp(v.running()));
-    ExecOutput::ok(features::show_snmp(&s, crate::platform::SERIAL))
+    ExecOutput::ok(features::show_snmp(&s, i.device.profile().platform.serial))
 }
 
 pub(super) fn show_snmp_community(i: &Invocation<'_>) -> ExecOutput {

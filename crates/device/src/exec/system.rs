@@ -168,43 +168,19 @@ pub(crate) fn ios_uptime(secs: u64) -> String {
 }
 
 fn version_text(device: &Device) -> String {
-    let settings = device.settings();
-    let hostname = settings.hostname;
+    let hostname = device.view(|v| v.settings().hostname.clone());
     let uptime = ios_uptime(device.uptime().as_secs());
-    let gigabit = device
-        .interface_table()
-        .iter()
-        .filter(|i| i.name.starts_with("GigabitEthernet"))
-        .count()
-        .max(1);
+    let interfaces = device.interface_table();
     let (_, capacity) = device.flash_usage();
-    format!(
-        "Cisco IOS XE Software, Version 16.12.04\n\
-         {software}\
-         \n\
-         \n\
-         ROM: IOS-XE ROMMON\n\
-         \n\
-         {hostname} uptime is {uptime}\n\
-         Uptime for this control processor is {uptime}\n\
-         System returned to ROM by reload\n\
-         System image file is \"{flash}packages.conf\"\n\
-         Last reload reason: reload\n\
-         \n\
-         \n\
-         cisco CSR1000V (VXE) processor (revision VXE) with 2072442K/3075K bytes of memory.\n\
-         Processor board ID 9ABCDEFGHIJ\n\
-         Router operating mode: Autonomous\n\
-         {gigabit} Gigabit Ethernet interface{plural}\n\
-         32768K bytes of non-volatile configuration memory.\n\
-         3978420K bytes of physical memory.\n\
-         {disk}K bytes of virtual hard disk at {flash}.\n\
-         \n\
-         Configuration register is 0x2102\n",
-        flash = device.flash_name(),
-        software = crate::features::SOFTWARE,
-        plural = if gigabit == 1 { "" } else { "s" },
-        disk = capacity / 1024,
+    crate::platform::show_version(
+        device.profile().platform,
+        &crate::platform::Running {
+            hostname: &hostname,
+            uptime: &uptime,
+            flash: device.flash_name(),
+            flash_bytes: capacity,
+            interfaces: interfaces.iter().map(|i| i.name.as_str()).collect(),
+        },
     )
 }
 

@@ -144,7 +144,11 @@ fn version(text: &str, w: &mut DataWriter) {
             field(w, "SystemImageFile", file.trim_matches('"'));
         } else if let Some(reason) = line.strip_prefix("Last reload reason: ") {
             field(w, "LastReloadReason", reason);
-        } else if let Some(rest) = line.strip_prefix("cisco ") {
+        } else if let Some(rest) = line
+            .strip_prefix("cisco ")
+            .or_else(|| line.strip_prefix("Cisco "))
+            .filter(|_| line.contains(" bytes of memory"))
+        {
             if let Some(model) = rest.split_whitespace().next() {
                 field(w, "Platform", model);
             }
