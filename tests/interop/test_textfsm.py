@@ -208,3 +208,46 @@ def test_each_profile_is_detected_and_parsed_as_its_release(
     finally:
         dev.proc.terminate()
         dev.proc.wait(timeout=10)
+
+
+def test_extended_ping_dialogue_and_ip_access_lists(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-15", extra=(
+        "ip access-list extended MGMT\n permit tcp any host 192.0.2.1 eq 22\n deny ip any any log\n"
+        "access-list 10 permit 10.0.0.0 0.0.0.255\n"
+    ))
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="admin", password="cisco", fast_cli=False)
+    try:
+        # `ping` alone asks, one question at a time, as IOS does; Enter
+        # takes the default in brackets.
+        out = c.send_command_timing("ping", strip_prompt=False, strip_command=False)
+        assert out.endswith("Protocol [ip]: ")
+        for answer, question in [("", "Target IP address: "), ("10.113.0.1", "Repeat count [5]: "),
+                                 ("3", "Datagram size [100]: "), ("", "Timeout in seconds [2]: "),
+                                 ("", "Extended commands [n]: "),
+                                 ("", "Sweep range of sizes [n]: ")]:
+            out = c.send_command_timing(answer, strip_prompt=False, strip_command=False)
+            assert out.endswith(question), out
+        out = c.send_command_timing("", strip_prompt=False, strip_command=False)
+        assert "Sending 3, 100-byte ICMP Echos to 10.113.0.1, timeout is 2 seconds:\n!!!\n" in out
+        assert "Success rate is 100 percent (3/3)" in out
+        # An empty target is refused as IOS refuses it.
+        c.send_command_timing("ping", strip_prompt=False, strip_command=False)
+        c.send_command_timing("", strip_prompt=False, strip_command=False)
+        out = c.send_command_timing("", strip_prompt=False, strip_command=False)
+        assert "% Bad IP address" in out
+        rows = parsed(c, "show ip access-lists")
+        got = [(r["acl_type"], r["acl_name"], r["line_num"], r["action"], r["protocol"],
+                r["src_any"], r["src_network"], r["src_wildcard"], r["dst_host"], r["dst_port"],
+                r["log"]) for r in rows if r["line_num"]]
+        assert got == [
+            ("Standard", "10", "10", "permit", "", "", "10.0.0.0", "0.0.0.255", "", "", ""),
+            ("Extended", "MGMT", "10", "permit", "tcp", "any", "", "", "192.0.2.1", "22", ""),
+            ("Extended", "MGMT", "20", "deny", "ip", "any", "", "", "", "", "log"),
+        ], got
+        only = parsed(c, "show ip access-lists MGMT")
+        assert {r["acl_name"] for r in only} == {"MGMT"}
+    finally:
+        c.disconnect()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)

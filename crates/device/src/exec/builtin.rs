@@ -229,6 +229,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "line"], lines::show_line),
     cmd(&["clear", "line", "*"], lines::clear_line),
     cmd(&["show", "access-lists", ".."], access_lists::show),
+    cmd(&["show", "ip", "access-lists", ".."], access_lists::show),
 ];
 
 impl ExecRegistry {

@@ -67,11 +67,80 @@ fn target_and_options(
 }
 
 /// `ping [vrf V] [ip] DEST [repeat N] [size N] [timeout N] [source X]`:
-/// the device's own addresses answer; anything else times out.
+/// the device's own addresses answer; anything else times out. `ping`
+/// alone asks for each of them, as IOS's extended ping does.
 pub(super) fn ping(i: &Invocation<'_>) -> ExecOutput {
+    if i.args.is_empty() {
+        return extended_ping(i);
+    }
     let Some((target, options)) = target_and_options(i.args) else {
         return super::parse_error(i.command, &ironconf_ios::parse::ParseError::Incomplete);
     };
+    ping_output(i.device, &target, &options)
+}
+
+/// `ping` alone: IOS's dialogue, one question at a time, each default in
+/// brackets (a caller that cannot answer takes the defaults, and has no
+/// target).
+fn extended_ping(i: &Invocation<'_>) -> ExecOutput {
+    let mut out = String::new();
+    macro_rules! ask {
+        ($question:expr, $default:expr) => {
+            match i.ask(&mut out, $question, $default) {
+                super::Asked::Answer(a) => a,
+                super::Asked::Wait(w) => return w,
+            }
+        };
+    }
+    let protocol = ask!("Protocol [ip]: ", "ip");
+    if !"ip".starts_with(protocol.to_ascii_lowercase().as_str()) {
+        out.push_str(&format!(
+            "% Unknown protocol - \"{protocol}\", type \"ping ?\" for help\n"
+        ));
+        return ExecOutput::error(out);
+    }
+    let target = ask!("Target IP address: ", "");
+    if target.is_empty() {
+        out.push_str("% Bad IP address\n");
+        return ExecOutput::error(out);
+    }
+    let mut options = std::collections::HashMap::new();
+    for (key, question, default) in [
+        ("repeat", "Repeat count [5]: ", "5"),
+        ("size", "Datagram size [100]: ", "100"),
+        ("timeout", "Timeout in seconds [2]: ", "2"),
+    ] {
+        let answer = ask!(question, default);
+        if answer.parse::<u32>().is_err() {
+            out.push_str("% A decimal number between 1 and 2147483647.\n");
+            return ExecOutput::error(out);
+        }
+        options.insert(key.to_owned(), answer);
+    }
+    let extended = ask!("Extended commands [n]: ", "n");
+    if extended.to_ascii_lowercase().starts_with('y') {
+        let source = ask!("Source address or interface: ", "");
+        ask!("Type of service [0]: ", "0");
+        ask!("Set DF bit in IP header? [no]: ", "no");
+        ask!("Validate reply data? [no]: ", "no");
+        ask!("Data pattern [0x0000ABCD]: ", "0x0000ABCD");
+        ask!("Loose, Strict, Record, Timestamp, Verbose[none]: ", "none");
+        if !source.is_empty() {
+            options.insert("source".to_owned(), source);
+        }
+    }
+    ask!("Sweep range of sizes [n]: ", "n");
+    let done = ping_output(i.device, &target, &options);
+    out.push_str(&done.text);
+    ExecOutput { text: out, ..done }
+}
+
+/// What a ping of `target` prints.
+fn ping_output(
+    device: &Device,
+    target: &str,
+    options: &std::collections::HashMap<String, String>,
+) -> ExecOutput {
     if target.parse::<std::net::IpAddr>().is_err() {
         return ExecOutput::error(format!(
             "Translating \"{target}\"...domain server (255.255.255.255)\n% Unrecognized host or address, or protocol not running.\n"
@@ -81,7 +150,7 @@ pub(super) fn ping(i: &Invocation<'_>) -> ExecOutput {
     let repeat = number("repeat", 5).clamp(1, 2_147_483_647);
     let size = number("size", 100);
     let timeout = number("timeout", 2);
-    let answers = own_addresses(i.device).contains(&target);
+    let answers = own_addresses(device).iter().any(|a| a == target);
     let shown = repeat.min(1000) as usize;
     let mut out = format!(
         "Type escape sequence to abort.\nSending {repeat}, {size}-byte ICMP Echos to {target}, timeout is {timeout} seconds:\n"
