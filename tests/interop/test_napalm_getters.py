@@ -152,6 +152,21 @@ def test_get_bgp_neighbors(routing):
     assert peers["203.0.113.9"]["is_enabled"] is False
 
 
+def test_get_bgp_neighbors_detail(routing):
+    detail = routing.get_bgp_neighbors_detail()
+    peers = {p["remote_address"]: p for p in detail["global"][65002]}
+    isp = peers["192.0.2.2"]
+    assert (isp["local_as"], isp["remote_as"], isp["up"]) == (65001, 65002, False)
+    # Not established: no router ID learned yet, trying to connect.
+    assert (isp["router_id"], isp["connection_state"]) == ("0.0.0.0", "Active")
+    assert isp["routing_table"] == "global"
+    internal = {p["remote_address"]: p for p in detail["global"][65001]}
+    assert (internal["203.0.113.9"]["remote_as"], internal["203.0.113.9"]["connection_state"]) == (
+        65001, "Idle")
+    only = routing.get_bgp_neighbors_detail("192.0.2.2")
+    assert [p["remote_address"] for p in only["global"][65002]] == ["192.0.2.2"]
+
+
 def test_get_route_to_and_network_instances(routing):
     routes = routing.get_route_to("172.20.1.1")
     [static] = routes["172.20.0.0/16"]

@@ -58,7 +58,9 @@ fn neighbors(b: &Bgp, only: Option<&str>) -> ExecOutput {
     }
 }
 
-/// `show ip bgp summary`, `show ip bgp neighbors [A]`.
+/// `show ip bgp summary`, `show ip bgp neighbors [A]`, and the address
+/// families' forms `show bgp` has (`show ip bgp all summary`, `show ip bgp
+/// ipv4 unicast neighbors A`: what NAPALM reads).
 pub(super) fn show_ip_bgp(i: &Invocation<'_>) -> ExecOutput {
     let b = match process(i) {
         Ok(b) => b,
@@ -67,7 +69,8 @@ pub(super) fn show_ip_bgp(i: &Invocation<'_>) -> ExecOutput {
     match i.args {
         ["summary"] => ExecOutput::ok(show_bgp_summary(&b, false)),
         ["neighbors", rest @ ..] => neighbors(&b, rest.first().copied()),
-        _ => parse_error(i.command, &ParseError::Incomplete),
+        [] => parse_error(i.command, &ParseError::Incomplete),
+        _ => per_family(i, &b),
     }
 }
 
@@ -78,10 +81,16 @@ pub(super) fn show_bgp(i: &Invocation<'_>) -> ExecOutput {
         Ok(b) => b,
         Err(out) => return out,
     };
+    per_family(i, &b)
+}
+
+/// The address families' forms: IPv4 unicast holds the neighbors; the
+/// other families have none.
+fn per_family(i: &Invocation<'_>, b: &Bgp) -> ExecOutput {
     match i.args {
-        ["all", "summary"] => ExecOutput::ok(show_bgp_summary(&b, true)),
-        ["ipv4", "unicast", "summary"] => ExecOutput::ok(show_bgp_summary(&b, false)),
-        ["ipv4", "unicast", "neighbors", rest @ ..] => neighbors(&b, rest.first().copied()),
+        ["all", "summary"] => ExecOutput::ok(show_bgp_summary(b, true)),
+        ["ipv4", "unicast", "summary"] => ExecOutput::ok(show_bgp_summary(b, false)),
+        ["ipv4", "unicast", "neighbors", rest @ ..] => neighbors(b, rest.first().copied()),
         _ => ExecOutput::ok(String::new()),
     }
 }
