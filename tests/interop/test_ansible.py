@@ -124,3 +124,62 @@ def test_facts_commands_and_idempotent_config(results):
     saved = dev.startup()
     assert "ntp server 192.0.2.123\n" in saved
     assert " description set by ansible\n" in saved
+
+
+RESOURCES_PLAY = """
+- hosts: r1
+  gather_facts: false
+  tasks:
+    - cisco.ios.ios_facts:
+        gather_subset: min
+        gather_network_resources: all
+      register: facts
+    - ansible.builtin.copy:
+        content: "{{ facts.ansible_facts | to_nice_json }}"
+        dest: "{{ out }}"
+      delegate_to: localhost
+"""
+
+
+@pytest.mark.parametrize("profile,port", [
+    ("ios-xe-16", "GigabitEthernet1"), ("ios-15", "GigabitEthernet0/0"),
+    ("ios-12-switch", "GigabitEthernet0/1")])
+def test_every_network_resource_is_gathered_on_each_profile(tmp_path, client_key, profile, port):
+    if not ANSIBLE.exists():
+        pytest.fail(f"{ANSIBLE} missing: the test command installs ansible")
+    dev = start(tmp_path, client_key, profile, extra=(
+        "enable secret 0 s3cret\n"
+        f"interface {port}\n description uplink\n"
+        "lldp run\nlacp system-priority 500\nntp server 192.0.2.123\n"
+    ))
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(
+        "all:\n  hosts:\n    r1:\n"
+        f"      ansible_host: 127.0.0.1\n      ansible_port: {dev.port}\n"
+        "      ansible_user: admin\n      ansible_password: cisco\n"
+        "      ansible_connection: ansible.netcommon.network_cli\n"
+        "      ansible_network_os: cisco.ios.ios\n"
+        "      ansible_become: true\n      ansible_become_method: enable\n"
+        "      ansible_become_password: s3cret\n"
+    )
+    play = tmp_path / "play.yml"
+    play.write_text(RESOURCES_PLAY)
+    out = tmp_path / "out.json"
+    env = dict(os.environ, ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_HOME=str(tmp_path / "home"),
+               ANSIBLE_PERSISTENT_COMMAND_TIMEOUT="60",
+               PATH=f"{ANSIBLE.parent}:{os.environ.get('PATH', '')}")
+    try:
+        run = subprocess.run([str(ANSIBLE), "-i", str(inventory), str(play), "-e", f"out={out}"],
+                             env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+        r = json.loads(out.read_text())["ansible_network_resources"]
+        assert r["lacp"] == {"system": {"priority": 500}}
+        assert r["hostname"] == {"hostname": "interop"}
+        assert {"name": port, "receive": True, "transmit": True} in r["lldp_interfaces"]
+        assert {"server": "192.0.2.123"} in r["ntp_global"]["servers"]
+        assert {"name": port, "description": "uplink", "enabled": True} in [
+            {k: i.get(k) for k in ("name", "description", "enabled")} for i in r["interfaces"]]
+    finally:
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)

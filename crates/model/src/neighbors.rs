@@ -161,7 +161,72 @@ pub fn cdp_enabled(cfg: &Config) -> bool {
     lines_with(cfg, "no cdp run").is_empty()
 }
 
+/// `show lldp interface`: each Ethernet port's LLDP state (LLDP runs on
+/// the Ethernet ports alone; a shut port waits for it to come up). Without
+/// `lldp run`, IOS says LLDP is off.
+pub fn show_lldp_interface(enabled: bool, interfaces: &[crate::interfaces::Interface]) -> String {
+    if !enabled {
+        return "% LLDP is not enabled\n".into();
+    }
+    let mut out = String::new();
+    for i in interfaces.iter().filter(|i| i.name.contains("Ethernet")) {
+        let (tx, rx) = if i.shutdown {
+            ("INIT", "WAIT PORT OPER")
+        } else {
+            ("IDLE", "WAIT FOR FRAME")
+        };
+        let _ = write!(
+            out,
+            "\n{}:\n    Tx: enabled\n    Rx: enabled\n    Tx state: {tx}\n    Rx state: {rx}\n",
+            i.name
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// `show lacp sys-id`: the system priority (`lacp system-priority`, 32768
+/// by default) and the chassis MAC address.
+pub fn show_lacp_sys_id(cfg: &Config, hostname: &str) -> String {
+    let priority = lines_with(cfg, "lacp system-priority ")
+        .first()
+        .and_then(|l| l.rsplit(' ').next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    format!("{priority}, {}\n", crate::interfaces::mac(hostname))
+}
+
 /// True with `lldp run` (LLDP is off by default).
 pub fn lldp_enabled(cfg: &Config) -> bool {
     !lines_with(cfg, "lldp run").is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ironconf_ios::apply::load;
+    use ironconf_ios::catalogue::Catalogue;
+
+    #[test]
+    fn lacp_system_id_and_lldp_ports_follow_the_configuration() {
+        let cat = Catalogue::builtin();
+        let (cfg, unknown) = load(
+            &cat,
+            "lldp run\nlacp system-priority 500\ninterface GigabitEthernet1\ninterface GigabitEthernet2\n shutdown\ninterface Loopback0\n",
+        );
+        assert!(unknown.is_empty(), "{unknown:?}");
+        let id = show_lacp_sys_id(&cfg, "r1");
+        assert_eq!(id, format!("500, {}\n", crate::interfaces::mac("r1")));
+        let (plain, _) = load(&cat, "hostname r1\n");
+        assert!(show_lacp_sys_id(&plain, "r1").starts_with("32768, "));
+        let ifs = crate::interfaces::interfaces(&cfg);
+        assert_eq!(
+            show_lldp_interface(lldp_enabled(&cfg), &ifs),
+            "\nGigabitEthernet1:\n    Tx: enabled\n    Rx: enabled\n    Tx state: IDLE\n    Rx state: WAIT FOR FRAME\n\
+             \nGigabitEthernet2:\n    Tx: enabled\n    Rx: enabled\n    Tx state: INIT\n    Rx state: WAIT PORT OPER\n\n"
+        );
+        assert_eq!(
+            show_lldp_interface(lldp_enabled(&plain), &[]),
+            "% LLDP is not enabled\n"
+        );
+    }
 }

@@ -197,6 +197,12 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "logging"], logging::show_logging),
     cmd(&["clear", "logging"], logging::clear_logging),
     cmd(&["show", "lldp"], services::show_lldp),
+    cmd(
+        &["show", "lldp", "interface", ".."],
+        services::show_lldp_interface,
+    ),
+    cmd(&["show", "lacp", "sys-id"], services::show_lacp_sys_id),
+    cmd(&["show", "snmp", "user", ".."], services::show_snmp_user),
     cmd(&["show", "cdp"], services::show_cdp),
     cmd(&["show", "inventory"], platform::show_inventory),
     cmd(&["show", "environment", ".."], platform::show_environment),

@@ -150,6 +150,38 @@ pub(super) fn show_lldp(i: &Invocation<'_>) -> ExecOutput {
     }
 }
 
+/// `show lldp interface [IFNAME]`.
+pub(super) fn show_lldp_interface(i: &Invocation<'_>) -> ExecOutput {
+    let (on, ifs) = i
+        .device
+        .view(|v| (features::lldp_enabled(v.running()), v.interfaces()));
+    let only: Vec<_> = ifs
+        .iter()
+        .filter(|f| i.arg().is_none_or(|a| f.name.eq_ignore_ascii_case(a)))
+        .cloned()
+        .collect();
+    let out = features::show_lldp_interface(on, &only);
+    if on {
+        ExecOutput::ok(out)
+    } else {
+        ExecOutput::error(out)
+    }
+}
+
+/// `show lacp sys-id`.
+pub(super) fn show_lacp_sys_id(i: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(
+        i.device
+            .view(|v| features::show_lacp_sys_id(v.running(), &v.settings().hostname)),
+    )
+}
+
+/// `show snmp user [NAME]`: the SNMPv3 users. IOS keeps them out of
+/// running-config; this device configures none, so it lists none.
+pub(super) fn show_snmp_user(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(String::new())
+}
+
 /// `show cdp`.
 pub(super) fn show_cdp(i: &Invocation<'_>) -> ExecOutput {
     let on = i.device.view(|v| features::cdp_enabled(v.running()));
