@@ -251,3 +251,34 @@ def test_extended_ping_dialogue_and_ip_access_lists(tmp_path, client_key):
         c.disconnect()
         dev.proc.terminate()
         dev.proc.wait(timeout=10)
+
+
+def test_ipv6_and_per_source_routes_parse(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-xe-16", extra=(
+        "interface GigabitEthernet1\n ip address 192.0.2.1 255.255.255.0\n ipv6 address 2001:db8::1/64\n"
+        "interface GigabitEthernet2\n shutdown\n ipv6 address 2001:db8:2::1/64\n"
+        "ip route 172.20.0.0 255.255.0.0 192.0.2.253\n"
+    ))
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="admin", password="cisco", fast_cli=False)
+    try:
+        v6 = {(r["protocol"], r["network"]): r for r in parsed(c, "show ipv6 route")}
+        assert set(v6) == {("C", "2001:DB8::/64"), ("L", "2001:DB8::1/128"), ("L", "FF00::/8")}
+        assert v6[("C", "2001:DB8::/64")]["nexthop_if"] == "GigabitEthernet1"
+        assert (v6[("L", "FF00::/8")]["distance"], v6[("L", "FF00::/8")]["nexthop_if"]) == ("0", "Null0")
+        static = parsed(c, "show ip route static")
+        assert [(r["protocol"], r["network"], r["prefix_length"], r["nexthop_ip"]) for r in static] == [
+            ("S", "172.20.0.0", "16", "192.0.2.253")]
+        connected = parsed(c, "show ip route connected")
+        assert {(r["protocol"], r["network"]) for r in connected} >= {("C", "192.0.2.0"), ("L", "192.0.2.1")}
+        assert all(r["protocol"] in ("C", "L") for r in connected)
+        # No neighbour heard: the template reads the table, and it is empty
+        # (netmiko hands back the text when a template finds no row).
+        from ntc_templates.parse import parse_output
+        raw = c.send_command("show ipv6 neighbors")
+        assert raw.startswith("IPv6 Address ")
+        assert parse_output(platform="cisco_ios", command="show ipv6 neighbors", data=raw) == []
+    finally:
+        c.disconnect()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)

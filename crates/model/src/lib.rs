@@ -12,6 +12,7 @@ pub mod interfaces;
 pub mod neighbors;
 pub mod platform;
 pub mod routes;
+pub mod routes6;
 pub mod services;
 
 /// The lines of a top-level section whose header starts with `prefix`:

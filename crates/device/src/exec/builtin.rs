@@ -164,6 +164,8 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "arp"], interfaces::show_arp),
     cmd(&["show", "ip", "route", ".."], routing::show_ip_route),
     cmd(&["show", "ip", "bgp", ".."], routing::show_ip_bgp),
+    cmd(&["show", "ipv6", "route"], routing::show_ipv6_route),
+    cmd(&["show", "ipv6", "neighbors"], routing::show_ipv6_neighbors),
     cmd(&["show", "bgp", ".."], routing::show_bgp),
     cmd(
         &["show", "ntp", "associations"],

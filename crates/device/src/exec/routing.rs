@@ -31,6 +31,17 @@ pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
     let addr = |t: &&str| t.parse::<Ipv4Addr>().ok();
     let text = match rest {
         [] => render(&routes),
+        // One source's routes, under the same legend.
+        ["static"] | ["connected"] => {
+            let only: Vec<_> = routes
+                .into_iter()
+                .filter(|r| match rest {
+                    ["static"] => r.code.starts_with('S'),
+                    _ => matches!(r.code, "C" | "L"),
+                })
+                .collect();
+            render(&only)
+        }
         [a] => show_route_entry(&routes, addr(a).unwrap_or(Ipv4Addr::UNSPECIFIED), None),
         [a, m, ..] => show_route_entry(&routes, addr(a).unwrap_or(Ipv4Addr::UNSPECIFIED), addr(m)),
     };
@@ -93,4 +104,15 @@ fn per_family(i: &Invocation<'_>, b: &Bgp) -> ExecOutput {
         ["ipv4", "unicast", "neighbors", rest @ ..] => neighbors(b, rest.first().copied()),
         _ => ExecOutput::ok(String::new()),
     }
+}
+
+/// `show ipv6 route`.
+pub(super) fn show_ipv6_route(i: &Invocation<'_>) -> ExecOutput {
+    let routes = ironconf_model::routes6::ipv6_routes(&i.device.interface_table());
+    ExecOutput::ok(ironconf_model::routes6::show_ipv6_route(&routes))
+}
+
+/// `show ipv6 neighbors`.
+pub(super) fn show_ipv6_neighbors(_: &Invocation<'_>) -> ExecOutput {
+    ExecOutput::ok(ironconf_model::routes6::show_ipv6_neighbors())
 }
