@@ -282,3 +282,29 @@ def test_ipv6_and_per_source_routes_parse(tmp_path, client_key):
         c.disconnect()
         dev.proc.terminate()
         dev.proc.wait(timeout=10)
+
+
+def test_hsrp_groups_parse(tmp_path, client_key):
+    dev = start(tmp_path, client_key, "ios-15", extra=(
+        "interface GigabitEthernet0/0\n ip address 192.0.2.1 255.255.255.0\n"
+        " standby 1 ip 192.0.2.254\n standby 1 priority 110\n standby 1 preempt\n"
+        "interface GigabitEthernet0/1\n shutdown\n standby 20 ip 198.51.100.1\n"
+    ))
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="admin", password="cisco", fast_cli=False)
+    try:
+        brief = [(r["interface"], r["group"], r["priority"], r["preempt"], r["state"], r["active"],
+                  r["virtual_ip_address"]) for r in parsed(c, "show standby brief")]
+        assert brief == [("Gi0/0", "1", "110", "P", "Active", "local", "192.0.2.254"),
+                         ("Gi0/1", "20", "100", " ", "Init", "unknown", "198.51.100.1")], brief
+        full = {r["group"]: r for r in parsed(c, "show standby")}
+        assert (full["1"]["interface"], full["1"]["state"], full["1"]["virtual_ip"]) == (
+            "GigabitEthernet0/0", "Active", "192.0.2.254")
+        assert (full["1"]["priority"], full["1"]["preemption"], full["1"]["active_router"]) == (
+            "110", "enabled", "local")
+        assert full["1"]["active_virtual_mac"] == "0000.0c07.ac01"
+        assert (full["20"]["state"], full["20"]["active_router"]) == ("Init", "unknown")
+    finally:
+        c.disconnect()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)

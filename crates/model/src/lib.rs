@@ -14,6 +14,7 @@ pub mod platform;
 pub mod routes;
 pub mod routes6;
 pub mod services;
+pub mod standby;
 
 /// The lines of a top-level section whose header starts with `prefix`:
 /// (header, [(depth, text)]).

@@ -166,6 +166,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["show", "ip", "bgp", ".."], routing::show_ip_bgp),
     cmd(&["show", "ipv6", "route"], routing::show_ipv6_route),
     cmd(&["show", "ipv6", "neighbors"], routing::show_ipv6_neighbors),
+    cmd(&["show", "standby", ".."], routing::show_standby),
     cmd(&["show", "bgp", ".."], routing::show_bgp),
     cmd(
         &["show", "ntp", "associations"],

@@ -116,3 +116,15 @@ pub(super) fn show_ipv6_route(i: &Invocation<'_>) -> ExecOutput {
 pub(super) fn show_ipv6_neighbors(_: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(ironconf_model::routes6::show_ipv6_neighbors())
 }
+
+/// `show standby [brief]`: the HSRP groups of the configuration.
+pub(super) fn show_standby(i: &Invocation<'_>) -> ExecOutput {
+    use ironconf_model::standby;
+    let groups = i.device.view(|v| standby::groups(v.running()));
+    if i.arg() == Some("brief") {
+        return ExecOutput::ok(standby::show_standby_brief(&groups));
+    }
+    let secs = i.device.uptime().as_secs();
+    let since = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    ExecOutput::ok(standby::show_standby(&groups, &since))
+}
