@@ -63,32 +63,38 @@ def results(tmp_path, client_key):
     if not ANSIBLE.exists():
         pytest.fail(f"{ANSIBLE} missing: the test command installs ansible")
     dev = start(tmp_path, client_key, "ios-xe-16", extra=EXTRA)
+    try:
+        yield play(tmp_path, dev, PLAY, user="viewer"), dev
+    finally:
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)
+
+
+def play(tmp_path, dev, text, user):
+    """Runs the playbook `text` against `dev` as `user` (enable secret
+    `s3cret`); what it wrote to `out`, once it succeeded."""
     inventory = tmp_path / "inventory.yml"
     inventory.write_text(
         "all:\n  hosts:\n    r1:\n"
         "      ansible_host: 127.0.0.1\n"
         f"      ansible_port: {dev.port}\n"
-        "      ansible_user: viewer\n      ansible_password: cisco\n"
+        f"      ansible_user: {user}\n      ansible_password: cisco\n"
         "      ansible_connection: ansible.netcommon.network_cli\n"
         "      ansible_network_os: cisco.ios.ios\n"
         "      ansible_become: true\n      ansible_become_method: enable\n"
         "      ansible_become_password: s3cret\n"
     )
-    play = tmp_path / "play.yml"
-    play.write_text(PLAY)
+    book = tmp_path / "play.yml"
+    book.write_text(text)
     out = tmp_path / "out.json"
     env = dict(os.environ, ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_NOCOLOR="1",
                ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_HOME=str(tmp_path / "home"),
                ANSIBLE_PERSISTENT_COMMAND_TIMEOUT="60",
                PATH=f"{ANSIBLE.parent}:{os.environ.get('PATH', '')}")
-    run = subprocess.run([str(ANSIBLE), "-i", str(inventory), str(play), "-e", f"out={out}"],
+    run = subprocess.run([str(ANSIBLE), "-i", str(inventory), str(book), "-e", f"out={out}"],
                          env=env, capture_output=True, text=True, timeout=300)
-    try:
-        assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
-        yield json.loads(out.read_text()), dev
-    finally:
-        dev.proc.terminate()
-        dev.proc.wait(timeout=10)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    return json.loads(out.read_text())
 
 
 def test_facts_commands_and_idempotent_config(results):
@@ -152,28 +158,8 @@ def test_every_network_resource_is_gathered_on_each_profile(tmp_path, client_key
         f"interface {port}\n description uplink\n"
         "lldp run\nlacp system-priority 500\nntp server 192.0.2.123\n"
     ))
-    inventory = tmp_path / "inventory.yml"
-    inventory.write_text(
-        "all:\n  hosts:\n    r1:\n"
-        f"      ansible_host: 127.0.0.1\n      ansible_port: {dev.port}\n"
-        "      ansible_user: admin\n      ansible_password: cisco\n"
-        "      ansible_connection: ansible.netcommon.network_cli\n"
-        "      ansible_network_os: cisco.ios.ios\n"
-        "      ansible_become: true\n      ansible_become_method: enable\n"
-        "      ansible_become_password: s3cret\n"
-    )
-    play = tmp_path / "play.yml"
-    play.write_text(RESOURCES_PLAY)
-    out = tmp_path / "out.json"
-    env = dict(os.environ, ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"), ANSIBLE_HOME=str(tmp_path / "home"),
-               ANSIBLE_PERSISTENT_COMMAND_TIMEOUT="60",
-               PATH=f"{ANSIBLE.parent}:{os.environ.get('PATH', '')}")
     try:
-        run = subprocess.run([str(ANSIBLE), "-i", str(inventory), str(play), "-e", f"out={out}"],
-                             env=env, capture_output=True, text=True, timeout=300)
-        assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
-        r = json.loads(out.read_text())["ansible_network_resources"]
+        r = play(tmp_path, dev, RESOURCES_PLAY, user="admin")["ansible_network_resources"]
         assert r["lacp"] == {"system": {"priority": 500}}
         assert r["hostname"] == {"hostname": "interop"}
         assert {"name": port, "receive": True, "transmit": True} in r["lldp_interfaces"]

@@ -1,5 +1,7 @@
 """netmiko over the shell, its output parsed by the ntc-templates TextFSM
 templates (`use_textfsm=True`), values checked against the configuration."""
+from contextlib import contextmanager
+
 import pytest
 from netmiko import ConnectHandler
 
@@ -21,6 +23,20 @@ def conn(tmp_path, client_key):
     c.disconnect()
     dev.proc.terminate()
     dev.proc.wait(timeout=10)
+
+
+@contextmanager
+def connected(tmp_path, client_key, profile, extra=""):
+    """netmiko logged in to a device of `profile` started with `extra`."""
+    dev = start(tmp_path, client_key, profile, extra=extra)
+    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
+                       username="admin", password="cisco", fast_cli=False)
+    try:
+        yield c
+    finally:
+        c.disconnect()
+        dev.proc.terminate()
+        dev.proc.wait(timeout=10)
 
 
 def parsed(c, command):
@@ -48,10 +64,7 @@ def test_show_commands_parse_with_ntc_templates(conn):
 
 
 def test_show_ip_route_parses(tmp_path, client_key):
-    dev = start(tmp_path, client_key, "ios-xe-16", extra=EXTRA + "ip route 0.0.0.0 0.0.0.0 192.0.2.254\nip route 172.16.0.0 255.255.0.0 192.0.2.253\n")
-    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
-                       username="admin", password="cisco", fast_cli=False)
-    try:
+    with connected(tmp_path, client_key, "ios-xe-16", extra=EXTRA + "ip route 0.0.0.0 0.0.0.0 192.0.2.254\nip route 172.16.0.0 255.255.0.0 192.0.2.253\n") as c:
         routes = {(r["network"], r["prefix_length"]): r for r in parsed(c, "show ip route")}
         assert routes[("0.0.0.0", "0")]["protocol"] == "S"
         assert routes[("0.0.0.0", "0")]["nexthop_ip"] == "192.0.2.254"
@@ -60,10 +73,6 @@ def test_show_ip_route_parses(tmp_path, client_key):
         assert routes[("192.0.2.0", "24")]["nexthop_if"] == "GigabitEthernet1"
         assert routes[("192.0.2.1", "32")]["protocol"] == "L"
         assert routes[("10.113.0.1", "32")]["nexthop_if"] == "Loopback113"
-    finally:
-        c.disconnect()
-        dev.proc.terminate()
-        dev.proc.wait(timeout=10)
 
 
 def test_file_and_system_commands_parse(conn):
@@ -95,10 +104,7 @@ MORE = (
 
 
 def test_more_show_commands_parse(tmp_path, client_key):
-    dev = start(tmp_path, client_key, "ios-xe-16", extra=EXTRA + MORE)
-    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
-                       username="admin", password="cisco", fast_cli=False)
-    try:
+    with connected(tmp_path, client_key, "ios-xe-16", extra=EXTRA + MORE) as c:
         inv = {r["name"]: r for r in parsed(c, "show inventory")}
         assert inv["Chassis"]["pid"] == "CSR1000V" and inv["Chassis"]["sn"] == "9ABCDEFGHIJ"
         [vrf] = parsed(c, "show vrf")
@@ -125,29 +131,18 @@ def test_more_show_commands_parse(tmp_path, client_key):
         # No neighbor: nothing to parse, and netmiko hands back the text.
         out = c.send_command("show cdp neighbors", use_textfsm=True)
         assert isinstance(out, str) and "Total cdp entries displayed : 0" in out
-    finally:
-        c.disconnect()
-        dev.proc.terminate()
-        dev.proc.wait(timeout=10)
 
 
 def test_switch_show_commands_parse(tmp_path, client_key):
-    dev = start(tmp_path, client_key, "ios-12-switch", extra=(
+    with connected(tmp_path, client_key, "ios-12-switch", extra=(
         "vlan 10\n name users\n"
         "interface FastEthernet0/1\n switchport access vlan 10\n switchport mode access\n"
-    ))
-    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
-                       username="admin", password="cisco", fast_cli=False)
-    try:
+    )) as c:
         vlans = {r["vlan_id"]: r for r in parsed(c, "show vlan")}
         assert vlans["10"]["vlan_name"] == "users" and vlans["10"]["interfaces"] == ["Fa0/1"]
         assert vlans["1002"]["status"] == "act/unsup"
         macs = parsed(c, "show mac address-table")
         assert {m["destination_port"][0] for m in macs} == {"CPU"}
-    finally:
-        c.disconnect()
-        dev.proc.terminate()
-        dev.proc.wait(timeout=10)
 
 
 def test_interfaces_cpu_clock_and_users_parse(conn):
@@ -211,13 +206,10 @@ def test_each_profile_is_detected_and_parsed_as_its_release(
 
 
 def test_extended_ping_dialogue_and_ip_access_lists(tmp_path, client_key):
-    dev = start(tmp_path, client_key, "ios-15", extra=(
+    with connected(tmp_path, client_key, "ios-15", extra=(
         "ip access-list extended MGMT\n permit tcp any host 192.0.2.1 eq 22\n deny ip any any log\n"
         "access-list 10 permit 10.0.0.0 0.0.0.255\n"
-    ))
-    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
-                       username="admin", password="cisco", fast_cli=False)
-    try:
+    )) as c:
         # `ping` alone asks, one question at a time, as IOS does; Enter
         # takes the default in brackets.
         out = c.send_command_timing("ping", strip_prompt=False, strip_command=False)
@@ -247,21 +239,14 @@ def test_extended_ping_dialogue_and_ip_access_lists(tmp_path, client_key):
         ], got
         only = parsed(c, "show ip access-lists MGMT")
         assert {r["acl_name"] for r in only} == {"MGMT"}
-    finally:
-        c.disconnect()
-        dev.proc.terminate()
-        dev.proc.wait(timeout=10)
 
 
 def test_ipv6_and_per_source_routes_parse(tmp_path, client_key):
-    dev = start(tmp_path, client_key, "ios-xe-16", extra=(
+    with connected(tmp_path, client_key, "ios-xe-16", extra=(
         "interface GigabitEthernet1\n ip address 192.0.2.1 255.255.255.0\n ipv6 address 2001:db8::1/64\n"
         "interface GigabitEthernet2\n shutdown\n ipv6 address 2001:db8:2::1/64\n"
         "ip route 172.20.0.0 255.255.0.0 192.0.2.253\n"
-    ))
-    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
-                       username="admin", password="cisco", fast_cli=False)
-    try:
+    )) as c:
         v6 = {(r["protocol"], r["network"]): r for r in parsed(c, "show ipv6 route")}
         assert set(v6) == {("C", "2001:DB8::/64"), ("L", "2001:DB8::1/128"), ("L", "FF00::/8")}
         assert v6[("C", "2001:DB8::/64")]["nexthop_if"] == "GigabitEthernet1"
@@ -269,30 +254,23 @@ def test_ipv6_and_per_source_routes_parse(tmp_path, client_key):
         static = parsed(c, "show ip route static")
         assert [(r["protocol"], r["network"], r["prefix_length"], r["nexthop_ip"]) for r in static] == [
             ("S", "172.20.0.0", "16", "192.0.2.253")]
-        connected = parsed(c, "show ip route connected")
-        assert {(r["protocol"], r["network"]) for r in connected} >= {("C", "192.0.2.0"), ("L", "192.0.2.1")}
-        assert all(r["protocol"] in ("C", "L") for r in connected)
+        on_link = parsed(c, "show ip route connected")
+        assert {(r["protocol"], r["network"]) for r in on_link} >= {("C", "192.0.2.0"), ("L", "192.0.2.1")}
+        assert all(r["protocol"] in ("C", "L") for r in on_link)
         # No neighbour heard: the template reads the table, and it is empty
         # (netmiko hands back the text when a template finds no row).
         from ntc_templates.parse import parse_output
         raw = c.send_command("show ipv6 neighbors")
         assert raw.startswith("IPv6 Address ")
         assert parse_output(platform="cisco_ios", command="show ipv6 neighbors", data=raw) == []
-    finally:
-        c.disconnect()
-        dev.proc.terminate()
-        dev.proc.wait(timeout=10)
 
 
 def test_hsrp_groups_parse(tmp_path, client_key):
-    dev = start(tmp_path, client_key, "ios-15", extra=(
+    with connected(tmp_path, client_key, "ios-15", extra=(
         "interface GigabitEthernet0/0\n ip address 192.0.2.1 255.255.255.0\n"
         " standby 1 ip 192.0.2.254\n standby 1 priority 110\n standby 1 preempt\n"
         "interface GigabitEthernet0/1\n shutdown\n standby 20 ip 198.51.100.1\n"
-    ))
-    c = ConnectHandler(device_type="cisco_ios", host="127.0.0.1", port=dev.port,
-                       username="admin", password="cisco", fast_cli=False)
-    try:
+    )) as c:
         brief = [(r["interface"], r["group"], r["priority"], r["preempt"], r["state"], r["active"],
                   r["virtual_ip_address"]) for r in parsed(c, "show standby brief")]
         assert brief == [("Gi0/0", "1", "110", "P", "Active", "local", "192.0.2.254"),
@@ -304,7 +282,3 @@ def test_hsrp_groups_parse(tmp_path, client_key):
             "110", "enabled", "local")
         assert full["1"]["active_virtual_mac"] == "0000.0c07.ac01"
         assert (full["20"]["state"], full["20"]["active_router"]) == ("Init", "unknown")
-    finally:
-        c.disconnect()
-        dev.proc.terminate()
-        dev.proc.wait(timeout=10)
