@@ -282,3 +282,16 @@ def test_hsrp_groups_parse(tmp_path, client_key):
             "110", "enabled", "local")
         assert full["1"]["active_virtual_mac"] == "0000.0c07.ac01"
         assert (full["20"]["state"], full["20"]["active_router"]) == ("Init", "unknown")
+
+
+def test_route_summary_parses(tmp_path, client_key):
+    with connected(tmp_path, client_key, "ios-xe-16", extra=(
+        "interface GigabitEthernet1\n ip address 192.0.2.1 255.255.255.0\n"
+        "ip route 0.0.0.0 0.0.0.0 192.0.2.254\nip route 172.20.0.0 255.255.0.0 192.0.2.253\n"
+        "router bgp 65001\n neighbor 192.0.2.2 remote-as 65002\n"
+    )) as c:
+        rows = {r["route_source"]: r for r in parsed(c, "show ip route summary")}
+        assert (rows["static"]["networks"], rows["static"]["subnets"]) == ("2", "0")
+        assert rows["bgp 65001"]["networks"] == "0"
+        assert rows["Total"]["subnets"] == rows["connected"]["subnets"]
+        assert int(rows["connected"]["networks"]) + int(rows["connected"]["subnets"]) > 0

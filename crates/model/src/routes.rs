@@ -249,6 +249,82 @@ pub fn show_ip_route(routes: &[Route]) -> String {
     out
 }
 
+/// What each route of the table costs IOS's RIB (bytes): its overhead
+/// and its memory, and the internal descriptors' (a fixed part and one per
+/// major network holding subnets), as IOS XE's `show ip route summary`
+/// reports them.
+const SUMMARY_OVERHEAD: u64 = 112;
+const SUMMARY_MEMORY: u64 = 312;
+const SUMMARY_INTERNAL: (u64, u64) = (1320, 112);
+
+/// `show ip route summary`: per source (`bgp AS` when BGP is configured,
+/// with no route learned), the routes at or above their classful mask
+/// (networks) and below it (subnets), and the major networks that hold
+/// subnets (internal).
+pub fn show_ip_route_summary(routes: &[Route], bgp_as: Option<&str>) -> String {
+    let mut out = String::from(
+        "IP routing table name is default (0x0)\nIP routing table maximum-paths is 32\nRoute Source    Networks    Subnets     Replicates  Overhead    Memory (bytes)\n",
+    );
+    let count = |code: &dyn Fn(&str) -> bool| {
+        let (mut networks, mut subnets) = (0u64, 0u64);
+        for r in routes.iter().filter(|r| code(r.code)) {
+            if r.prefix > classful(r.network).1 {
+                subnets += 1;
+            } else {
+                networks += 1;
+            }
+        }
+        (networks, subnets)
+    };
+    let mut rows: Vec<(String, u64, u64)> = vec![
+        ("application".into(), 0, 0),
+        {
+            let (n, s) = count(&|c| c == "C" || c == "L");
+            ("connected".into(), n, s)
+        },
+        {
+            let (n, s) = count(&|c| c.starts_with('S'));
+            ("static".into(), n, s)
+        },
+    ];
+    if let Some(asn) = bgp_as {
+        rows.push((format!("bgp {asn}"), 0, 0));
+    }
+    let (mut total_n, mut total_s, mut total_o, mut total_m) = (0, 0, 0, 0);
+    for (name, n, sub) in &rows {
+        let (o, m) = ((n + sub) * SUMMARY_OVERHEAD, (n + sub) * SUMMARY_MEMORY);
+        let _ = writeln!(out, "{name:<16}{n:<12}{sub:<12}{:<12}{o:<12}{m}", 0);
+        if name.starts_with("bgp ") {
+            out.push_str("  External: 0 Internal: 0 Local: 0\n");
+        }
+        (total_n, total_s, total_o, total_m) =
+            (total_n + n, total_s + sub, total_o + o, total_m + m);
+    }
+    let mut majors: Vec<Ipv4Addr> = routes
+        .iter()
+        .filter(|r| r.prefix > classful(r.network).1)
+        .map(|r| classful(r.network).0)
+        .collect();
+    majors.sort_unstable();
+    majors.dedup();
+    let internal = majors.len() as u64;
+    let memory = if internal == 0 {
+        0
+    } else {
+        SUMMARY_INTERNAL.0 + SUMMARY_INTERNAL.1 * internal
+    };
+    let _ = writeln!(out, "{:<16}{internal:<12}{:36}{memory}", "internal", "");
+    let _ = writeln!(
+        out,
+        "{:<16}{:<12}{total_s:<12}{:<12}{total_o:<12}{}",
+        "Total",
+        total_n + internal,
+        0,
+        total_m + memory
+    );
+    out
+}
+
 /// `show ip route [vrf V] A [M]`: the entry for `A` (the longest match)
 /// or, with `M`, for exactly `A/M`. IOS's messages when none matches.
 pub fn show_route_entry(routes: &[Route], address: Ipv4Addr, mask: Option<Ipv4Addr>) -> String {
@@ -351,6 +427,31 @@ L        10.0.0.1/32 is directly connected, GigabitEthernet1\n\
 C        10.255.0.1/32 is directly connected, Loopback0\n\
 S     172.16.0.0/16 [5/0] via 10.0.0.253\n"
             )
+        );
+    }
+
+    #[test]
+    fn a_summary_counts_networks_subnets_and_majors() {
+        let cat = Catalogue::builtin();
+        let (cfg, _) = load(
+            &cat,
+            "interface GigabitEthernet1\n ip address 192.0.2.1 255.255.255.0\n\
+             interface Loopback0\n ip address 10.255.0.1 255.255.255.255\n\
+             ip route 0.0.0.0 0.0.0.0 192.0.2.254\nip route 172.20.0.0 255.255.0.0 192.0.2.253\n",
+        );
+        let table = routes(&cfg, &crate::interfaces::interfaces(&cfg));
+        let text = show_ip_route_summary(&table, Some("65001"));
+        assert_eq!(
+            text,
+            "IP routing table name is default (0x0)\nIP routing table maximum-paths is 32\n\
+             Route Source    Networks    Subnets     Replicates  Overhead    Memory (bytes)\n\
+             application     0           0           0           0           0\n\
+             connected       1           2           0           336         936\n\
+             static          2           0           0           224         624\n\
+             bgp 65001       0           0           0           0           0\n\
+             \x20 External: 0 Internal: 0 Local: 0\n\
+             internal        2                                               1544\n\
+             Total           5           2           0           560         3104\n"
         );
     }
 }

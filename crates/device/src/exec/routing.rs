@@ -31,6 +31,13 @@ pub(super) fn show_ip_route(i: &Invocation<'_>) -> ExecOutput {
     let addr = |t: &&str| t.parse::<Ipv4Addr>().ok();
     let text = match rest {
         [] => render(&routes),
+        ["summary"] => {
+            let bgp_as = i.device.view(|v| {
+                let ifs = v.interfaces();
+                bgp(v.running(), &ifs).map(|b| b.asn)
+            });
+            ironconf_model::routes::show_ip_route_summary(&routes, bgp_as.as_deref())
+        }
         // One source's routes, under the same legend.
         ["static"] | ["connected"] => {
             let only: Vec<_> = routes
