@@ -345,3 +345,13 @@ fn each_profile_shows_its_own_release_and_platform() {
         refused.text
     );
 }
+
+#[test]
+fn lldp_interface_takes_an_abbreviated_name() {
+    let d = device("ios-xe-16");
+    let one = ok(&d, "show lldp interface Gi1");
+    assert_eq!(
+        one,
+        "\nGigabitEthernet1:\n    Tx: enabled\n    Rx: enabled\n    Tx state: IDLE\n    Rx state: WAIT FOR FRAME\n\n"
+    );
+}
