@@ -349,6 +349,7 @@ impl Core {
 /// is released (and the boot configuration, once the device is built).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[must_use = "the features react to a committed change: hand it to them"]
 pub struct Committed {
     /// Who made it (nobody at boot and `reload`).
     pub by: ChangedBy,

@@ -355,3 +355,35 @@ fn lldp_interface_takes_an_abbreviated_name() {
         "\nGigabitEthernet1:\n    Tx: enabled\n    Rx: enabled\n    Tx state: IDLE\n    Rx state: WAIT FOR FRAME\n\n"
     );
 }
+
+#[test]
+fn calendar_reads_to_the_second() {
+    let d = device("ios-15");
+    let text = ok(&d, "show calendar");
+    let words: Vec<&str> = text.trim_end().split(' ').collect();
+    let [time, zone, weekday, month, day, year] = words.as_slice() else {
+        panic!("{text:?}");
+    };
+    let hms: Vec<&str> = time.split(':').collect();
+    assert!(
+        hms.len() == 3 && hms.iter().all(|p| p.len() == 2 && p.parse::<u8>().is_ok()),
+        "{text:?}"
+    );
+    assert_eq!(*zone, "UTC");
+    assert!(
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(weekday),
+        "{text:?}"
+    );
+    assert!(
+        [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+        ]
+        .contains(month),
+        "{text:?}"
+    );
+    assert!(
+        day.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d)) && year.len() == 4,
+        "{text:?}"
+    );
+    assert!(text.ends_with('\n') && !text.starts_with('*'), "{text:?}");
+}

@@ -73,6 +73,7 @@ pub(crate) static BUILTIN: &[ExecCommand] = &[
     cmd(&["reload"], config::reload),
     cmd(&["show", "version"], system::show_version),
     cmd(&["show", "clock"], system::show_clock),
+    cmd(&["show", "calendar"], system::show_calendar),
     cmd(&["show", "hosts", ".."], system::show_hosts),
     cmd(&["show", "privilege"], system::show_privilege),
     cmd(&["terminal", "length", "*"], terminal::terminal_length),

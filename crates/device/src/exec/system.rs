@@ -17,6 +17,20 @@ pub(super) fn show_clock(inv: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(format!("*{}\n", clock(inv.device.wall_clock())))
 }
 
+/// `show calendar`: the hardware clock, to the second, without the
+/// software clock's authority mark.
+pub(super) fn show_calendar(inv: &Invocation<'_>) -> ExecOutput {
+    let t = IosTime::at(inv.device.wall_clock());
+    ExecOutput::ok(format!(
+        "{} UTC {} {} {} {}\n",
+        t.clock(),
+        t.weekday,
+        t.month,
+        t.day,
+        t.year
+    ))
+}
+
 pub(super) fn show_privilege(i: &Invocation<'_>) -> ExecOutput {
     ExecOutput::ok(format!(
         "Current privilege level is {}\n",
