@@ -36,7 +36,7 @@ fn users_text(device: &Device, caller: &ExecCaller) -> String {
                 || matches!(l.owner, crate::LineOwner::Netconf(id) if Some(id) == caller.session);
             let mark = if own { '*' } else { ' ' };
             let idle = now.saturating_duration_since(l.last_input).as_secs();
-            let idle = format!("{:02}:{:02}:{:02}", idle / 3600, idle / 60 % 60, idle % 60);
+            let idle = super::hms(idle);
             let location = l.source.map(|a| a.to_string()).unwrap_or_default();
             out.push_str(&format!(
                 "{mark}{:>3} {:<9} {:<10} {:<20} {idle} {location}\n",

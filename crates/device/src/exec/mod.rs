@@ -283,6 +283,11 @@ fn run_line(
     }
 }
 
+/// A duration of `secs` seconds as IOS's tables write it: `hh:mm:ss`.
+pub(crate) fn hms(secs: u64) -> String {
+    format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
 pub(crate) fn parse_error(command: &str, e: &ParseError) -> ExecOutput {
     let mut text = String::new();
     if let Some(caret) = e.caret_line(0) {

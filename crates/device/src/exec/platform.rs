@@ -17,7 +17,7 @@ pub(super) fn show_environment(_: &Invocation<'_>) -> ExecOutput {
 pub(super) fn show_platform(i: &Invocation<'_>) -> ExecOutput {
     let secs = i.device.uptime().as_secs();
     let ago = if secs < 86_400 {
-        format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+        super::hms(secs)
     } else {
         format!("{}d{:02}h", secs / 86_400, secs / 3600 % 24)
     };

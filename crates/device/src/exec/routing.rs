@@ -132,6 +132,6 @@ pub(super) fn show_standby(i: &Invocation<'_>) -> ExecOutput {
         return ExecOutput::ok(standby::show_standby_brief(&groups));
     }
     let secs = i.device.uptime().as_secs();
-    let since = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    let since = super::hms(secs);
     ExecOutput::ok(standby::show_standby(&groups, &since))
 }
